@@ -1,0 +1,273 @@
+"""Parent side of the engine host: start, drive, cancel and end a model process.
+
+``EngineClient`` is used from one thread at a time (the CLI's main thread, or
+the GUI's bridge thread); only ``cancel()`` may be called from any thread — it
+sets a byte of shared memory the host reads once per token.
+
+If the host dies (llama.cpp abort, out of memory, kill -9) the current call
+raises ``HostCrashedError`` with what happened, and the next request starts a
+fresh host and reloads the model with the same options.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from engine.errors import BadInputError, CancelledError, EngineError, HostCrashedError
+from engine.host import worker
+from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions
+
+# After Stop, the host has this long to finish its current token; past it the
+# host is in a long prompt evaluation (which cannot be interrupted) and is ended.
+HARD_CANCEL_AFTER_S = 1.0
+# While tokens flow the flag is seen within one token; a huge model on a slow
+# CPU may take seconds per token, so wait longer before ending the host.
+HARD_CANCEL_STREAMING_S = 30.0
+POLL_S = 0.05
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "it stopped responding"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        if name == "SIGKILL":
+            return "it was killed (SIGKILL — often the system running out of memory)"
+        if name == "SIGABRT":
+            return "llama.cpp aborted (SIGABRT)"
+        if name == "SIGSEGV":
+            return "it crashed (SIGSEGV)"
+        return f"it was ended by {name}"
+    return f"it exited with code {code}"
+
+
+class EngineClient:
+    def __init__(self, log_dir: Path | None = None):
+        self._ctx = mp.get_context("spawn")
+        self._proc = None
+        self._conn = None
+        self._cancel = self._ctx.RawValue("b", 0)
+        self._cancel_time: float | None = None
+        self._lock = threading.Lock()
+        self._log_dir = Path(log_dir) if log_dir else Path(tempfile.gettempdir())
+        self._log_path: Path | None = None
+        self.model_path: str | None = None
+        self.load_options: LoadOptions | None = None
+        self.model_info: dict | None = None
+        self._needs_reload = False
+
+    # ---- process lifetime ---------------------------------------------------------
+    @property
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.is_alive()
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    def _start(self) -> None:
+        self._log_dir.mkdir(parents=True, exist_ok=True)
+        self._log_path = self._log_dir / f"host-{os.getpid()}-{int(time.time() * 1000)}.log"
+        parent, child = self._ctx.Pipe(duplex=True)
+        self._proc = self._ctx.Process(target=worker.host_main, args=(child, self._cancel, str(self._log_path)),
+                                       name="hearth-host", daemon=True)
+        self._proc.start()
+        child.close()
+        self._conn = parent
+
+    def _kill(self) -> None:
+        proc, conn = self._proc, self._conn
+        self._proc = self._conn = None
+        if conn is not None:
+            try:
+                conn.close()
+            except OSError:
+                pass
+        if proc is not None and proc.is_alive():
+            proc.kill()
+            proc.join(5)
+
+    def unload(self) -> None:
+        """End the host process: all of the model's RAM and VRAM comes back."""
+        proc, conn = self._proc, self._conn
+        if proc is not None and proc.is_alive() and conn is not None:
+            try:
+                conn.send(("shutdown",))
+                proc.join(3)
+            except (OSError, BrokenPipeError):
+                pass
+        self._kill()
+        self.model_path = self.model_info = None
+        self._needs_reload = False
+        if self._log_path:
+            self._log_path.unlink(missing_ok=True)
+
+    close = unload
+
+    def _crash_message(self) -> str:
+        code = self._proc.exitcode if self._proc else None
+        msg = f"The model process stopped: {_describe_exit(code)}."
+        clue = self._log_clue()
+        if clue:
+            msg += f" Last message from llama.cpp: {clue}"
+        return msg
+
+    def _log_clue(self) -> str | None:
+        try:
+            lines = [ln.strip() for ln in self._log_path.read_text(errors="replace").splitlines() if ln.strip()]
+        except (OSError, AttributeError):
+            return None
+        for ln in reversed(lines[-40:]):
+            if any(k in ln.lower() for k in ("error", "assert", "failed", "out of memory", "abort")):
+                return ln[:300]
+        return None
+
+    # ---- messaging ---------------------------------------------------------------
+    def _send(self, msg: tuple) -> None:
+        try:
+            self._conn.send(msg)
+        except (OSError, BrokenPipeError, AttributeError):
+            self._on_crash()
+
+    def _on_crash(self):
+        message = self._crash_message()
+        self._kill()
+        self._needs_reload = self.model_path is not None
+        raise HostCrashedError(message)
+
+    def _recv(self, on_text: Callable[[str], None] | None = None, timeout: float | None = None):
+        """Next non-text reply; text chunks go to ``on_text``. Watches for death and hard cancel."""
+        deadline = time.monotonic() + timeout if timeout else None
+        conn = self._conn
+        streaming = False  # once tokens flow, the host sees the cancel flag within one token
+        while True:
+            try:
+                ready = conn.poll(POLL_S)
+            except (OSError, EOFError):
+                ready = False
+                if not self.alive:
+                    self._on_crash()
+            if ready:
+                try:
+                    msg = conn.recv()
+                except (EOFError, OSError):
+                    self._proc.join(1)
+                    self._on_crash()
+                if msg[0] == "text":
+                    streaming = True
+                    if on_text:
+                        on_text(msg[1])
+                    continue
+                return msg
+            if not self.alive:
+                self._on_crash()
+            if self._cancel_time and time.monotonic() - self._cancel_time > (
+                    HARD_CANCEL_AFTER_S if not streaming else HARD_CANCEL_STREAMING_S):
+                # Stuck in prompt evaluation: only ending the process stops it.
+                self._kill()
+                self._needs_reload = self.model_path is not None
+                return ("done", GenerationStats(finish_reason="cancelled").to_dict())
+            if deadline and time.monotonic() > deadline:
+                self._kill()
+                raise EngineError("the model process did not answer in time and was stopped")
+
+    @staticmethod
+    def _raise_error(msg: tuple):
+        _, kind, text = msg
+        if kind == "bad_input":
+            raise BadInputError(text)
+        raise EngineError(text)
+
+    # ---- requests ---------------------------------------------------------------
+    def load(self, model_path: str | os.PathLike, options: LoadOptions | None = None) -> dict:
+        """Start a host (ending any previous one) and load the model into it."""
+        from engine.gguf_check import check_file
+
+        check_file(model_path)  # a bad file is refused here, before any process starts
+        options = options or LoadOptions()
+        if self._proc is not None:
+            self.unload()
+        self._start()
+        self._cancel.value = 0
+        self._cancel_time = None
+        self._send(("load", str(model_path), options.to_dict()))
+        try:
+            msg = self._recv()
+        except HostCrashedError as e:
+            self._needs_reload = False
+            raise HostCrashedError(f"{e} The model could not be loaded.") from None
+        if msg[0] == "error":
+            self._kill()
+            self._raise_error(msg)
+        self.model_path, self.load_options, self.model_info = str(model_path), options, msg[1]
+        self._needs_reload = False
+        return self.model_info
+
+    def _ensure_loaded(self) -> None:
+        if self._needs_reload or (self.model_path and not self.alive):
+            self.load(self.model_path, self.load_options)
+        if not self.alive:
+            raise BadInputError("no model is loaded")
+
+    def _run(self, request: tuple, on_text) -> GenerationStats:
+        with self._lock:
+            self._ensure_loaded()
+            self._cancel.value = 0
+            self._cancel_time = None
+            self._send(request)
+            try:
+                msg = self._recv(on_text)
+            finally:
+                self._cancel_time = None
+            if msg[0] == "error":
+                self._raise_error(msg)
+            return GenerationStats.from_dict(msg[1])
+
+    def chat(self, messages: list[dict], sampling: SamplingOptions | None = None,
+             on_text: Callable[[str], None] | None = None) -> GenerationStats:
+        """Stream a reply to ``messages``; returns the final stats (text included)."""
+        sampling = sampling or SamplingOptions()
+        return self._run(("chat", list(messages), sampling.to_dict()), on_text)
+
+    def complete(self, prompt: str, sampling: SamplingOptions | None = None,
+                 on_text: Callable[[str], None] | None = None) -> GenerationStats:
+        sampling = sampling or SamplingOptions()
+        return self._run(("complete", prompt, sampling.to_dict()), on_text)
+
+    def tokenize(self, text: str) -> list[int]:
+        with self._lock:
+            self._ensure_loaded()
+            self._send(("tokenize", text))
+            msg = self._recv(timeout=60)
+            if msg[0] == "error":
+                self._raise_error(msg)
+            return msg[1]
+
+    def cancel(self) -> None:
+        """Stop the current generation. Safe from any thread; returns at once."""
+        self._cancel.value = 1
+        self._cancel_time = time.monotonic()
+
+    def kill_host(self) -> None:
+        """Test and emergency hook: end the host the hard way."""
+        if self._proc is not None and self._proc.is_alive():
+            os.kill(self._proc.pid, signal.SIGKILL)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.unload()
+
+
+__all__ = ["EngineClient", "CancelledError"]

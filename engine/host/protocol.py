@@ -1,0 +1,122 @@
+"""Messages between the engine client (parent) and the host process (child).
+
+Requests and replies are plain tuples of picklable values sent over a
+``multiprocessing`` pipe. The cancel flag is *not* a message: it is a byte of
+shared memory the parent sets directly and the child reads once per token.
+
+Requests (parent -> child)::
+
+    ("load", model_path, LoadOptions-as-dict)
+    ("chat", messages, SamplingOptions-as-dict)      # chat template or base-model format
+    ("complete", prompt, SamplingOptions-as-dict)     # raw text continuation
+    ("tokenize", text)
+    ("shutdown",)
+
+Replies (child -> parent)::
+
+    ("loaded", info_dict)       ("text", chunk)       ("done", stats_dict)
+    ("result", value)           ("error", kind, message)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields
+
+# ---- load options -------------------------------------------------------------
+
+# Defaults chosen for speed on ordinary office machines:
+DEFAULT_CTX_CAP = 8192    # the model's trained context, capped: KV memory grows with it
+DEFAULT_BATCH = 512       # prompt tokens per decode call (llama.cpp's default, good on CPU and GPU)
+DEFAULT_UBATCH = 512
+
+
+def default_threads() -> int:
+    """Physical cores: llama.cpp's generation is memory-bound and SMT threads only add contention."""
+    try:
+        import psutil
+
+        n = psutil.cpu_count(logical=False)
+    except Exception:
+        n = None
+    return max(1, n or os.cpu_count() or 1)
+
+
+@dataclass
+class LoadOptions:
+    n_ctx: int = 0                 # 0: the model's own context length, capped at DEFAULT_CTX_CAP
+    gpu_layers: str | int = "auto"  # "auto" (fit free VRAM), "all", or a number of layers
+    n_threads: int = 0             # 0: physical cores
+    flash_attn: bool | None = None  # None: llama.cpp decides (on where supported)
+    n_batch: int = DEFAULT_BATCH
+    n_ubatch: int = DEFAULT_UBATCH
+    use_mmap: bool = True
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> "LoadOptions":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (d or {}).items() if k in names})
+
+
+def parse_gpu_layers(value: str | int) -> str | int:
+    """CLI/GUI value -> "auto" | "all" | int >= 0; ValueError otherwise."""
+    if isinstance(value, int):
+        if value < 0:
+            return "all"
+        return value
+    v = str(value).strip().lower()
+    if v in ("auto", "all"):
+        return v
+    n = int(v)
+    if n < 0:
+        return "all"
+    return n
+
+
+# ---- sampling options --------------------------------------------------------------
+
+@dataclass
+class SamplingOptions:
+    max_tokens: int = 512
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    seed: int | None = None
+    stop: list[str] = field(default_factory=list)
+    ignore_eos: bool = False       # benchmarks: always generate max_tokens
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> "SamplingOptions":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (d or {}).items() if k in names})
+
+
+# ---- results -------------------------------------------------------------------
+
+@dataclass
+class GenerationStats:
+    text: str = ""
+    prompt_tokens: int = 0          # tokens in the prompt sent to the model
+    completion_tokens: int = 0
+    ttft_s: float = 0.0             # request -> first token
+    prompt_tok_s: float = 0.0       # prompt tokens evaluated per second
+    gen_tok_s: float = 0.0          # tokens per second after the first
+    finish_reason: str = "stop"     # "stop" | "length" | "cancelled" | "error"
+    dropped_messages: int = 0       # oldest turns left out to fit the context
+    total_s: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "GenerationStats":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})

@@ -1,0 +1,140 @@
+"""Tiny llama-architecture GGUF models for tests and benchmarks.
+
+A few hundred KB, a SentencePiece-style vocabulary with byte fallback and
+random weights: llama.cpp loads it and generates fast nonsense, which is all
+the mechanics tests need. Corrupt variants are made from a good file.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+
+CHATML_TEMPLATE = (
+    "{% for message in messages %}"
+    "{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
+)
+
+_WORDS = ["the", "a", "of", "and", "to", "in", "is", "it", "you", "that", "he", "was",
+          "for", "on", "are", "with", "as", "his", "they", "be", "at", "one", "have",
+          "this", "from", "or", "had", "by", "hot", "word", "but", "what", "some", "we",
+          "can", "out", "other", "were", "all", "there", "when", "up", "use", "your",
+          "how", "said", "an", "each", "she", "which", "do", "their", "time", "if"]
+
+
+def make_tiny_gguf(path: str | Path, *, n_ctx: int = 512, n_layer: int = 2, n_embd: int = 64,
+                   n_head: int = 4, n_ff: int = 128, chat_template: str | None = None,
+                   name: str = "Tiny Test Llama", seed: int = 0, extra_words: int = 0) -> Path:
+    """Write a valid tiny llama GGUF to ``path`` and return the path."""
+    import gguf
+
+    path = Path(path)
+    rng = np.random.default_rng(seed)
+    tokens: list[str] = ["<unk>", "<s>", "</s>"]
+    types = [gguf.TokenType.UNKNOWN, gguf.TokenType.CONTROL, gguf.TokenType.CONTROL]
+    if chat_template:
+        tokens += ["<|im_start|>", "<|im_end|>"]
+        types += [gguf.TokenType.CONTROL, gguf.TokenType.CONTROL]
+    for b in range(256):
+        tokens.append(f"<0x{b:02X}>")
+        types.append(gguf.TokenType.BYTE)
+    words = _WORDS + [f"w{i}" for i in range(extra_words)]
+    for w in words:
+        tokens.append("\u2581" + w)
+        types.append(gguf.TokenType.NORMAL)
+    for ch in "abcdefghijklmnopqrstuvwxyz ":
+        tokens.append("\u2581" if ch == " " else ch)
+        types.append(gguf.TokenType.NORMAL)
+    scores = [0.0] * len(tokens)
+    for i, t in enumerate(tokens):
+        if types[i] == gguf.TokenType.NORMAL:
+            scores[i] = -float(i) / 100 + (5.0 if len(t) > 2 else 0.0)
+    n_vocab = len(tokens)
+
+    w = gguf.GGUFWriter(str(path), "llama")
+    w.add_name(name)
+    w.add_context_length(n_ctx)
+    w.add_embedding_length(n_embd)
+    w.add_block_count(n_layer)
+    w.add_feed_forward_length(n_ff)
+    w.add_head_count(n_head)
+    w.add_head_count_kv(n_head)
+    w.add_rope_dimension_count(n_embd // n_head)
+    w.add_layer_norm_rms_eps(1e-5)
+    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_tokenizer_model("llama")
+    w.add_token_list(tokens)
+    w.add_token_scores(scores)
+    w.add_token_types(types)
+    w.add_bos_token_id(1)
+    eos = 2
+    w.add_unk_token_id(0)
+    w.add_add_bos_token(True)
+    if chat_template:
+        w.add_chat_template(chat_template)
+        eos = tokens.index("<|im_end|>")
+    w.add_eos_token_id(eos)
+
+    def t(name, *shape):
+        w.add_tensor(name, (rng.standard_normal(shape) * 0.5).astype(np.float32))
+
+    t("token_embd.weight", n_vocab, n_embd)
+    w.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
+    t("output.weight", n_vocab, n_embd)
+    for i in range(n_layer):
+        w.add_tensor(f"blk.{i}.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
+        t(f"blk.{i}.attn_q.weight", n_embd, n_embd)
+        t(f"blk.{i}.attn_k.weight", n_embd, n_embd)
+        t(f"blk.{i}.attn_v.weight", n_embd, n_embd)
+        t(f"blk.{i}.attn_output.weight", n_embd, n_embd)
+        w.add_tensor(f"blk.{i}.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
+        t(f"blk.{i}.ffn_gate.weight", n_ff, n_embd)
+        t(f"blk.{i}.ffn_up.weight", n_ff, n_embd)
+        t(f"blk.{i}.ffn_down.weight", n_embd, n_ff)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return path
+
+
+# ---- corrupt variants -------------------------------------------------------
+
+def truncated_copy(src: Path, dst: Path, keep_fraction: float = 0.6) -> Path:
+    data = Path(src).read_bytes()
+    Path(dst).write_bytes(data[: int(len(data) * keep_fraction)])
+    return Path(dst)
+
+
+def bad_magic_copy(src: Path, dst: Path) -> Path:
+    data = bytearray(Path(src).read_bytes())
+    data[0:4] = b"GGML"
+    Path(dst).write_bytes(bytes(data))
+    return Path(dst)
+
+
+def absurd_length_copy(src: Path, dst: Path) -> Path:
+    """The first key's string length claims ~2**62 bytes."""
+    data = bytearray(Path(src).read_bytes())
+    # magic(4) version(4) n_tensors(8) n_kv(8) -> first key length at offset 24
+    data[24:32] = struct.pack("<Q", 1 << 62)
+    Path(dst).write_bytes(bytes(data))
+    return Path(dst)
+
+
+def tensor_beyond_end_copy(src: Path, dst: Path) -> Path:
+    """Rewrite the last tensor's offset so its data lies past the end of the file."""
+    from engine.gguf_check import parse_gguf, DEFAULT_ALIGNMENT
+
+    data = bytearray(Path(src).read_bytes())
+    info = parse_gguf(bytes(data))
+    # The offset of the last tensor info is the 8 bytes before header end.
+    pos = info.header_size - 8
+    (old,) = struct.unpack_from("<Q", data, pos)
+    struct.pack_into("<Q", data, pos, old + DEFAULT_ALIGNMENT * 1024 * 64)
+    Path(dst).write_bytes(bytes(data))
+    return Path(dst)
