@@ -1,0 +1,107 @@
+"""Command line: every GUI feature, scriptable, sharing the engine code.
+
+Exit codes (a contract relied on by IT scripts):
+    0 success, 2 bad input (message on stderr), 3 engine failure
+    (host crashed, out of memory; message on stderr), 130 cancelled (Ctrl+C).
+
+Commands live in modules that each expose ``register(subparsers)``; a command
+sets ``func(args, ctx) -> int`` with ``parser.set_defaults(func=...)``.
+New panes add their module to ``COMMAND_MODULES``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+
+from engine.errors import BadInputError, CancelledError, HearthError
+
+COMMAND_MODULES = [
+    "engine.commands.core",          # doctor, check-model, models, import, chat
+    "engine.commands.conversations",  # conversations, export, import-conversation
+    "engine.hub.commands",           # search, files, pull, token
+]
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_ENGINE, EXIT_CANCELLED = 0, 2, 3, 130
+
+
+class Context:
+    """Lazily built shared objects for a command (config, library...)."""
+
+    def __init__(self):
+        self._config = None
+        self._library = None
+
+    @property
+    def config(self):
+        if self._config is None:
+            from engine.config import AppConfig
+
+            self._config = AppConfig.load()
+        return self._config
+
+    @property
+    def library(self):
+        if self._library is None:
+            from engine.library import ModelLibrary
+
+            self._library = ModelLibrary(self.config)
+        return self._library
+
+
+def print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hearth", description="Hearth: run language models privately on this computer. "
+        "Without a command, the desktop app starts.")
+    from engine import __version__
+
+    parser.add_argument("--version", action="version", version=f"Hearth {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name == name:
+                continue  # a pane whose engine half is not there yet
+            raise
+        mod.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    ctx = Context()
+    try:
+        return int(args.func(args, ctx) or 0)
+    except CancelledError as e:
+        print(f"hearth: cancelled{': ' + str(e) if str(e) else ''}", file=sys.stderr)
+        return EXIT_CANCELLED
+    except KeyboardInterrupt:
+        print("hearth: cancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    except BadInputError as e:
+        print(f"hearth: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except HearthError as e:
+        print(f"hearth: {e}", file=sys.stderr)
+        return e.exit_code
+    except BrokenPipeError:
+        return EXIT_OK  # output piped into `head`
+    except MemoryError:
+        print("hearth: out of memory", file=sys.stderr)
+        return EXIT_ENGINE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
