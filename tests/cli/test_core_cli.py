@@ -1,0 +1,141 @@
+"""The command-line contract: names, flags, exit codes, JSON keys."""
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.tiny_gguf import truncated_copy
+
+CHECK_KEYS = {"ok", "error", "architecture", "parameters", "quantization", "context_length", "has_chat_template"}
+CHAT_KEYS = {"text", "prompt_tokens", "completion_tokens", "ttft_s", "prompt_tok_s", "gen_tok_s", "finish_reason"}
+
+
+def test_check_model_ok_json(tiny_model):
+    r = run_cli("check-model", tiny_model, "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert CHECK_KEYS <= data.keys()
+    assert data["ok"] is True and data["error"] is None
+    assert data["architecture"] == "llama" and data["has_chat_template"] is True
+
+
+def test_check_model_bad_exit_2_one_line(tiny_model, tmp_path):
+    bad = truncated_copy(tiny_model, tmp_path / "bad.gguf")
+    r = run_cli("check-model", bad)
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0
+    assert "truncated" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run_cli("check-model", bad, "--json")
+    assert r.returncode == 2
+    data = json.loads(r.stdout)
+    assert data["ok"] is False and "truncated" in data["error"]
+
+
+def test_check_model_missing_file():
+    r = run_cli("check-model", "/nonexistent/model.gguf")
+    assert r.returncode == 2 and "no such file" in r.stderr
+
+
+def test_chat_json_contract(tiny_model):
+    r = run_cli("chat", "--model", tiny_model, "--max-tokens", "12", "--seed", "1", "--temperature", "0.5",
+                "--ctx", "256", "--gpu-layers", "auto", "--system", "be brief", "--json", "hello")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert CHAT_KEYS <= data.keys()
+    assert data["completion_tokens"] <= 12
+    assert data["finish_reason"] in ("stop", "length")
+
+
+def test_chat_streams_plain_text(tiny_model):
+    r = run_cli("chat", "--model", tiny_model, "--max-tokens", "8", "--quiet", "hi")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() != "" or r.stdout == "\n"
+
+
+def test_chat_bad_model_exit_2(tiny_model, tmp_path):
+    bad = truncated_copy(tiny_model, tmp_path / "bad.gguf")
+    r = run_cli("chat", "--model", bad, "hi")
+    assert r.returncode == 2 and "truncated" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_chat_unknown_model_name_exit_2():
+    r = run_cli("chat", "--model", "no-such-model-anywhere", "hi")
+    assert r.returncode == 2 and "no model named" in r.stderr
+
+
+def test_chat_bad_gpu_layers_exit_2(tiny_model):
+    r = run_cli("chat", "--model", tiny_model, "--gpu-layers", "lots", "hi")
+    assert r.returncode == 2 and "--gpu-layers" in r.stderr
+
+
+def test_chat_host_crash_exit_3(tiny_model, tmp_path):
+    """A model that makes llama.cpp fail to load is an engine failure (exit 3), not a traceback."""
+    import struct
+
+    from engine.gguf_check import parse_gguf
+
+    # A structurally valid GGUF whose architecture llama.cpp does not know.
+    data = bytearray(tiny_model.read_bytes())
+    i = data.index(b"llama", 24)
+    data[i:i + 5] = b"lxama"
+    p = tmp_path / "weird.gguf"
+    p.write_bytes(bytes(data))
+    parse_gguf(bytes(data))  # passes the header check
+    r = run_cli("chat", "--model", p, "hi")
+    assert r.returncode == 3, r.stderr
+    assert "Traceback" not in r.stderr
+    assert r.stderr.startswith("hearth: ")
+
+
+def test_models_lists_library(tiny_model, hearth_home):
+    import shutil
+
+    models = hearth_home / "data" / "models"
+    models.mkdir(parents=True)
+    shutil.copy(tiny_model, models / "mine.gguf")
+    (models / "broken.gguf").write_bytes(b"GGUF\x03\x00\x00\x00")
+    r = run_cli("models", "--json")
+    assert r.returncode == 0, r.stderr
+    data = {m["name"]: m for m in json.loads(r.stdout)}
+    assert data["mine"]["ok"] and data["mine"]["architecture"] == "llama"
+    assert not data["broken"]["ok"] and data["broken"]["error"]
+
+
+def test_doctor_json():
+    r = run_cli("doctor", "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    for k in ("backend", "devices", "ram_total", "cpu_threads", "paths", "keyring_backend", "llama_cpp_python"):
+        assert k in d
+    assert d["backend"] in ("CPU", "CUDA", "ROCm", "Metal", "Vulkan", "SYCL", "OpenCL")
+
+
+def test_no_command_prints_help_for_unknown():
+    r = run_cli("frobnicate")
+    assert r.returncode == 2
+
+
+def test_policy_pins_models_dir(tmp_path, tiny_model, hearth_home):
+    import shutil
+
+    shared = tmp_path / "shared-models"
+    shared.mkdir()
+    shutil.copy(tiny_model, shared / "it-approved.gguf")
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"models_dir": str(shared), "disable": ["import"]}))
+    r = run_cli("models", "--json", env={"HEARTH_POLICY": str(policy)})
+    assert r.returncode == 0, r.stderr
+    assert any(m["name"] == "it-approved" for m in json.loads(r.stdout))
+    r = run_cli("import-model", tiny_model, env={"HEARTH_POLICY": str(policy)})
+    assert r.returncode == 2 and "administrator" in r.stderr
+
+
+@pytest.mark.starter
+def test_chat_with_starter_model_end_to_end(starter_model):
+    r = run_cli("chat", "--model", starter_model, "--max-tokens", "16", "--temperature", "0", "--json",
+                "The capital of France is")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["completion_tokens"] > 0 and data["text"].strip()
