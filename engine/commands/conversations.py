@@ -1,0 +1,131 @@
+"""Saved conversations from the command line: list, export, import.
+
+    hearth conversations [--json] [--limit N]
+    hearth export ID [--format md|json] [--output FILE]
+    hearth import-conversation FILE [--json]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from engine.errors import BadInputError
+
+
+def _parse_id(value: str) -> int:
+    try:
+        n = int(str(value).strip())
+    except ValueError:
+        raise BadInputError(f"a conversation id is a number, not {value!r}") from None
+    if n <= 0:
+        raise BadInputError(f"no conversation with id {n}")
+    return n
+
+
+def _open_store(ctx):
+    from engine.store import Store
+
+    return Store.open_default(ctx.config)
+
+
+def cmd_conversations(args, ctx) -> int:
+    from engine.cli import print_json
+
+    with _open_store(ctx) as store:
+        rows = store.list_conversations(limit=args.limit)
+    if args.json:
+        print_json([{k: r[k] for k in ("id", "title", "created_at", "updated_at", "message_count",
+                                        "model_path", "preview")} for r in rows])
+        return 0
+    if not rows:
+        print("No saved conversations.")
+        return 0
+    width = max(2, max(len(str(r["id"])) for r in rows))
+    print(f"{'ID':>{width}}  {'UPDATED (UTC)':<16}  {'MSGS':>4}  TITLE")
+    for r in rows:
+        updated = r["updated_at"][:16].replace("T", " ")
+        print(f"{r['id']:>{width}}  {updated:<16}  {r['message_count']:>4}  {r['title']}")
+    return 0
+
+
+def _write_output(path: str, text: str) -> None:
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except OSError as e:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise BadInputError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+def cmd_export(args, ctx) -> int:
+    cid = _parse_id(args.id)
+    with _open_store(ctx) as store:
+        if args.format == "json":
+            text = json.dumps(store.export_json(cid), ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = store.export_markdown(cid)
+    if args.output and args.output != "-":
+        _write_output(args.output, text)
+        print(f"Exported conversation {cid} to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_import_conversation(args, ctx) -> int:
+    from engine.cli import print_json
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise BadInputError(f"no file at {path}")
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInputError(f"{path} is not a UTF-8 text file") from None
+    except OSError as e:
+        raise BadInputError(f"cannot read {path}: {e.strerror or e}") from None
+    try:
+        data = json.loads(raw)
+    except ValueError as e:
+        raise BadInputError(f"{path} is not valid JSON ({e})") from None
+    with _open_store(ctx) as store:
+        cid = store.import_json(data)
+        conv = store.get_conversation(cid)
+    if args.json:
+        print_json({"id": cid, "title": conv["title"], "message_count": conv["message_count"]})
+    else:
+        print(cid)
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("conversations", help="list saved conversations, newest first",
+                       description="List saved chat conversations, newest first.")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="show at most N")
+    p.set_defaults(func=cmd_conversations)
+
+    p = sub.add_parser("export", help="export a saved conversation as Markdown or JSON",
+                       description="Export a saved conversation (to standard output by default).")
+    p.add_argument("id", metavar="ID", help="conversation id (see `conversations`)")
+    p.add_argument("--format", choices=("md", "json"), default="md",
+                   help="md (readable, default) or json (re-importable)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import-conversation", help="import a conversation exported as JSON",
+                       description="Import a conversation exported with `export --format json`; "
+                       "prints the new conversation id.")
+    p.add_argument("file", metavar="FILE", help="a Hearth conversation JSON file")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_import_conversation)
