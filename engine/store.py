@@ -629,10 +629,12 @@ class Store:
         title = data.get("title", DEFAULT_TITLE)
         if not isinstance(title, str):
             raise BadInputError("the conversation's \"title\" must be text")
-        system_prompt = data.get("system_prompt", "") or ""
+        system_prompt = data.get("system_prompt")
+        system_prompt = "" if system_prompt is None else system_prompt
         if not isinstance(system_prompt, str):
             raise BadInputError("the conversation's \"system_prompt\" must be text")
-        settings = data.get("settings") or {}
+        settings = data.get("settings")
+        settings = {} if settings is None else settings
         if not isinstance(settings, dict):
             raise BadInputError("the conversation's \"settings\" must be a JSON object")
         model_path = data.get("model_path")
