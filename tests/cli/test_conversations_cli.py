@@ -1,0 +1,156 @@
+"""`python main.py conversations | export | import-conversation`, as real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.store import EXPORT_FORMAT, Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    h = tmp_path / "home"
+    h.mkdir()
+    monkeypatch.setenv("HEARTH_HOME", str(h))
+    monkeypatch.delenv("HEARTH_POLICY", raising=False)
+    return h
+
+
+def db_of(home: Path) -> Path:
+    return home / "data" / "hearth.sqlite3"
+
+
+def hearth(home: Path, *args, timeout=120) -> subprocess.CompletedProcess:
+    env = dict(os.environ, HEARTH_HOME=str(home), PYTHONIOENCODING="utf-8")
+    env.pop("HEARTH_POLICY", None)
+    return subprocess.run([sys.executable, "main.py", *map(str, args)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=timeout)
+
+
+def assert_one_line_error(r: subprocess.CompletedProcess, fragment: str) -> None:
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith("hearth: ") and fragment in lines[0], lines[0]
+
+
+@pytest.fixture
+def seeded(home) -> dict:
+    with Store(db_of(home)) as s:
+        a = s.create_conversation(system_prompt="Be brief.", settings={"sampling": {"temperature": 0.5}})
+        s.add_message(a, "user", "東京の天気は？ ☀️")
+        s.add_message(a, "assistant", "晴れ。", model="/m/tiny.gguf",
+                      stats={"completion_tokens": 3, "finish_reason": "stop"})
+        b = s.create_conversation(title="Second")
+        s.add_message(b, "user", "hello")
+    return {"a": a, "b": b}
+
+
+def test_conversations_empty(home):
+    r = hearth(home, "conversations")
+    assert r.returncode == 0, r.stderr
+    assert "No saved conversations" in r.stdout
+    r = hearth(home, "conversations", "--json")
+    assert r.returncode == 0 and json.loads(r.stdout) == []
+
+
+def test_conversations_lists_newest_first(home, seeded):
+    r = hearth(home, "conversations", "--json")
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert [x["id"] for x in rows] == [seeded["b"], seeded["a"]]
+    assert rows[1]["title"] == "東京の天気は？ ☀️" and rows[1]["message_count"] == 2
+    assert {"id", "title", "updated_at", "message_count"} <= set(rows[0])
+
+    r = hearth(home, "conversations")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["ID", "UPDATED", "(UTC)", "MSGS", "TITLE"]
+    assert lines[1].split()[0] == str(seeded["b"]) and lines[1].rstrip().endswith("Second")
+    assert "東京の天気は？" in lines[2]
+
+    r = hearth(home, "conversations", "--json", "--limit", "1")
+    assert [x["id"] for x in json.loads(r.stdout)] == [seeded["b"]]
+
+
+def test_export_markdown_to_stdout(home, seeded):
+    r = hearth(home, "export", seeded["a"], "--format", "md")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("# 東京の天気は？ ☀️\n")
+    assert "## Assistant (tiny.gguf)\n\n晴れ。" in r.stdout
+    r2 = hearth(home, "export", seeded["a"])  # md is the default
+    assert r2.stdout == r.stdout
+
+
+def test_export_json_then_import_round_trip(home, seeded, tmp_path):
+    out = tmp_path / "conv.json"
+    r = hearth(home, "export", seeded["a"], "--format", "json", "--output", out)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ""
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["format"] == EXPORT_FORMAT and data["version"] == 1
+    assert [m["content"] for m in data["messages"]] == ["東京の天気は？ ☀️", "晴れ。"]
+
+    r = hearth(home, "export", seeded["a"], "--format", "json")
+    assert json.loads(r.stdout) == data
+
+    r = hearth(home, "import-conversation", out)
+    assert r.returncode == 0, r.stderr
+    new = int(r.stdout.strip())
+    assert new not in seeded.values()
+    r = hearth(home, "import-conversation", out, "--json")
+    assert r.returncode == 0, r.stderr
+    info = json.loads(r.stdout)
+    assert info["id"] not in (new, *seeded.values()) and info["message_count"] == 2
+
+    with Store(db_of(home)) as s:
+        again = s.export_json(new)
+    for key in ("title", "system_prompt", "settings", "messages"):
+        assert again[key] == data[key], key
+
+
+def test_export_errors(home, seeded, tmp_path):
+    assert_one_line_error(hearth(home, "export", 999, "--format", "json"), "no conversation with id 999")
+    assert_one_line_error(hearth(home, "export", "abc"), "not 'abc'")
+    assert_one_line_error(hearth(home, "export", seeded["a"], "--output", tmp_path / "no" / "dir" / "x.md"),
+                          "cannot write")
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ("{not json", "is not valid JSON"),
+    ('{"format": "something-else", "version": 1, "messages": []}', "not a Hearth conversation"),
+    ('{"format": "hearth.conversation", "version": 1, "messages": [{"role": "bot", "content": ""}]}',
+     "message 1 has no valid \"role\""),
+    ("[1, 2, 3]", "expected a JSON object"),
+])
+def test_import_bad_files(home, tmp_path, content, fragment):
+    f = tmp_path / "bad.json"
+    f.write_text(content, encoding="utf-8")
+    assert_one_line_error(hearth(home, "import-conversation", f), fragment)
+
+
+def test_import_missing_and_binary_file(home, tmp_path):
+    assert_one_line_error(hearth(home, "import-conversation", tmp_path / "missing.json"), "no file at")
+    f = tmp_path / "binary.json"
+    f.write_bytes(b"\xff\xfe\x00\x81garbage")
+    assert_one_line_error(hearth(home, "import-conversation", f), "not a UTF-8 text file")
+
+
+def test_corrupt_database_gives_a_clear_message(home):
+    db = db_of(home)
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"definitely not sqlite " * 100)
+    r = hearth(home, "conversations")
+    assert_one_line_error(r, "damaged")
+    assert any(".damaged-" in p.name for p in db.parent.iterdir())
+    r = hearth(home, "conversations", "--json")  # a fresh, empty database next time
+    assert r.returncode == 0 and json.loads(r.stdout) == []
