@@ -184,8 +184,8 @@ class Store:
         self.path = Path(path)
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
+        self._trigram = False
         self._conn = self._open()
-        self._trigram = self._fts_uses_trigram()
 
     # -- opening ---------------------------------------------------------------------
 
@@ -213,6 +213,8 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             self._migrate(conn)
+            row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").fetchone()
+            self._trigram = bool(row and "trigram" in (row[0] or ""))
         except sqlite3.DatabaseError as e:
             conn.close()
             msg = str(e).lower()
@@ -273,11 +275,6 @@ class Store:
                 conn.execute("ROLLBACK")
             raise
 
-    def _fts_uses_trigram(self) -> bool:
-        row = self._conn.execute(
-            "SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").fetchone()
-        return bool(row and "trigram" in (row[0] or ""))
-
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
@@ -311,6 +308,10 @@ class Store:
             except sqlite3.IntegrityError as e:
                 raise BadInputError(f"the conversation database refused the change: {e}") from None
             except sqlite3.Error as e:
+                if any(w in str(e).lower() for w in ("malformed", "not a database", "corrupt")):
+                    raise EngineError(f"the conversation database {self.path} is damaged ({e}); "
+                                      f"close Hearth and move the file away to start a new "
+                                      f"one") from None
                 raise EngineError(f"the conversation database failed: {e}") from None
 
     @contextmanager

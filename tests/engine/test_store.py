@@ -143,6 +143,21 @@ def test_corrupt_database_is_kept_aside_with_a_clear_message(db_path):
     assert kept[0].read_bytes() == garbage
 
 
+def test_damaged_pages_give_a_clear_error_not_a_traceback(db_path):
+    with Store(db_path) as s:
+        for _ in range(30):
+            s.add_message(s.create_conversation(), "user", "hello " * 300)
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(db_path.read_bytes())
+    data[4096:] = b"Z" * (len(data) - 4096)  # page 1 (the header) intact, the rest garbage
+    db_path.write_bytes(bytes(data))
+    with pytest.raises(EngineError, match="is damaged"):
+        with Store(db_path) as s:
+            s.list_conversations()
+            s.search("hello")
+    assert db_path.read_bytes() == bytes(data)  # never deleted or rewritten
+
+
 def test_unopenable_path_is_a_clear_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
