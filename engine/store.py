@@ -33,7 +33,7 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 from engine.errors import BadInputError, EngineError
 
@@ -43,8 +43,6 @@ ROLES = ("system", "user", "assistant")
 EXPORT_FORMAT = "hearth.conversation"
 EXPORT_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
-
-_UNSET: Any = object()
 
 
 # ---- helpers -------------------------------------------------------------------------
