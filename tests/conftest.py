@@ -44,6 +44,12 @@ def tiny_base_model(models_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_long_model(models_dir) -> Path:
+    """A 32K-context chat model: at ~5k tok/s a reply long enough to press Stop during."""
+    return make_tiny_gguf(models_dir / "tiny-long.gguf", chat_template=CHATML_TEMPLATE, n_ctx=32768)
+
+
+@pytest.fixture(scope="session")
 def tiny_small_ctx_model(models_dir) -> Path:
     """Context of 128 tokens, for context-trimming tests."""
     return make_tiny_gguf(models_dir / "tiny-ctx128.gguf", chat_template=CHATML_TEMPLATE, n_ctx=128)

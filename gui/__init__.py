@@ -1,0 +1,1 @@
+"""Hearth desktop GUI: thin PySide6 views over the engine (see gui/app.py)."""

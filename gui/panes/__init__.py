@@ -1,0 +1,1 @@
+"""One folder per pane: chat, models (hub), summarize, compare."""

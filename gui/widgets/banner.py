@@ -1,0 +1,47 @@
+"""A dismissable message strip at the top of the window for errors and notices."""
+
+from __future__ import annotations
+
+from gui.qt import Qt, QtWidgets, Signal
+
+STYLES = {
+    "error": "background:#fdecea; color:#611a15; border:1px solid #f5c2c0;",
+    "warning": "background:#fff4e5; color:#663c00; border:1px solid #ffd8a8;",
+    "info": "background:#e8f4fd; color:#0d3c61; border:1px solid #b6dcf7;",
+}
+
+
+class Banner(QtWidgets.QFrame):
+    dismissed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("banner")
+        lay = QtWidgets.QHBoxLayout(self)
+        lay.setContentsMargins(10, 6, 6, 6)
+        self.label = QtWidgets.QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.label, 1)
+        close = QtWidgets.QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.dismiss)
+        lay.addWidget(close)
+        self.kind = None
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "error") -> None:
+        self.kind = kind
+        self.label.setText(text)
+        self.setStyleSheet(f"#banner {{{STYLES.get(kind, STYLES['info'])} border-radius:4px;}}")
+        self.show()
+
+    def dismiss(self) -> None:
+        self.hide()
+        self.dismissed.emit()
+
+    @property
+    def text(self) -> str:
+        return self.label.text() if not self.isHidden() else ""

@@ -1,0 +1,190 @@
+"""The transcript: messages rendered as Markdown, the reply streaming in.
+
+Streaming never re-renders the whole message per token: new text is appended
+as plain text at the end with a QTextCursor, and finished Markdown blocks
+(paragraphs, closed code fences) are turned into HTML at a bounded rate.
+The whole reply is rendered once more when it finishes.
+"""
+
+from __future__ import annotations
+
+import html
+
+from gui.qt import QtCore, QtGui, QtWidgets, QTimer, Signal
+from gui.widgets import markdown
+
+RENDER_INTERVAL_MS = 250  # finished blocks are rendered at most 4 times a second
+
+ROLE_LABEL = {"user": "You", "assistant": "Assistant", "system": "System"}
+ROLE_COLOR = {"user": "#1f5fa8", "assistant": "#2d7d46", "system": "#8a6d00"}
+
+
+class ChatView(QtWidgets.QTextBrowser):
+    """Shows a list of messages; the last assistant message may be streaming."""
+
+    editRequested = Signal(int)        # index of a user message to edit and resend
+    messageCopied = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._on_anchor)
+        self.setObjectName("chatView")
+        self.document().setDocumentMargin(12)
+        self.messages: list[dict] = []
+        self._code_blocks: list[str] = []
+        self._streaming = False
+        self._stream_body_start = 0    # document position where the reply's body starts
+        self._rendered_chars = 0       # reply text already turned into HTML
+        self._tail_start = 0           # document position of the plain-text tail
+        self._render_timer = QTimer(self)
+        self._render_timer.setInterval(RENDER_INTERVAL_MS)
+        self._render_timer.timeout.connect(self._render_finished_blocks)
+        self._plain = QtGui.QTextCharFormat()
+        self.busy = False  # while True, edit/regenerate links are ignored
+
+    # ---- whole transcript --------------------------------------------------------
+    def set_messages(self, messages: list[dict]) -> None:
+        """Show a stored conversation (one document build, not one per message)."""
+        self._render_timer.stop()
+        self._streaming = False
+        self.messages = [dict(m) for m in messages]
+        self._code_blocks = []
+        parts = [self._message_html(i, m) for i, m in enumerate(self.messages)]
+        self.setHtml("".join(parts))
+        self._scroll_to_end()
+
+    def clear_messages(self) -> None:
+        self.set_messages([])
+
+    def _header_html(self, i: int, m: dict) -> str:
+        role = m.get("role", "user")
+        label = ROLE_LABEL.get(role, role)
+        if role == "assistant" and m.get("model"):
+            label += f" · {html.escape(_short_model(m['model']))}"
+        links = [f'<a href="msgcopy:{i}" style="text-decoration:none;">Copy</a>']
+        if role == "user":
+            links.append(f'<a href="edit:{i}" style="text-decoration:none;">Edit</a>')
+        note = ""
+        if role == "assistant" and m.get("complete") is False:
+            note = ' <span style="color:#b00020;">(incomplete)</span>'
+        return (f'<p style="margin-top:14px; margin-bottom:2px;"><b style="color:{ROLE_COLOR.get(role, "#444")};">'
+                f'{label}</b>{note} &nbsp; <span style="font-size:small;">{" · ".join(links)}</span></p>')
+
+    def _message_html(self, i: int, m: dict) -> str:
+        body = markdown.render(m.get("content", ""), self._code_blocks) if m.get("content") else "<p></p>"
+        return self._header_html(i, m) + body
+
+    # ---- adding and streaming ----------------------------------------------------
+    def _end_cursor(self) -> QtGui.QTextCursor:
+        c = QtGui.QTextCursor(self.document())
+        c.movePosition(QtGui.QTextCursor.MoveOperation.End)
+        return c
+
+    def _at_bottom(self) -> bool:
+        sb = self.verticalScrollBar()
+        return sb.value() >= sb.maximum() - 4
+
+    def _scroll_to_end(self) -> None:
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+    def add_message(self, message: dict) -> None:
+        follow = self._at_bottom()
+        self.messages.append(dict(message))
+        i = len(self.messages) - 1
+        c = self._end_cursor()
+        c.insertHtml(self._message_html(i, self.messages[-1]))
+        if follow:
+            self._scroll_to_end()
+
+    def begin_reply(self, model: str | None = None) -> None:
+        """Start an empty assistant message that tokens will stream into."""
+        follow = self._at_bottom()
+        self.messages.append({"role": "assistant", "content": "", "model": model, "complete": False})
+        c = self._end_cursor()
+        c.insertHtml(self._header_html(len(self.messages) - 1, {"role": "assistant", "model": model}))
+        c.insertBlock(QtGui.QTextBlockFormat(), self._plain)
+        self._stream_body_start = c.position()
+        self._tail_start = c.position()
+        self._rendered_chars = 0
+        self._streaming = True
+        self._render_timer.start()
+        if follow:
+            self._scroll_to_end()
+
+    def append_tokens(self, text: str) -> None:
+        if not self._streaming or not text:
+            return
+        follow = self._at_bottom()
+        self.messages[-1]["content"] += text
+        c = self._end_cursor()
+        c.insertText(text, self._plain)
+        if follow:
+            self._scroll_to_end()
+
+    def _render_finished_blocks(self) -> None:
+        """Turn newly finished Markdown blocks of the reply into HTML."""
+        if not self._streaming:
+            return
+        text = self.messages[-1]["content"]
+        end = markdown.complete_blocks_end(text, self._rendered_chars)
+        if end <= self._rendered_chars:
+            return
+        follow = self._at_bottom()
+        c = QtGui.QTextCursor(self.document())
+        c.setPosition(self._tail_start)
+        c.movePosition(QtGui.QTextCursor.MoveOperation.End, QtGui.QTextCursor.MoveMode.KeepAnchor)
+        c.removeSelectedText()
+        c.insertHtml(markdown.render(text[self._rendered_chars:end], self._code_blocks))
+        c.insertBlock(QtGui.QTextBlockFormat(), self._plain)
+        self._tail_start = c.position()
+        self._rendered_chars = end
+        c.insertText(text[end:], self._plain)
+        if follow:
+            self._scroll_to_end()
+
+    def finish_reply(self, text: str | None = None, complete: bool = True, stats: dict | None = None) -> None:
+        """Render the finished reply as Markdown (once)."""
+        if not self._streaming:
+            return
+        self._render_timer.stop()
+        self._streaming = False
+        m = self.messages[-1]
+        if text is not None:
+            m["content"] = text
+        m["complete"] = complete
+        if stats:
+            m["stats"] = stats
+        follow = self._at_bottom()
+        c = QtGui.QTextCursor(self.document())
+        # Re-render header (for the incomplete note) and body together.
+        c.setPosition(self._stream_body_start)
+        c.movePosition(QtGui.QTextCursor.MoveOperation.PreviousBlock, QtGui.QTextCursor.MoveMode.MoveAnchor)
+        c.movePosition(QtGui.QTextCursor.MoveOperation.StartOfBlock)
+        c.movePosition(QtGui.QTextCursor.MoveOperation.End, QtGui.QTextCursor.MoveMode.KeepAnchor)
+        c.removeSelectedText()
+        c.insertHtml(self._message_html(len(self.messages) - 1, m))
+        if follow:
+            self._scroll_to_end()
+
+    @property
+    def streaming(self) -> bool:
+        return self._streaming
+
+    # ---- links ------------------------------------------------------------------
+    def _on_anchor(self, url: QtCore.QUrl) -> None:
+        scheme, _, arg = url.toString().partition(":")
+        cb = QtWidgets.QApplication.clipboard()
+        if scheme == "copy" and arg.isdigit() and int(arg) < len(self._code_blocks):
+            cb.setText(self._code_blocks[int(arg)])
+        elif scheme == "msgcopy" and arg.isdigit() and int(arg) < len(self.messages):
+            cb.setText(self.messages[int(arg)]["content"])
+            self.messageCopied.emit(int(arg))
+        elif scheme == "edit" and arg.isdigit() and not self.busy:
+            self.editRequested.emit(int(arg))
+
+
+def _short_model(path: str) -> str:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name[:-5] if name.lower().endswith(".gguf") else name

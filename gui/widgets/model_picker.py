@@ -1,0 +1,83 @@
+"""Model picker: the library in a combo box, with Load/Unload and a busy bar."""
+
+from __future__ import annotations
+
+from gui.qt import Qt, QtWidgets, Signal
+
+
+class ModelPicker(QtWidgets.QWidget):
+    loadClicked = Signal(str)     # model path
+    unloadClicked = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        lay = QtWidgets.QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(QtWidgets.QLabel("Model:"))
+        self.combo = QtWidgets.QComboBox()
+        self.combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(40)
+        self.combo.setPlaceholderText("No models yet — add one in Models")
+        lay.addWidget(self.combo, 1)
+        self.load_button = QtWidgets.QPushButton("Load")
+        self.load_button.setToolTip("Load the selected model (its own process)")
+        self.load_button.clicked.connect(self._on_load)
+        lay.addWidget(self.load_button)
+        self.unload_button = QtWidgets.QPushButton("Unload")
+        self.unload_button.setToolTip("End the model process and free its memory")
+        self.unload_button.clicked.connect(self.unloadClicked)
+        self.unload_button.setEnabled(False)
+        lay.addWidget(self.unload_button)
+        self.progress = QtWidgets.QProgressBar()
+        self.progress.setRange(0, 0)  # busy: llama.cpp gives no fraction we can rely on
+        self.progress.setMaximumWidth(120)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        lay.addWidget(self.progress)
+        self.state = QtWidgets.QLabel("No model loaded")
+        self.state.setMinimumWidth(160)
+        lay.addWidget(self.state)
+        self.entries = []
+
+    def set_models(self, entries, select_path: str | None = None) -> None:
+        current = select_path or self.current_path()
+        self.entries = [e for e in entries if e.ok]
+        self.combo.clear()
+        for e in self.entries:
+            label = e.summary()
+            if e.source == "starter":
+                label = "★ " + label + " (starter)"
+            self.combo.addItem(label, str(e.path))
+            idx = self.combo.count() - 1
+            tip = f"{e.path}\n" + ("Base model: continues text rather than following instructions"
+                                   if e.is_base_model else "Chat model")
+            self.combo.setItemData(idx, tip, Qt.ItemDataRole.ToolTipRole)
+        i = self.combo.findData(current) if current else -1
+        # With a placeholder set, QComboBox leaves nothing selected after clear().
+        self.combo.setCurrentIndex(i if i >= 0 else (0 if self.combo.count() else -1))
+        self.load_button.setEnabled(self.combo.count() > 0)
+
+    def current_path(self) -> str | None:
+        return self.combo.currentData()
+
+    def current_entry(self):
+        p = self.current_path()
+        return next((e for e in self.entries if str(e.path) == p), None)
+
+    def _on_load(self) -> None:
+        p = self.current_path()
+        if p:
+            self.loadClicked.emit(p)
+
+    def set_loading(self, name: str) -> None:
+        self.progress.show()
+        self.load_button.setEnabled(False)
+        self.combo.setEnabled(False)
+        self.state.setText(f"Loading {name}…")
+
+    def set_loaded(self, name: str | None) -> None:
+        self.progress.hide()
+        self.combo.setEnabled(True)
+        self.load_button.setEnabled(self.combo.count() > 0)
+        self.unload_button.setEnabled(name is not None)
+        self.state.setText(f"Loaded: {name}" if name else "No model loaded")

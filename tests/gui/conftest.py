@@ -1,0 +1,31 @@
+"""GUI test helpers: a main window on an isolated home with a chosen model."""
+
+import shutil
+
+import pytest
+
+
+@pytest.fixture
+def main_window(qtbot, hearth_home, tiny_model, tiny_long_model):
+    """A MainWindow whose library holds the tiny chat model (no auto-load)."""
+    from engine.config import AppConfig
+    from gui.app import MainWindow
+
+    models = hearth_home / "data" / "models"
+    models.mkdir(parents=True, exist_ok=True)
+    shutil.copy(tiny_model, models / "tiny-chat.gguf")
+    shutil.copy(tiny_long_model, models / "tiny-long.gguf")
+    win = MainWindow(AppConfig.load(), auto_load=False)
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.picker.combo.count() > 0, timeout=60000)
+    yield win
+    win.shutdown()
+
+
+def load(qtbot, win, name="tiny-chat"):
+    """Load the library model whose file name starts with ``name`` (or a path)."""
+    path = str(name)
+    if "/" not in path:
+        path = next(str(e.path) for e in win.picker.entries if e.path.name.startswith(name))
+    with qtbot.waitSignal(win.bridge.loaded, timeout=60000):
+        win.load_model(path)
