@@ -1,0 +1,156 @@
+"""Token storage (keyring only) and the search/files/pull/token CLI as subprocesses."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from engine.errors import BadInputError
+from engine.hub import token as tk
+from tests.conftest import run_cli
+from tests.hub.fakehub import GOOD_TOKEN
+
+
+# ---- token functions ----------------------------------------------------------
+
+def test_token_set_status_clear_memory_keyring(memory_keyring, monkeypatch, caplog, hearth_home):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    caplog.set_level(logging.DEBUG)
+    assert tk.token_status()["token_set"] is False
+    tk.set_token("  hf_secret_value \n")
+    assert memory_keyring.store[(tk.KEYRING_SERVICE, tk.KEYRING_USER)] == "hf_secret_value"
+    st = tk.token_status()
+    assert st == {"token_set": True, "source": "keyring", "keyring_available": True,
+                  "keyring_backend": st["keyring_backend"]}
+    assert tk.get_token() == "hf_secret_value"
+    assert "hf_secret_value" not in json.dumps(st) and "hf_secret_value" not in caplog.text
+    # Never on disk in plaintext.
+    for p in Path(hearth_home).rglob("*"):
+        if p.is_file():
+            assert b"hf_secret_value" not in p.read_bytes()
+    assert tk.clear_token() is True
+    assert tk.get_token() is None and tk.clear_token() is False
+    with pytest.raises(BadInputError):
+        tk.set_token("   ")
+
+
+def test_no_keyring_backend_offers_session_token(monkeypatch):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    old = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        with pytest.raises(BadInputError, match="no system keyring.*HF_TOKEN.*session-only"):
+            tk.set_token("hf_abc")
+        st = tk.token_status()
+        assert st["keyring_available"] is False and "HF_TOKEN" in st["note"]
+        tk.set_session_token("hf_session")
+        assert tk.get_token() == "hf_session" and tk.token_status()["source"] == "session"
+        monkeypatch.setenv("HF_TOKEN", "hf_env")
+        assert tk.get_token() == "hf_env"
+        assert tk.clear_token() is True
+    finally:
+        tk.set_session_token(None)
+        keyring.set_keyring(old)
+
+
+def test_token_is_passed_to_hub_calls(fake_hub, config, memory_keyring):
+    from engine.hub.api import HubClient
+
+    tk.set_token(GOOD_TOKEN)
+    files = HubClient(config).repo_files("gated/Locked-GGUF")
+    assert files.files[0].header is not None  # the header Range read passed the gated check
+    assert {r["auth"] for r in fake_hub.requests("info")} == {f"Bearer {GOOD_TOKEN}"}
+
+
+# ---- CLI subprocesses ---------------------------------------------------------
+
+@pytest.fixture
+def cli_env(fake_hub, tmp_path, hearth_home):
+    return {"HF_ENDPOINT": fake_hub.url, "HEARTH_HOME": str(hearth_home), "NO_PROXY": "127.0.0.1",
+            "no_proxy": "127.0.0.1", "HEARTH_DOWNLOAD_RETRY_DELAY": "0.01",
+            "PYTHON_KEYRING_BACKEND": "tests.hub.file_keyring.FileKeyring",
+            "HEARTH_TEST_KEYRING_FILE": str(tmp_path / "keyring.json"), "HF_TOKEN": "",
+            "HEARTH_FAKE_HARDWARE": json.dumps({"backend": "CPU", "ram_available": 8 << 30,
+                                                "ram_total": 16 << 30, "cpu_threads": 4})}
+
+
+def test_cli_search_and_files(cli_env):
+    r = run_cli("search", "tiny", "--json", env=cli_env)
+    assert r.returncode == 0, r.stderr
+    assert [x["repo_id"] for x in json.loads(r.stdout)] == ["acme/Tiny-GGUF"]
+    r = run_cli("search", "gguf", "--sort", "likes", "--limit", "1", env=cli_env)
+    assert r.returncode == 0 and r.stdout.startswith("acme/Split-GGUF")
+    r = run_cli("files", "acme/Tiny-GGUF", "--json", "--ctx", "256", env=cli_env)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["best"] == "Tiny-Q4_K_M.gguf"
+    assert [f["quant"] for f in d["files"]] == ["Q4_K_M", "Q8_0", "F16"]
+    assert all(f["fit"]["verdict"] == "cpu" and f["fit"]["n_ctx"] == 256 for f in d["files"])
+    r = run_cli("files", "acme/Tiny-GGUF", env=cli_env)
+    assert r.returncode == 0 and "CPU only" in r.stdout and "★" in r.stdout
+    r = run_cli("files", "acme/Missing", env=cli_env)
+    assert r.returncode == 2 and "no repository" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_pull_json_resume_and_errors(cli_env, fake_hub, hearth_home):
+    data = fake_hub.repos["acme/Tiny-GGUF"].files["Tiny-Q8_0.gguf"]
+    fake_hub.plan("Tiny-Q8_0.gguf", "status:500", "drop:65536")
+    r = run_cli("pull", "acme/Tiny-GGUF", "--quant", "Q8_0", "--json", env=cli_env)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert Path(out["path"]).read_bytes() == data and out["size"] == len(data)
+    import hashlib
+
+    assert out["sha256"] == hashlib.sha256(data).hexdigest()
+    assert "Tiny-Q8_0.gguf" in r.stderr  # progress on stderr
+    assert len(fake_hub.requests("cdn", "Tiny-Q8_0.gguf")) == 3  # 500 retried, drop resumed
+    # Pulling again is a no-op success.
+    r = run_cli("pull", "acme/Tiny-GGUF", "Tiny-Q8_0.gguf", "--json", env=cli_env)
+    assert r.returncode == 0 and json.loads(r.stdout)["path"] == out["path"]
+    # Bad input: unknown quant, both FILE and --quant.
+    r = run_cli("pull", "acme/Tiny-GGUF", "--quant", "Q3_K_S", env=cli_env)
+    assert r.returncode == 2 and "Q4_K_M" in r.stderr
+    r = run_cli("pull", "acme/Tiny-GGUF", "x.gguf", "--quant", "Q8_0", env=cli_env)
+    assert r.returncode == 2
+    # Gated without a token: exit 2 with the licence/token hint.
+    r = run_cli("pull", "gated/Locked-GGUF", env=cli_env)
+    assert r.returncode == 2 and "token set" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_pull_tampered_and_persistent_500(cli_env, fake_hub, hearth_home):
+    fake_hub.plan("Tiny-F16.gguf", "tamper")
+    r = run_cli("pull", "acme/Tiny-GGUF", "Tiny-F16.gguf", "--json", env=cli_env)
+    assert r.returncode == 3 and "checksum mismatch" in r.stderr and r.stdout == ""
+    assert not list(Path(hearth_home).rglob("Tiny-F16.gguf"))
+    fake_hub.plan("Tiny-Q4_K_M.gguf", *["status:500"] * 20)
+    r = run_cli("pull", "acme/Tiny-GGUF", "Tiny-Q4_K_M.gguf", env=cli_env)
+    assert r.returncode == 3 and "failed after" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_token(cli_env, tmp_path):
+    r = run_cli("token", "status", "--json", env=cli_env)
+    assert r.returncode == 0 and json.loads(r.stdout)["token_set"] is False
+    r = run_cli("token", "set", env=cli_env, input="hf_from_stdin\n")
+    assert r.returncode == 0, r.stderr
+    assert "hf_from_stdin" not in r.stdout + r.stderr
+    r = run_cli("token", "status", env=cli_env)
+    assert r.returncode == 0 and "keyring" in r.stdout and "hf_from_stdin" not in r.stdout
+    r = run_cli("token", "clear", env=cli_env)
+    assert r.returncode == 0 and "removed" in r.stdout
+    r = run_cli("token", "set", "--token", "", env=cli_env)
+    assert r.returncode == 2
+    no_keyring = dict(cli_env, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    r = run_cli("token", "set", "--token", "hf_x", env=no_keyring)
+    assert r.returncode == 2 and "HF_TOKEN" in r.stderr and "hf_x" not in r.stderr
+
+
+def test_cli_policy_disables_hub(cli_env, hearth_home):
+    (Path(hearth_home) / "policy.json").write_text(json.dumps({"disable": ["hub", "downloads"]}))
+    for args in (("search", "x"), ("files", "acme/Tiny-GGUF"), ("pull", "acme/Tiny-GGUF")):
+        r = run_cli(*args, env=cli_env)
+        assert r.returncode == 2 and "administrator" in r.stderr
