@@ -45,6 +45,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.setDocumentMode(True)
         self.chat = ChatPane(self.bridge)
+        self.chat.reloadRequested.connect(self._reload_with)
         self.tabs.addTab(self.chat, "Chat")
         self._add_optional_panes()
         lay.addWidget(self.tabs, 1)
@@ -77,10 +78,18 @@ class MainWindow(QtWidgets.QMainWindow):
         self.chat.statsChanged.connect(self._on_stats)
 
     # ---- actions ------------------------------------------------------------------
-    def load_model(self, path: str) -> None:
+    def load_model(self, path: str, options: dict | None = None) -> None:
+        """Load ``path`` with the app's load settings, then the conversation's, then ``options``."""
         self.banner.hide()
         opts = dict(self.config.settings.get("load", {}) or {})
+        opts.update(self.chat.load_options())
+        opts.update(options or {})
         self.bridge.loadRequested.emit(path, opts)
+
+    def _reload_with(self, options: dict) -> None:
+        path = self.loaded_path or self.picker.current_path()
+        if path:
+            self.load_model(path, options)
 
     def show_error(self, message: str) -> None:
         kind = "error"
@@ -142,6 +151,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if getattr(self, "_shut", False):
             return
         self._shut = True
+        self.chat.shutdown()
         if hasattr(self, "models_pane") and hasattr(self.models_pane, "shutdown"):
             self.models_pane.shutdown()
         self.engine.shutdown()

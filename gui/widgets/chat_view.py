@@ -15,6 +15,9 @@ from gui.widgets import markdown
 
 RENDER_INTERVAL_MS = 250  # finished blocks are rendered at most 4 times a second
 
+MEMORY_MARKER = ('<p align="center" style="color:#8a6d00; margin:12px 0;">── messages above are outside '
+                 'the model\'s memory (context window full) ──</p>')
+
 ROLE_LABEL = {"user": "You", "assistant": "Assistant", "system": "System"}
 ROLE_COLOR = {"user": "#1f5fa8", "assistant": "#2d7d46", "system": "#8a6d00"}
 
@@ -45,13 +48,19 @@ class ChatView(QtWidgets.QTextBrowser):
         self.busy = False  # while True, edit/regenerate links are ignored
 
     # ---- whole transcript --------------------------------------------------------
-    def set_messages(self, messages: list[dict]) -> None:
-        """Show a stored conversation (one document build, not one per message)."""
+    def set_messages(self, messages: list[dict], memory_start: int = 0) -> None:
+        """Show a stored conversation (one document build, not one per message).
+
+        ``memory_start``: how many of the first messages no longer fit the
+        model's context; a marker line says so after them.
+        """
         self._render_timer.stop()
         self._streaming = False
         self.messages = [dict(m) for m in messages]
         self._code_blocks = []
         parts = [self._message_html(i, m) for i, m in enumerate(self.messages)]
+        if 0 < memory_start < len(parts):
+            parts.insert(memory_start, MEMORY_MARKER)
         self.setHtml("".join(parts))
         self._scroll_to_end()
 

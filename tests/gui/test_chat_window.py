@@ -41,8 +41,7 @@ def test_load_send_stream_stop(qtbot, main_window):
     win.config.settings.set("load", {"n_ctx": 32768})
     load(qtbot, win, "tiny-long")
     assert win.loaded_path.endswith("tiny-long.gguf")
-    win.chat.sampling.max_tokens = 30000  # long enough to need Stop
-    win.chat.sampling.ignore_eos = True
+    win.chat.sampling_overrides = {"max_tokens": 30000, "ignore_eos": True}  # long enough to need Stop
 
     batches = []
     win.bridge.tokensArrived.connect(batches.append)
@@ -77,8 +76,7 @@ def test_load_send_stream_stop(qtbot, main_window):
 def test_full_reply_renders_and_next_message_works(qtbot, main_window):
     win = main_window
     load(qtbot, win)
-    win.chat.sampling.max_tokens = 16
-    win.chat.sampling.ignore_eos = True
+    win.chat.sampling_overrides = {"max_tokens": 16, "ignore_eos": True}
     for prompt in ("first", "second"):
         win.chat.input.setPlainText(prompt)
         with qtbot.waitSignal(win.chat.replyFinished, timeout=30000):
@@ -112,8 +110,7 @@ def test_host_crash_banner_and_recovery(qtbot, main_window):
 
     win = main_window
     load(qtbot, win)
-    win.chat.sampling.max_tokens = 2000
-    win.chat.sampling.ignore_eos = True
+    win.chat.sampling_overrides = {"max_tokens": 2000, "ignore_eos": True}
     win.chat.input.setPlainText("go")
     with qtbot.waitSignal(win.chat.replyFinished, timeout=30000):
         win.chat.send_button.click()
@@ -122,7 +119,7 @@ def test_host_crash_banner_and_recovery(qtbot, main_window):
     assert "model process stopped" in win.banner.text
     assert win.chat.view.messages[-1]["complete"] is False
     # next message restarts the host
-    win.chat.sampling.max_tokens = 8
+    win.chat.sampling_overrides = {"max_tokens": 8, "ignore_eos": True}
     win.chat.input.setPlainText("again")
     with qtbot.waitSignal(win.chat.replyFinished, timeout=60000):
         win.chat.send_button.click()

@@ -1,0 +1,187 @@
+"""Per-conversation settings: system prompt (with presets), sampling and load options.
+
+Values start from the model's defaults (engine defaults, overridden by what
+the user saved as defaults for that model) and are stored with the
+conversation. Load options (context, GPU layers) take effect on the next load.
+"""
+
+from __future__ import annotations
+
+from gui.qt import QtWidgets, Signal
+
+from engine.host.protocol import LoadOptions, SamplingOptions
+
+SAMPLING_FIELDS = [
+    # name, label, kind, min, max, step/decimals
+    ("temperature", "Temperature", float, 0.0, 2.0, 2),
+    ("top_p", "Top-p", float, 0.0, 1.0, 2),
+    ("top_k", "Top-k", int, 0, 1000, 1),
+    ("min_p", "Min-p", float, 0.0, 1.0, 2),
+    ("repeat_penalty", "Repeat penalty", float, 0.5, 2.0, 2),
+    ("max_tokens", "Max tokens", int, 1, 32768, 1),
+]
+
+
+def model_defaults(settings, model_path: str | None) -> dict:
+    """Engine defaults, then what the user saved for this model."""
+    d = {"sampling": SamplingOptions().to_dict(), "load": {"n_ctx": 0, "gpu_layers": "auto"}}
+    saved = (settings.get("model_defaults", {}) or {}).get(model_path or "", {})
+    d["sampling"].update(saved.get("sampling", {}))
+    d["load"].update(saved.get("load", {}))
+    return d
+
+
+class ChatSettingsPanel(QtWidgets.QWidget):
+    settingsChanged = Signal()          # any value edited by the user
+    reloadRequested = Signal()          # load options changed: reload the model with them
+    saveDefaultsRequested = Signal()
+    presetSaveRequested = Signal(str, str)   # name, text
+    presetDeleteRequested = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._loading = False
+        form = QtWidgets.QFormLayout(self)
+        form.setContentsMargins(6, 0, 0, 0)
+        # System prompt and presets
+        self.system = QtWidgets.QPlainTextEdit()
+        self.system.setPlaceholderText("System prompt (optional): how the assistant should behave")
+        self.system.setMaximumHeight(100)
+        self.system.textChanged.connect(self._changed)
+        form.addRow(QtWidgets.QLabel("<b>System prompt</b>"))
+        form.addRow(self.system)
+        prow = QtWidgets.QHBoxLayout()
+        self.presets = QtWidgets.QComboBox()
+        self.presets.setPlaceholderText("Presets…")
+        self.presets.activated.connect(self._apply_preset)
+        prow.addWidget(self.presets, 1)
+        save_p = QtWidgets.QToolButton()
+        save_p.setText("Save")
+        save_p.setToolTip("Save this system prompt as a preset")
+        save_p.clicked.connect(self._save_preset)
+        prow.addWidget(save_p)
+        del_p = QtWidgets.QToolButton()
+        del_p.setText("Delete")
+        del_p.clicked.connect(self._delete_preset)
+        prow.addWidget(del_p)
+        form.addRow(prow)
+        # Sampling
+        form.addRow(QtWidgets.QLabel("<b>Sampling</b>"))
+        self.fields: dict[str, QtWidgets.QAbstractSpinBox] = {}
+        for name, label, kind, lo, hi, prec in SAMPLING_FIELDS:
+            if kind is float:
+                w = QtWidgets.QDoubleSpinBox()
+                w.setDecimals(prec)
+                w.setSingleStep(0.05)
+            else:
+                w = QtWidgets.QSpinBox()
+            w.setRange(lo, hi)
+            w.valueChanged.connect(self._changed)
+            self.fields[name] = w
+            form.addRow(label, w)
+        self.seed = QtWidgets.QLineEdit()
+        self.seed.setPlaceholderText("random")
+        self.seed.textChanged.connect(self._changed)
+        form.addRow("Seed", self.seed)
+        # Load options
+        form.addRow(QtWidgets.QLabel("<b>Model loading</b>"))
+        self.ctx = QtWidgets.QSpinBox()
+        self.ctx.setRange(0, 1_048_576)
+        self.ctx.setSingleStep(1024)
+        self.ctx.setSpecialValueText("model default")
+        self.ctx.valueChanged.connect(self._changed)
+        form.addRow("Context length", self.ctx)
+        self.gpu = QtWidgets.QComboBox()
+        self.gpu.setEditable(True)
+        self.gpu.addItems(["auto", "all", "0"])
+        self.gpu.setToolTip("GPU layers: auto fits free VRAM, all offloads everything, or a number")
+        self.gpu.currentTextChanged.connect(self._changed)
+        form.addRow("GPU layers", self.gpu)
+        brow = QtWidgets.QHBoxLayout()
+        self.reload_button = QtWidgets.QPushButton("Reload model")
+        self.reload_button.setToolTip("Load the model again with these context and GPU settings")
+        self.reload_button.clicked.connect(self.reloadRequested)
+        brow.addWidget(self.reload_button)
+        form.addRow(brow)
+        row = QtWidgets.QHBoxLayout()
+        self.reset_button = QtWidgets.QPushButton("Reset to defaults")
+        self.reset_button.clicked.connect(self.reset)
+        row.addWidget(self.reset_button)
+        self.save_defaults_button = QtWidgets.QPushButton("Save as model defaults")
+        self.save_defaults_button.clicked.connect(self.saveDefaultsRequested)
+        row.addWidget(self.save_defaults_button)
+        form.addRow(row)
+        self._defaults = {"sampling": SamplingOptions().to_dict(), "load": {"n_ctx": 0, "gpu_layers": "auto"}}
+        self.set_values("", self._defaults)
+
+    # ---- values ----------------------------------------------------------------
+    def set_defaults(self, defaults: dict) -> None:
+        self._defaults = defaults
+
+    def set_values(self, system_prompt: str, settings: dict) -> None:
+        self._loading = True
+        try:
+            self.system.setPlainText(system_prompt or "")
+            s = dict(self._defaults["sampling"]) | dict(settings.get("sampling", {}) or {})
+            for name, w in self.fields.items():
+                if name in s and s[name] is not None:
+                    w.setValue(s[name])
+            self.seed.setText("" if s.get("seed") is None else str(s["seed"]))
+            ld = dict(self._defaults["load"]) | dict(settings.get("load", {}) or {})
+            self.ctx.setValue(int(ld.get("n_ctx") or 0))
+            self.gpu.setCurrentText(str(ld.get("gpu_layers", "auto")))
+        finally:
+            self._loading = False
+
+    def system_prompt(self) -> str:
+        return self.system.toPlainText()
+
+    def sampling(self) -> SamplingOptions:
+        s = SamplingOptions()
+        for name, w in self.fields.items():
+            setattr(s, name, w.value())
+        txt = self.seed.text().strip()
+        s.seed = int(txt) if txt.lstrip("-").isdigit() else None
+        return s
+
+    def load_options(self) -> dict:
+        gl = self.gpu.currentText().strip().lower() or "auto"
+        return LoadOptions(n_ctx=self.ctx.value(), gpu_layers=gl if gl in ("auto", "all") else
+                           (int(gl) if gl.isdigit() else "auto")).to_dict()
+
+    def settings(self) -> dict:
+        s = self.sampling().to_dict()
+        return {"sampling": {k: s[k] for k in [f[0] for f in SAMPLING_FIELDS] + ["seed"]},
+                "load": {k: v for k, v in self.load_options().items() if k in ("n_ctx", "gpu_layers")}}
+
+    def reset(self) -> None:
+        self.set_values(self.system_prompt(), {})
+        self.settingsChanged.emit()
+
+    def _changed(self, *_) -> None:
+        if not self._loading:
+            self.settingsChanged.emit()
+
+    # ---- presets -----------------------------------------------------------------
+    def set_presets(self, presets: list[dict]) -> None:
+        self.presets.clear()
+        for p in presets:
+            self.presets.addItem(p["name"], p["text"])
+        self.presets.setCurrentIndex(-1)
+
+    def _apply_preset(self, index: int) -> None:
+        text = self.presets.itemData(index)
+        if text is not None:
+            self.system.setPlainText(text)
+
+    def _save_preset(self) -> None:
+        text = self.system_prompt().strip()
+        if not text:
+            return
+        name, ok = QtWidgets.QInputDialog.getText(self, "Save preset", "Preset name:")
+        if ok and name.strip():
+            self.presetSaveRequested.emit(name.strip(), text)
+
+    def _delete_preset(self) -> None:
+        if self.presets.currentIndex() >= 0:
+            self.presetDeleteRequested.emit(self.presets.currentText())

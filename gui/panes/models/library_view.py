@@ -1,0 +1,151 @@
+"""Library: the local models with their metadata; import, delete, reveal, refresh."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gui.panes.models.common import ADMIN_OFF, ctx_text, note, size_text
+from gui.qt import Qt, QtGui, QtWidgets, Signal
+
+COLUMNS = ["Name", "Parameters", "Quant", "Context", "Size", "Source", "Status"]
+SOURCES = {"library": "Library", "starter": "Starter", "shared": "Shared (admin)",
+           "folder": "Added folder", "referenced": "Referenced"}
+
+
+class LibraryView(QtWidgets.QWidget):
+    importRequested = Signal(str, bool)      # path, copy into the library
+    deleteRequested = Signal(object)         # ModelEntry
+    revealRequested = Signal(object)         # ModelEntry
+    refreshRequested = Signal()
+
+    def __init__(self, config, parent=None):
+        super().__init__(parent)
+        self.config = config
+        self.entries: list = []
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.summary = note("Loading the library…")
+        lay.addWidget(self.summary)
+        self.tree = QtWidgets.QTreeWidget()
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setUniformRowHeights(True)
+        hdr = self.tree.header()
+        hdr.setStretchLastSection(True)
+        hdr.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Interactive)
+        self.tree.setColumnWidth(0, 300)
+        for i, w in enumerate((90, 80, 70, 80, 110), start=1):
+            self.tree.setColumnWidth(i, w)
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+        self.tree.itemDoubleClicked.connect(lambda *_: self._reveal())
+        lay.addWidget(self.tree, 1)
+
+        row = QtWidgets.QHBoxLayout()
+        self.import_btn = QtWidgets.QPushButton("Import file…")
+        self.delete_btn = QtWidgets.QPushButton("Delete")
+        self.reveal_btn = QtWidgets.QPushButton("Reveal in file manager")
+        self.refresh_btn = QtWidgets.QPushButton("Refresh")
+        self.import_btn.clicked.connect(self._import)
+        self.delete_btn.clicked.connect(self._delete)
+        self.reveal_btn.clicked.connect(self._reveal)
+        self.refresh_btn.clicked.connect(self.refreshRequested)
+        for b in (self.import_btn, self.delete_btn, self.reveal_btn):
+            row.addWidget(b)
+        row.addStretch(1)
+        row.addWidget(self.refresh_btn)
+        lay.addLayout(row)
+        if not config.policy.allows("import"):
+            self.import_btn.setEnabled(False)
+            self.import_btn.setToolTip(ADMIN_OFF["import"])
+        self._update_buttons()
+
+    # ---- data ---------------------------------------------------------------------
+    def set_entries(self, entries: list) -> None:
+        selected = self.selected_entry()
+        keep = str(selected.path) if selected else None
+        self.entries = list(entries)
+        self.tree.clear()
+        bad = QtGui.QColor("#a50e0e")
+        for e in self.entries:
+            i = e.info
+            params = (i.parameters_label if i else None) or "—"
+            cells = [e.name, params, (i.quantization if i else None) or "—",
+                     ctx_text(i.context_length if i else None), size_text(e.size),
+                     SOURCES.get(e.source, e.source), "ready" if e.ok else f"unusable: {e.error}"]
+            if e.ok and e.is_base_model:
+                cells[6] = "ready (base model: no chat template)"
+            item = QtWidgets.QTreeWidgetItem(cells)
+            item.setData(0, Qt.ItemDataRole.UserRole, e)
+            item.setToolTip(0, str(e.path))
+            item.setToolTip(6, cells[6])
+            for c in (3, 4):
+                item.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if not e.ok:
+                for c in range(len(COLUMNS)):
+                    item.setForeground(c, bad)
+            self.tree.addTopLevelItem(item)
+            if keep and str(e.path) == keep:
+                item.setSelected(True)
+        usable = sum(1 for e in self.entries if e.ok)
+        total = sum(e.size for e in self.entries)
+        if not self.entries:
+            self.summary.setText("No models yet. Download one from Discover, or import a GGUF file you have.")
+        else:
+            self.summary.setText(f"{usable} usable model(s), {len(self.entries) - usable} unusable · "
+                                 f"{size_text(total)} on disk")
+        self._update_buttons()
+
+    def selected_entry(self):
+        items = self.tree.selectedItems()
+        return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+
+    def select_path(self, path: str) -> None:
+        for n in range(self.tree.topLevelItemCount()):
+            it = self.tree.topLevelItem(n)
+            if str(it.data(0, Qt.ItemDataRole.UserRole).path) == str(path):
+                self.tree.setCurrentItem(it)
+
+    def _update_buttons(self) -> None:
+        e = self.selected_entry()
+        self.delete_btn.setEnabled(e is not None and e.source not in ("shared", "starter"))
+        self.delete_btn.setToolTip("" if e is None or e.source not in ("shared", "starter") else
+                                   "Models in shared folders and the starter model cannot be deleted here")
+        self.reveal_btn.setEnabled(e is not None)
+
+    # ---- actions ------------------------------------------------------------------
+    def _import(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, "Import a GGUF model", str(Path.home()), "GGUF models (*.gguf);;All files (*)")
+        if not path:
+            return
+        box = QtWidgets.QMessageBox(self)
+        box.setWindowTitle("Import model")
+        box.setText(f"Add {Path(path).name} to the library?")
+        box.setInformativeText("Copy it into Hearth's models folder, or use it where it is "
+                               "(it must stay there).")
+        copy_btn = box.addButton("Copy into library", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        ref_btn = box.addButton("Use where it is", QtWidgets.QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() in (copy_btn, ref_btn):
+            self.importRequested.emit(path, box.clickedButton() is copy_btn)
+
+    def _delete(self) -> None:
+        e = self.selected_entry()
+        if e is None:
+            return
+        what = "forget this referenced file (it stays on disk)" if e.source == "referenced" else \
+            f"delete {e.path.name} ({size_text(e.size)}) from disk"
+        if self.confirm("Delete model", f"Really {what}?"):
+            self.deleteRequested.emit(e)
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Asks the user; tests replace it."""
+        return QtWidgets.QMessageBox.question(self, title, text) == QtWidgets.QMessageBox.StandardButton.Yes
+
+    def _reveal(self) -> None:
+        e = self.selected_entry()
+        if e is not None:
+            self.revealRequested.emit(e)
