@@ -144,6 +144,34 @@ def _default_writer(f, data: memoryview) -> None:
         data = data[n:]
 
 
+class _HashPipe:
+    """Feeds a hasher from a second thread so hashing overlaps the network and disk I/O.
+
+    hashlib releases the GIL for large updates, so on two or more cores the
+    checksum costs almost no wall time. ``close()`` drains the queue: after it
+    the hasher holds exactly the bytes given to ``update``.
+    """
+
+    def __init__(self, hasher):
+        import queue
+
+        self.hasher = hasher
+        self.q: "queue.Queue[bytes | None]" = queue.Queue(maxsize=16)
+        self.t = threading.Thread(target=self._run, name="hearth-sha256", daemon=True)
+        self.t.start()
+
+    def _run(self) -> None:
+        while (b := self.q.get()) is not None:
+            self.hasher.update(b)
+
+    def update(self, b: bytes) -> None:
+        self.q.put(b)
+
+    def close(self) -> None:
+        self.q.put(None)
+        self.t.join()
+
+
 def fetch_to_file(session, url: str, path: Path, size: int, *, headers: dict, offset: int = 0,
                   hasher=None, chunk_size: int = 1 << 20, timeout=TIMEOUT,
                   writer: Callable = _default_writer, on_chunk: Callable[[int], None] | None = None,
@@ -189,6 +217,7 @@ def fetch_to_file(session, url: str, path: Path, size: int, *, headers: dict, of
                 raise _Restart("the server ignored the resume request")
         else:
             raise EngineError(f"the Hub answered HTTP {st} for {url}")
+        pipe = _HashPipe(hasher) if hasher is not None else None
         try:
             with open(path, "r+b" if path.exists() else "wb", buffering=0) as f:
                 f.seek(offset)
@@ -208,14 +237,17 @@ def fetch_to_file(session, url: str, path: Path, size: int, *, headers: dict, of
                                 f"the disk is full ({path.parent}); the partial download is kept: "
                                 "free some space and start it again to resume") from None
                         raise EngineError(f"cannot write {path}: {e.strerror or e}") from None
-                    if hasher is not None:
-                        hasher.update(chunk)
+                    if pipe is not None:
+                        pipe.update(chunk)
                     offset += len(chunk)
                     if on_chunk is not None:
                         on_chunk(len(chunk))
         except (requests.ConnectionError, requests.Timeout,
                 requests.exceptions.ChunkedEncodingError) as e:
             raise _Retry(f"connection lost ({type(e).__name__})") from None
+        finally:
+            if pipe is not None:
+                pipe.close()
     return offset
 
 
