@@ -38,7 +38,7 @@ class ChatView(QtWidgets.QTextBrowser):
         self.messages: list[dict] = []
         self._code_blocks: list[str] = []
         self._streaming = False
-        self._stream_body_start = 0    # document position where the reply's body starts
+        self._reply_start = 0          # document position where the reply's header starts
         self._rendered_chars = 0       # reply text already turned into HTML
         self._tail_start = 0           # document position of the plain-text tail
         self._render_timer = QTimer(self)
@@ -91,6 +91,13 @@ class ChatView(QtWidgets.QTextBrowser):
         c.movePosition(QtGui.QTextCursor.MoveOperation.End)
         return c
 
+    def _new_message_cursor(self) -> QtGui.QTextCursor:
+        """A cursor in a fresh block at the end: inserted HTML must not merge into the previous message."""
+        c = self._end_cursor()
+        if not self.document().isEmpty():
+            c.insertBlock(QtGui.QTextBlockFormat(), self._plain)
+        return c
+
     def _at_bottom(self) -> bool:
         sb = self.verticalScrollBar()
         return sb.value() >= sb.maximum() - 4
@@ -102,7 +109,7 @@ class ChatView(QtWidgets.QTextBrowser):
         follow = self._at_bottom()
         self.messages.append(dict(message))
         i = len(self.messages) - 1
-        c = self._end_cursor()
+        c = self._new_message_cursor()
         c.insertHtml(self._message_html(i, self.messages[-1]))
         if follow:
             self._scroll_to_end()
@@ -111,10 +118,10 @@ class ChatView(QtWidgets.QTextBrowser):
         """Start an empty assistant message that tokens will stream into."""
         follow = self._at_bottom()
         self.messages.append({"role": "assistant", "content": "", "model": model, "complete": False})
-        c = self._end_cursor()
+        c = self._new_message_cursor()
+        self._reply_start = c.position()
         c.insertHtml(self._header_html(len(self.messages) - 1, {"role": "assistant", "model": model}))
         c.insertBlock(QtGui.QTextBlockFormat(), self._plain)
-        self._stream_body_start = c.position()
         self._tail_start = c.position()
         self._rendered_chars = 0
         self._streaming = True
@@ -168,9 +175,7 @@ class ChatView(QtWidgets.QTextBrowser):
         follow = self._at_bottom()
         c = QtGui.QTextCursor(self.document())
         # Re-render header (for the incomplete note) and body together.
-        c.setPosition(self._stream_body_start)
-        c.movePosition(QtGui.QTextCursor.MoveOperation.PreviousBlock, QtGui.QTextCursor.MoveMode.MoveAnchor)
-        c.movePosition(QtGui.QTextCursor.MoveOperation.StartOfBlock)
+        c.setPosition(self._reply_start)
         c.movePosition(QtGui.QTextCursor.MoveOperation.End, QtGui.QTextCursor.MoveMode.KeepAnchor)
         c.removeSelectedText()
         c.insertHtml(self._message_html(len(self.messages) - 1, m))

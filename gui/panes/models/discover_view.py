@@ -1,0 +1,265 @@
+"""Discover: search the Hub, read a model card, see every GGUF file's fit here, download."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from engine.hub.quant import quant_rank
+from gui.panes.models.common import ADMIN_OFF, count_text, fit_text, note, policy_label, size_text
+from gui.qt import Qt, QtGui, QtWidgets, Signal
+from gui.widgets import markdown
+
+RESULT_COLUMNS = ["Model", "Author", "Downloads", "Likes", "Licence"]
+FILE_COLUMNS = ["Quant / file", "Size", "Fit on this machine"]
+BEST_BG = QtGui.QColor("#e6f4ea")
+FIT_COLORS = {"gpu": "#137333", "partial": "#8a6d00", "cpu": "#1a4f8b", "no_fit": "#a50e0e"}
+SORTS = [("Most downloaded", "downloads"), ("Most liked", "likes"), ("Recently updated", "updated")]
+
+
+class DiscoverView(QtWidgets.QWidget):
+    searchRequested = Signal(str, str)        # query, sort
+    repoSelected = Signal(str)                # repo id
+    downloadRequested = Signal(object, object)  # FileEntry, RepoFiles
+
+    def __init__(self, config, parent=None):
+        super().__init__(parent)
+        self.hub_allowed = config.policy.allows("hub")
+        self.downloads_allowed = config.policy.allows("downloads")
+        self.repo_files = None
+        self.results: list = []
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+
+        row = QtWidgets.QHBoxLayout()
+        self.query = QtWidgets.QLineEdit()
+        self.query.setPlaceholderText("Search GGUF models on Hugging Face (e.g. qwen 7b instruct)")
+        self.query.setClearButtonEnabled(True)
+        self.sort = QtWidgets.QComboBox()
+        for label, key in SORTS:
+            self.sort.addItem(label, key)
+        self.search_btn = QtWidgets.QPushButton("Search")
+        self.search_btn.setDefault(True)
+        row.addWidget(self.query, 1)
+        row.addWidget(self.sort)
+        row.addWidget(self.search_btn)
+        lay.addLayout(row)
+        self.status = note("")
+        lay.addWidget(self.status)
+        if not self.hub_allowed:
+            lay.addWidget(policy_label("hub"))
+            for w in (self.query, self.sort, self.search_btn):
+                w.setEnabled(False)
+
+        split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        self.results_tree = QtWidgets.QTreeWidget()
+        self.results_tree.setHeaderLabels(RESULT_COLUMNS)
+        self.results_tree.setRootIsDecorated(False)
+        self.results_tree.setAlternatingRowColors(True)
+        self.results_tree.setUniformRowHeights(True)
+        self.results_tree.setColumnWidth(0, 210)
+        self.results_tree.setColumnWidth(1, 90)
+        self.results_tree.setColumnWidth(2, 72)
+        self.results_tree.setColumnWidth(3, 50)
+        self.results_tree.itemSelectionChanged.connect(self._on_result_selected)
+        split.addWidget(self.results_tree)
+
+        right = QtWidgets.QWidget()
+        rl = QtWidgets.QVBoxLayout(right)
+        rl.setContentsMargins(6, 0, 0, 0)
+        self.repo_title = QtWidgets.QLabel("Select a model to see its files and card")
+        f = self.repo_title.font()
+        f.setBold(True)
+        f.setPointSize(f.pointSize() + 2)
+        self.repo_title.setFont(f)
+        self.repo_title.setWordWrap(True)
+        self.repo_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        rl.addWidget(self.repo_title)
+        self.repo_meta = note("")
+        rl.addWidget(self.repo_meta)
+        vsplit = QtWidgets.QSplitter(Qt.Orientation.Vertical)
+        files_box = QtWidgets.QWidget()
+        fl = QtWidgets.QVBoxLayout(files_box)
+        fl.setContentsMargins(0, 0, 0, 0)
+        self.files_tree = QtWidgets.QTreeWidget()
+        self.files_tree.setHeaderLabels(FILE_COLUMNS)
+        self.files_tree.setAlternatingRowColors(False)
+        self.files_tree.setColumnWidth(0, 230)
+        self.files_tree.setColumnWidth(1, 70)
+        self.files_tree.itemSelectionChanged.connect(self._update_download_button)
+        self.files_tree.itemDoubleClicked.connect(lambda *_: self._download())
+        fl.addWidget(self.files_tree, 1)
+        drow = QtWidgets.QHBoxLayout()
+        self.file_note = note("")
+        drow.addWidget(self.file_note, 1)
+        self.download_btn = QtWidgets.QPushButton("Download")
+        self.download_btn.clicked.connect(self._download)
+        drow.addWidget(self.download_btn)
+        fl.addLayout(drow)
+        if not self.downloads_allowed:
+            fl.addWidget(policy_label("downloads"))
+        vsplit.addWidget(files_box)
+        self.card = QtWidgets.QTextBrowser()
+        self.card.setOpenExternalLinks(True)
+        self.card.setPlaceholderText("The model card appears here.")
+        vsplit.addWidget(self.card)
+        vsplit.setSizes([260, 300])
+        rl.addWidget(vsplit, 1)
+        split.addWidget(right)
+        split.setSizes([470, 560])
+        split.setStretchFactor(1, 1)
+        lay.addWidget(split, 1)
+
+        self.search_btn.clicked.connect(self.request_search)
+        self.query.returnPressed.connect(self.request_search)
+        self.sort.currentIndexChanged.connect(lambda *_: self.request_search())
+        self._update_download_button()
+
+    # ---- search ---------------------------------------------------------------------
+    def request_search(self) -> None:
+        if not self.hub_allowed:
+            return
+        self.status.setText("Searching…")
+        self.searchRequested.emit(self.query.text().strip(), self.sort.currentData())
+
+    def set_results(self, results: list) -> None:
+        self.results = list(results)
+        self.results_tree.clear()
+        for r in self.results:
+            name = r.repo_id.split("/", 1)[-1]
+            if r.gated:
+                name += "  🔒 gated"
+            item = QtWidgets.QTreeWidgetItem([name, r.author or "—", count_text(r.downloads),
+                                              count_text(r.likes), r.license or "—"])
+            item.setData(0, Qt.ItemDataRole.UserRole, r.repo_id)
+            tip = r.repo_id + ("\nGated: accept the licence on the Hub and set a token to download"
+                               if r.gated else "")
+            item.setToolTip(0, tip)
+            for c in (2, 3):
+                item.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.results_tree.addTopLevelItem(item)
+        q = self.query.text().strip()
+        self.status.setText(f"{len(self.results)} GGUF repositories" + (f" for “{q}”" if q else "")
+                            if self.results else "No GGUF repositories found" + (f" for “{q}”" if q else ""))
+
+    def search_failed(self, message: str) -> None:
+        self.status.setText("Search failed.")
+
+    def select_repo(self, repo_id: str) -> None:
+        for n in range(self.results_tree.topLevelItemCount()):
+            it = self.results_tree.topLevelItem(n)
+            if it.data(0, Qt.ItemDataRole.UserRole) == repo_id:
+                self.results_tree.setCurrentItem(it)
+                return
+
+    def _on_result_selected(self) -> None:
+        items = self.results_tree.selectedItems()
+        if not items:
+            return
+        repo_id = items[0].data(0, Qt.ItemDataRole.UserRole)
+        r = next((x for x in self.results if x.repo_id == repo_id), None)
+        self.repo_files = None
+        self.files_tree.clear()
+        self.repo_title.setText(repo_id)
+        if r is not None:
+            bits = [f"by {r.author}" if r.author else None, f"{count_text(r.downloads)} downloads",
+                    f"{count_text(r.likes)} likes", f"licence {r.license}" if r.license else None,
+                    (r.last_modified or "")[:10] and f"updated {(r.last_modified or '')[:10]}",
+                    "gated: needs an access token" if r.gated else None]
+            self.repo_meta.setText(" · ".join(b for b in bits if b))
+        self.file_note.setText("Reading the files and their headers…")
+        self.card.setHtml("")
+        self._update_download_button()
+        self.repoSelected.emit(repo_id)
+
+    # ---- files ------------------------------------------------------------------------
+    def set_repo_files(self, rf) -> None:
+        self.repo_files = rf
+        self.files_tree.clear()
+        models = sorted(rf.files, key=lambda f: (f.model.kind != "model", -quant_rank(f.model.quant),
+                                                 f.model.name))
+        best_item = None
+        for quant, group in groupby(models, key=lambda f: (f.model.kind, f.model.quant)):
+            group = list(group)
+            kind, q = quant
+            label = q or ("unknown quant" if kind == "model" else kind)
+            if len(group) == 1:
+                item = self._file_item(group[0], label)
+                self.files_tree.addTopLevelItem(item)
+                best_item = item if group[0].fit and group[0].fit.best else best_item
+            else:
+                parent = QtWidgets.QTreeWidgetItem([f"{label} ({len(group)} files)", "", ""])
+                parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                self.files_tree.addTopLevelItem(parent)
+                for fe in group:
+                    child = self._file_item(fe, fe.model.name)
+                    parent.addChild(child)
+                    best_item = child if fe.fit and fe.fit.best else best_item
+                parent.setExpanded(True)
+        if rf.card:
+            self.card.setHtml(markdown.render(rf.card))
+        else:
+            self.card.setHtml("<p><i>This repository has no model card.</i></p>")
+        if not rf.files:
+            self.file_note.setText("This repository has no GGUF files.")
+        elif best_item is not None:
+            self.files_tree.setCurrentItem(best_item)
+            self.file_note.setText("★ marks the best file for this machine.")
+        else:
+            self.file_note.setText("None of these files fits in this machine's memory.")
+        self._update_download_button()
+
+    def _file_item(self, fe, label: str) -> QtWidgets.QTreeWidgetItem:
+        m = fe.model
+        fit = fit_text(fe.fit, fe.header_error)
+        if m.kind != "model":
+            fit = {"mmproj": "vision projector (not a chat model)"}.get(m.kind, m.kind)
+        best = bool(fe.fit and fe.fit.best)
+        name = ("★ " if best else "") + label
+        item = QtWidgets.QTreeWidgetItem([name, size_text(m.size), fit + ("  — best for this machine"
+                                                                           if best else "")])
+        item.setData(0, Qt.ItemDataRole.UserRole, fe)
+        parts = f"\n{len(m.parts)} parts" if len(m.parts) > 1 else ""
+        item.setToolTip(0, m.name + parts)
+        tip = fit
+        if fe.fit is not None:
+            tip += (f"\nNeeds about {size_text(fe.fit.ram_needed)} RAM"
+                    + (f" and {size_text(fe.fit.vram_needed)} VRAM" if fe.fit.vram_needed else "")
+                    + f" at context {fe.fit.n_ctx}")
+        if fe.header_error:
+            tip += f"\n{fe.header_error}"
+        item.setToolTip(2, tip)
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if fe.fit is not None:
+            item.setForeground(2, QtGui.QColor(FIT_COLORS.get(fe.fit.verdict, "#202124")))
+        if best:
+            f = item.font(0)
+            f.setBold(True)
+            for c in range(len(FILE_COLUMNS)):
+                item.setBackground(c, BEST_BG)
+                item.setFont(c, f)
+        return item
+
+    def files_failed(self, message: str) -> None:
+        self.file_note.setText("The files could not be listed.")
+        self._update_download_button()
+
+    def selected_file(self):
+        items = self.files_tree.selectedItems()
+        return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+
+    def _update_download_button(self) -> None:
+        fe = self.selected_file()
+        if not self.downloads_allowed:
+            self.download_btn.setEnabled(False)
+            self.download_btn.setToolTip(ADMIN_OFF["downloads"])
+            return
+        self.download_btn.setEnabled(fe is not None)
+        if fe is not None and fe.fit is not None and not fe.fit.fits:
+            self.download_btn.setToolTip("This file will probably not fit in memory here")
+        else:
+            self.download_btn.setToolTip("")
+
+    def _download(self) -> None:
+        fe = self.selected_file()
+        if fe is not None and self.repo_files is not None and self.downloads_allowed:
+            self.downloadRequested.emit(fe, self.repo_files)

@@ -1,0 +1,144 @@
+"""Downloads: the queue with progress, speed, ETA and state; pause, resume, cancel, remove."""
+
+from __future__ import annotations
+
+from gui.panes.models.common import duration_text, note, policy_label, size_text
+from gui.qt import Qt, QtGui, QtWidgets, Signal
+
+COLUMNS = ["Model", "Progress", "Bytes", "Speed", "ETA", "State"]
+STATE_TEXT = {"queued": "Queued", "downloading": "Downloading", "verifying": "Verifying",
+              "paused": "Paused", "done": "Done", "failed": "Failed", "cancelled": "Cancelled"}
+ACTIVE = ("queued", "downloading", "verifying")
+
+
+class DownloadsView(QtWidgets.QWidget):
+    pauseRequested = Signal(str)
+    resumeRequested = Signal(str)
+    cancelRequested = Signal(str)
+    removeRequested = Signal(str)
+
+    def __init__(self, config, parent=None):
+        super().__init__(parent)
+        self.allowed = config.policy.allows("downloads")
+        self.jobs: dict[str, object] = {}
+        self._items: dict[str, QtWidgets.QTreeWidgetItem] = {}
+        self._bars: dict[str, QtWidgets.QProgressBar] = {}
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        if not self.allowed:
+            lay.addWidget(policy_label("downloads"))
+        self.summary = note("No downloads yet. Pick a model in Discover or Welcome.")
+        lay.addWidget(self.summary)
+        self.tree = QtWidgets.QTreeWidget()
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setColumnWidth(0, 300)
+        self.tree.setColumnWidth(1, 180)
+        self.tree.setColumnWidth(2, 160)
+        self.tree.setColumnWidth(3, 90)
+        self.tree.setColumnWidth(4, 90)
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+        lay.addWidget(self.tree, 1)
+        self.error = note("", muted=False)
+        self.error.setStyleSheet("color:#a50e0e;")
+        self.error.hide()
+        lay.addWidget(self.error)
+        row = QtWidgets.QHBoxLayout()
+        self.pause_btn = QtWidgets.QPushButton("Pause")
+        self.resume_btn = QtWidgets.QPushButton("Resume")
+        self.cancel_btn = QtWidgets.QPushButton("Cancel")
+        self.remove_btn = QtWidgets.QPushButton("Remove from list")
+        for b, sig in ((self.pause_btn, self.pauseRequested), (self.resume_btn, self.resumeRequested),
+                       (self.cancel_btn, self.cancelRequested), (self.remove_btn, self.removeRequested)):
+            b.clicked.connect(lambda _=False, s=sig: self._emit(s))
+            row.addWidget(b)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self._update_buttons()
+
+    def _emit(self, sig) -> None:
+        jid = self.selected_id()
+        if jid:
+            sig.emit(jid)
+
+    # ---- data ---------------------------------------------------------------------------
+    def update_job(self, job) -> None:
+        """Show the job's latest snapshot (called at most ~10 times a second per job)."""
+        self.jobs[job.id] = job
+        item = self._items.get(job.id)
+        if item is None:
+            item = QtWidgets.QTreeWidgetItem(["", "", "", "", "", ""])
+            item.setData(0, Qt.ItemDataRole.UserRole, job.id)
+            self.tree.addTopLevelItem(item)
+            bar = QtWidgets.QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setTextVisible(True)
+            bar.setMaximumHeight(18)
+            self.tree.setItemWidget(item, 1, bar)
+            self._items[job.id], self._bars[job.id] = item, bar
+        bar = self._bars[job.id]
+        item.setText(0, f"{job.name}")
+        item.setToolTip(0, f"{job.repo_id}\n{job.final_path or ''}".strip())
+        bar.setValue(int(job.fraction * 1000))
+        bar.setFormat(f"{job.fraction * 100:.0f}%")
+        item.setText(2, f"{size_text(job.downloaded)} of {size_text(job.total)}")
+        downloading = job.state == "downloading"
+        item.setText(3, f"{size_text(job.speed)}/s" if downloading and job.speed else "—")
+        item.setText(4, duration_text(job.eta) if downloading and job.eta is not None else "—")
+        state = STATE_TEXT.get(job.state, job.state)
+        if job.state == "failed" and job.error:
+            state = f"Failed: {job.error}"
+        item.setText(5, state)
+        item.setToolTip(5, job.error or state)
+        colour = {"failed": "#a50e0e", "done": "#137333", "paused": "#8a6d00"}.get(job.state)
+        item.setForeground(5, QtGui.QColor(colour) if colour else self.palette().text().color())
+        for c in (2, 3, 4):
+            item.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._update_summary()
+        self._update_buttons()
+
+    def remove_job(self, job_id: str) -> None:
+        item = self._items.pop(job_id, None)
+        self._bars.pop(job_id, None)
+        self.jobs.pop(job_id, None)
+        if item is not None:
+            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
+        self._update_summary()
+        self._update_buttons()
+
+    def select_job(self, job_id: str) -> None:
+        item = self._items.get(job_id)
+        if item is not None:
+            self.tree.setCurrentItem(item)
+
+    def selected_id(self) -> str | None:
+        items = self.tree.selectedItems()
+        return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+
+    def _update_summary(self) -> None:
+        active = [j for j in self.jobs.values() if j.state in ACTIVE]
+        if not self.jobs:
+            self.summary.setText("No downloads yet. Pick a model in Discover or Welcome.")
+        elif active:
+            left = sum(j.total - j.downloaded for j in active)
+            self.summary.setText(f"{len(active)} download(s) in progress or queued · {size_text(left)} to go. "
+                                 "Paused and interrupted downloads continue where they stopped, "
+                                 "even after a restart.")
+        else:
+            self.summary.setText("Nothing downloading. Paused downloads continue where they stopped.")
+
+    def _update_buttons(self) -> None:
+        jid = self.selected_id()
+        job = self.jobs.get(jid) if jid else None
+        st = job.state if job else None
+        self.pause_btn.setEnabled(st in ACTIVE)
+        self.resume_btn.setEnabled(self.allowed and st in ("paused", "failed"))
+        self.resume_btn.setText("Retry" if st == "failed" else "Resume")
+        self.cancel_btn.setEnabled(st in ACTIVE or st == "paused")
+        self.remove_btn.setEnabled(st in ("done", "failed", "cancelled", "paused"))
+        if job is not None and job.state == "failed" and job.error:
+            self.error.setText(f"{job.name}: {job.error}")
+            self.error.show()
+        else:
+            self.error.hide()
