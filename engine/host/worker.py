@@ -147,7 +147,7 @@ class LlamaDecoder:
         stats.prompt_tokens = len(prompt_tokens)
         t0 = time.perf_counter()
         t_first = None
-        n_ctx_before = llm.n_tokens
+        cached = _common_prefix(llm.input_ids[:llm.n_tokens], prompt_tokens)
         n_ctx = self.n_ctx
         finish = "length"
         gen = llm.generate(prompt_tokens, top_k=s.top_k, top_p=s.top_p, min_p=s.min_p, temp=s.temperature,
@@ -179,8 +179,7 @@ class LlamaDecoder:
             gen.close()
             t_end = time.perf_counter()
             t_first = t_first or t_end
-            # Tokens actually evaluated for the prompt (a cached prefix is skipped).
-            cached = max(0, min(n_ctx_before, len(prompt_tokens)) - 1)
+            # Tokens actually evaluated for the prompt (Llama.generate reuses a cached prefix).
             evaluated = max(len(prompt_tokens) - cached, 1)
             stats.completion_tokens = n
             stats.ttft_s = t_first - t0
@@ -188,6 +187,18 @@ class LlamaDecoder:
             stats.gen_tok_s = (n - 1) / (t_end - t_first) if n > 1 and t_end > t_first else 0.0
             stats.total_s = t_end - t0
             stats.finish_reason = finish
+
+
+def _common_prefix(previous, tokens: list[int]) -> int:
+    """Length of the prompt prefix already in the KV cache (at least one token is re-evaluated)."""
+    import numpy as np
+
+    n = min(len(previous), len(tokens))
+    if n == 0:
+        return 0
+    diff = np.nonzero(np.asarray(previous[:n]) != np.asarray(tokens[:n], dtype=np.asarray(previous).dtype))[0]
+    same = int(diff[0]) if len(diff) else n
+    return max(0, min(same, len(tokens) - 1))
 
 
 # ---- request handling ----------------------------------------------------------
