@@ -28,7 +28,8 @@ _WORDS = ["the", "a", "of", "and", "to", "in", "is", "it", "you", "that", "he", 
 
 def make_tiny_gguf(path: str | Path, *, n_ctx: int = 512, n_layer: int = 2, n_embd: int = 64,
                    n_head: int = 4, n_ff: int = 128, chat_template: str | None = None,
-                   name: str = "Tiny Test Llama", seed: int = 0, extra_words: int = 0) -> Path:
+                   name: str = "Tiny Test Llama", seed: int = 0, extra_words: int = 0,
+                   extra_tokens: list[str] | None = None) -> Path:
     """Write a valid tiny llama GGUF to ``path`` and return the path."""
     import gguf
 
@@ -45,6 +46,9 @@ def make_tiny_gguf(path: str | Path, *, n_ctx: int = 512, n_layer: int = 2, n_em
     words = _WORDS + [f"w{i}" for i in range(extra_words)]
     for w in words:
         tokens.append("\u2581" + w)
+        types.append(gguf.TokenType.NORMAL)
+    for tok in extra_tokens or []:  # e.g. Markdown syntax, so random output contains it
+        tokens.append(tok)
         types.append(gguf.TokenType.NORMAL)
     for ch in "abcdefghijklmnopqrstuvwxyz ":
         tokens.append("\u2581" if ch == " " else ch)

@@ -18,6 +18,8 @@ RENDER_INTERVAL_MS = 250  # finished blocks are rendered at most 4 times a secon
 MEMORY_MARKER = ('<p align="center" style="color:#8a6d00; margin:12px 0;">── messages above are outside '
                  'the model\'s memory (context window full) ──</p>')
 
+INITIAL_MESSAGES = 60  # rendered when a conversation opens; older ones on request
+
 ROLE_LABEL = {"user": "You", "assistant": "Assistant", "system": "System"}
 ROLE_COLOR = {"user": "#1f5fa8", "assistant": "#2d7d46", "system": "#8a6d00"}
 
@@ -46,6 +48,7 @@ class ChatView(QtWidgets.QTextBrowser):
         self._render_timer.timeout.connect(self._render_finished_blocks)
         self._plain = QtGui.QTextCharFormat()
         self.busy = False  # while True, edit/regenerate links are ignored
+        self._memory_start = 0
 
     # ---- whole transcript --------------------------------------------------------
     def set_messages(self, messages: list[dict], memory_start: int = 0) -> None:
@@ -57,12 +60,25 @@ class ChatView(QtWidgets.QTextBrowser):
         self._render_timer.stop()
         self._streaming = False
         self.messages = [dict(m) for m in messages]
+        self._memory_start = memory_start
+        self._render_all(show_all=False)
+
+    def _render_all(self, show_all: bool) -> None:
+        # Long chats open at once: only the latest messages are rendered until
+        # the user asks for the earlier ones.
         self._code_blocks = []
-        parts = [self._message_html(i, m) for i, m in enumerate(self.messages)]
-        if 0 < memory_start < len(parts):
-            parts.insert(memory_start, MEMORY_MARKER)
+        first = 0 if show_all else max(0, len(self.messages) - INITIAL_MESSAGES)
+        parts = [self._message_html(i, self.messages[i]) for i in range(first, len(self.messages))]
+        if first:
+            parts.insert(0, f'<p align="center"><a href="earlier:">↑ Show {first} earlier messages</a></p>')
+        ms = self._memory_start - first
+        if 0 < ms < len(parts) and self._memory_start > 0:
+            parts.insert(ms + (1 if first else 0), MEMORY_MARKER)
         self.setHtml("".join(parts))
-        self._scroll_to_end()
+        if show_all:
+            self.verticalScrollBar().setValue(0)
+        else:
+            self._scroll_to_end()
 
     def clear_messages(self) -> None:
         self.set_messages([])
@@ -190,7 +206,9 @@ class ChatView(QtWidgets.QTextBrowser):
     def _on_anchor(self, url: QtCore.QUrl) -> None:
         scheme, _, arg = url.toString().partition(":")
         cb = QtWidgets.QApplication.clipboard()
-        if scheme == "copy" and arg.isdigit() and int(arg) < len(self._code_blocks):
+        if scheme == "earlier" and not self._streaming:
+            self._render_all(show_all=True)
+        elif scheme == "copy" and arg.isdigit() and int(arg) < len(self._code_blocks):
             cb.setText(self._code_blocks[int(arg)])
         elif scheme == "msgcopy" and arg.isdigit() and int(arg) < len(self.messages):
             cb.setText(self.messages[int(arg)]["content"])

@@ -12,7 +12,7 @@ import re
 from markdown_it import MarkdownIt
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import TextLexer, get_lexer_by_name, guess_lexer
+from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(["table", "strikethrough"])
@@ -28,11 +28,7 @@ def _lexer(lang: str, code: str):
             return get_lexer_by_name(lang)
         except ClassNotFound:
             pass
-    if len(code) > 40:
-        try:
-            return guess_lexer(code)
-        except ClassNotFound:
-            pass
+    # No guess_lexer: it tries every lexer and costs tens of ms per block.
     return TextLexer()
 
 

@@ -168,4 +168,10 @@ def test_long_conversation_opens(qtbot, main_window):
     win.chat.refresh_conversations()
     win.chat.open_conversation(cid)
     assert len(win.chat.view.messages) == 500
-    assert "answer 249" in win.chat.view.toPlainText()
+    text = win.chat.view.toPlainText()
+    assert "answer 249" in text
+    assert "Show 440 earlier messages" in text and "answer 0\n" not in text
+    from gui.qt import QtCore
+
+    win.chat.view._on_anchor(QtCore.QUrl("earlier:"))
+    assert "answer 0" in win.chat.view.toPlainText()

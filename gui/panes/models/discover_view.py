@@ -173,8 +173,13 @@ class DiscoverView(QtWidgets.QWidget):
 
     # ---- files ------------------------------------------------------------------------
     def set_repo_files(self, rf) -> None:
+        """Show the files; an update of the same repository keeps the user's chosen file selected."""
+        prev = self.selected_file()
+        keep = prev.model.name if prev is not None and self.repo_files is not None and \
+            self.repo_files.repo.repo_id == rf.repo.repo_id and not (prev.fit and prev.fit.best) else None
         self.repo_files = rf
         self.files_tree.clear()
+        keep_item = None
         models = sorted(rf.files, key=lambda f: (f.model.kind != "model", -quant_rank(f.model.quant),
                                                  f.model.name))
         best_item = None
@@ -185,6 +190,7 @@ class DiscoverView(QtWidgets.QWidget):
             if len(group) == 1:
                 item = self._file_item(group[0], label)
                 self.files_tree.addTopLevelItem(item)
+                keep_item = item if group[0].model.name == keep else keep_item
                 best_item = item if group[0].fit and group[0].fit.best else best_item
             else:
                 parent = QtWidgets.QTreeWidgetItem([f"{label} ({len(group)} files)", "", ""])
@@ -193,6 +199,7 @@ class DiscoverView(QtWidgets.QWidget):
                 for fe in group:
                     child = self._file_item(fe, fe.model.name)
                     parent.addChild(child)
+                    keep_item = child if fe.model.name == keep else keep_item
                     best_item = child if fe.fit and fe.fit.best else best_item
                 parent.setExpanded(True)
         if rf.card:
@@ -202,9 +209,11 @@ class DiscoverView(QtWidgets.QWidget):
         if not rf.files:
             self.file_note.setText("This repository has no GGUF files.")
         elif best_item is not None:
-            self.files_tree.setCurrentItem(best_item)
+            self.files_tree.setCurrentItem(keep_item or best_item)
             self.file_note.setText("★ marks the best file for this machine.")
         else:
+            if keep_item is not None:
+                self.files_tree.setCurrentItem(keep_item)
             self.file_note.setText("None of these files fits in this machine's memory.")
         self._update_download_button()
 

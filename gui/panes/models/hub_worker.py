@@ -17,12 +17,10 @@ from gui.qt import QObject, QThread, Signal, Slot
 
 
 def readable(e: BaseException) -> str:
-    """One sentence for the banner from an engine (or unexpected) exception."""
+    """A sentence for the banner from an engine (or unexpected) exception."""
     if isinstance(e, HearthError):
-        msg = str(e)
-    else:
-        msg = f"unexpected error: {type(e).__name__}: {e}"
-    return msg[:1].upper() + msg[1:] if msg else type(e).__name__
+        return str(e) or type(e).__name__
+    return f"unexpected error: {type(e).__name__}: {e}"
 
 
 class _Worker(QObject):

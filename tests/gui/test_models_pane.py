@@ -1,0 +1,371 @@
+"""The Models pane against the loopback fake Hub: search, files with fit, downloads, welcome, policy."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.hardware import HardwareInfo
+from engine.hub.download import DownloadManager
+from tests.hub.conftest import fake_hub, gguf_blobs, memory_keyring, fast_retry  # noqa: F401 (fixtures)
+from tests.hub.test_download import _slow_writer
+
+REPO = "acme/Tiny-GGUF"
+FILE = "Tiny-Q4_K_M.gguf"
+HW = HardwareInfo(backend="CPU", ram_total=16 << 30, ram_available=8 << 30, cpu_threads=4, cpu_cores=2)
+
+
+@pytest.fixture
+def config(hearth_home):
+    from engine.config import AppConfig
+
+    return AppConfig.load()
+
+
+@pytest.fixture
+def bridge(config, monkeypatch):
+    """A real EngineBridge on the GUI thread (library work only); never assembles the starter model."""
+    from gui.bridge import EngineBridge
+
+    b = EngineBridge(config)
+    monkeypatch.setattr(b.library, "ensure_starter", lambda: None)
+    yield b
+    b.client.unload()
+
+
+@pytest.fixture
+def curated_file(tmp_path):
+    p = tmp_path / "curated.json"
+    p.write_text(json.dumps({"version": 1, "models": [
+        {"repo_id": REPO, "name": "Tiny Chat", "params": "1M", "description": "A tiny test model.",
+         "quant": "Q4_K_M", "licence": "apache-2.0"},
+        {"repo_id": "acme/Split-GGUF", "name": "Split Chat", "description": "Two parts.", "quant": "Q8_0"},
+        {"repo_id": "acme/Missing-GGUF", "name": "Missing", "description": "Not on the Hub.",
+         "quant": "Q4_K_M"},
+    ]}))
+    return p
+
+
+def manager(config, **kw):
+    kw.setdefault("retry", fast_retry())
+    return DownloadManager(config, chunk_size=32 << 10, progress_interval=0, **kw)
+
+
+@pytest.fixture
+def make_pane(qtbot, bridge, config, curated_file):
+    panes = []
+
+    def make(**kw):
+        from gui.panes.models.models_pane import ModelsPane
+
+        kw.setdefault("hardware", HW)
+        kw.setdefault("curated_path", curated_file)
+        pane = ModelsPane(bridge, kw.pop("config", config), **kw)
+        qtbot.addWidget(pane)
+        pane.resize(1100, 700)
+        pane.show()
+        panes.append(pane)
+        return pane
+
+    yield make
+    for p in panes:
+        p.shutdown()
+
+
+def texts(tree, col=0):
+    out = []
+    for i in range(tree.topLevelItemCount()):
+        it = tree.topLevelItem(i)
+        out.append(it.text(col))
+        out += [it.child(k).text(col) for k in range(it.childCount())]
+    return out
+
+
+def open_tiny_repo(qtbot, pane):
+    with qtbot.waitSignal(pane.searchFinished, timeout=20000):
+        pane.show_section("Discover")
+    with qtbot.waitSignal(pane.repoFilesShown, timeout=20000,
+                          check_params_cb=lambda repo, exact: repo == REPO and exact):
+        pane.discover.select_repo(REPO)
+
+
+def test_search_shows_results_and_files_with_fit(qtbot, fake_hub, make_pane):
+    pane = make_pane()
+    with qtbot.waitSignal(pane.searchFinished, timeout=20000):
+        pane.show_section("Discover")
+    d = pane.discover
+    names = texts(d.results_tree)
+    assert {"Tiny-GGUF", "Split-GGUF"} <= set(names)
+    assert any("gated" in n for n in names)
+    row = names.index("Tiny-GGUF")
+    item = d.results_tree.topLevelItem(row)
+    assert item.text(1) == "acme" and item.text(2) == "500" and item.text(3) == "7"
+    assert item.text(4) == "apache-2.0"
+    # The search runs off the GUI thread; the query is sent to the Hub.
+    assert fake_hub.requests("search")
+
+    with qtbot.waitSignal(pane.repoFilesShown, timeout=20000,
+                          check_params_cb=lambda repo, exact: repo == REPO and exact):
+        d.select_repo(REPO)
+    files = texts(d.files_tree)
+    assert len(files) == 3 and any("Q4_K_M" in f for f in files) and any("F16" in f for f in files)
+    fits = texts(d.files_tree, 2)
+    assert all("CPU only" in f and "context up to" in f for f in fits)
+    best = [f for f in files if f.startswith("★")]
+    assert len(best) == 1
+    assert d.selected_file().fit.best and d.download_btn.isEnabled()
+    assert "Model card" in d.card.toPlainText()
+    # Header Range reads happened (the exact pass), not whole downloads.
+    assert all(r["range"] for r in fake_hub.requests("cdn"))
+
+
+def test_stale_search_results_are_dropped(qtbot, fake_hub, make_pane):
+    pane = make_pane()
+    seen = []
+    pane.searchFinished.connect(seen.append)
+    pane.search("nothing-like-this")
+    with qtbot.waitSignal(pane.searchFinished, timeout=20000):
+        pane.search("Split")
+    qtbot.wait(300)  # let any late queued result arrive (it must not)
+    assert len(seen) == 1 and [r.repo_id for r in seen[0]] == ["acme/Split-GGUF"]
+    assert texts(pane.discover.results_tree) == ["Split-GGUF"]
+
+
+def test_download_progress_then_model_in_library(qtbot, fake_hub, make_pane, bridge, config):
+    pane = make_pane(download_manager=manager(config, writer=_slow_writer(0.02)))
+    open_tiny_repo(qtbot, pane)
+    d = pane.discover
+    fe = d.selected_file()
+    with qtbot.waitSignal(pane.modelDownloaded, timeout=30000) as sig:
+        d.download_btn.click()
+        dv = pane.downloads_view
+        assert len(dv.jobs) == 1
+        job_id = next(iter(dv.jobs))
+        bar = dv._bars[job_id]
+        qtbot.waitUntil(lambda: 0 < bar.value() < 1000, timeout=10000)
+        item = dv._items[job_id]
+        assert "of" in item.text(2) and item.text(5) == "Downloading"
+    path = Path(sig.args[0])
+    assert path.is_file() and path.name == fe.model.name
+    assert path.parent == Path(config.paths.models_dir) / "acme" / "Tiny-GGUF"
+    qtbot.waitUntil(lambda: any(str(e.path) == str(path) for e in pane.library_view.entries), timeout=10000)
+    assert dv._items[job_id].text(5) == "Done" and dv._bars[job_id].value() == 1000
+    assert fe.model.name.removesuffix(".gguf") in texts(pane.library_view.tree)
+
+
+def test_pause_resume_and_restart(qtbot, fake_hub, make_pane, config):
+    pane = make_pane(download_manager=manager(config, writer=_slow_writer(0.04)))
+    open_tiny_repo(qtbot, pane)
+    pane.discover.download_btn.click()
+    dv = pane.downloads_view
+    job_id = next(iter(dv.jobs))
+    qtbot.waitUntil(lambda: dv.jobs[job_id].downloaded > 64_000, timeout=10000)
+    dv.select_job(job_id)
+    assert dv.pause_btn.isEnabled()
+    dv.pause_btn.click()
+    qtbot.waitUntil(lambda: dv.jobs[job_id].state == "paused", timeout=10000)
+    assert dv._items[job_id].text(5) == "Paused" and dv.resume_btn.isEnabled()
+    paused_at = dv.jobs[job_id].downloaded
+    assert 0 < paused_at < dv.jobs[job_id].total
+    # Resume, then quit mid-download: the next start continues on its own.
+    dv.resume_btn.click()
+    qtbot.waitUntil(lambda: dv.jobs[job_id].state == "downloading"
+                    and dv.jobs[job_id].downloaded > paused_at, timeout=10000)
+    pane.shutdown()
+    pane2 = make_pane(download_manager=manager(config))
+    dv2 = pane2.downloads_view
+    assert job_id in dv2.jobs
+    with qtbot.waitSignal(pane2.modelDownloaded, timeout=30000):
+        pass
+    assert dv2.jobs[job_id].state == "done"
+    # It resumed from the partial file rather than starting over.
+    ranges = [r["range"] for r in fake_hub.requests("cdn", FILE) if r["range"]]
+    assert any(r.startswith("bytes=") and not r.startswith("bytes=0-") for r in ranges)
+
+
+def test_paused_download_stays_paused_after_restart(qtbot, fake_hub, make_pane, config):
+    pane = make_pane(download_manager=manager(config, writer=_slow_writer(0.04)))
+    open_tiny_repo(qtbot, pane)
+    pane.discover.download_btn.click()
+    dv = pane.downloads_view
+    job_id = next(iter(dv.jobs))
+    qtbot.waitUntil(lambda: dv.jobs[job_id].downloaded > 32_000, timeout=10000)
+    dv.select_job(job_id)
+    dv.pause_btn.click()
+    qtbot.waitUntil(lambda: dv.jobs[job_id].state == "paused", timeout=10000)
+    pane.shutdown()
+    pane2 = make_pane(download_manager=manager(config))
+    dv2 = pane2.downloads_view
+    assert dv2.jobs[job_id].state == "paused"
+    dv2.select_job(job_id)
+    with qtbot.waitSignal(pane2.modelDownloaded, timeout=30000):
+        dv2.resume_btn.click()
+    # Cancel/remove: a finished job can be removed from the list.
+    dv2.select_job(job_id)
+    dv2.remove_btn.click()
+    assert job_id not in dv2.jobs and dv2.tree.topLevelItemCount() == 0
+
+
+def test_tampered_download_shows_readable_error(qtbot, fake_hub, make_pane, config):
+    fake_hub.plan(FILE, "tamper")
+    pane = make_pane(download_manager=manager(config))
+    open_tiny_repo(qtbot, pane)
+    d = pane.discover
+    target = next(d.files_tree.topLevelItem(i) for i in range(d.files_tree.topLevelItemCount())
+                  if "Q4_K_M" in d.files_tree.topLevelItem(i).text(0))
+    d.files_tree.setCurrentItem(target)
+    with qtbot.waitSignal(pane.errorShown, timeout=30000) as sig:
+        d.download_btn.click()
+    assert "checksum mismatch" in sig.args[0] and FILE in sig.args[0]
+    assert "checksum mismatch" in pane.banner.text and pane.banner.kind == "error"
+    dv = pane.downloads_view
+    job_id = next(iter(dv.jobs))
+    assert dv._items[job_id].text(5).startswith("Failed: checksum mismatch")
+    dv.select_job(job_id)
+    assert dv.resume_btn.text() == "Retry" and not dv.error.isHidden()
+    assert not (Path(config.paths.models_dir) / "acme" / "Tiny-GGUF" / FILE).exists()
+    # Retry succeeds (the fake Hub tampers only once).
+    with qtbot.waitSignal(pane.modelDownloaded, timeout=30000):
+        dv.resume_btn.click()
+
+
+def test_gated_download_without_token_explains(qtbot, fake_hub, make_pane, config):
+    pane = make_pane(download_manager=manager(config))
+    with qtbot.waitSignal(pane.searchFinished, timeout=20000):
+        pane.show_section("Discover")
+    with qtbot.waitSignal(pane.errorShown, timeout=20000) as sig:
+        pane.discover.select_repo("gated/Locked-GGUF")
+    # Listing a gated repository's files without a token either fails readably or lists it; a
+    # download then fails with the licence/token hint.
+    assert "gated" in sig.args[0] or "token" in sig.args[0]
+
+
+def test_search_error_in_banner(qtbot, fake_hub, make_pane):
+    pane = make_pane()
+    fake_hub.stop()
+    with qtbot.waitSignal(pane.errorShown, timeout=30000) as sig:
+        pane.search("tiny")
+    assert sig.args[0].startswith("Searching the Hub failed: ")
+    assert "Traceback" not in pane.banner.text and pane.banner.kind == "error"
+
+
+def test_welcome_lists_curated_with_fit_and_downloads(qtbot, fake_hub, make_pane, bridge, config):
+    pane = make_pane(download_manager=manager(config))
+    with qtbot.waitSignal(pane.curatedShown, timeout=30000) as sig:
+        bridge.libraryChanged.emit([])   # first run: an empty library opens Welcome
+    assert pane.current_section() == "Welcome"
+    rows = sig.args[0]
+    assert [r["curated"]["repo_id"] for r in rows] == [REPO, "acme/Split-GGUF", "acme/Missing-GGUF"]
+    cards = pane.welcome.cards
+    assert len(cards) == 3
+    assert "Q4_K_M" in cards[0].fit_label.text() and "CPU only" in cards[0].fit_label.text()
+    assert "Q8_0" in cards[1].fit_label.text()
+    assert "no repository acme/Missing-GGUF" in cards[2].fit_label.text()
+    assert cards[0].button.isEnabled() and not cards[2].button.isEnabled()
+    assert "No model yet" in pane.welcome.starter_label.text()
+    # Only the recommended files' headers were read, with Range requests.
+    assert {r["file"] for r in fake_hub.requests("cdn")} == {FILE, "Q8_0/Split-Q8_0-00001-of-00002.gguf"}
+    with qtbot.waitSignal(pane.modelDownloaded, timeout=30000) as done:
+        cards[0].button.click()
+    assert Path(done.args[0]).name == FILE
+
+
+def test_first_run_detection_and_starter(qtbot, make_pane, tiny_model, config, bridge):
+    from engine.library import ModelLibrary
+
+    pane = make_pane()
+    lib = ModelLibrary(config)
+    starter = lib.inspect(tiny_model, "starter")
+    other = lib.inspect(tiny_model, "library")
+    assert pane.is_first_run([]) and pane.is_first_run([starter])
+    assert not pane.is_first_run([starter, other])
+    bridge.libraryChanged.emit([starter])
+    assert pane.current_section() == "Welcome"
+    assert "starter model is ready" in pane.welcome.starter_label.text()
+    with qtbot.waitSignal(bridge.loadRequested) as sig:
+        pane.welcome.starter_btn.click()
+    assert sig.args[0] == str(tiny_model)
+
+
+def test_library_view_lists_deletes_and_refreshes(qtbot, make_pane, bridge, config, tiny_model, tmp_path):
+    models = Path(config.paths.models_dir)
+    models.mkdir(parents=True, exist_ok=True)
+    shutil.copy(tiny_model, models / "keep.gguf")
+    shutil.copy(tiny_model, models / "delete-me.gguf")
+    (models / "broken.gguf").write_bytes(b"not a gguf at all")
+    pane = make_pane()
+    with qtbot.waitSignal(bridge.libraryChanged, timeout=10000):
+        pane.library_view.refresh_btn.click()
+    assert pane.current_section() == "Library"
+    lv = pane.library_view
+    names = texts(lv.tree)
+    assert sorted(names) == ["broken", "delete-me", "keep"]
+    broken = lv.tree.topLevelItem(names.index("broken"))
+    assert broken.text(6).startswith("unusable: ")
+    keep = lv.tree.topLevelItem(names.index("keep"))
+    assert keep.text(2) and keep.text(3) != "—" and keep.text(5) == "Library"
+    lv.select_path(str(models / "delete-me.gguf"))
+    lv.confirm = lambda *a: False
+    lv.delete_btn.click()
+    assert (models / "delete-me.gguf").exists()
+    lv.confirm = lambda *a: True
+    with qtbot.waitSignal(bridge.libraryChanged, timeout=10000):
+        lv.delete_btn.click()
+    assert not (models / "delete-me.gguf").exists()
+    assert sorted(texts(lv.tree)) == ["broken", "keep"]
+    # Import (by reference) runs off the GUI thread, then the library refreshes.
+    src = tmp_path / "elsewhere.gguf"
+    shutil.copy(tiny_model, src)
+    with qtbot.waitSignal(bridge.libraryChanged, timeout=10000):
+        lv.importRequested.emit(str(src), False)
+    assert "elsewhere" in texts(lv.tree)
+
+
+def test_policy_switches_off_hub_and_downloads(qtbot, hearth_home, make_pane, bridge):
+    from engine.config import AppConfig
+
+    (hearth_home / "policy.json").write_text(json.dumps({"disable": ["hub", "downloads"]}))
+    cfg = AppConfig.load()
+    pane = make_pane(config=cfg)
+    assert pane.downloads is None
+    pane.show_section("Discover")
+    assert not pane.discover.search_btn.isEnabled() and not pane.discover.download_btn.isEnabled()
+    labels = [w.text() for w in pane.findChildren(type(pane.banner.label)) if w.objectName().startswith("policy_")]
+    assert any("switched off by your administrator" in t and "Hub" in t for t in labels)
+    assert any("switched off by your administrator" in t and "Download" in t for t in labels)
+    pane.show_welcome()
+    assert pane.welcome.cards and not any(c.button.isEnabled() for c in pane.welcome.cards)
+    assert not pane.worker.busy_kinds   # nothing was sent to the Hub
+
+
+def test_token_control(qtbot, make_pane, memory_keyring, monkeypatch):
+    from engine.hub import token as hub_token
+
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    pane = make_pane()
+    tc = pane.token
+    assert "Not set" in tc.status_label.text() and not tc.clear_btn.isEnabled()
+    assert tc.apply("hf_goodtoken123")
+    assert "keyring" in tc.status_label.text() and tc.clear_btn.isEnabled()
+    assert memory_keyring.store[("Hearth", "huggingface-token")] == "hf_goodtoken123"
+    with qtbot.waitSignal(pane.errorShown):
+        assert not tc.apply("not a token")
+    tc.clear()
+    assert "Not set" in tc.status_label.text() and not memory_keyring.store
+    # No keyring backend: said so, and a session-only token works.
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    try:
+        tc.refresh()
+        assert "session only" in tc.status_label.text()
+        assert tc.apply("hf_session", session_only=True)
+        assert "this session only" in tc.status_label.text()
+        assert hub_token.get_token() == "hf_session"
+    finally:
+        hub_token.set_session_token(None)
+        keyring.set_keyring(memory_keyring)
