@@ -210,9 +210,9 @@ def test_paused_download_stays_paused_after_restart(qtbot, fake_hub, make_pane, 
 
 
 def test_tampered_download_shows_readable_error(qtbot, fake_hub, make_pane, config):
-    fake_hub.plan(FILE, "tamper")
     pane = make_pane(download_manager=manager(config))
     open_tiny_repo(qtbot, pane)
+    fake_hub.plan(FILE, "tamper")   # after the header reads: the download gets the bad byte
     d = pane.discover
     target = next(d.files_tree.topLevelItem(i) for i in range(d.files_tree.topLevelItemCount())
                   if "Q4_K_M" in d.files_tree.topLevelItem(i).text(0))
