@@ -175,3 +175,15 @@ def test_long_conversation_opens(qtbot, main_window):
 
     win.chat.view._on_anchor(QtCore.QUrl("earlier:"))
     assert "answer 0" in win.chat.view.toPlainText()
+
+
+def test_switching_model_mid_conversation(qtbot, ready):
+    win = ready
+    send(qtbot, win, "asked the first model")
+    load(qtbot, win, "tiny-long")
+    win.chat.sampling_overrides = {"max_tokens": 6, "ignore_eos": True}
+    send(qtbot, win, "asked the second model")
+    replies = [m for m in db(win).messages(win.chat.conversation_id) if m["role"] == "assistant"]
+    assert replies[0]["model"].endswith("tiny-chat.gguf")
+    assert replies[1]["model"].endswith("tiny-long.gguf")
+    assert len(db(win).messages(win.chat.conversation_id)) == 4

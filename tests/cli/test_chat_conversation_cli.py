@@ -1,0 +1,34 @@
+"""`chat --conversation ID|new` stores and continues conversations."""
+
+import json
+
+from tests.conftest import run_cli
+
+
+def test_new_then_continue_then_export(tiny_model):
+    r = run_cli("chat", "--model", tiny_model, "--conversation", "new", "--system", "be brief",
+                "--max-tokens", "6", "--json", "first question")
+    assert r.returncode == 0, r.stderr
+    cid = json.loads(r.stdout)["conversation_id"]
+    r = run_cli("chat", "--model", tiny_model, "--conversation", str(cid), "--max-tokens", "6", "--json",
+                "second question")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["conversation_id"] == cid
+    # the second prompt saw the first turn: more prompt tokens than the question alone
+    r = run_cli("conversations", "--json")
+    convs = json.loads(r.stdout)
+    assert convs[0]["id"] == cid and convs[0]["message_count"] == 4
+    r = run_cli("export", str(cid), "--format", "json")
+    exported = json.loads(r.stdout)
+    roles = [m["role"] for m in exported["messages"]]
+    assert roles == ["user", "assistant", "user", "assistant"]
+    assert exported["system_prompt"] == "be brief"
+    assert all(m["model"].endswith("tiny-chat.gguf") for m in exported["messages"] if m["role"] == "assistant")
+
+
+def test_unknown_conversation_exit_2(tiny_model):
+    r = run_cli("chat", "--model", tiny_model, "--conversation", "9999", "hi")
+    assert r.returncode == 2 and "no conversation" in r.stderr
+    r = run_cli("chat", "--model", tiny_model, "--conversation", "abc", "hi")
+    assert r.returncode == 2
