@@ -112,8 +112,8 @@ def test_search_shows_results_and_files_with_fit(qtbot, fake_hub, make_pane):
         d.select_repo(REPO)
     files = texts(d.files_tree)
     assert len(files) == 3 and any("Q4_K_M" in f for f in files) and any("F16" in f for f in files)
-    fits = texts(d.files_tree, 2)
-    assert all("CPU only" in f and "context up to" in f for f in fits)
+    assert set(texts(d.files_tree, 2)) == {"CPU only"}
+    assert all(c.endswith("K") or c.isdigit() for c in texts(d.files_tree, 3))   # largest context
     best = [f for f in files if f.startswith("★")]
     assert len(best) == 1
     assert d.selected_file().fit.best and d.download_btn.isEnabled()
@@ -338,7 +338,7 @@ def test_policy_switches_off_hub_and_downloads(qtbot, hearth_home, make_pane, br
     assert any("switched off by your administrator" in t and "Download" in t for t in labels)
     pane.show_welcome()
     assert pane.welcome.cards and not any(c.button.isEnabled() for c in pane.welcome.cards)
-    assert not pane.worker.busy_kinds   # nothing was sent to the Hub
+    assert not pane.worker.busy_kinds - {"hardware"}   # nothing was sent to the Hub
 
 
 def test_token_control(qtbot, make_pane, memory_keyring, monkeypatch):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from itertools import groupby
 
 from engine.hub.quant import quant_rank
-from gui.panes.models.common import ADMIN_OFF, count_text, fit_text, note, policy_label, size_text
+from gui.panes.models.common import ADMIN_OFF, count_text, ctx_text, fit_text, note, policy_label, size_text
 from gui.qt import Qt, QtGui, QtWidgets, Signal
 from gui.widgets import markdown
 
 RESULT_COLUMNS = ["Model", "Author", "Downloads", "Likes", "Licence"]
-FILE_COLUMNS = ["Quant / file", "Size", "Fit on this machine"]
+FILE_COLUMNS = ["Quant / file", "Size", "Runs here", "Max context"]
 BEST_BG = QtGui.QColor("#e6f4ea")
 FIT_COLORS = {"gpu": "#137333", "partial": "#8a6d00", "cpu": "#1a4f8b", "no_fit": "#a50e0e"}
 SORTS = [("Most downloaded", "downloads"), ("Most liked", "likes"), ("Recently updated", "updated")]
@@ -56,10 +56,12 @@ class DiscoverView(QtWidgets.QWidget):
         self.results_tree.setRootIsDecorated(False)
         self.results_tree.setAlternatingRowColors(True)
         self.results_tree.setUniformRowHeights(True)
-        self.results_tree.setColumnWidth(0, 210)
-        self.results_tree.setColumnWidth(1, 90)
-        self.results_tree.setColumnWidth(2, 72)
-        self.results_tree.setColumnWidth(3, 50)
+        rh = self.results_tree.header()
+        rh.setStretchLastSection(False)
+        rh.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        for c, w in ((1, 80), (2, 72), (3, 44), (4, 80)):
+            rh.setSectionResizeMode(c, QtWidgets.QHeaderView.ResizeMode.Interactive)
+            self.results_tree.setColumnWidth(c, w)
         self.results_tree.itemSelectionChanged.connect(self._on_result_selected)
         split.addWidget(self.results_tree)
 
@@ -83,8 +85,12 @@ class DiscoverView(QtWidgets.QWidget):
         self.files_tree = QtWidgets.QTreeWidget()
         self.files_tree.setHeaderLabels(FILE_COLUMNS)
         self.files_tree.setAlternatingRowColors(False)
-        self.files_tree.setColumnWidth(0, 230)
-        self.files_tree.setColumnWidth(1, 70)
+        fh = self.files_tree.header()
+        fh.setStretchLastSection(False)
+        fh.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        for c, w in ((1, 72), (2, 150), (3, 90)):
+            fh.setSectionResizeMode(c, QtWidgets.QHeaderView.ResizeMode.Interactive)
+            self.files_tree.setColumnWidth(c, w)
         self.files_tree.itemSelectionChanged.connect(self._update_download_button)
         self.files_tree.itemDoubleClicked.connect(lambda *_: self._download())
         fl.addWidget(self.files_tree, 1)
@@ -102,10 +108,10 @@ class DiscoverView(QtWidgets.QWidget):
         self.card.setOpenExternalLinks(True)
         self.card.setPlaceholderText("The model card appears here.")
         vsplit.addWidget(self.card)
-        vsplit.setSizes([260, 300])
+        vsplit.setSizes([200, 360])
         rl.addWidget(vsplit, 1)
         split.addWidget(right)
-        split.setSizes([470, 560])
+        split.setSizes([490, 410])
         split.setStretchFactor(1, 1)
         lay.addWidget(split, 1)
 
@@ -180,7 +186,7 @@ class DiscoverView(QtWidgets.QWidget):
         self.repo_files = rf
         self.files_tree.clear()
         keep_item = None
-        models = sorted(rf.files, key=lambda f: (f.model.kind != "model", -quant_rank(f.model.quant),
+        models = sorted(rf.files, key=lambda f: (f.model.kind != "model", quant_rank(f.model.quant),
                                                  f.model.name))
         best_item = None
         for quant, group in groupby(models, key=lambda f: (f.model.kind, f.model.quant)):
@@ -193,7 +199,7 @@ class DiscoverView(QtWidgets.QWidget):
                 keep_item = item if group[0].model.name == keep else keep_item
                 best_item = item if group[0].fit and group[0].fit.best else best_item
             else:
-                parent = QtWidgets.QTreeWidgetItem([f"{label} ({len(group)} files)", "", ""])
+                parent = QtWidgets.QTreeWidgetItem([f"{label} ({len(group)} files)", "", "", ""])
                 parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
                 self.files_tree.addTopLevelItem(parent)
                 for fe in group:
@@ -220,12 +226,18 @@ class DiscoverView(QtWidgets.QWidget):
     def _file_item(self, fe, label: str) -> QtWidgets.QTreeWidgetItem:
         m = fe.model
         fit = fit_text(fe.fit, fe.header_error)
+        runs = fe.fit.label if fe.fit else ("header unreadable" if fe.header_error else "—")
+        max_ctx = ctx_text(fe.fit.max_ctx) if fe.fit and fe.fit.fits and fe.fit.max_ctx else "—"
+        if fe.fit is not None and fe.fit.approximate:
+            runs += " (rough)"
         if m.kind != "model":
-            fit = {"mmproj": "vision projector (not a chat model)"}.get(m.kind, m.kind)
+            fit = runs = {"mmproj": "vision projector"}.get(m.kind, m.kind)
+            max_ctx = ""
         best = bool(fe.fit and fe.fit.best)
         name = ("★ " if best else "") + label
-        item = QtWidgets.QTreeWidgetItem([name, size_text(m.size), fit + ("  — best for this machine"
-                                                                           if best else "")])
+        item = QtWidgets.QTreeWidgetItem([name, size_text(m.size), runs, max_ctx])
+        item.setToolTip(3, f"Largest context that fits: {max_ctx}" + (
+            f" (fully on GPU up to {ctx_text(fe.fit.max_ctx_gpu)})" if fe.fit and fe.fit.max_ctx_gpu else ""))
         item.setData(0, Qt.ItemDataRole.UserRole, fe)
         parts = f"\n{len(m.parts)} parts" if len(m.parts) > 1 else ""
         item.setToolTip(0, m.name + parts)
@@ -236,8 +248,11 @@ class DiscoverView(QtWidgets.QWidget):
                     + f" at context {fe.fit.n_ctx}")
         if fe.header_error:
             tip += f"\n{fe.header_error}"
+        if best:
+            tip = "Best file for this machine\n" + tip
         item.setToolTip(2, tip)
-        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for c in (1, 3):
+            item.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if fe.fit is not None:
             item.setForeground(2, QtGui.QColor(FIT_COLORS.get(fe.fit.verdict, "#202124")))
         if best:

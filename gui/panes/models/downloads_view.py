@@ -33,11 +33,8 @@ class DownloadsView(QtWidgets.QWidget):
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
-        self.tree.setColumnWidth(0, 300)
-        self.tree.setColumnWidth(1, 180)
-        self.tree.setColumnWidth(2, 160)
-        self.tree.setColumnWidth(3, 90)
-        self.tree.setColumnWidth(4, 90)
+        for c, w in enumerate((270, 150, 150, 84, 76)):
+            self.tree.setColumnWidth(c, w)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         lay.addWidget(self.tree, 1)
         self.error = note("", muted=False)
@@ -78,11 +75,11 @@ class DownloadsView(QtWidgets.QWidget):
             self.tree.setItemWidget(item, 1, bar)
             self._items[job.id], self._bars[job.id] = item, bar
         bar = self._bars[job.id]
-        item.setText(0, f"{job.name}")
+        item.setText(0, job.name)
         item.setToolTip(0, f"{job.repo_id}\n{job.final_path or ''}".strip())
         bar.setValue(int(job.fraction * 1000))
         bar.setFormat(f"{job.fraction * 100:.0f}%")
-        item.setText(2, f"{size_text(job.downloaded)} of {size_text(job.total)}")
+        item.setText(2, f"{size_text(job.downloaded) if job.downloaded else '0 B'} of {size_text(job.total)}")
         downloading = job.state == "downloading"
         item.setText(3, f"{size_text(job.speed)}/s" if downloading and job.speed else "—")
         item.setText(4, duration_text(job.eta) if downloading and job.eta is not None else "—")

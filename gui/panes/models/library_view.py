@@ -35,12 +35,14 @@ class LibraryView(QtWidgets.QWidget):
         hdr = self.tree.header()
         hdr.setStretchLastSection(True)
         hdr.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Interactive)
-        self.tree.setColumnWidth(0, 300)
-        for i, w in enumerate((90, 80, 70, 80, 110), start=1):
+        self.tree.setColumnWidth(0, 250)
+        for i, w in enumerate((90, 70, 70, 80, 100), start=1):
             self.tree.setColumnWidth(i, w)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemDoubleClicked.connect(lambda *_: self._reveal())
         lay.addWidget(self.tree, 1)
+        self.details = note("")
+        lay.addWidget(self.details)
 
         row = QtWidgets.QHBoxLayout()
         self.import_btn = QtWidgets.QPushButton("Import file…")
@@ -109,6 +111,12 @@ class LibraryView(QtWidgets.QWidget):
 
     def _update_buttons(self) -> None:
         e = self.selected_entry()
+        if e is None:
+            self.details.setText("Select a model to see where it is stored.")
+        elif e.ok:
+            self.details.setText(f"{e.summary()}\n{e.path}")
+        else:
+            self.details.setText(f"{e.path}\nUnusable: {e.error}")
         self.delete_btn.setEnabled(e is not None and e.source not in ("shared", "starter"))
         self.delete_btn.setToolTip("" if e is None or e.source not in ("shared", "starter") else
                                    "Models in shared folders and the starter model cannot be deleted here")

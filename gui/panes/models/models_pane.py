@@ -30,6 +30,22 @@ UPDATE_INTERVAL_S = 0.1      # at most ~10 progress updates per second per job r
 SEARCH_LIMIT = 50
 
 
+def machine_text(hw) -> str:
+    """'8.6 GB of 17.2 GB RAM free · 8 threads · CPU only' for the side panel."""
+    from engine.library import human_size
+
+    lines = [f"{human_size(hw.ram_available)} of {human_size(hw.ram_total)} RAM free",
+             f"{hw.cpu_cores or '?'} cores, {hw.cpu_threads or '?'} threads"]
+    if hw.gpu_offload and hw.gpus:
+        for g in hw.gpus:
+            lines.append(f"{g.description or g.name}: {human_size(g.free_bytes)} free ({hw.backend})")
+    else:
+        lines.append("No GPU offload: models run on the CPU")
+    if hw.error:
+        lines.append(hw.error)
+    return "\n".join(lines)
+
+
 class _DownloadRelay(QObject):
     """Lives in the GUI thread; emitted from the download thread, so delivery is queued."""
 
@@ -71,6 +87,7 @@ class ModelsPane(QtWidgets.QWidget):
         self._build()
         self._connect()
         self._init_downloads(download_manager)
+        self.worker.submit("hardware", self.hardware)   # llama.cpp's device query, off the GUI thread
         self.show_section("Library")
 
     # ---- layout -------------------------------------------------------------------------
@@ -84,7 +101,19 @@ class ModelsPane(QtWidgets.QWidget):
             self.nav.addItem(name)
         self.nav.setFixedWidth(190)
         self.nav.setStyleSheet("#modelsNav { font-size: 11pt; } #modelsNav::item { padding: 6px 8px; }")
-        left.addWidget(self.nav, 1)
+        self.nav.setFixedHeight(self.nav.sizeHintForRow(0) * len(SECTIONS) + 2 * self.nav.frameWidth() + 4)
+        self.nav.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left.addWidget(self.nav)
+        machine = QtWidgets.QGroupBox("This machine")
+        machine.setFixedWidth(190)
+        ml = QtWidgets.QVBoxLayout(machine)
+        ml.setContentsMargins(8, 6, 8, 6)
+        self.machine_label = QtWidgets.QLabel("Checking memory and GPU…")
+        self.machine_label.setWordWrap(True)
+        self.machine_label.setStyleSheet("color:#5f6368;")
+        ml.addWidget(self.machine_label)
+        left.addWidget(machine)
+        left.addStretch(1)
         self.token = TokenControl()
         self.token.setFixedWidth(190)
         left.addWidget(self.token)
@@ -198,6 +227,8 @@ class ModelsPane(QtWidgets.QWidget):
         elif kind == "curated":
             self.welcome.set_curated(result)
             self.curatedShown.emit(result)
+        elif kind == "hardware":
+            self.machine_label.setText(machine_text(result))
         elif kind == "import":
             self.show_info(f"{result.name} was added to the library.")
             self.refresh_library()
@@ -205,7 +236,7 @@ class ModelsPane(QtWidgets.QWidget):
     def _on_failure(self, req_id: int, kind: str, message: str) -> None:
         what = {"search": "Searching the Hub failed", "files": "Listing the repository's files failed",
                 "fit": "Reading the file headers failed", "curated": "Checking the suggested models failed",
-                "import": "The model could not be imported"}.get(kind, "That did not work")
+                "import": "The model could not be imported", "hardware": "Detecting the hardware failed"}.get(kind, "That did not work")
         if kind == "search":
             self.discover.search_failed(message)
         elif kind == "files":
