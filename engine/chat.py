@@ -19,7 +19,7 @@ from engine.errors import BadInputError
 Message = dict  # {"role": "system"|"user"|"assistant", "content": str}
 
 BASE_MODEL_NOTE = "base model: continues text rather than following instructions"
-TRANSCRIPT_STOPS = ["\nUser:", "\nuser:"]
+TRANSCRIPT_STOPS = ["\nUser:", "\nuser:", "\nAssistant:"]  # one turn, not an invented dialogue
 
 
 def plain_prompt(messages: Sequence[Message]) -> tuple[str, list[str]]:

@@ -69,7 +69,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.picker.loadClicked.connect(self.load_model)
         self.picker.unloadClicked.connect(b.unloadRequested)
         b.libraryChanged.connect(self._on_library)
-        b.loadStarted.connect(lambda p: self.picker.set_loading(Path(p).stem))
+        b.loadStarted.connect(self._on_load_started)
         b.loaded.connect(self._on_loaded)
         b.loadFailed.connect(self._on_load_failed)
         b.unloaded.connect(self._on_unloaded)
@@ -114,6 +114,9 @@ class MainWindow(QtWidgets.QMainWindow):
                 target = target or next((e for e in usable if e.source == "starter"), None) or usable[0]
                 self.picker.set_models(entries, select_path=str(target.path))
                 self.load_model(str(target.path))
+
+    def _on_load_started(self, path: str) -> None:
+        self.picker.set_loading(Path(path).stem)
 
     def _on_loaded(self, info: dict) -> None:
         self.loaded_path = info["path"]

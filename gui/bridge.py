@@ -4,6 +4,10 @@ GUI thread ──…Requested signals (queued)──► bridge thread ──pipe
 GUI thread ◄──batched result signals──────── bridge thread ◄─────── tokens, stats
 
 The bridge thread may block (loading, generating); the GUI thread never does.
+
+Connect the bridge's result signals only to methods of QObjects that live on
+the GUI thread: PySide runs a lambda or plain function connected to them *in
+the bridge thread*, where touching a widget crashes.
 ``cancel()`` is the exception to the queue: the GUI thread calls it directly and
 it only sets a flag in shared memory, so Stop works while the bridge is busy.
 The bridge thread is the single shutdown point (``EngineThread.shutdown``).

@@ -40,9 +40,20 @@ def main(model_path: str) -> None:
     def on_tokens(t):
         print(f"STREAMING {len(win.chat.view.messages[-1]['content'])}", flush=True)
 
-    win.bridge.loaded.connect(lambda info: QtCore.QTimer.singleShot(0, send_next))
+    class Driver(QtCore.QObject):
+        # Bound methods of a GUI-thread QObject: bridge signals arrive queued on the GUI thread.
+        @QtCore.Slot(dict)
+        def on_loaded(self, info):
+            QtCore.QTimer.singleShot(0, send_next)
+
+        @QtCore.Slot(str)
+        def on_tokens(self, t):
+            on_tokens(t)
+
+    driver = Driver()
+    win.bridge.loaded.connect(driver.on_loaded)
     win.chat.replyFinished.connect(lambda s: QtCore.QTimer.singleShot(0, send_next))
-    win.bridge.tokensArrived.connect(on_tokens)
+    win.bridge.tokensArrived.connect(driver.on_tokens)
     win.load_model(model_path)
     app.exec()
 

@@ -124,6 +124,7 @@ class ChatPane(QtWidgets.QWidget):
         scroll = QtWidgets.QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.settings_panel = ChatSettingsPanel()
         scroll.setWidget(self.settings_panel)
         scroll.setMinimumWidth(250)
@@ -131,7 +132,7 @@ class ChatPane(QtWidgets.QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([220, 640, 270])
+        self.splitter.setSizes([220, 700, 290])
 
         esc = QtGui.QShortcut(QtGui.QKeySequence(Qt.Key.Key_Escape), self)
         esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -41,8 +41,12 @@ class ChatSettingsPanel(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._loading = False
-        form = QtWidgets.QFormLayout(self)
-        form.setContentsMargins(6, 0, 0, 0)
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(6, 0, 4, 0)
+        form = QtWidgets.QFormLayout()
+        form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        outer.addLayout(form)
+        outer.addStretch(1)
         # System prompt and presets
         self.system = QtWidgets.QPlainTextEdit()
         self.system.setPlaceholderText("System prompt (optional): how the assistant should behave")
@@ -53,6 +57,8 @@ class ChatSettingsPanel(QtWidgets.QWidget):
         prow = QtWidgets.QHBoxLayout()
         self.presets = QtWidgets.QComboBox()
         self.presets.setPlaceholderText("Presets…")
+        self.presets.setMinimumContentsLength(8)
+        self.presets.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.presets.activated.connect(self._apply_preset)
         prow.addWidget(self.presets, 1)
         save_p = QtWidgets.QToolButton()
@@ -103,14 +109,12 @@ class ChatSettingsPanel(QtWidgets.QWidget):
         self.reload_button.clicked.connect(self.reloadRequested)
         brow.addWidget(self.reload_button)
         form.addRow(brow)
-        row = QtWidgets.QHBoxLayout()
         self.reset_button = QtWidgets.QPushButton("Reset to defaults")
         self.reset_button.clicked.connect(self.reset)
-        row.addWidget(self.reset_button)
-        self.save_defaults_button = QtWidgets.QPushButton("Save as model defaults")
+        form.addRow(self.reset_button)
+        self.save_defaults_button = QtWidgets.QPushButton("Save as this model's defaults")
         self.save_defaults_button.clicked.connect(self.saveDefaultsRequested)
-        row.addWidget(self.save_defaults_button)
-        form.addRow(row)
+        form.addRow(self.save_defaults_button)
         self._defaults = {"sampling": SamplingOptions().to_dict(), "load": {"n_ctx": 0, "gpu_layers": "auto"}}
         self.set_values("", self._defaults)
 
