@@ -88,7 +88,7 @@ class DiscoverView(QtWidgets.QWidget):
         fh = self.files_tree.header()
         fh.setStretchLastSection(False)
         fh.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
-        for c, w in ((1, 72), (2, 150), (3, 90)):
+        for c, w in ((1, 66), (2, 104), (3, 84)):
             fh.setSectionResizeMode(c, QtWidgets.QHeaderView.ResizeMode.Interactive)
             self.files_tree.setColumnWidth(c, w)
         self.files_tree.itemSelectionChanged.connect(self._update_download_button)
