@@ -1,9 +1,11 @@
 """Generation and prompt throughput: Hearth's engine vs bare llama-cpp-python.
 
-Same model, same settings, same prompt, in one run, alternating the two so
-that machine noise hits both alike; reports medians and the ratio. With
-``--llama-bench PATH`` it also runs llama.cpp's own llama-bench (tg and pp)
-for the absolute reference.
+Same model, same settings, same prompt, in one run, rotating the order so
+that machine noise hits all sides alike; reports medians and the ratios. With
+``--llama-bench PATH`` llama.cpp's own llama-bench (pp of the same prompt
+length; tg at that depth, i.e. after the prompt) joins the rotation as the
+absolute reference. llama-bench samples nothing; Hearth and the bare run pay
+for greedy sampling over the vocabulary each token (~0.4 ms for Gemma's 262k).
 
     python bench/throughput.py                       # the starter model
     python bench/throughput.py --model M.gguf --runs 5 --tokens 128 --pp 512
@@ -65,16 +67,18 @@ def hearth_run(client, prompt: str, n_tokens: int) -> dict:
     return {"prompt_tok_s": s.prompt_tok_s, "gen_tok_s": s.gen_tok_s, "completion_tokens": s.completion_tokens}
 
 
-def llama_bench(path: str, model: str, threads: int, n_gen: int, n_prompt: int) -> dict | None:
-    r = subprocess.run([path, "-m", model, "-t", str(threads), "-n", str(n_gen), "-p", str(n_prompt),
-                        "-r", "3", "-o", "json"], capture_output=True, text=True)
-    if r.returncode != 0:
-        print(r.stderr[-2000:], file=sys.stderr)
-        return None
+def llama_bench(path: str, model: str, threads: int, n_gen: int, n_prompt: int, flash_attn: bool) -> dict | None:
+    """llama-bench in the same shape as the runs above: pp of the prompt from an empty
+    context, and tg *after* the prompt (``-d``), since generation slows as the KV cache fills."""
     out = {}
-    for row in json.loads(r.stdout):
-        key = "pp" if row.get("n_prompt") else "tg"
-        out[key] = row["avg_ts"]
+    for key, args in (("pp", ["-p", str(n_prompt), "-n", "0"]),
+                      ("tg", ["-p", "0", "-n", str(n_gen), "-d", str(n_prompt)])):
+        r = subprocess.run([path, "-m", model, "-t", str(threads), "-fa", "1" if flash_attn else "0",
+                            "-r", "1", "-o", "json", *args], capture_output=True, text=True)
+        if r.returncode != 0:
+            print(r.stderr[-2000:], file=sys.stderr)
+            return None
+        out[key] = json.loads(r.stdout)[0]["avg_ts"]
     return out
 
 
@@ -107,27 +111,37 @@ def main() -> int:
     llm = llama_cpp.Llama(model_path=model, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
                           n_gpu_layers=n_gpu, n_batch=512, verbose=False)
     prompt = make_prompt(int(args.pp * 0.75))
+    n_prompt_tokens = len(llm.tokenize(prompt.encode()))
     client = EngineClient()
-    client.load(model, LoadOptions(n_ctx=n_ctx, n_threads=threads, gpu_layers=gl, n_batch=512))
+    info = client.load(model, LoadOptions(n_ctx=n_ctx, n_threads=threads, gpu_layers=gl, n_batch=512))
     # warm-up both
     bare_run(llm, "Hello", 8)
     hearth_run(client, "Hello", 8)
-    bare, hearth = [], []
-    for i in range(args.runs):
-        order = [("bare", bare_run, llm, bare), ("hearth", hearth_run, client, hearth)]
-        if i % 2:
-            order.reverse()
-        for _, fn, obj, sink in order:
-            sink.append(fn(obj, prompt, args.tokens))
-    client.unload()
-    del llm
+    bare, hearth, lbench = [], [], []
 
     def med(rows, k):
         return statistics.median(r[k] for r in rows)
 
+    def lb_run(_obj, _prompt, _n):
+        r = llama_bench(args.llama_bench, model, threads, args.tokens, n_prompt_tokens, info["flash_attn"])
+        return {"gen_tok_s": r["tg"], "prompt_tok_s": r["pp"]} if r else None
+
+    # Rotate the order every run: the machine's noise then falls on all sides alike.
+    sides = [(bare_run, llm, bare), (hearth_run, client, hearth)]
+    if args.llama_bench:
+        sides.append((lb_run, None, lbench))
+    for i in range(args.runs):
+        k = i % len(sides)
+        for fn, obj, sink in sides[k:] + sides[:k]:
+            r = fn(obj, prompt, args.tokens)
+            if r:
+                sink.append(r)
+    client.unload()
+    del llm
+
     res = {
         "model": Path(model).name, "threads": threads, "runs": args.runs, "gen_tokens": args.tokens,
-        "prompt_tokens_approx": args.pp,
+        "prompt_tokens": n_prompt_tokens,
         "bare": {"gen_tok_s": med(bare, "gen_tok_s"), "prompt_tok_s": med(bare, "prompt_tok_s")},
         "hearth": {"gen_tok_s": med(hearth, "gen_tok_s"), "prompt_tok_s": med(hearth, "prompt_tok_s")},
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}",
@@ -135,12 +149,11 @@ def main() -> int:
     }
     res["ratio_gen"] = res["hearth"]["gen_tok_s"] / res["bare"]["gen_tok_s"]
     res["ratio_prompt"] = res["hearth"]["prompt_tok_s"] / res["bare"]["prompt_tok_s"]
-    if args.llama_bench:
-        lb = llama_bench(args.llama_bench, model, threads, args.tokens, args.pp)
-        if lb:
-            res["llama_bench"] = lb
-            res["hearth_vs_llama_bench_gen"] = res["hearth"]["gen_tok_s"] / lb["tg"]
-            res["hearth_vs_llama_bench_prompt"] = res["hearth"]["prompt_tok_s"] / lb["pp"]
+    if lbench:
+        lb = {"tg": med(lbench, "gen_tok_s"), "pp": med(lbench, "prompt_tok_s")}
+        res["llama_bench"] = lb
+        res["hearth_vs_llama_bench_gen"] = res["hearth"]["gen_tok_s"] / lb["tg"]
+        res["hearth_vs_llama_bench_prompt"] = res["hearth"]["prompt_tok_s"] / lb["pp"]
     if args.json:
         print(json.dumps(res, indent=2))
     else:

@@ -3,10 +3,11 @@
 Runs in a child process (``multiprocessing`` spawn) so that a llama.cpp abort,
 an out-of-memory kill or a hard cancel ends this process, never the app.
 
-The decode loop sits behind ``LlamaDecoder.stream`` — one small interface —
-so it can move from llama-cpp-python's high-level ``Llama.generate`` to the
-low-level API (``llama_decode`` + llama.cpp's sampler chain) without touching
-anything that calls it.
+The decode loop sits behind ``LlamaDecoder.stream`` — one small interface.
+llama-cpp-python's ``Llama`` loads the model and tokenizes; generation uses
+the low-level API (``llama_decode`` + llama.cpp's sampler chain) directly,
+because ``Llama.generate`` copies the whole logits row into NumPy for every
+token, which dominates on fast GPUs and large vocabularies.
 """
 
 from __future__ import annotations
@@ -20,9 +21,13 @@ import traceback
 from engine.chat import fit_messages, plain_prompt
 from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions, DEFAULT_CTX_CAP, default_threads
 
+PENALTY_LAST_N = 64  # tokens the repeat penalty looks back over (llama.cpp's default)
+
 # Text is sent to the parent at most this often (and at the end): batching
-# keeps the pipe and the GUI quiet at thousands of tokens per second.
-FLUSH_INTERVAL_S = 0.010
+# keeps the pipe and the GUI quiet at thousands of tokens per second, and each
+# wake-up of the parent can preempt a llama.cpp thread on a 2-core machine.
+# 30 per second matches what the GUI shows anyway.
+FLUSH_INTERVAL_S = 1 / 30
 
 
 class LlamaDecoder:
@@ -68,6 +73,8 @@ class LlamaDecoder:
         self.n_ctx = min(self.llm.n_ctx(), n_ctx)
         self._eog_vocab = self.llm._model.vocab
         self._pieces: dict[int, bytes] = {}
+        self._kv_tokens: list[int] = []   # what the KV cache holds, in order
+        self.n_batch = min(opts.n_batch, n_ctx)
         self._is_eog = llama_cpp.llama_vocab_is_eog
         template = gguf.chat_template
         if template:
@@ -134,52 +141,121 @@ class LlamaDecoder:
         return r.prompt, [s for s in (r.stop or []) if s]
 
     # ---- the decode loop -----------------------------------------------------
+    def _make_sampler(self, s: SamplingOptions):
+        """llama.cpp's own sampler chain (what llama-cli uses): penalties, top-k, top-p, min-p, temperature."""
+        import llama_cpp as L
+
+        chain = L.llama_sampler_chain_init(L.llama_sampler_chain_default_params())
+        if s.repeat_penalty and s.repeat_penalty != 1.0:
+            L.llama_sampler_chain_add(chain, L.llama_sampler_init_penalties(
+                self.llm.n_vocab(), PENALTY_LAST_N, float(s.repeat_penalty), 0.0, 0.0))
+        if s.temperature <= 0:
+            L.llama_sampler_chain_add(chain, L.llama_sampler_init_greedy())
+            return chain
+        if s.top_k and s.top_k > 0:
+            L.llama_sampler_chain_add(chain, L.llama_sampler_init_top_k(int(s.top_k)))
+        if s.top_p and s.top_p < 1.0:
+            L.llama_sampler_chain_add(chain, L.llama_sampler_init_top_p(float(s.top_p), 1))
+        if s.min_p and s.min_p > 0:
+            L.llama_sampler_chain_add(chain, L.llama_sampler_init_min_p(float(s.min_p), 1))
+        L.llama_sampler_chain_add(chain, L.llama_sampler_init_temp(float(s.temperature)))
+        seed = L.LLAMA_DEFAULT_SEED if s.seed is None else int(s.seed) & 0xFFFFFFFF
+        L.llama_sampler_chain_add(chain, L.llama_sampler_init_dist(seed))
+        return chain
+
+    def _decode(self, tokens: list[int]) -> None:
+        import llama_cpp as L
+
+        arr = (L.llama_token * len(tokens))(*tokens)
+        rc = L.llama_decode(self.llm.ctx, L.llama_batch_get_one(arr, len(tokens)))
+        if rc != 0:
+            raise RuntimeError(f"llama_decode failed ({rc}): the context may be full or out of memory")
+        self._kv_tokens.extend(tokens)
+
     def stream(self, prompt_tokens: list[int], s: SamplingOptions, cancel_flag, stats: GenerationStats):
-        """Yield text pieces; fill ``stats``. Checks ``cancel_flag.value`` once per token."""
-        llm = self.llm
-        if s.seed is not None:
-            llm.set_seed(int(s.seed))
+        """Yield text pieces; fill ``stats``. Checks ``cancel_flag.value`` once per token
+        (and between prompt batches, so a long prompt can be stopped too).
+
+        Low-level llama.cpp: ``llama_decode`` and the sampler chain, no per-token
+        copies of the logits into Python. The KV cache keeps the previous
+        conversation, so only the new suffix of the prompt is evaluated.
+        """
+        import llama_cpp as L
+
+        ctx = self.llm.ctx
+        n_ctx = self.n_ctx
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         detok = self._piece
         is_eog, vocab = self._is_eog, self._eog_vocab
-        max_tokens = s.max_tokens if s.max_tokens > 0 else self.n_ctx - len(prompt_tokens)
-        n = 0
+        max_tokens = s.max_tokens if s.max_tokens > 0 else n_ctx - len(prompt_tokens)
         stats.prompt_tokens = len(prompt_tokens)
         t0 = time.perf_counter()
         t_first = None
-        cached = _common_prefix(llm.input_ids[:llm.n_tokens], prompt_tokens)
-        n_ctx = self.n_ctx
+        n = 0
         finish = "length"
-        gen = llm.generate(prompt_tokens, top_k=s.top_k, top_p=s.top_p, min_p=s.min_p, temp=s.temperature,
-                           repeat_penalty=s.repeat_penalty)
+
+        # Reuse the cached prefix; at least the last prompt token is evaluated for fresh logits.
+        cached = _common_prefix(self._kv_tokens, prompt_tokens)
+        mem = L.llama_get_memory(ctx)
+        if not L.llama_memory_seq_rm(mem, -1, cached, -1):
+            L.llama_memory_clear(mem, True)
+            cached = 0
+        del self._kv_tokens[cached:]
+        chain = self._make_sampler(s)
         try:
-            for tok in gen:
-                if t_first is None:
-                    t_first = time.perf_counter()
+            todo = prompt_tokens[cached:]
+            for i in range(0, len(todo), self.n_batch):
                 if cancel_flag.value:
                     finish = "cancelled"
                     break
-                if not s.ignore_eos and is_eog(vocab, tok):
-                    finish = "stop"
-                    break
-                n += 1
-                piece = decoder.decode(detok(tok))
-                if piece:
-                    yield piece
-                if n >= max_tokens or llm.n_tokens >= n_ctx - 1:
-                    finish = "length"
-                    break
+                self._decode(todo[i:i + self.n_batch])
             else:
-                finish = "stop"
-            tail = decoder.decode(b"", final=True)
-            if tail:
-                yield tail
+                # Penalties see the recent prompt, as in llama-cli.
+                for tok in prompt_tokens[-PENALTY_LAST_N:]:
+                    L.llama_sampler_accept(chain, tok)
+                sample = L.llama_sampler_sample
+                if s.temperature <= 0 and not (s.repeat_penalty and s.repeat_penalty != 1.0):
+                    # Plain greedy: an argmax over the logits in place is ~15x cheaper than
+                    # the sampler chain sorting a token array of the whole vocabulary.
+                    import numpy as np
+
+                    get_logits, n_vocab = L.llama_get_logits_ith, self.llm.n_vocab()
+
+                    def sample(_chain, c, idx):
+                        return int(np.ctypeslib.as_array(get_logits(c, idx), shape=(n_vocab,)).argmax())
+                one = (L.llama_token * 1)()
+                decode, batch_one = L.llama_decode, L.llama_batch_get_one
+                kv = self._kv_tokens
+                while True:
+                    tok = sample(chain, ctx, -1)  # also accepts the token into the chain
+                    if t_first is None:
+                        t_first = time.perf_counter()
+                    if cancel_flag.value:
+                        finish = "cancelled"
+                        break
+                    if not s.ignore_eos and is_eog(vocab, tok):
+                        finish = "stop"
+                        break
+                    n += 1
+                    piece = decoder.decode(detok(tok))
+                    if piece:
+                        yield piece
+                    if n >= max_tokens or len(kv) + 1 >= n_ctx:
+                        finish = "length"
+                        break
+                    one[0] = tok
+                    rc = decode(ctx, batch_one(one, 1))
+                    if rc != 0:
+                        raise RuntimeError(f"llama_decode failed ({rc}) while generating")
+                    kv.append(tok)
+                tail = decoder.decode(b"", final=True)
+                if tail:
+                    yield tail
         finally:
             # Runs also when the consumer closes us early (a stop string matched).
-            gen.close()
+            L.llama_sampler_free(chain)
             t_end = time.perf_counter()
             t_first = t_first or t_end
-            # Tokens actually evaluated for the prompt (Llama.generate reuses a cached prefix).
             evaluated = max(len(prompt_tokens) - cached, 1)
             stats.completion_tokens = n
             stats.ttft_s = t_first - t0

@@ -14,6 +14,8 @@ from gui.qt import QtCore, QtGui, QtWidgets, QTimer, Signal
 from gui.widgets import markdown
 
 RENDER_INTERVAL_MS = 250  # finished blocks are rendered at most 4 times a second
+RENDER_CHUNK_CHARS = 2000  # ... and about this much text per tick at most
+INCOMPLETE_NOTE = '<p style="color:#b00020; font-size:small;">(incomplete) — the reply was cut short</p>'
 
 MEMORY_MARKER = ('<p align="center" style="color:#8a6d00; margin:12px 0;">── messages above are outside '
                  'the model\'s memory (context window full) ──</p>')
@@ -156,45 +158,67 @@ class ChatView(QtWidgets.QTextBrowser):
             self._scroll_to_end()
 
     def _render_finished_blocks(self) -> None:
-        """Turn newly finished Markdown blocks of the reply into HTML."""
+        """Turn newly finished Markdown blocks of the reply into HTML.
+
+        At most about RENDER_CHUNK_CHARS per tick, so a very fast model never
+        makes one tick long: the rest waits for the next tick.
+        """
         if not self._streaming:
             return
         text = self.messages[-1]["content"]
-        end = markdown.complete_blocks_end(text, self._rendered_chars)
+        window = text[:self._rendered_chars + RENDER_CHUNK_CHARS]
+        end = markdown.complete_blocks_end(window, self._rendered_chars)
         if end <= self._rendered_chars:
-            return
+            # No boundary inside the window: take the first one after it, if any.
+            nxt = text.find("\n\n", self._rendered_chars + RENDER_CHUNK_CHARS)
+            if nxt < 0:
+                return
+            end = markdown.complete_blocks_end(text[:nxt + 2], self._rendered_chars)
+            if end <= self._rendered_chars:
+                return
+        self._replace_tail(text[self._rendered_chars:end], text[end:])
+        self._rendered_chars = end
+
+    def _replace_tail(self, markdown_part: str, plain_rest: str, final: bool = False) -> None:
+        """Replace the plain tail with ``markdown_part`` rendered, then ``plain_rest`` as plain text."""
         follow = self._at_bottom()
         c = QtGui.QTextCursor(self.document())
         c.setPosition(self._tail_start)
         c.movePosition(QtGui.QTextCursor.MoveOperation.End, QtGui.QTextCursor.MoveMode.KeepAnchor)
         c.removeSelectedText()
-        c.insertHtml(markdown.render(text[self._rendered_chars:end], self._code_blocks))
-        c.insertBlock(QtGui.QTextBlockFormat(), self._plain)
-        self._tail_start = c.position()
-        self._rendered_chars = end
-        c.insertText(text[end:], self._plain)
+        if markdown_part:
+            c.insertHtml(markdown.render(markdown_part, self._code_blocks))
+        if not final:
+            c.insertBlock(QtGui.QTextBlockFormat(), self._plain)
+            self._tail_start = c.position()
+            c.insertText(plain_rest, self._plain)
         if follow:
             self._scroll_to_end()
 
     def finish_reply(self, text: str | None = None, complete: bool = True, stats: dict | None = None) -> None:
-        """Render the finished reply as Markdown (once)."""
+        """Render what is still plain text of the reply (earlier blocks are HTML already)."""
         if not self._streaming:
             return
         self._render_timer.stop()
         self._streaming = False
         m = self.messages[-1]
+        streamed = m["content"]
         if text is not None:
             m["content"] = text
         m["complete"] = complete
         if stats:
             m["stats"] = stats
         follow = self._at_bottom()
-        c = QtGui.QTextCursor(self.document())
-        # Re-render header (for the incomplete note) and body together.
-        c.setPosition(self._reply_start)
-        c.movePosition(QtGui.QTextCursor.MoveOperation.End, QtGui.QTextCursor.MoveMode.KeepAnchor)
-        c.removeSelectedText()
-        c.insertHtml(self._message_html(len(self.messages) - 1, m))
+        if m["content"].startswith(streamed[:self._rendered_chars]):
+            self._replace_tail(m["content"][self._rendered_chars:], "", final=True)
+        else:  # the final text differs from what streamed: render it whole
+            c = QtGui.QTextCursor(self.document())
+            c.setPosition(self._reply_start)
+            c.movePosition(QtGui.QTextCursor.MoveOperation.End, QtGui.QTextCursor.MoveMode.KeepAnchor)
+            c.removeSelectedText()
+            c.insertHtml(self._message_html(len(self.messages) - 1, m))
+        if not complete:
+            self._end_cursor().insertHtml(INCOMPLETE_NOTE)
         if follow:
             self._scroll_to_end()
 

@@ -42,8 +42,8 @@ def test_seed_makes_replies_repeatable(client, tiny_model):
     assert a == b
 
 
-def test_cancel_stops_within_a_token(client, tiny_model):
-    client.load(tiny_model)
+def test_cancel_stops_within_a_token(client, tiny_long_model):
+    client.load(tiny_long_model, LoadOptions(n_ctx=16384))
     got = []
 
     def on_text(t):
@@ -51,9 +51,9 @@ def test_cancel_stops_within_a_token(client, tiny_model):
         if len(got) == 1:
             client.cancel()
 
-    stats = client.chat([{"role": "user", "content": "go"}], long_reply(100_000 // 200), on_text=on_text)
+    stats = client.chat([{"role": "user", "content": "go"}], long_reply(16000), on_text=on_text)
     assert stats.finish_reason == "cancelled"
-    assert stats.completion_tokens < 500
+    assert stats.completion_tokens < 16000
     assert client.alive  # a soft cancel keeps the model loaded
     # and the next request works normally
     assert client.chat([{"role": "user", "content": "again"}], long_reply(5)).completion_tokens == 5
@@ -76,17 +76,17 @@ def test_unload_ends_the_process(client, tiny_model):
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
 
 
-def test_host_killed_mid_stream_then_next_request_works(client, tiny_model):
-    client.load(tiny_model)
+def test_host_killed_mid_stream_then_next_request_works(client, tiny_long_model):
+    client.load(tiny_long_model, LoadOptions(n_ctx=16384))
     got = []
 
     def on_text(t):
         got.append(t)
-        if len(got) == 2:
+        if len(got) == 1:
             os.kill(client.pid, 9)
 
     with pytest.raises(HostCrashedError) as e:
-        client.chat([{"role": "user", "content": "go"}], SamplingOptions(max_tokens=400, ignore_eos=True),
+        client.chat([{"role": "user", "content": "go"}], SamplingOptions(max_tokens=16000, ignore_eos=True),
                     on_text=on_text)
     assert "model process stopped" in str(e.value)
     assert "killed" in str(e.value)
