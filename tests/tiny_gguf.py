@@ -29,8 +29,13 @@ _WORDS = ["the", "a", "of", "and", "to", "in", "is", "it", "you", "that", "he", 
 def make_tiny_gguf(path: str | Path, *, n_ctx: int = 512, n_layer: int = 2, n_embd: int = 64,
                    n_head: int = 4, n_ff: int = 128, chat_template: str | None = None,
                    name: str = "Tiny Test Llama", seed: int = 0, extra_words: int = 0,
-                   extra_tokens: list[str] | None = None) -> Path:
-    """Write a valid tiny llama GGUF to ``path`` and return the path."""
+                   extra_tokens: list[str] | None = None, text_only: bool = False) -> Path:
+    """Write a valid tiny llama GGUF to ``path`` and return the path.
+
+    ``text_only``: the output layer practically never picks byte-fallback or
+    control tokens, so generated text is valid UTF-8 words and syntax, like a
+    real model's (benchmarks of text rendering need that).
+    """
     import gguf
 
     path = Path(path)
@@ -88,7 +93,13 @@ def make_tiny_gguf(path: str | Path, *, n_ctx: int = 512, n_layer: int = 2, n_em
 
     t("token_embd.weight", n_vocab, n_embd)
     w.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
-    t("output.weight", n_vocab, n_embd)
+    out = (rng.standard_normal((n_vocab, n_embd)) * 0.5).astype(np.float32)
+    if text_only:
+        out *= 6.0  # large logits for normal tokens ...
+        for i, ty in enumerate(types):
+            if ty != gguf.TokenType.NORMAL:
+                out[i] = 0.0  # ... and a logit of 0 for bytes and control tokens
+    w.add_tensor("output.weight", out)
     for i in range(n_layer):
         w.add_tensor(f"blk.{i}.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
         t(f"blk.{i}.attn_q.weight", n_embd, n_embd)
