@@ -144,6 +144,12 @@ class WelcomeView(QtWidgets.QScrollArea):
             self.cards_box.addWidget(card)
             self.cards.append(card)
         ok = sum(1 for r in rows if r.get("entry") is not None and r["entry"].fit and r["entry"].fit.fits)
+        checked = sum(1 for r in rows if r.get("entry") is not None)
+        if rows and not checked:
+            # Offline (or the Hub refused every request): don't claim that nothing fits.
+            self.curated_note.setText("Well-known chat models, smallest first. Hearth could not reach Hugging "
+                                      "Face to check them; connect to the internet to see how each would run here.")
+            return
         self.curated_note.setText(f"Well-known chat models, smallest first: {ok} of {len(rows)} fit this "
                                   "machine. Each shows the recommended file and how it would run here.")
 
