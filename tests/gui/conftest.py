@@ -27,5 +27,7 @@ def load(qtbot, win, name="tiny-chat"):
     path = str(name)
     if "/" not in path:
         path = next(str(e.path) for e in win.picker.entries if e.path.name.startswith(name))
-    with qtbot.waitSignal(win.bridge.loaded, timeout=60000):
-        win.load_model(path)
+    win.load_model(path)
+    # Wait for the window itself: bridge signals reach a test's waitSignal
+    # before the window's queued slots have run.
+    qtbot.waitUntil(lambda: win.loaded_path == path and win.chat.model_info is not None, timeout=60000)

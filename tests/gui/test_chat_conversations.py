@@ -187,3 +187,31 @@ def test_switching_model_mid_conversation(qtbot, ready):
     assert replies[0]["model"].endswith("tiny-chat.gguf")
     assert replies[1]["model"].endswith("tiny-long.gguf")
     assert len(db(win).messages(win.chat.conversation_id)) == 4
+
+
+def test_ime_composition_commits_into_input(qtbot, main_window):
+    """Japanese input methods compose (preedit) then commit text into the box."""
+    from gui.qt import QtGui, QtWidgets
+
+    box = main_window.chat.input
+    box.setFocus()
+    pre = QtGui.QInputMethodEvent("とうきょう", [])
+    QtWidgets.QApplication.sendEvent(box, pre)
+    commit = QtGui.QInputMethodEvent("", [])
+    commit.setCommitString("東京")
+    QtWidgets.QApplication.sendEvent(box, commit)
+    assert box.toPlainText() == "東京"
+
+
+def test_copy_code_block_and_message(qtbot, main_window):
+    from gui.qt import QtCore, QtWidgets
+
+    view = main_window.chat.view
+    view.set_messages([{"role": "user", "content": "show code"},
+                       {"role": "assistant", "content": "Here:\n\n```python\nprint('hi')\n```\n\nDone.",
+                        "complete": True}])
+    view._on_anchor(QtCore.QUrl("copy:0"))
+    assert QtWidgets.QApplication.clipboard().text() == "print('hi')\n"
+    view._on_anchor(QtCore.QUrl("msgcopy:1"))
+    assert QtWidgets.QApplication.clipboard().text().startswith("Here:")
+    assert "Copy code" in view.toPlainText()
