@@ -42,8 +42,20 @@ def default_threads() -> int:
     return max(1, n or os.cpu_count() or 1)
 
 
+class _Record:
+    """Dataclasses that cross the pipe as plain dicts (unknown keys ignored, for old/new peers)."""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict | None):
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (d or {}).items() if k in names})
+
+
 @dataclass
-class LoadOptions:
+class LoadOptions(_Record):
     n_ctx: int = 0                 # 0: the model's own context length, capped at DEFAULT_CTX_CAP
     gpu_layers: str | int = "auto"  # "auto" (fit free VRAM), "all", or a number of layers
     n_threads: int = 0             # 0: physical cores
@@ -52,13 +64,6 @@ class LoadOptions:
     n_ubatch: int = DEFAULT_UBATCH
     use_mmap: bool = True
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict | None) -> "LoadOptions":
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in (d or {}).items() if k in names})
 
 
 def parse_gpu_layers(value: str | int) -> str | int:
@@ -79,7 +84,7 @@ def parse_gpu_layers(value: str | int) -> str | int:
 # ---- sampling options --------------------------------------------------------------
 
 @dataclass
-class SamplingOptions:
+class SamplingOptions(_Record):
     max_tokens: int = 512
     temperature: float = 0.7
     top_p: float = 0.95
@@ -90,19 +95,12 @@ class SamplingOptions:
     stop: list[str] = field(default_factory=list)
     ignore_eos: bool = False       # benchmarks: always generate max_tokens
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict | None) -> "SamplingOptions":
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in (d or {}).items() if k in names})
 
 
 # ---- results -------------------------------------------------------------------
 
 @dataclass
-class GenerationStats:
+class GenerationStats(_Record):
     text: str = ""
     prompt_tokens: int = 0          # tokens in the prompt sent to the model
     completion_tokens: int = 0
@@ -113,10 +111,3 @@ class GenerationStats:
     dropped_messages: int = 0       # oldest turns left out to fit the context
     total_s: float = 0.0
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "GenerationStats":
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})
