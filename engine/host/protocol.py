@@ -65,7 +65,6 @@ class LoadOptions(_Record):
     use_mmap: bool = True
 
 
-
 def parse_gpu_layers(value: str | int) -> str | int:
     """CLI/GUI value -> "auto" | "all" | int >= 0; ValueError otherwise."""
     if isinstance(value, int):
@@ -94,7 +93,6 @@ class SamplingOptions(_Record):
     seed: int | None = None
     stop: list[str] = field(default_factory=list)
     ignore_eos: bool = False       # benchmarks: always generate max_tokens
-
 
 
 # ---- results -------------------------------------------------------------------

@@ -37,6 +37,7 @@ class LlamaDecoder:
         self.llm = None
         self.info: dict = {}
         self._formatter = None
+        self._bos_text = ""
 
     # ---- loading ------------------------------------------------------------
     def load(self, path: str, opts: LoadOptions) -> dict:
@@ -86,9 +87,9 @@ class LlamaDecoder:
                 except Exception:
                     return ""
 
+            self._bos_text = tok_text(self.llm.token_bos())
             self._formatter = Jinja2ChatFormatter(
-                template=template, eos_token=tok_text(self.llm.token_eos()),
-                bos_token=tok_text(self.llm.token_bos()))
+                template=template, eos_token=tok_text(self.llm.token_eos()), bos_token=self._bos_text)
         self.info = {
             "path": path, "n_ctx": self.n_ctx, "gpu_layers": n_gpu, "threads": threads,
             "flash_attn": bool(flash), "has_chat_template": bool(template),
@@ -117,9 +118,10 @@ class LlamaDecoder:
 
     # ---- prompts ------------------------------------------------------------
     def tokenize(self, text: str) -> list[int]:
-        # Chat templates already spell out BOS where the model wants it; the
-        # completion path adds it through llama.cpp's own vocab setting.
-        return self.llm.tokenize(text.encode("utf-8"), add_bos=self._formatter is None, special=True)
+        # add_bos=True adds BOS only where the model's vocabulary asks for it;
+        # a chat template that already writes the BOS text must not get a second one.
+        add = not (self._bos_text and text.startswith(self._bos_text))
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=add, special=True)
 
     def render_chat(self, messages) -> tuple[str, list[str]]:
         if self._formatter is None:
@@ -169,8 +171,16 @@ class LlamaDecoder:
         arr = (L.llama_token * len(tokens))(*tokens)
         rc = L.llama_decode(self.llm.ctx, L.llama_batch_get_one(arr, len(tokens)))
         if rc != 0:
+            self._forget_cache()
             raise RuntimeError(f"llama_decode failed ({rc}): the context may be full or out of memory")
         self._kv_tokens.extend(tokens)
+
+    def _forget_cache(self) -> None:
+        """After a failed decode the KV cache's contents are unknown: start the next prompt afresh."""
+        import llama_cpp as L
+
+        L.llama_memory_clear(L.llama_get_memory(self.llm.ctx), True)
+        self._kv_tokens.clear()
 
     def stream(self, prompt_tokens: list[int], s: SamplingOptions, cancel_flag, stats: GenerationStats):
         """Yield text pieces; fill ``stats``. Checks ``cancel_flag.value`` once per token
@@ -246,6 +256,7 @@ class LlamaDecoder:
                     one[0] = tok
                     rc = decode(ctx, batch_one(one, 1))
                     if rc != 0:
+                        self._forget_cache()
                         raise RuntimeError(f"llama_decode failed ({rc}) while generating")
                     kv.append(tok)
                 tail = decoder.decode(b"", final=True)
