@@ -40,6 +40,7 @@ _SCALARS = {
     12: ("<d", 8),  # FLOAT64
 }
 _STRING, _ARRAY = 8, 9
+_U64 = struct.Struct("<Q")
 
 # Sanity bounds: far above any real model, far below what would exhaust memory.
 MAX_TENSORS = 1_000_000
@@ -218,19 +219,30 @@ def _read_value(cur: _Cursor, vtype: int, key: str, keep: bool):
             cur.need(count * size, f"array {key}")
             cur.pos += count * size
         elif etype == _STRING:
-            # Tight loop: vocabularies hold 100k+ strings.
-            buf, pos, end, fsize = cur.buf, cur.pos, cur.end, cur.file_size
-            unpack = struct.unpack_from
-            for _ in range(count):
-                if pos + 8 > end:
-                    cur.pos = pos
-                    cur.need(8, f"array {key}")
-                n = unpack("<Q", buf, pos)[0]
-                if n > fsize:
-                    raise InvalidGGUF(f"corrupt header: a string in array {key} claims {n} bytes, more than the whole file")
-                pos += 8 + n
+            # Tight loop: vocabularies hold 100k+ strings (and BPE merges as many again).
+            # Bounds are checked once per element by struct itself (IndexError/struct.error),
+            # lengths in bulk afterwards: a corrupt length runs past the end and is caught.
+            buf, pos = cur.buf, cur.pos
+            unpack = _U64.unpack_from
+            limit = min(cur.end, cur.file_size)
+            n = 0
+            try:
+                for _ in range(count):
+                    n = unpack(buf, pos)[0]
+                    pos += 8 + n
+                    if pos > limit:
+                        break
+            except struct.error:
+                pos, n = max(pos + 8, limit + 1), 0
+            if pos > limit:
+                if n > cur.file_size:
+                    raise InvalidGGUF(f"corrupt header: a string in array {key} claims {n} bytes, "
+                                      "more than the whole file")
+                if pos > cur.file_size:
+                    raise InvalidGGUF(f"file is truncated: the header's array {key} needs bytes up to {pos} "
+                                      f"but the file has {cur.file_size} bytes")
+                raise HeaderIncomplete(pos)  # only part of the file was given to us
             cur.pos = pos
-            cur.need(0, f"array {key}")
         elif etype == _ARRAY:
             for _ in range(count):
                 _read_value(cur, _ARRAY, key, False)
