@@ -3,6 +3,9 @@
     hearth conversations [--json] [--limit N]
     hearth export ID [--format md|json] [--output FILE]
     hearth import-conversation FILE [--json]
+    hearth rename-conversation ID TITLE
+    hearth delete-conversation ID
+    hearth search-conversations QUERY [--json]
 """
 
 from __future__ import annotations
@@ -108,6 +111,34 @@ def cmd_import_conversation(args, ctx) -> int:
     return 0
 
 
+def cmd_rename_conversation(args, ctx) -> int:
+    with _open_store(ctx) as store:
+        store.rename_conversation(_parse_id(args.id), " ".join(args.title))
+    return 0
+
+
+def cmd_delete_conversation(args, ctx) -> int:
+    with _open_store(ctx) as store:
+        cid = _parse_id(args.id)
+        title = store.get_conversation(cid)["title"]
+        store.delete_conversation(cid)
+    print(f"Deleted conversation {cid} ({title})", file=sys.stderr)
+    return 0
+
+
+def cmd_search_conversations(args, ctx) -> int:
+    from engine.cli import print_json
+
+    with _open_store(ctx) as store:
+        hits = store.search(" ".join(args.query), limit=args.limit)
+    if args.json:
+        print_json(hits)
+    else:
+        for h in hits:
+            print(f"{h['conversation_id']:>5}  {h['title']}: {h['snippet']}")
+    return 0
+
+
 def register(sub) -> None:
     p = sub.add_parser("conversations", help="list saved conversations, newest first",
                        description="List saved chat conversations, newest first.")
@@ -129,3 +160,18 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE", help="a Hearth conversation JSON file")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_import_conversation)
+
+    p = sub.add_parser("rename-conversation", help="rename a saved conversation")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("title", nargs="+", metavar="TITLE")
+    p.set_defaults(func=cmd_rename_conversation)
+
+    p = sub.add_parser("delete-conversation", help="delete a saved conversation")
+    p.add_argument("id", metavar="ID")
+    p.set_defaults(func=cmd_delete_conversation)
+
+    p = sub.add_parser("search-conversations", help="full-text search over all saved messages")
+    p.add_argument("query", nargs="+", metavar="QUERY")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_search_conversations)

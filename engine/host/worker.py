@@ -21,6 +21,7 @@ import traceback
 from engine.chat import fit_messages, plain_prompt
 from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions, DEFAULT_CTX_CAP, default_threads
 
+HOST_NICENESS = 5   # see _lower_priority
 PENALTY_LAST_N = 64  # tokens the repeat penalty looks back over (llama.cpp's default)
 
 # Text is sent to the parent at most this often (and at the end): batching
@@ -383,6 +384,20 @@ def _handle(decoder: LlamaDecoder, conn, cancel_flag, req: tuple) -> bool:
     return True
 
 
+def _lower_priority() -> None:
+    """Run the model a notch below the app: llama.cpp keeps every core busy,
+    and on a small machine the GUI thread must still win the CPU when it needs it."""
+    try:
+        if os.name == "nt":
+            import psutil
+
+            psutil.Process().nice(psutil.BELOW_NORMAL_PRIORITY_CLASS)
+        else:
+            os.nice(HOST_NICENESS)
+    except (OSError, ImportError, AttributeError):
+        pass
+
+
 def host_main(conn, cancel_flag, log_path: str | None = None) -> None:
     """Entry point of the host process."""
     if log_path:
@@ -392,6 +407,7 @@ def host_main(conn, cancel_flag, log_path: str | None = None) -> None:
         os.dup2(fd, 2)
         os.close(fd)
         sys.stderr = open(2, "w", buffering=1, closefd=False)
+    _lower_priority()
     from engine.errors import BadInputError
 
     decoder = LlamaDecoder()

@@ -32,3 +32,16 @@ def test_unknown_conversation_exit_2(tiny_model):
     assert r.returncode == 2 and "no conversation" in r.stderr
     r = run_cli("chat", "--model", tiny_model, "--conversation", "abc", "hi")
     assert r.returncode == 2
+
+
+def test_rename_search_delete(tiny_model):
+    r = run_cli("chat", "--model", tiny_model, "--conversation", "new", "--max-tokens", "4", "--json",
+                "天気について教えて")
+    cid = json.loads(r.stdout)["conversation_id"]
+    assert run_cli("rename-conversation", cid, "Weather", "chat").returncode == 0
+    hits = json.loads(run_cli("search-conversations", "天気", "--json").stdout)
+    assert hits and hits[0]["conversation_id"] == cid and hits[0]["title"] == "Weather chat"
+    assert run_cli("delete-conversation", cid).returncode == 0
+    assert json.loads(run_cli("conversations", "--json").stdout) == []
+    r = run_cli("delete-conversation", cid)
+    assert r.returncode == 2 and "no conversation" in r.stderr
