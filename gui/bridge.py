@@ -52,7 +52,7 @@ class EngineBridge(QObject):
         super().__init__()
         self.config = config or AppConfig.load()
         self.library = ModelLibrary(self.config)
-        self.client = EngineClient(log_dir=self.config.paths.log_dir)
+        self.client = EngineClient(log_dir=self.config.paths.log_dir, lower_priority=True)
         self.busy = False
         self.engine_thread_ident: int | None = None  # for tests: where engine calls ran
         self.loadRequested.connect(self._load)

@@ -52,7 +52,9 @@ def _describe_exit(code: int | None) -> str:
 
 
 class EngineClient:
-    def __init__(self, log_dir: Path | None = None):
+    def __init__(self, log_dir: Path | None = None, *, lower_priority: bool = False):
+        """``lower_priority``: run the host a notch below this process (the GUI
+        sets it so its own thread wins the CPU while a model generates)."""
         self._ctx = mp.get_context("spawn")
         self._proc = None
         self._conn = None
@@ -65,6 +67,7 @@ class EngineClient:
         self.load_options: LoadOptions | None = None
         self.model_info: dict | None = None
         self._needs_reload = False
+        self._lower_priority = lower_priority
 
     # ---- process lifetime ---------------------------------------------------------
     @property
@@ -79,8 +82,9 @@ class EngineClient:
         self._log_dir.mkdir(parents=True, exist_ok=True)
         self._log_path = self._log_dir / f"host-{os.getpid()}-{int(time.time() * 1000)}.log"
         parent, child = self._ctx.Pipe(duplex=True)
-        self._proc = self._ctx.Process(target=worker.host_main, args=(child, self._cancel, str(self._log_path)),
-                                       name="hearth-host", daemon=True)
+        self._proc = self._ctx.Process(
+            target=worker.host_main, name="hearth-host", daemon=True,
+            args=(child, self._cancel, str(self._log_path), self._lower_priority))
         self._proc.start()
         child.close()
         self._conn = parent

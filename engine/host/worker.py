@@ -398,7 +398,7 @@ def _lower_priority() -> None:
         pass
 
 
-def host_main(conn, cancel_flag, log_path: str | None = None) -> None:
+def host_main(conn, cancel_flag, log_path: str | None = None, lower_priority: bool = False) -> None:
     """Entry point of the host process."""
     if log_path:
         # llama.cpp writes to the C-level stderr: keep it in a log the parent
@@ -407,7 +407,8 @@ def host_main(conn, cancel_flag, log_path: str | None = None) -> None:
         os.dup2(fd, 2)
         os.close(fd)
         sys.stderr = open(2, "w", buffering=1, closefd=False)
-    _lower_priority()
+    if lower_priority:
+        _lower_priority()
     from engine.errors import BadInputError
 
     decoder = LlamaDecoder()
