@@ -179,6 +179,12 @@ def load_options_from_args(args):
     opts = LoadOptions(n_ctx=args.ctx or 0, gpu_layers=gl)
     if getattr(args, "threads", None):
         opts.n_threads = args.threads
+    fa = getattr(args, "flash_attn", "auto")
+    opts.flash_attn = None if fa == "auto" else fa == "on"
+    if getattr(args, "batch_size", None):
+        if args.batch_size < 1:
+            raise BadInputError("--batch-size must be at least 1")
+        opts.n_batch = opts.n_ubatch = args.batch_size
     return opts
 
 
@@ -356,7 +362,10 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int)
     p.add_argument("--ctx", type=int, default=0, help="context length (default: the model's, capped at 8192)")
     p.add_argument("--gpu-layers", default="auto", help="N, auto or all")
-    p.add_argument("--threads", type=int)
+    p.add_argument("--threads", type=int, help="CPU threads (default: physical cores)")
+    p.add_argument("--flash-attn", choices=("auto", "on", "off"), default="auto",
+                   help="flash attention (auto: on when layers run on a GPU)")
+    p.add_argument("--batch-size", type=int, help="prompt tokens per decode step (default 512)")
     p.add_argument("--conversation", help="continue a stored conversation (ID) or start one (new)")
     p.add_argument("--quiet", action="store_true", help="print only the reply")
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")

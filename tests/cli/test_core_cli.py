@@ -139,3 +139,11 @@ def test_chat_with_starter_model_end_to_end(starter_model):
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     assert data["completion_tokens"] > 0 and data["text"].strip()
+
+
+def test_chat_load_option_flags(tiny_model):
+    r = run_cli("chat", "--model", tiny_model, "--threads", "1", "--flash-attn", "off", "--batch-size", "64",
+                "--max-tokens", "4", "--json", "hi")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("chat", "--model", tiny_model, "--batch-size", "0", "hi")
+    assert r.returncode == 2 and "--batch-size" in r.stderr
