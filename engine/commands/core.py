@@ -181,7 +181,7 @@ def load_options_from_args(args):
         opts.n_threads = args.threads
     fa = getattr(args, "flash_attn", "auto")
     opts.flash_attn = None if fa == "auto" else fa == "on"
-    if getattr(args, "batch_size", None):
+    if getattr(args, "batch_size", None) is not None:
         if args.batch_size < 1:
             raise BadInputError("--batch-size must be at least 1")
         opts.n_batch = opts.n_ubatch = args.batch_size
