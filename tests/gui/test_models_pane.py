@@ -369,3 +369,10 @@ def test_token_control(qtbot, make_pane, memory_keyring, monkeypatch):
     finally:
         hub_token.set_session_token(None)
         keyring.set_keyring(memory_keyring)
+
+
+def test_gated_hint_points_at_the_token_button(qtbot, fake_hub, make_pane):
+    pane = make_pane()
+    pane.show_error("accept the licence on the model page (x) while signed in, then give Hearth an access "
+                    "token: python main.py token set")
+    assert "Set… button" in pane.banner.text and "python main.py" not in pane.banner.text

@@ -186,6 +186,8 @@ class ModelsPane(QtWidgets.QWidget):
 
     # ---- banner ---------------------------------------------------------------------------
     def show_error(self, message: str) -> None:
+        # Engine messages name the CLI command; in the app the token is set with the button.
+        message = message.replace("python main.py token set", "the Set… button under “Hugging Face token” (left)")
         self.banner.show_message(message[:1].upper() + message[1:], "error")
         self.errorShown.emit(message)
 
