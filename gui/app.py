@@ -10,6 +10,7 @@ from gui.qt import QtCore, QtGui, QtWidgets, Qt
 
 from engine.config import AppConfig
 from engine.errors import HearthError
+from gui import gc_guard
 from gui.bridge import EngineThread
 from gui.panes.chat.chat_pane import ChatPane
 from gui.widgets.banner import Banner
@@ -21,6 +22,7 @@ APP_TITLE = "Hearth"
 class MainWindow(QtWidgets.QMainWindow):
     def __init__(self, config: AppConfig | None = None, *, auto_load: bool = True):
         super().__init__()
+        gc_guard.install()  # before any worker thread starts
         self.config = config or AppConfig.load()
         self.engine = EngineThread(self.config)
         self.bridge = self.engine.bridge
@@ -163,6 +165,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if hasattr(self, "models_pane") and hasattr(self.models_pane, "shutdown"):
             self.models_pane.shutdown()
         self.engine.shutdown()
+        gc_guard.uninstall()
 
 
 def _fonts(app: QtWidgets.QApplication) -> None:

@@ -5,6 +5,17 @@ import shutil
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def gui_thread_gc(qapp):
+    """Garbage is collected on the GUI thread only (as the app does; see gui/gc_guard.py):
+    a Qt widget freed by a collection on a worker thread crashes the process."""
+    from gui import gc_guard
+
+    gc_guard.install()
+    yield
+    gc_guard.uninstall()
+
+
 @pytest.fixture
 def main_window(qtbot, hearth_home, tiny_model, tiny_long_model):
     """A MainWindow whose library holds the tiny chat model (no auto-load)."""
