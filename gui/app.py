@@ -69,7 +69,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def _connect(self) -> None:
         b = self.bridge
         self.picker.loadClicked.connect(self.load_model)
-        self.picker.unloadClicked.connect(b.unloadRequested)
+        self.picker.unloadClicked.connect(self.unload_model)
+        b.loadProgress.connect(self.picker.set_load_progress)
         b.libraryChanged.connect(self._on_library)
         b.loadStarted.connect(self._on_load_started)
         b.loaded.connect(self._on_loaded)
@@ -87,6 +88,11 @@ class MainWindow(QtWidgets.QMainWindow):
         opts.update(self.chat.load_options())
         opts.update(options or {})
         self.bridge.loadRequested.emit(path, opts)
+
+    def unload_model(self) -> None:
+        """Unload, or stop a load in progress: the flag is set directly, the request is queued."""
+        self.bridge.cancel()
+        self.bridge.unloadRequested.emit()
 
     def _reload_with(self, options: dict) -> None:
         path = self.loaded_path or self.picker.current_path()

@@ -39,6 +39,7 @@ class EngineBridge(QObject):
     # ---- what happened
     libraryChanged = Signal(list)              # [ModelEntry]
     loadStarted = Signal(str)                  # model path
+    loadProgress = Signal(float)               # 0..1 while llama.cpp loads the weights
     loaded = Signal(dict)                      # host info
     loadFailed = Signal(str)                   # user-facing sentence
     unloaded = Signal()
@@ -84,7 +85,7 @@ class EngineBridge(QObject):
         self.busy = True
         self.loadStarted.emit(path)
         try:
-            info = self.client.load(path, LoadOptions.from_dict(opts))
+            info = self.client.load(path, LoadOptions.from_dict(opts), on_progress=self.loadProgress.emit)
         except HearthError as e:
             self.loadFailed.emit(str(e))
         except Exception as e:  # never let an engine surprise kill the thread

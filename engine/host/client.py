@@ -149,7 +149,8 @@ class EngineClient:
         self._needs_reload = self.model_path is not None
         raise HostCrashedError(message)
 
-    def _recv(self, on_text: Callable[[str], None] | None = None, timeout: float | None = None):
+    def _recv(self, on_text: Callable[[str], None] | None = None, timeout: float | None = None,
+              on_progress: Callable[[float], None] | None = None):
         """Next non-text reply; text chunks go to ``on_text``. Watches for death and hard cancel."""
         deadline = time.monotonic() + timeout if timeout else None
         conn = self._conn
@@ -172,6 +173,10 @@ class EngineClient:
                     if on_text:
                         on_text(msg[1])
                     continue
+                if msg[0] == "progress":
+                    if on_progress:
+                        on_progress(msg[1])
+                    continue
                 return msg
             if not self.alive:
                 self._on_crash()
@@ -193,8 +198,12 @@ class EngineClient:
         raise EngineError(text)
 
     # ---- requests ---------------------------------------------------------------
-    def load(self, model_path: str | os.PathLike, options: LoadOptions | None = None) -> dict:
-        """Start a host (ending any previous one) and load the model into it."""
+    def load(self, model_path: str | os.PathLike, options: LoadOptions | None = None,
+             on_progress: Callable[[float], None] | None = None) -> dict:
+        """Start a host (ending any previous one) and load the model into it.
+
+        ``on_progress(fraction)`` follows llama.cpp's loading of the weights.
+        """
         from engine.gguf_check import check_file
 
         check_file(model_path)  # a bad file is refused here, before any process starts
@@ -206,12 +215,18 @@ class EngineClient:
         self._cancel_time = None
         self._send(("load", str(model_path), options.to_dict()))
         try:
-            msg = self._recv()
+            msg = self._recv(on_progress=on_progress)
         except HostCrashedError as e:
             self._needs_reload = False
             raise HostCrashedError(f"{e} The model could not be loaded.") from None
-        if msg[0] == "error":
+        if self._cancel.value or msg[0] != "loaded":
+            # Stopped while loading: llama.cpp aborted via the progress callback, or the host was ended.
             self._kill()
+            self._cancel_time = None
+            self._needs_reload = False
+            if self._cancel.value:
+                raise CancelledError("loading the model was stopped")
+        if msg[0] == "error":
             self._raise_error(msg)
         self.model_path, self.load_options, self.model_info = str(model_path), options, msg[1]
         self._needs_reload = False

@@ -31,6 +31,52 @@ PENALTY_LAST_N = 64  # tokens the repeat penalty looks back over (llama.cpp's de
 FLUSH_INTERVAL_S = 1 / 30
 
 
+class _load_progress:
+    """Give llama.cpp a progress callback while ``Llama()`` loads.
+
+    llama-cpp-python builds its model parameters from
+    ``llama_model_default_params()`` and offers no progress hook, so for the
+    duration of the load that function returns parameters with our callback set.
+    """
+
+    def __init__(self, on_progress):
+        self.on_progress = on_progress
+        self._orig = None
+        self._cb = None
+
+    def __enter__(self):
+        if self.on_progress is None:
+            return self
+        import llama_cpp.llama_cpp as lc
+
+        on_progress = self.on_progress
+
+        def progress(fraction, _user_data):
+            try:
+                return bool(on_progress(float(fraction)))
+            except Exception:
+                return True  # a failing reporter must not abort the load
+
+        self._cb = lc.llama_progress_callback(progress)  # kept alive until __exit__
+        self._orig = orig = lc.llama_model_default_params
+        cb = self._cb
+
+        def params_with_progress():
+            params = orig()
+            params.progress_callback = cb
+            return params
+
+        lc.llama_model_default_params = params_with_progress
+        return self
+
+    def __exit__(self, *exc):
+        if self._orig is not None:
+            import llama_cpp.llama_cpp as lc
+
+            lc.llama_model_default_params = self._orig
+        return False
+
+
 class LlamaDecoder:
     """One model in llama-cpp-python."""
 
@@ -41,7 +87,9 @@ class LlamaDecoder:
         self._bos_text = ""
 
     # ---- loading ------------------------------------------------------------
-    def load(self, path: str, opts: LoadOptions) -> dict:
+    def load(self, path: str, opts: LoadOptions, on_progress=None) -> dict:
+        """Load the model; ``on_progress(fraction) -> bool`` is called by llama.cpp
+        while weights load (returning False aborts the load)."""
         import llama_cpp
         from engine import hardware
         from engine.gguf_check import check_file
@@ -66,11 +114,12 @@ class LlamaDecoder:
         flash = opts.flash_attn if opts.flash_attn is not None else (offload and n_gpu != 0)
         threads = opts.n_threads or default_threads()
         t0 = time.perf_counter()
-        self.llm = llama_cpp.Llama(
-            model_path=path, n_ctx=n_ctx, n_gpu_layers=n_gpu, n_threads=threads,
-            n_threads_batch=threads, n_batch=min(opts.n_batch, n_ctx), n_ubatch=min(opts.n_ubatch, n_ctx),
-            flash_attn=bool(flash), use_mmap=opts.use_mmap, verbose=False,
-        )
+        with _load_progress(on_progress):
+            self.llm = llama_cpp.Llama(
+                model_path=path, n_ctx=n_ctx, n_gpu_layers=n_gpu, n_threads=threads,
+                n_threads_batch=threads, n_batch=min(opts.n_batch, n_ctx), n_ubatch=min(opts.n_ubatch, n_ctx),
+                flash_attn=bool(flash), use_mmap=opts.use_mmap, verbose=False,
+            )
         # llama.cpp may pad the context it allocates; Llama's buffers hold what we asked for.
         self.n_ctx = min(self.llm.n_ctx(), n_ctx)
         self._eog_vocab = self.llm._model.vocab
@@ -347,7 +396,16 @@ def _handle(decoder: LlamaDecoder, conn, cancel_flag, req: tuple) -> bool:
         return False
     if kind == "load":
         _, path, opts = req
-        info = decoder.load(path, LoadOptions.from_dict(opts))
+        last = [0.0]
+
+        def on_progress(fraction: float) -> bool:
+            # At most ~20 updates; a cancel (Stop/Unload while loading) aborts the load.
+            if fraction - last[0] >= 0.05 or fraction >= 1.0:
+                last[0] = fraction
+                conn.send(("progress", fraction))
+            return not cancel_flag.value
+
+        info = decoder.load(path, LoadOptions.from_dict(opts), on_progress)
         conn.send(("loaded", info))
     elif kind in ("chat", "complete"):
         if decoder.llm is None:

@@ -26,10 +26,11 @@ class ModelPicker(QtWidgets.QWidget):
         self.unload_button = QtWidgets.QPushButton("Unload")
         self.unload_button.setToolTip("End the model process and free its memory")
         self.unload_button.clicked.connect(self.unloadClicked)
+        self._loading = False
         self.unload_button.setEnabled(False)
         lay.addWidget(self.unload_button)
         self.progress = QtWidgets.QProgressBar()
-        self.progress.setRange(0, 0)  # busy: llama.cpp gives no fraction we can rely on
+        self.progress.setRange(0, 0)  # busy until llama.cpp reports how far the weights are
         self.progress.setMaximumWidth(120)
         self.progress.setTextVisible(False)
         self.progress.hide()
@@ -69,10 +70,17 @@ class ModelPicker(QtWidgets.QWidget):
         if p:
             self.loadClicked.emit(p)
 
+    def set_load_progress(self, fraction: float) -> None:
+        self.progress.setRange(0, 100)
+        self.progress.setValue(int(fraction * 100))
+
     def set_loading(self, name: str) -> None:
+        self.progress.setRange(0, 0)
         self.progress.show()
         self.load_button.setEnabled(False)
         self.combo.setEnabled(False)
+        self.unload_button.setEnabled(True)  # stops the load
+        self.unload_button.setText("Stop loading")
         self.state.setText(f"Loading {name}…")
 
     def set_loaded(self, name: str | None) -> None:
@@ -80,4 +88,5 @@ class ModelPicker(QtWidgets.QWidget):
         self.combo.setEnabled(True)
         self.load_button.setEnabled(self.combo.count() > 0)
         self.unload_button.setEnabled(name is not None)
+        self.unload_button.setText("Unload")
         self.state.setText(f"Loaded: {name}" if name else "No model loaded")

@@ -171,3 +171,23 @@ def test_starter_model_generates_real_text(client, starter_model):
     assert stats.completion_tokens > 0
     assert any(ch.isalpha() for ch in stats.text)
     assert stats.gen_tok_s > 0
+
+
+def test_load_reports_progress(client, tiny_model):
+    fractions = []
+    client.load(tiny_model, on_progress=fractions.append)
+    assert fractions and fractions[-1] == 1.0
+    assert fractions == sorted(fractions)
+
+
+def test_cancel_during_load_stops_it(client, tiny_model):
+    from engine.errors import CancelledError
+
+    def on_progress(f):
+        client.cancel()
+
+    with pytest.raises(CancelledError):
+        client.load(tiny_model, on_progress=on_progress)
+    assert not client.alive
+    client.load(tiny_model)  # a later load works
+    assert client.chat([{"role": "user", "content": "x"}], long_reply(3)).completion_tokens == 3

@@ -123,3 +123,12 @@ def test_host_crash_banner_and_recovery(qtbot, main_window):
     win.chat.input.setPlainText("again")
     with qtbot.waitSignal(win.chat.replyFinished, timeout=60000):
         win.chat.send_button.click()
+
+
+def test_load_progress_reaches_the_picker(qtbot, main_window):
+    win = main_window
+    load(qtbot, win)
+    # llama.cpp's progress switched the bar from "busy" to a real fraction, ending at 100 %
+    assert win.picker.progress.maximum() == 100
+    assert win.picker.progress.value() == 100
+    assert win.picker.unload_button.text() == "Unload" and win.picker.unload_button.isEnabled()
