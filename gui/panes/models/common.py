@@ -80,3 +80,16 @@ def policy_label(feature: str) -> QtWidgets.QLabel:
     lab.setStyleSheet("background:#fff4e5; color:#663c00; border:1px solid #ffd8a8; "
                       "border-radius:4px; padding:6px;")
     return lab
+
+
+def table(columns: list[str], widths: tuple[int, ...]) -> QtWidgets.QTreeWidget:
+    """A flat, single-selection list with columns, as the Library and Downloads views use."""
+    tree = QtWidgets.QTreeWidget()
+    tree.setHeaderLabels(columns)
+    tree.setRootIsDecorated(False)
+    tree.setUniformRowHeights(True)
+    tree.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+    tree.header().setStretchLastSection(True)
+    for c, w in enumerate(widths):
+        tree.setColumnWidth(c, w)
+    return tree

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gui.panes.models.common import duration_text, note, policy_label, size_text
+from gui.panes.models.common import duration_text, note, policy_label, size_text, table
 from gui.qt import Qt, QtGui, QtWidgets, Signal
 
 COLUMNS = ["Model", "Progress", "Bytes", "Speed", "ETA", "State"]
@@ -29,12 +29,7 @@ class DownloadsView(QtWidgets.QWidget):
             lay.addWidget(policy_label("downloads"))
         self.summary = note("No downloads yet. Pick a model in Discover or Welcome.")
         lay.addWidget(self.summary)
-        self.tree = QtWidgets.QTreeWidget()
-        self.tree.setHeaderLabels(COLUMNS)
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        for c, w in enumerate((270, 150, 150, 84, 76)):
-            self.tree.setColumnWidth(c, w)
+        self.tree = table(COLUMNS, (270, 150, 150, 84, 76))
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         lay.addWidget(self.tree, 1)
         self.error = note("", muted=False)

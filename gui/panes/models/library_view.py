@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gui.panes.models.common import ADMIN_OFF, ctx_text, note, size_text
+from gui.panes.models.common import ADMIN_OFF, ctx_text, note, size_text, table
 from gui.qt import Qt, QtGui, QtWidgets, Signal
 
 COLUMNS = ["Name", "Parameters", "Quant", "Context", "Size", "Source", "Status"]
@@ -26,18 +26,8 @@ class LibraryView(QtWidgets.QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.summary = note("Loading the library…")
         lay.addWidget(self.summary)
-        self.tree = QtWidgets.QTreeWidget()
-        self.tree.setHeaderLabels(COLUMNS)
-        self.tree.setRootIsDecorated(False)
+        self.tree = table(COLUMNS, (250, 90, 70, 70, 80, 100))
         self.tree.setAlternatingRowColors(True)
-        self.tree.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setUniformRowHeights(True)
-        hdr = self.tree.header()
-        hdr.setStretchLastSection(True)
-        hdr.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Interactive)
-        self.tree.setColumnWidth(0, 250)
-        for i, w in enumerate((90, 70, 70, 80, 100), start=1):
-            self.tree.setColumnWidth(i, w)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemDoubleClicked.connect(lambda *_: self._reveal())
         lay.addWidget(self.tree, 1)
