@@ -84,6 +84,7 @@ class ModelLibrary:
         self.config = config
         self._cache_file = config.paths.cache_dir / "gguf_headers.json"
         self._cache: dict | None = None
+        self._dirty = False  # header cache changed since it was last written
 
     # ---- starter model ------------------------------------------------------
     @property
@@ -169,7 +170,6 @@ class ModelLibrary:
         return entry
 
     def list_models(self) -> list[ModelEntry]:
-        self._dirty = False
         entries: list[ModelEntry] = []
         seen: set[str] = set()
         folders = list(self.config.model_dirs())
@@ -198,6 +198,7 @@ class ModelLibrary:
                 entries.append(self.inspect(p, "referenced"))
         if self._dirty:
             self._save_cache()
+            self._dirty = False
         return entries
 
     def find(self, name_or_path: str) -> ModelEntry:
