@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import stat
 import struct
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -45,7 +46,22 @@ _U64 = struct.Struct("<Q")
 # Sanity bounds: far above any real model, far below what would exhaust memory.
 MAX_TENSORS = 1_000_000
 MAX_KV = 100_000
-MAX_DIMS = 8
+MAX_DIMS = 4                   # GGML_MAX_DIMS: llama.cpp refuses more
+MAX_ARRAY_DEPTH = 64           # arrays nested in arrays (llama.cpp itself loads none)
+MAX_ALIGNMENT = 1 << 24        # general.alignment: real files use 32
+MAX_NAME = 1 << 16             # bytes in a key or tensor name
+MAX_KEPT_STRING = 16 << 20     # bytes in a string value Hearth keeps (a chat template)
+# String values the header summary uses; other strings are skipped, never copied.
+_KEPT_STRINGS = frozenset({"general.architecture", "general.name", "tokenizer.chat_template"})
+_TYPE_NAMES = {0: "UINT8", 1: "INT8", 2: "UINT16", 3: "INT16", 4: "UINT32", 5: "INT32", 6: "FLOAT32",
+               7: "BOOL", 8: "STRING", 9: "ARRAY", 10: "UINT64", 11: "INT64", 12: "FLOAT64"}
+_UINT32 = 4
+
+
+def _one_line(text: object, limit: int = 160) -> str:
+    """``text`` on one line, at most ``limit`` characters (for messages quoting file data)."""
+    s = " ".join(str(text).split())
+    return s if len(s) <= limit else s[:limit - 1] + "…"
 
 
 def _ggml_type_sizes() -> dict[int, tuple[int, int, str]]:
@@ -182,10 +198,13 @@ class _Cursor:
     def u64(self, what: str) -> int:
         return self.scalar("<Q", 8, what)
 
-    def string(self, what: str) -> str:
+    def string(self, what: str, max_len: int = MAX_KEPT_STRING) -> str:
         n = self.u64(f"{what} length")
         if n > self.file_size:
             raise InvalidGGUF(f"corrupt header: {what} claims {n} bytes, more than the whole file")
+        if n > max_len:
+            raise InvalidGGUF(f"corrupt header: {what} is {n} bytes long, more than the {max_len} "
+                              "bytes Hearth accepts")
         self.need(n, what)
         raw = bytes(self.buf[self.pos:self.pos + n])
         self.pos += n
@@ -199,8 +218,28 @@ class _Cursor:
         self.pos += n
 
 
+def _label(name: str, limit: int = 60) -> str:
+    """A key or tensor name read from the file, fit to quote in a one-line message."""
+    if not name.isprintable():
+        name = name.encode("unicode_escape").decode("ascii")
+    return name if len(name) <= limit else name[:limit - 1] + "…"
+
+
+def _check_count(cur: _Cursor, what: str, count: int) -> None:
+    """Reject a count larger than the file's size in bytes: every item takes at least one.
+
+    (Counts that merely run past the end are left to the reads, which then say the
+    file is truncated: that is what a cut-off download looks like.)
+    """
+    if count > cur.file_size:
+        raise InvalidGGUF(f"corrupt header: {what} claims {count} items, more than the file could hold")
+
+
 def _read_value(cur: _Cursor, vtype: int, key: str, keep: bool):
-    """Read (or skip) one key/value payload; arrays are kept only as a count."""
+    """Read (or skip) one key/value payload; arrays are kept only as ``("array", count)``.
+
+    ``key`` is the name as quoted in messages (see ``_label``).
+    """
     if vtype in _SCALARS:
         fmt, size = _SCALARS[vtype]
         return cur.scalar(fmt, size, f"value of {key}")
@@ -212,44 +251,70 @@ def _read_value(cur: _Cursor, vtype: int, key: str, keep: bool):
     if vtype == _ARRAY:
         etype = cur.u32(f"array type of {key}")
         count = cur.u64(f"array length of {key}")
-        if count > cur.file_size:
-            raise InvalidGGUF(f"corrupt header: array {key} claims {count} items, more than the file could hold")
+        _skip_array(cur, key, etype, count)
+        return ("array", count)
+    raise InvalidGGUF(f"corrupt header: metadata key {key} has unknown value type {vtype}")
+
+
+def _skip_array(cur: _Cursor, key: str, etype: int, count: int) -> None:
+    """Skip an array's payload; arrays of arrays are walked with a list, never recursion.
+
+    A file may nest arrays as deep as its bytes allow: a recursive reader would run out
+    of Python's stack long before the bytes run out.
+    """
+    open_levels: list[int] = []  # per open array of arrays: inner arrays still to read
+    while True:
         if etype in _SCALARS:
-            _, size = _SCALARS[etype]
+            size = _SCALARS[etype][1]
+            _check_count(cur, f"array {key}", count)
             cur.need(count * size, f"array {key}")
             cur.pos += count * size
         elif etype == _STRING:
-            # Tight loop: vocabularies hold 100k+ strings (and BPE merges as many again).
-            # Bounds are checked once per element by struct itself (IndexError/struct.error),
-            # lengths in bulk afterwards: a corrupt length runs past the end and is caught.
-            buf, pos = cur.buf, cur.pos
-            unpack = _U64.unpack_from
-            limit = min(cur.end, cur.file_size)
-            n = 0
-            try:
-                for _ in range(count):
-                    n = unpack(buf, pos)[0]
-                    pos += 8 + n
-                    if pos > limit:
-                        break
-            except struct.error:
-                pos, n = max(pos + 8, limit + 1), 0
-            if pos > limit:
-                if n > cur.file_size:
-                    raise InvalidGGUF(f"corrupt header: a string in array {key} claims {n} bytes, "
-                                      "more than the whole file")
-                if pos > cur.file_size:
-                    raise InvalidGGUF(f"file is truncated: the header's array {key} needs bytes up to {pos} "
-                                      f"but the file has {cur.file_size} bytes")
-                raise HeaderIncomplete(pos)  # only part of the file was given to us
-            cur.pos = pos
+            _check_count(cur, f"array {key}", count)
+            _skip_strings(cur, key, count)
         elif etype == _ARRAY:
-            for _ in range(count):
-                _read_value(cur, _ARRAY, key, False)
+            _check_count(cur, f"array {key}", count)
+            if count:
+                if len(open_levels) + 1 >= MAX_ARRAY_DEPTH:
+                    raise InvalidGGUF(f"corrupt header: metadata key {key} nests arrays more than "
+                                      f"{MAX_ARRAY_DEPTH} levels deep")
+                open_levels.append(count)
         else:
             raise InvalidGGUF(f"corrupt header: array {key} has unknown element type {etype}")
-        return ("array", count)
-    raise InvalidGGUF(f"corrupt header: key {key} has unknown value type {vtype}")
+        while open_levels and open_levels[-1] == 0:
+            open_levels.pop()
+        if not open_levels:
+            return
+        open_levels[-1] -= 1
+        etype = cur.u32(f"array type in {key}")
+        count = cur.u64(f"array length in {key}")
+
+
+def _skip_strings(cur: _Cursor, key: str, count: int) -> None:
+    """Skip ``count`` strings: the tight loop for vocabularies (100k+ strings, BPE merges as many)."""
+    # Bounds are checked once per element by struct itself (struct.error),
+    # lengths in bulk afterwards: a corrupt length runs past the end and is caught.
+    buf, pos = cur.buf, cur.pos
+    unpack = _U64.unpack_from
+    limit = min(cur.end, cur.file_size)
+    n = 0
+    try:
+        for _ in range(count):
+            n = unpack(buf, pos)[0]
+            pos += 8 + n
+            if pos > limit:
+                break
+    except struct.error:
+        pos, n = max(pos + 8, limit + 1), 0
+    if pos > limit:
+        if n > cur.file_size:
+            raise InvalidGGUF(f"corrupt header: a string in array {key} claims {n} bytes, "
+                              "more than the whole file")
+        if pos > cur.file_size:
+            raise InvalidGGUF(f"file is truncated: the header's array {key} needs bytes up to {pos} "
+                              f"but the file has {cur.file_size} bytes")
+        raise HeaderIncomplete(pos)  # only part of the file was given to us
+    cur.pos = pos
 
 
 def parse_gguf(buf, file_size: int | None = None, *, check_data: bool = True,
@@ -258,7 +323,21 @@ def parse_gguf(buf, file_size: int | None = None, *, check_data: bool = True,
 
     ``file_size`` is the size of the whole file (defaults to ``len(buf)``);
     with ``check_data`` every tensor must end inside the file.
+
+    Raises ``InvalidGGUF`` with one sentence for any header it cannot use (whatever
+    went wrong while reading it), or ``HeaderIncomplete`` when ``buf`` is too short.
     """
+    try:
+        return _parse_gguf(buf, file_size, check_data=check_data, path=path)
+    except (InvalidGGUF, HeaderIncomplete):
+        raise
+    except MemoryError:
+        raise InvalidGGUF("the header could not be read: not enough memory") from None
+    except Exception as e:  # a header no check above foresaw: still one sentence, never a traceback
+        raise InvalidGGUF(f"corrupt header: it could not be read ({type(e).__name__}: {_one_line(e)})") from e
+
+
+def _parse_gguf(buf, file_size: int | None, *, check_data: bool, path: str | None) -> GGUFInfo:
     if file_size is None:
         file_size = len(buf)
     cur = _Cursor(buf, file_size)
@@ -281,16 +360,25 @@ def parse_gguf(buf, file_size: int | None = None, *, check_data: bool = True,
         raise InvalidGGUF(f"unsupported GGUF version {info.version} (Hearth reads versions 2 and 3)")
     info.tensor_count = cur.u64("tensor count")
     kv_count = cur.u64("key/value count")
-    if info.tensor_count > MAX_TENSORS:
-        raise InvalidGGUF(f"corrupt header: it claims {info.tensor_count} tensors")
-    if kv_count > MAX_KV:
-        raise InvalidGGUF(f"corrupt header: it claims {kv_count} metadata entries")
+    if info.tensor_count > min(MAX_TENSORS, file_size):
+        raise InvalidGGUF(f"corrupt header: it claims {info.tensor_count} tensors, "
+                          "more than the file could hold")
+    if kv_count > min(MAX_KV, file_size):
+        raise InvalidGGUF(f"corrupt header: it claims {kv_count} metadata entries, "
+                          "more than the file could hold")
 
     kv: dict[str, object] = {}
+    kv_types: dict[str, int] = {}
     for i in range(kv_count):
-        key = cur.string(f"key #{i}")
-        vtype = cur.u32(f"type of {key}")
-        kv[key] = _read_value(cur, vtype, key, keep=True)
+        key = cur.string(f"metadata key #{i}", MAX_NAME)
+        if not key:
+            raise InvalidGGUF(f"corrupt header: metadata key #{i} is empty")
+        label = _label(key)
+        if key in kv:
+            raise InvalidGGUF(f"corrupt header: metadata key {label} appears twice")
+        vtype = cur.u32(f"type of {label}")
+        kv[key] = _read_value(cur, vtype, label, keep=key in _KEPT_STRINGS)
+        kv_types[key] = vtype
 
     arch = kv.get("general.architecture")
     info.architecture = arch if isinstance(arch, str) else None
@@ -305,8 +393,12 @@ def parse_gguf(buf, file_size: int | None = None, *, check_data: bool = True,
         a = info.architecture
 
         def num(k):
+            # Sizes are small whole numbers; anything else (NaN, inf, negative, 2**64-1)
+            # is left unknown rather than handed to code that does arithmetic with it.
             v = kv.get(f"{a}.{k}")
-            return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < 2**31:
+                return None
+            return int(v)
 
         info.context_length = num("context_length")
         info.block_count = num("block_count")
@@ -316,36 +408,53 @@ def parse_gguf(buf, file_size: int | None = None, *, check_data: bool = True,
         info.key_length = num("attention.key_length")
         info.value_length = num("attention.value_length")
     split = kv.get("split.count")
-    if isinstance(split, int) and split > 1:
+    if isinstance(split, int) and not isinstance(split, bool) and 1 < split < 2**16:
         info.split_count = split
 
-    alignment = kv.get("general.alignment", DEFAULT_ALIGNMENT)
-    if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
-        raise InvalidGGUF(f"corrupt header: general.alignment is {alignment!r}, not a power of two")
+    alignment = DEFAULT_ALIGNMENT
+    if "general.alignment" in kv:
+        alignment = kv["general.alignment"]
+        atype = kv_types["general.alignment"]
+        if atype != _UINT32:
+            raise InvalidGGUF(f"corrupt header: general.alignment is a {_TYPE_NAMES.get(atype, atype)} "
+                              "value, not a UINT32 number")
+        if alignment <= 0 or alignment & (alignment - 1):
+            raise InvalidGGUF(f"corrupt header: general.alignment is {alignment}, not a power of two")
+        if alignment > MAX_ALIGNMENT:
+            raise InvalidGGUF(f"corrupt header: general.alignment is {alignment} bytes, more than the "
+                              f"{MAX_ALIGNMENT} Hearth accepts")
 
     sizes = _type_sizes()
     tensors: list[TensorInfo] = []
+    names: set[str] = set()
     bytes_by_type: dict[str, int] = {}
     for i in range(info.tensor_count):
-        name = cur.string(f"name of tensor #{i}")
-        n_dims = cur.u32(f"dimension count of tensor {name}")
+        name = cur.string(f"name of tensor #{i}", MAX_NAME)
+        label = _label(name)
+        if name in names:
+            raise InvalidGGUF(f"corrupt header: two tensors are named {label}")
+        names.add(name)
+        n_dims = cur.u32(f"dimension count of tensor {label}")
         if n_dims == 0 or n_dims > MAX_DIMS:
-            raise InvalidGGUF(f"corrupt header: tensor {name} has {n_dims} dimensions")
-        shape = tuple(cur.u64(f"shape of tensor {name}") for _ in range(n_dims))
-        gtype = cur.u32(f"type of tensor {name}")
-        offset = cur.u64(f"offset of tensor {name}")
+            raise InvalidGGUF(f"corrupt header: tensor {label} has {n_dims} dimensions "
+                              f"(1 to {MAX_DIMS} are possible)")
+        shape = tuple(cur.u64(f"shape of tensor {label}") for _ in range(n_dims))
+        gtype = cur.u32(f"type of tensor {label}")
+        offset = cur.u64(f"offset of tensor {label}")
         if gtype not in sizes:
-            raise InvalidGGUF(f"unknown tensor type {gtype} for tensor {name} (a newer format than Hearth knows?)")
+            raise InvalidGGUF(f"unknown tensor type {gtype} for tensor {label} (a newer format than Hearth knows?)")
+        if 0 in shape:
+            raise InvalidGGUF(f"corrupt header: tensor {label} has a dimension of size 0 {list(shape)}")
         block, type_size, tname = sizes[gtype]
         n_el = 1
         for d in shape:
             n_el *= d
         if n_el > file_size * 64:
-            raise InvalidGGUF(f"corrupt header: tensor {name} claims {n_el} elements")
+            raise InvalidGGUF(f"corrupt header: tensor {label} claims {n_el} elements")
         if shape[0] % block:
-            raise InvalidGGUF(f"corrupt header: tensor {name} row of {shape[0]} is not a multiple of {tname} blocks of {block}")
+            raise InvalidGGUF(f"corrupt header: tensor {label} row of {shape[0]} is not a multiple of {tname} blocks of {block}")
         if offset % alignment:
-            raise InvalidGGUF(f"corrupt header: tensor {name} offset {offset} is not aligned to {alignment} bytes")
+            raise InvalidGGUF(f"corrupt header: tensor {label} offset {offset} is not aligned to {alignment} bytes")
         n_bytes = n_el // block * type_size
         tensors.append(TensorInfo(name, shape, gtype, offset, n_bytes))
         info.parameters += n_el
@@ -354,12 +463,17 @@ def parse_gguf(buf, file_size: int | None = None, *, check_data: bool = True,
     info.header_size = cur.pos
     info.data_offset = (cur.pos + alignment - 1) // alignment * alignment
 
+    by_offset = sorted(tensors, key=lambda t: t.offset)
+    for a, b in zip(by_offset, by_offset[1:]):
+        if b.offset < a.offset + a.n_bytes:
+            raise InvalidGGUF(f"corrupt header: tensors {_label(a.name)} and {_label(b.name)} overlap (bytes {b.offset} "
+                              f"to {a.offset + a.n_bytes} of the data belong to both)")
     if check_data:
         for t in tensors:
             end = info.data_offset + t.offset + t.n_bytes
             if end > file_size:
                 raise InvalidGGUF(
-                    f"file is truncated: tensor {t.name} ends at byte {end} "
+                    f"file is truncated: tensor {_label(t.name)} ends at byte {end} "
                     f"but the file has {file_size} bytes"
                 )
 
@@ -375,13 +489,18 @@ def parse_gguf(buf, file_size: int | None = None, *, check_data: bool = True,
 def check_file(path: str | os.PathLike) -> GGUFInfo:
     """Validate a GGUF file on disk (header reads only) and return its metadata.
 
-    Raises ``InvalidGGUF`` (a ``BadInputError``) with one clear sentence.
+    Raises ``InvalidGGUF`` (a ``BadInputError``) with one clear sentence, whatever
+    is wrong with the file: callers (CLI, library scan, import, download check)
+    never see another exception.
     """
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if p.is_dir():
+        st = p.stat()
+        size = st.st_size
+        if stat.S_ISDIR(st.st_mode):
             raise InvalidGGUF(f"{p} is a folder, not a model file")
+        if not stat.S_ISREG(st.st_mode):  # a pipe or device would block or never end
+            raise InvalidGGUF(f"{p} is not a regular file")
         with open(p, "rb") as f:
             if size == 0:
                 raise InvalidGGUF("not a GGUF model: the file is empty")
@@ -391,6 +510,8 @@ def check_file(path: str | os.PathLike) -> GGUFInfo:
                     return parse_gguf(mm, size, path=str(p))
                 except HeaderIncomplete as e:  # cannot happen with the whole file mapped
                     raise InvalidGGUF(f"file is truncated at byte {size}") from e
+    except InvalidGGUF:
+        raise
     except FileNotFoundError:
         raise InvalidGGUF(f"no such file: {p}") from None
     except PermissionError:
@@ -398,4 +519,10 @@ def check_file(path: str | os.PathLike) -> GGUFInfo:
     except IsADirectoryError:
         raise InvalidGGUF(f"{p} is a folder, not a model file") from None
     except OSError as e:
-        raise InvalidGGUF(f"cannot read {p}: {e.strerror or e}") from None
+        raise InvalidGGUF(f"cannot read {p}: {_one_line(e.strerror or e)}") from None
+    except ValueError as e:  # e.g. a path with a NUL byte, or mmap refusing the file
+        raise InvalidGGUF(f"cannot read {_one_line(p)}: {_one_line(e)}") from None
+    except MemoryError:
+        raise InvalidGGUF(f"cannot read {p}: not enough memory") from None
+    except Exception as e:  # whatever else: one sentence, never a traceback
+        raise InvalidGGUF(f"cannot read {p}: {type(e).__name__}: {_one_line(e)}") from e
