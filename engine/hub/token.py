@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 
-from engine.errors import BadInputError
+from engine.errors import BadInputError, EngineError
 
 KEYRING_SERVICE = "Hearth"
 KEYRING_USER = "huggingface-token"
@@ -71,22 +71,52 @@ def set_token(token: str) -> None:
 
 
 def clear_token() -> bool:
-    """Remove the stored and the session token; True if something was removed."""
+    """Remove the stored and the session token; True if something was removed.
+
+    Raises EngineError when the keyring holds a token but refuses to delete
+    it (a locked keyring, a backend without delete, a denied access): the
+    user must not believe it is gone.
+    """
     global _session_token
     removed = False
     with _session_lock:
         if _session_token:
             _session_token, removed = None, True
     ok, _ = keyring_backend()
-    if ok:
-        kr = _keyring()
-        try:
-            if kr.get_password(KEYRING_SERVICE, KEYRING_USER) is not None:
-                kr.delete_password(KEYRING_SERVICE, KEYRING_USER)
-                removed = True
-        except Exception:
-            pass  # nothing stored, or a backend that cannot delete: nothing to leak
-    return removed
+    if not ok:
+        return removed
+    kr = _keyring()
+    from keyring.errors import PasswordDeleteError
+
+    try:
+        stored = kr.get_password(KEYRING_SERVICE, KEYRING_USER) is not None
+    except Exception:
+        stored = None   # unknown: try to delete all the same
+    if stored is False:
+        return removed
+    try:
+        kr.delete_password(KEYRING_SERVICE, KEYRING_USER)
+    except PasswordDeleteError as e:
+        # What backends raise when nothing is stored; with a token there, it is a refusal.
+        if stored:
+            raise EngineError(_refused(e)) from None
+        return removed
+    except Exception as e:
+        raise EngineError(_refused(e)) from None
+    try:
+        still = kr.get_password(KEYRING_SERVICE, KEYRING_USER) is not None
+    except Exception:
+        still = False
+    if still:
+        raise EngineError("the keyring refused to delete the token: it reported success, "
+                          "but the token is still stored")
+    return True
+
+
+def _refused(e: Exception) -> str:
+    # delete_password is never given the secret, so its message cannot echo it.
+    detail = " ".join(str(e).split())[:200]
+    return f"the keyring refused to delete the token: {type(e).__name__}{': ' + detail if detail else ''}"
 
 
 def set_session_token(token: str | None) -> None:

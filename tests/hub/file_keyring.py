@@ -1,9 +1,10 @@
-"""A keyring backend for CLI subprocess tests only: a JSON file named by an env var."""
+"""Keyring backends for CLI subprocess tests only: a JSON file named by an env var."""
 
 import json
 import os
 
 import keyring.backend
+from keyring.errors import KeyringError, PasswordDeleteError
 
 
 class FileKeyring(keyring.backend.KeyringBackend):
@@ -30,6 +31,23 @@ class FileKeyring(keyring.backend.KeyringBackend):
 
     def delete_password(self, service, username):
         d = self._load()
-        d.pop(f"{service}/{username}", None)
+        if f"{service}/{username}" not in d:
+            # What the real backends (Secret Service, macOS, Windows) raise for "nothing stored".
+            raise PasswordDeleteError("No such password!")
+        d.pop(f"{service}/{username}")
         with open(self._path(), "w") as f:
             json.dump(d, f)
+
+
+class RefusingFileKeyring(FileKeyring):
+    """Stores and reads like FileKeyring but refuses every delete, as a locked keyring does."""
+
+    def delete_password(self, service, username):
+        raise KeyringError("the collection is locked")
+
+
+class NotFoundOnDeleteFileKeyring(FileKeyring):
+    """Says "no such password" on delete even when one is stored (a backend that cannot delete it)."""
+
+    def delete_password(self, service, username):
+        raise PasswordDeleteError("No such password!")

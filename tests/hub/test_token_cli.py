@@ -154,3 +154,63 @@ def test_cli_policy_disables_hub(cli_env, hearth_home):
     for args in (("search", "x"), ("files", "acme/Tiny-GGUF"), ("pull", "acme/Tiny-GGUF")):
         r = run_cli(*args, env=cli_env)
         assert r.returncode == 2 and "administrator" in r.stderr
+
+
+def test_cli_token_clear_says_when_the_keyring_refuses(cli_env, tmp_path):
+    keyring_file = tmp_path / "keyring.json"
+    # Nothing stored: the backend raises PasswordDeleteError, which means "no token was stored".
+    r = run_cli("token", "clear", env=cli_env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "no token was stored"
+    r = run_cli("token", "clear", "--json", env=cli_env)
+    assert r.returncode == 0 and json.loads(r.stdout)["removed"] is False
+    # A stored token the keyring refuses to delete: exit 3, one line naming the refusal, token kept.
+    r = run_cli("token", "set", "--token", "hf_kept_secret", env=cli_env)
+    assert r.returncode == 0, r.stderr
+    refusing = dict(cli_env, PYTHON_KEYRING_BACKEND="tests.hub.file_keyring.RefusingFileKeyring")
+    r = run_cli("token", "clear", env=refusing)
+    assert r.returncode == 3, (r.stdout, r.stderr)
+    assert r.stderr.strip() == ("hearth: the keyring refused to delete the token: "
+                                "KeyringError: the collection is locked")
+    assert "removed" not in r.stdout and "Traceback" not in r.stderr and "hf_kept_secret" not in r.stderr
+    assert "hf_kept_secret" in keyring_file.read_text()
+    # A backend that claims "no such password" while the token is still there is a refusal too.
+    odd = dict(cli_env, PYTHON_KEYRING_BACKEND="tests.hub.file_keyring.NotFoundOnDeleteFileKeyring")
+    r = run_cli("token", "clear", env=odd)
+    assert r.returncode == 3 and "refused to delete the token: PasswordDeleteError" in r.stderr
+    # The ordinary backend deletes it.
+    r = run_cli("token", "clear", env=cli_env)
+    assert r.returncode == 0 and r.stdout.strip() == "token removed"
+    assert "hf_kept_secret" not in keyring_file.read_text()
+
+
+def test_clear_token_refusal_in_process(monkeypatch):
+    """The function itself: EngineError on refusal, False when nothing was stored."""
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    from engine.errors import EngineError
+    from tests.hub.conftest import MemoryKeyring
+
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+
+    class Refusing(MemoryKeyring):
+        def delete_password(self, service, username):
+            raise KeyringError("denied")
+
+    class NothingThere(MemoryKeyring):
+        def delete_password(self, service, username):
+            raise PasswordDeleteError("No such password!")
+
+    old = keyring.get_keyring()
+    try:
+        kr = Refusing()
+        keyring.set_keyring(kr)
+        assert tk.clear_token() is False          # nothing stored: no delete attempted
+        tk.set_token("hf_abc")
+        with pytest.raises(EngineError, match="refused to delete the token: KeyringError: denied"):
+            tk.clear_token()
+        assert tk.get_token() == "hf_abc"
+        keyring.set_keyring(NothingThere())
+        assert tk.clear_token() is False
+    finally:
+        keyring.set_keyring(old)

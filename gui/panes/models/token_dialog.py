@@ -112,6 +112,9 @@ class TokenControl(QtWidgets.QGroupBox):
         return True
 
     def clear(self) -> None:
-        hub_token.clear_token()
+        try:
+            hub_token.clear_token()
+        except HearthError as e:   # the keyring refused: say so, the token is still there
+            self.failed.emit(str(e))
         self.refresh()
         self.tokenChanged.emit()
