@@ -11,6 +11,7 @@ continue text rather than follow instructions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -38,9 +39,77 @@ def plain_prompt(messages: Sequence[Message]) -> tuple[str, list[str]]:
     return "".join(parts), list(TRANSCRIPT_STOPS)
 
 
+# ---- template structure vs message text ------------------------------------------
+#
+# A chat template writes control tokens (``<start_of_turn>``, ``<|im_end|>`` …)
+# around the messages. Those must be tokenized as control tokens; the messages
+# themselves never: a user typing ``<|im_end|>`` or a document containing
+# ``<start_of_turn>`` must not end the turn or fake a system message. So the
+# template is rendered with a unique mark in place of each message's text, and
+# the result is split into structure (special tokens allowed) and text.
+
+_MARK_RE = re.compile("\ue000(\\d+)\ue001")
+
+
+def _mark(i: int) -> str:
+    # Private-use code points: never produced by a template, rare in real text.
+    return f"\ue000{i}\ue001"
+
+
+@dataclass
+class PromptSegments:
+    """A rendered prompt as pieces: ``(text, is_structure)``. Structure is the
+    template's own text (control tokens allowed); the rest is message text."""
+
+    segments: list[tuple[str, bool]]
+    tokens: list[int] | None = None   # filled by whoever tokenizes it, to count once
+
+    @property
+    def text(self) -> str:
+        return "".join(t for t, _ in self.segments)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def render_segments(render: Callable[[Sequence[Message]], tuple[str, list[str]]],
+                    messages: Sequence[Message], trims_content: bool = False) -> tuple[PromptSegments, list[str]]:
+    """Render ``messages`` with ``render`` (a chat template) and split the result
+    into template structure and message text.
+
+    ``trims_content``: the template strips message text (Jinja ``| trim``); the
+    text put back is stripped the same way. Raises ``ValueError`` when the
+    template transforms the text so the marks do not come back intact (the
+    caller then falls back to neutralising control-token text).
+    """
+    marked = [{**m, "content": _mark(i)} for i, m in enumerate(messages)]
+    prompt, stops = render(marked)
+    parts = _MARK_RE.split(prompt)
+    # parts: structure, index, structure, index, ..., structure
+    segments: list[tuple[str, bool]] = []
+    seen = set()
+    for k, part in enumerate(parts):
+        if k % 2 == 0:
+            if "\ue000" in part or "\ue001" in part:
+                raise ValueError("the chat template changed the message text")
+            if part:
+                segments.append((part, True))
+        else:
+            i = int(part)
+            if i >= len(messages):
+                raise ValueError("the chat template changed the message text")
+            seen.add(i)
+            content = str(messages[i].get("content") or "")
+            if trims_content:
+                content = content.strip()
+            if content:
+                segments.append((content, False))
+    return PromptSegments(segments), stops
+
+
 @dataclass
 class FittedPrompt:
-    prompt: str
+    prompt: str | PromptSegments   # whatever ``render`` returns
     stops: list[str]
     prompt_tokens: int
     max_tokens: int          # reply budget actually left

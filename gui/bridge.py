@@ -8,8 +8,11 @@ The bridge thread may block (loading, generating); the GUI thread never does.
 Connect the bridge's result signals only to methods of QObjects that live on
 the GUI thread: PySide runs a lambda or plain function connected to them *in
 the bridge thread*, where touching a widget crashes.
-``cancel()`` is the exception to the queue: the GUI thread calls it directly and
-it only sets a flag in shared memory, so Stop works while the bridge is busy.
+``cancel(request_id)`` is the exception to the queue: the GUI thread calls it
+directly and it only sets a value in shared memory, so Stop works while the
+bridge is busy. The GUI takes the id with ``new_request_id()`` when it asks
+for a reply, so a Stop pressed before the bridge thread even starts the
+request still applies to it, and never to the next one.
 The bridge thread is the single shutdown point (``EngineThread.shutdown``).
 """
 
@@ -33,7 +36,7 @@ class EngineBridge(QObject):
     # ---- requests (connect with queued connections; run on the bridge thread)
     loadRequested = Signal(str, dict)          # model path, LoadOptions dict
     unloadRequested = Signal()
-    chatRequested = Signal(list, dict)         # messages, SamplingOptions dict
+    chatRequested = Signal(list, dict, int)    # messages, SamplingOptions dict, request id (new_request_id())
     refreshLibraryRequested = Signal()
 
     # ---- what happened
@@ -62,14 +65,22 @@ class EngineBridge(QObject):
         self.refreshLibraryRequested.connect(self._refresh_library)
 
     # Called directly from the GUI thread.
-    def cancel(self) -> None:
-        self.client.cancel()
+    def new_request_id(self) -> int:
+        return self.client.new_request_id()
+
+    def cancel(self, request_id: int | None = None) -> None:
+        """Stop request ``request_id`` (and older ones); without an id, everything asked so far."""
+        self.client.cancel(request_id)
 
     # ---- slots (bridge thread) --------------------------------------------------
     @Slot()
     def _refresh_library(self) -> None:
         self.engine_thread_ident = threading.get_ident()
-        models = self.library.list_models()
+        try:
+            models = self.library.list_models()
+        except Exception as e:  # never let a surprise kill the thread or hide the library
+            models = []
+            self.loadFailed.emit(f"The model library could not be listed: {e}")
         if not any(m.ok for m in models):
             # First run: nothing installed, so offer the starter model (assembled once).
             try:
@@ -101,8 +112,8 @@ class EngineBridge(QObject):
         self.client.unload()
         self.unloaded.emit()
 
-    @Slot(list, dict)
-    def _chat(self, messages: list, sampling: dict) -> None:
+    @Slot(list, dict, int)
+    def _chat(self, messages: list, sampling: dict, request_id: int = 0) -> None:
         self.engine_thread_ident = threading.get_ident()
         self.busy = True
         pending: list[str] = []
@@ -119,7 +130,8 @@ class EngineBridge(QObject):
 
         self.generationStarted.emit()
         try:
-            stats = self.client.chat(messages, SamplingOptions.from_dict(sampling), on_text=on_text)
+            stats = self.client.chat(messages, SamplingOptions.from_dict(sampling), on_text=on_text,
+                                     request_id=request_id or None)
         except HostCrashedError as e:
             if pending:
                 self.tokensArrived.emit("".join(pending))

@@ -1,8 +1,12 @@
 """Parent side of the engine host: start, drive, cancel and end a model process.
 
 ``EngineClient`` is used from one thread at a time (the CLI's main thread, or
-the GUI's bridge thread); only ``cancel()`` may be called from any thread — it
-sets a byte of shared memory the host reads once per token.
+the GUI's bridge thread); only ``new_request_id()`` and ``cancel()`` may be
+called from any thread. ``cancel(request_id)`` writes "cancel every request up
+to this id" into shared memory the host reads once per token. Naming the
+request makes a Stop pressed *before* the request reached the host apply to
+it (the GUI takes an id at Send, the bridge thread runs the request later),
+and keeps a late Stop from cancelling the next request.
 
 If the host dies (llama.cpp abort, out of memory, kill -9) the current call
 raises ``HostCrashedError`` with what happened, and the next request starts a
@@ -58,8 +62,12 @@ class EngineClient:
         self._ctx = mp.get_context("spawn")
         self._proc = None
         self._conn = None
-        self._cancel = self._ctx.RawValue("b", 0)
+        # Every request with an id <= this value is cancelled (ids start at 1).
+        self._cancel = self._ctx.RawValue("q", 0)
         self._cancel_time: float | None = None
+        self._ids_lock = threading.Lock()
+        self._last_id = 0          # last id handed out
+        self._running_id = 0       # id of the request the host is working on
         self._lock = threading.Lock()
         self._log_dir = Path(log_dir) if log_dir else Path(tempfile.gettempdir())
         self._log_path: Path | None = None
@@ -210,21 +218,25 @@ class EngineClient:
         options = options or LoadOptions()
         if self._proc is not None:
             self.unload()
+        rid = self.new_request_id()
         self._start()
-        self._cancel.value = 0
+        self._running_id = rid
         self._cancel_time = None
-        self._send(("load", str(model_path), options.to_dict()))
+        self._send(("load", str(model_path), options.to_dict(), rid))
         try:
             msg = self._recv(on_progress=on_progress)
         except HostCrashedError as e:
             self._needs_reload = False
             raise HostCrashedError(f"{e} The model could not be loaded.") from None
-        if self._cancel.value or msg[0] != "loaded":
+        finally:
+            self._running_id = 0
+        cancelled = self._cancel.value >= rid
+        if cancelled or msg[0] != "loaded":
             # Stopped while loading: llama.cpp aborted via the progress callback, or the host was ended.
             self._kill()
             self._cancel_time = None
             self._needs_reload = False
-            if self._cancel.value:
+            if cancelled:
                 raise CancelledError("loading the model was stopped")
         if msg[0] == "error":
             self._raise_error(msg)
@@ -238,44 +250,74 @@ class EngineClient:
         if not self.alive:
             raise BadInputError("no model is loaded")
 
-    def _run(self, request: tuple, on_text) -> GenerationStats:
+    def _run(self, request: tuple, on_text, request_id: int | None) -> GenerationStats:
+        rid = request_id or self.new_request_id()
         with self._lock:
+            if self._cancel.value >= rid:
+                # Stopped before it started (Stop right after Send): nothing to run.
+                return GenerationStats(finish_reason="cancelled")
             self._ensure_loaded()
-            self._cancel.value = 0
             self._cancel_time = None
-            self._send(request)
+            self._running_id = rid
+            if self._cancel.value >= rid:  # a Stop raced with the start: the hard-cancel clock runs
+                self._cancel_time = time.monotonic()
+            self._send(request + (rid,))
             try:
                 msg = self._recv(on_text)
             finally:
+                self._running_id = 0
                 self._cancel_time = None
             if msg[0] == "error":
                 self._raise_error(msg)
             return GenerationStats.from_dict(msg[1])
 
     def chat(self, messages: list[dict], sampling: SamplingOptions | None = None,
-             on_text: Callable[[str], None] | None = None) -> GenerationStats:
-        """Stream a reply to ``messages``; returns the final stats (text included)."""
+             on_text: Callable[[str], None] | None = None, request_id: int | None = None) -> GenerationStats:
+        """Stream a reply to ``messages``; returns the final stats (text included).
+
+        ``request_id``: from ``new_request_id()``, so that ``cancel(request_id)``
+        from another thread applies to this request even before it starts.
+        """
         sampling = sampling or SamplingOptions()
-        return self._run(("chat", list(messages), sampling.to_dict()), on_text)
+        return self._run(("chat", list(messages), sampling.to_dict()), on_text, request_id)
 
     def complete(self, prompt: str, sampling: SamplingOptions | None = None,
-                 on_text: Callable[[str], None] | None = None) -> GenerationStats:
+                 on_text: Callable[[str], None] | None = None, request_id: int | None = None) -> GenerationStats:
         sampling = sampling or SamplingOptions()
-        return self._run(("complete", prompt, sampling.to_dict()), on_text)
+        return self._run(("complete", prompt, sampling.to_dict()), on_text, request_id)
 
-    def tokenize(self, text: str) -> list[int]:
+    def tokenize(self, text: str, special: bool = False) -> list[int]:
+        """The model's tokens for ``text``. ``special=False`` (the default) reads
+        control-token text such as ``<|im_end|>`` as plain text: user and
+        document text must never become control tokens."""
         with self._lock:
             self._ensure_loaded()
-            self._send(("tokenize", text))
+            self._send(("tokenize", text, bool(special)))
             msg = self._recv(timeout=60)
             if msg[0] == "error":
                 self._raise_error(msg)
             return msg[1]
 
-    def cancel(self) -> None:
-        """Stop the current generation. Safe from any thread; returns at once."""
-        self._cancel.value = 1
-        self._cancel_time = time.monotonic()
+    def new_request_id(self) -> int:
+        """An id for the next request. Safe from any thread."""
+        with self._ids_lock:
+            self._last_id += 1
+            return self._last_id
+
+    def cancel(self, request_id: int | None = None) -> None:
+        """Stop request ``request_id`` (and any older one), or without an id
+        everything asked so far. Safe from any thread; returns at once.
+
+        A request that has not started yet is cancelled when it does; a request
+        asked for later is not affected.
+        """
+        with self._ids_lock:
+            target = self._last_id if request_id is None else int(request_id)
+            if target > self._cancel.value:
+                self._cancel.value = target
+        running = self._running_id
+        if running and running <= target:
+            self._cancel_time = time.monotonic()
 
     def kill_host(self) -> None:
         """Test and emergency hook: end the host the hard way."""

@@ -58,7 +58,7 @@ class _Record:
 class LoadOptions(_Record):
     n_ctx: int = 0                 # 0: the model's own context length, capped at DEFAULT_CTX_CAP
     gpu_layers: str | int = "auto"  # "auto" (fit free VRAM), "all", or a number of layers
-    n_threads: int = 0             # 0: physical cores
+    n_threads: int = 0             # 0: the host's share of the core budget; N: at most N
     flash_attn: bool | None = None  # None: llama.cpp decides (on where supported)
     n_batch: int = DEFAULT_BATCH
     n_ubatch: int = DEFAULT_UBATCH
@@ -108,4 +108,6 @@ class GenerationStats(_Record):
     finish_reason: str = "stop"     # "stop" | "length" | "cancelled" | "error"
     dropped_messages: int = 0       # oldest turns left out to fit the context
     total_s: float = 0.0
+    threads_min: int = 0            # CPU threads used (the core budget may change them mid-reply)
+    threads_max: int = 0
 

@@ -18,7 +18,7 @@ import sys
 import time
 import traceback
 
-from engine.chat import fit_messages, plain_prompt
+from engine.chat import PromptSegments, fit_messages, plain_prompt, render_segments
 from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions, DEFAULT_CTX_CAP, default_threads
 
 HOST_NICENESS = 5   # see _lower_priority
@@ -29,6 +29,9 @@ PENALTY_LAST_N = 64  # tokens the repeat penalty looks back over (llama.cpp's de
 # wake-up of the parent can preempt a llama.cpp thread on a 2-core machine.
 # 30 per second matches what the GUI shows anyway.
 FLUSH_INTERVAL_S = 1 / 30
+# While a request runs, the host re-reads the core budget this often and
+# changes its thread count in place when another host started or ended.
+REBALANCE_INTERVAL_S = 0.2
 
 
 class _load_progress:
@@ -85,6 +88,23 @@ class LlamaDecoder:
         self.info: dict = {}
         self._formatter = None
         self._bos_text = ""
+        self._template_trims = False
+        self.lease = None      # this host's place in the machine's core budget
+        self.threads = 0       # threads llama.cpp uses now
+
+    # ---- the core budget ------------------------------------------------------
+    def _budget_share(self) -> int:
+        try:
+            return self.lease.share()
+        except OSError:
+            return self.threads or 1  # an unreadable runtime folder must not stop generation
+
+    def _apply_threads(self, n: int) -> None:
+        if n != self.threads and self.llm is not None:
+            import llama_cpp as L
+
+            L.llama_set_n_threads(self.llm.ctx, n, n)
+            self.threads = n
 
     # ---- loading ------------------------------------------------------------
     def load(self, path: str, opts: LoadOptions, on_progress=None) -> dict:
@@ -112,7 +132,19 @@ class LlamaDecoder:
         else:
             n_gpu = int(gl)
         flash = opts.flash_attn if opts.flash_attn is not None else (offload and n_gpu != 0)
-        threads = opts.n_threads or default_threads()
+        from engine.host.budget import CoreLease
+
+        if self.lease is None:
+            try:
+                self.lease = CoreLease(cap=opts.n_threads)
+            except OSError:
+                self.lease = None
+        if self.lease is not None:
+            self.lease.cap = max(0, opts.n_threads)
+            threads = self._budget_share()
+        else:
+            threads = opts.n_threads or default_threads()
+        self.threads = threads
         t0 = time.perf_counter()
         with _load_progress(on_progress):
             self.llm = llama_cpp.Llama(
@@ -138,6 +170,7 @@ class LlamaDecoder:
                     return ""
 
             self._bos_text = tok_text(self.llm.token_bos())
+            self._template_trims = "trim" in template
             self._formatter = Jinja2ChatFormatter(
                 template=template, eos_token=tok_text(self.llm.token_eos()), bos_token=self._bos_text)
         self.info = {
@@ -167,30 +200,71 @@ class LlamaDecoder:
         return b
 
     # ---- prompts ------------------------------------------------------------
-    def tokenize(self, text: str) -> list[int]:
+    def tokenize(self, text: str, special: bool = False, add_bos: bool = True) -> list[int]:
+        """Tokens for ``text``. ``special=False`` reads control-token text such as
+        ``<|im_end|>`` as plain characters: user and document text is never
+        turned into control tokens; only a chat template's own structure is."""
         # add_bos=True adds BOS only where the model's vocabulary asks for it;
         # a chat template that already writes the BOS text must not get a second one.
-        add = not (self._bos_text and text.startswith(self._bos_text))
-        return self.llm.tokenize(text.encode("utf-8"), add_bos=add, special=True)
+        add = add_bos and not (special and self._bos_text and text.startswith(self._bos_text))
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=add, special=special)
 
-    def render_chat(self, messages) -> tuple[str, list[str]]:
-        if self._formatter is None:
-            return plain_prompt(messages)
+    def tokenize_prompt(self, prompt) -> list[int]:
+        """Tokens of a rendered prompt: template structure with special tokens,
+        message text without. Plain strings are text (raw completions)."""
+        if isinstance(prompt, str):
+            return self.tokenize(prompt, special=False)
+        if prompt.tokens is None:
+            tokens: list[int] = []
+            for i, (text, structure) in enumerate(prompt.segments):
+                tokens += self.tokenize(text, special=structure, add_bos=(i == 0))
+            prompt.tokens = tokens
+        return prompt.tokens
+
+    def _render(self, messages) -> tuple[str, list[str]]:
+        r = self._formatter(messages=list(messages))
+        return r.prompt, [s for s in (r.stop or []) if s]
+
+    def _render_folding_system(self, messages) -> tuple[str, list[str]]:
         try:
-            r = self._formatter(messages=list(messages))
+            return self._render(messages)
         except Exception as e:
             # Some templates reject a leading system message etc.: fold it into the first user turn.
             if messages and messages[0]["role"] == "system":
                 rest = list(messages[1:])
                 if rest and rest[0]["role"] == "user":
                     rest[0] = {"role": "user", "content": messages[0]["content"] + "\n\n" + rest[0]["content"]}
-                    r = self._formatter(messages=rest)
-                else:
-                    raise
-            else:
-                raise ValueError(f"the model's chat template failed: {e}") from e
-        # BOS text in the template is matched by the tokenizer as a special token.
-        return r.prompt, [s for s in (r.stop or []) if s]
+                    return self._render(rest)
+                raise
+            raise ValueError(f"the model's chat template failed: {e}") from e
+
+    def render_chat(self, messages) -> tuple[PromptSegments, list[str]]:
+        """The conversation as prompt segments (see ``engine.chat.render_segments``)."""
+        if self._formatter is None:
+            text, stops = plain_prompt(messages)  # a transcript: all of it is text
+            return PromptSegments([(text, False)]), stops
+        try:
+            return render_segments(self._render_folding_system, messages, self._template_trims)
+        except ValueError:
+            pass
+        # The template rewrites message text (rare): render the real text, with
+        # any control-token text in it broken up so it stays text.
+        safe = [{**m, "content": self._defuse(str(m.get("content") or ""))} for m in messages]
+        prompt, stops = self._render_folding_system(safe)
+        return PromptSegments([(prompt, True)]), stops
+
+    def _defuse(self, text: str) -> str:
+        """Break control-token text (``<|im_end|>``) with a zero-width space so
+        that a special-aware tokenizer reads it as characters."""
+        if self.tokenize(text, special=True, add_bos=False) == self.tokenize(text, special=False, add_bos=False):
+            return text
+        out = text
+        for tid in set(self.tokenize(text, special=True, add_bos=False)) - set(
+                self.tokenize(text, special=False, add_bos=False)):
+            piece = self._piece(tid).decode("utf-8", errors="ignore")
+            if len(piece) > 1:
+                out = out.replace(piece, piece[0] + "\u200b" + piece[1:])
+        return out
 
     # ---- the decode loop -----------------------------------------------------
     def _make_sampler(self, s: SamplingOptions):
@@ -262,12 +336,30 @@ class LlamaDecoder:
             cached = 0
         del self._kv_tokens[cached:]
         chain = self._make_sampler(s)
+        lease = self.lease
+        if lease is not None:
+            lease.set_busy(True)
+            self._apply_threads(self._budget_share())
+        threads_seen = [self.threads, self.threads]
+        next_check = time.perf_counter() + REBALANCE_INTERVAL_S
+
+        def rebalance(now: float) -> float:
+            """Follow the core budget; returns when to look again."""
+            if lease is not None:
+                self._apply_threads(self._budget_share())
+                threads_seen[0] = min(threads_seen[0], self.threads)
+                threads_seen[1] = max(threads_seen[1], self.threads)
+            return now + REBALANCE_INTERVAL_S
+
         try:
             todo = prompt_tokens[cached:]
             for i in range(0, len(todo), self.n_batch):
                 if cancel_flag.value:
                     finish = "cancelled"
                     break
+                now = time.perf_counter()
+                if now >= next_check:
+                    next_check = rebalance(now)
                 self._decode(todo[i:i + self.n_batch])
             else:
                 # Penalties see the recent prompt, as in llama-cli.
@@ -304,6 +396,9 @@ class LlamaDecoder:
                         finish = "length"
                         break
                     one[0] = tok
+                    now = time.perf_counter()
+                    if now >= next_check:
+                        next_check = rebalance(now)
                     rc = decode(ctx, batch_one(one, 1))
                     if rc != 0:
                         self._forget_cache()
@@ -315,6 +410,9 @@ class LlamaDecoder:
         finally:
             # Runs also when the consumer closes us early (a stop string matched).
             L.llama_sampler_free(chain)
+            if lease is not None:
+                lease.set_busy(False)
+            stats.threads_min, stats.threads_max = threads_seen
             t_end = time.perf_counter()
             t_first = t_first or t_end
             evaluated = max(len(prompt_tokens) - cached, 1)
@@ -365,9 +463,9 @@ class _StopHit(Exception):
     pass
 
 
-def _generate(decoder: LlamaDecoder, conn, cancel_flag, prompt: str, stops: list[str],
+def _generate(decoder: LlamaDecoder, conn, cancel_flag, prompt, stops: list[str],
               s: SamplingOptions, stats: GenerationStats) -> None:
-    tokens = decoder.tokenize(prompt)
+    tokens = decoder.tokenize_prompt(prompt)
     text_parts = []
     pending = []
     last_flush = time.perf_counter()
@@ -389,13 +487,30 @@ def _generate(decoder: LlamaDecoder, conn, cancel_flag, prompt: str, stops: list
     stats.text = "".join(text_parts)
 
 
-def _handle(decoder: LlamaDecoder, conn, cancel_flag, req: tuple) -> bool:
+class _RequestCancel:
+    """The cancel flag as one request sees it: set once the parent cancels
+    this request's id or a later one (``value`` is read once per token)."""
+
+    __slots__ = ("flag", "request_id")
+
+    def __init__(self, flag, request_id: int):
+        self.flag, self.request_id = flag, request_id
+
+    @property
+    def value(self) -> bool:
+        return self.flag.value >= self.request_id
+
+
+def _handle(decoder: LlamaDecoder, conn, shared_cancel, req: tuple) -> bool:
     """Handle one request; False means shut down."""
     kind = req[0]
     if kind == "shutdown":
         return False
+    # Requests carry their id last; the cancel flag applies to ids up to its value.
+    rid = req[-1] if kind in ("load", "chat", "complete") and len(req) >= 4 else None
+    cancel_flag = _RequestCancel(shared_cancel, rid) if isinstance(rid, int) else shared_cancel
     if kind == "load":
-        _, path, opts = req
+        _, path, opts = req[:3]
         last = [0.0]
 
         def on_progress(fraction: float) -> bool:
@@ -411,19 +526,19 @@ def _handle(decoder: LlamaDecoder, conn, cancel_flag, req: tuple) -> bool:
         if decoder.llm is None:
             conn.send(("error", "bad_input", "no model is loaded"))
             return True
-        _, payload, sopts = req
+        _, payload, sopts = req[:3]
         s = SamplingOptions.from_dict(sopts)
         stats = GenerationStats()
         n_ctx = decoder.n_ctx
         if kind == "chat":
-            fitted = fit_messages(payload, decoder.render_chat, lambda t: len(decoder.tokenize(t)),
+            fitted = fit_messages(payload, decoder.render_chat, lambda p: len(decoder.tokenize_prompt(p)),
                                   n_ctx, s.max_tokens)
             prompt, stops = fitted.prompt, fitted.stops
             s.max_tokens = fitted.max_tokens
             stats.dropped_messages = fitted.dropped_messages
         else:
             prompt, stops = payload, []
-            n_prompt = len(decoder.tokenize(prompt))
+            n_prompt = len(decoder.tokenize_prompt(prompt))
             if n_prompt >= n_ctx - 1:
                 conn.send(("error", "bad_input",
                            f"the prompt is {n_prompt} tokens, more than the context window of {n_ctx}"))
@@ -436,7 +551,8 @@ def _handle(decoder: LlamaDecoder, conn, cancel_flag, req: tuple) -> bool:
         if decoder.llm is None:
             conn.send(("error", "bad_input", "no model is loaded"))
         else:
-            conn.send(("result", decoder.tokenize(req[1])))
+            special = bool(req[2]) if len(req) > 2 else False
+            conn.send(("result", decoder.tokenize(req[1], special=special)))
     else:
         conn.send(("error", "bad_input", f"unknown request {kind!r}"))
     return True
@@ -467,9 +583,17 @@ def host_main(conn, cancel_flag, log_path: str | None = None, lower_priority: bo
         sys.stderr = open(2, "w", buffering=1, closefd=False)
     if lower_priority:
         _lower_priority()
+    decoder = LlamaDecoder()
+    try:
+        _serve(decoder, conn, cancel_flag)
+    finally:
+        if decoder.lease is not None:
+            decoder.lease.close()  # give the cores back at once (a crash frees them too, later)
+
+
+def _serve(decoder: "LlamaDecoder", conn, cancel_flag) -> None:
     from engine.errors import BadInputError
 
-    decoder = LlamaDecoder()
     while True:
         try:
             req = conn.recv()
