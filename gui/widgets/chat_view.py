@@ -4,11 +4,18 @@ Streaming never re-renders the whole message per token: new text is appended
 as plain text at the end with a QTextCursor, and finished Markdown blocks
 (paragraphs, closed code fences) are turned into HTML at a bounded rate.
 The whole reply is rendered once more when it finishes.
+
+Links: the view's own actions (copy, edit, show earlier messages) use a URL
+scheme made of a random token chosen per view, so no message text can name
+them; the Markdown renderer only keeps http, https and mailto links from
+message text anyway. Those are never opened directly: the user first sees the
+real target and confirms.
 """
 
 from __future__ import annotations
 
 import html
+import secrets
 
 from gui.qt import QtCore, QtGui, QtWidgets, QTimer, Signal
 from gui.widgets import markdown
@@ -51,6 +58,15 @@ class ChatView(QtWidgets.QTextBrowser):
         self._plain = QtGui.QTextCharFormat()
         self.busy = False  # while True, edit/regenerate links are ignored
         self._memory_start = 0
+        # The view's own actions: an unguessable scheme, new for every view.
+        self._action_scheme = f"hearth-{secrets.token_hex(8)}"
+
+    def action_href(self, action: str, arg: int | str = "") -> str:
+        """The link target of one of the view's own actions (``copy``, ``msgcopy``, ``edit``, ``earlier``)."""
+        return f"{self._action_scheme}:{action}/{arg}"
+
+    def _copy_href(self, n: int) -> str:
+        return self.action_href("copy", n)
 
     # ---- whole transcript --------------------------------------------------------
     def set_messages(self, messages: list[dict], memory_start: int = 0) -> None:
@@ -72,7 +88,7 @@ class ChatView(QtWidgets.QTextBrowser):
         first = 0 if show_all else max(0, len(self.messages) - INITIAL_MESSAGES)
         parts = [self._message_html(i, self.messages[i]) for i in range(first, len(self.messages))]
         if first:
-            parts.insert(0, f'<p align="center"><a href="earlier:">↑ Show {first} earlier messages</a></p>')
+            parts.insert(0, f'<p align="center"><a href="{self.action_href("earlier")}">↑ Show {first} earlier messages</a></p>')
         ms = self._memory_start - first
         if 0 < ms < len(parts) and self._memory_start > 0:
             parts.insert(ms + (1 if first else 0), MEMORY_MARKER)
@@ -90,9 +106,9 @@ class ChatView(QtWidgets.QTextBrowser):
         label = ROLE_LABEL.get(role, role)
         if role == "assistant" and m.get("model"):
             label += f" · {html.escape(_short_model(m['model']))}"
-        links = [f'<a href="msgcopy:{i}" style="text-decoration:none;">Copy</a>']
+        links = [f'<a href="{self.action_href("msgcopy", i)}" style="text-decoration:none;">Copy</a>']
         if role == "user":
-            links.append(f'<a href="edit:{i}" style="text-decoration:none;">Edit</a>')
+            links.append(f'<a href="{self.action_href("edit", i)}" style="text-decoration:none;">Edit</a>')
         note = ""
         if role == "assistant" and m.get("complete") is False:
             note = ' <span style="color:#b00020;">(incomplete)</span>'
@@ -100,7 +116,7 @@ class ChatView(QtWidgets.QTextBrowser):
                 f'{label}</b>{note} &nbsp; <span style="font-size:small;">{" · ".join(links)}</span></p>')
 
     def _message_html(self, i: int, m: dict) -> str:
-        body = markdown.render(m.get("content", ""), self._code_blocks) if m.get("content") else "<p></p>"
+        body = markdown.render(m.get("content", ""), self._code_blocks, self._copy_href) if m.get("content") else "<p></p>"
         return self._header_html(i, m) + body
 
     # ---- adding and streaming ----------------------------------------------------
@@ -187,7 +203,7 @@ class ChatView(QtWidgets.QTextBrowser):
         c.movePosition(QtGui.QTextCursor.MoveOperation.End, QtGui.QTextCursor.MoveMode.KeepAnchor)
         c.removeSelectedText()
         if markdown_part:
-            c.insertHtml(markdown.render(markdown_part, self._code_blocks))
+            c.insertHtml(markdown.render(markdown_part, self._code_blocks, self._copy_href))
         if not final:
             c.insertBlock(QtGui.QTextBlockFormat(), self._plain)
             self._tail_start = c.position()
@@ -228,18 +244,48 @@ class ChatView(QtWidgets.QTextBrowser):
 
     # ---- links ------------------------------------------------------------------
     def _on_anchor(self, url: QtCore.QUrl) -> None:
-        scheme, _, arg = url.toString().partition(":")
+        if url.scheme() == self._action_scheme:
+            action, _, arg = url.path().partition("/")
+            self._run_action(action, arg)
+        elif url.scheme().lower() in markdown.SAFE_SCHEMES and markdown.is_safe_link(url.toString()):
+            self._open_external(url)
+        # Anything else (a scheme of an older build, a relative path...) does nothing.
+
+    def _run_action(self, action: str, arg: str) -> None:
         cb = QtWidgets.QApplication.clipboard()
-        if scheme == "earlier" and not self._streaming:
+        if action == "earlier" and not self._streaming:
             self._render_all(show_all=True)
-        elif scheme == "copy" and arg.isdigit() and int(arg) < len(self._code_blocks):
+        elif action == "copy" and arg.isdigit() and int(arg) < len(self._code_blocks):
             cb.setText(self._code_blocks[int(arg)])
-        elif scheme == "msgcopy" and arg.isdigit() and int(arg) < len(self.messages):
+        elif action == "msgcopy" and arg.isdigit() and int(arg) < len(self.messages):
             cb.setText(self.messages[int(arg)]["content"])
             self.messageCopied.emit(int(arg))
-        elif scheme == "edit" and arg.isdigit() and not self.busy:
+        elif action == "edit" and arg.isdigit() and int(arg) < len(self.messages) \
+                and self.messages[int(arg)].get("role") == "user" and not self.busy:
             self.editRequested.emit(int(arg))
 
+    def _open_external(self, url: QtCore.QUrl) -> None:
+        """A link in a message: show where it really goes, open it only if the user agrees."""
+        target = bytes(url.toEncoded()).decode("ascii", "replace")  # exact, punycode host: no look-alikes
+        if confirm_open_link(self, target):
+            QtGui.QDesktopServices.openUrl(url)
+
+
+def confirm_open_link(parent, target: str) -> bool:
+    """Ask before a link from a message leaves the app; ``target`` is shown in full."""
+    if target.lower().startswith("mailto:"):
+        question = "Write an email with your email program?"
+    else:
+        question = "Open this link in your browser?"
+    box = QtWidgets.QMessageBox(parent)
+    box.setIcon(QtWidgets.QMessageBox.Icon.Question)
+    box.setWindowTitle("Open link")
+    box.setText(question)
+    box.setInformativeText(target)
+    box.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+    box.setStandardButtons(QtWidgets.QMessageBox.StandardButton.Open | QtWidgets.QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+    return box.exec() == QtWidgets.QMessageBox.StandardButton.Open
 
 def _short_model(path: str) -> str:
     name = path.replace("\\", "/").rsplit("/", 1)[-1]

@@ -173,7 +173,7 @@ def test_long_conversation_opens(qtbot, main_window):
     assert "Show 440 earlier messages" in text and "answer 0\n" not in text
     from gui.qt import QtCore
 
-    win.chat.view._on_anchor(QtCore.QUrl("earlier:"))
+    win.chat.view._on_anchor(QtCore.QUrl(win.chat.view.action_href("earlier")))
     assert "answer 0" in win.chat.view.toPlainText()
 
 
@@ -210,8 +210,8 @@ def test_copy_code_block_and_message(qtbot, main_window):
     view.set_messages([{"role": "user", "content": "show code"},
                        {"role": "assistant", "content": "Here:\n\n```python\nprint('hi')\n```\n\nDone.",
                         "complete": True}])
-    view._on_anchor(QtCore.QUrl("copy:0"))
+    view._on_anchor(QtCore.QUrl(view.action_href("copy", 0)))
     assert QtWidgets.QApplication.clipboard().text() == "print('hi')\n"
-    view._on_anchor(QtCore.QUrl("msgcopy:1"))
+    view._on_anchor(QtCore.QUrl(view.action_href("msgcopy", 1)))
     assert QtWidgets.QApplication.clipboard().text().startswith("Here:")
     assert "Copy code" in view.toPlainText()
