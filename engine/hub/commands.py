@@ -31,6 +31,13 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_pull)
 
+    p = sub.add_parser("downloads", help="unfinished downloads: the queue and partial files found without "
+                       "a queue entry (resume them with pull)")
+    p.add_argument("--discard", metavar="NAME", default=None,
+                   help="delete the partial file NAME (as listed) that has no queue entry")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_downloads)
+
     p = sub.add_parser("token", help="store or remove the Hugging Face access token (OS keyring)")
     p.add_argument("action", choices=["set", "clear", "status"])
     p.add_argument("--token", default=None, help="the token (for scripts; otherwise read from stdin)")
@@ -158,6 +165,47 @@ def cmd_pull(args, ctx) -> int:
         print_json(result)
     else:
         print(f"downloaded {job.name} to {job.final_path}")
+    return 0
+
+
+def cmd_downloads(args, ctx) -> int:
+    from engine.cli import print_json
+    from engine.hub.download import ACTIVE, FAILED, PAUSED, discard_orphan_partial, find_orphan_partials, \
+        load_queue
+    from engine.library import human_size
+
+    folder = ctx.config.paths.downloads_dir
+    if args.discard is not None:
+        freed = discard_orphan_partial(folder, args.discard)
+        if args.json:
+            print_json({"discarded": args.discard, "freed": freed})
+        else:
+            print(f"deleted {args.discard} ({human_size(freed)})")
+        return 0
+    jobs = [j for j in load_queue(folder) if j.state in ACTIVE + (PAUSED, FAILED)]
+    orphans = find_orphan_partials(folder)
+    if args.json:
+        print_json({"queued": [j.to_dict() for j in jobs], "orphans": [o.to_dict() for o in orphans]})
+        return 0
+    if not jobs and not orphans:
+        print("no unfinished downloads")
+        return 0
+    if jobs:
+        print("in the queue:")
+        for j in jobs:
+            print(f"  {j.name}  {j.repo_id}  {j.state}  {human_size(j.downloaded)} of {human_size(j.total)}"
+                  + (f"  ({j.error})" if j.error else ""))
+    if orphans:
+        print("partial files without a queue entry (in " + str(folder) + "):")
+        for o in orphans:
+            of = f" of {human_size(o.total)}" if o.total else ""
+            where = o.repo_id or "repository unknown"
+            print(f"  {o.file}  {where}  {human_size(o.size)}{of}{'  (verified part)' if o.verified else ''}")
+            if o.repo_id:
+                print(f"    resume: python main.py pull {o.repo_id} {o.filename}")
+            else:
+                print(f"    resume: python main.py pull REPO {o.name}  (the repository it came from)")
+            print(f"    delete: python main.py downloads --discard {o.file}")
     return 0
 
 

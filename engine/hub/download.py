@@ -10,7 +10,11 @@ Layout: partial files live in ``paths.downloads_dir`` (inside the models
 folder, so the final ``os.replace`` is atomic) as ``<key>-<name>.part``; a part
 whose checksum matched becomes ``.verified`` until all parts of a split model
 are there; then all parts move to ``models_dir/<owner>/<repo>/``. The queue is
-``queue.json`` in the same folder.
+``queue.json`` in the same folder. Beside each partial file, ``<key>.json``
+records where it comes from (repository, revision, checksums), so a partial
+file whose queue entry was lost (a damaged queue, a failed download removed
+from the list, two processes saving the queue) is found again by
+``find_orphan_partials`` and can be resumed or deleted.
 
 Thread model: one worker thread downloads one job at a time (``start()``), or
 ``run_job()`` runs a job in the calling thread (the CLI). Listeners get a copy
@@ -37,12 +41,14 @@ from typing import Callable
 from engine.errors import BadInputError, CancelledError, EngineError, HearthError
 from engine.hub.api import GATED_HINT, TIMEOUT, HubClient, hub_endpoint, http_headers, new_session, \
     require_allowed, validate_repo_id
-from engine.hub.quant import RemoteModel
+from engine.hub.quant import RemoteModel, RemotePart
 
 QUEUED, DOWNLOADING, VERIFYING, PAUSED, DONE, FAILED, CANCELLED = (
     "queued", "downloading", "verifying", "paused", "done", "failed", "cancelled")
 ACTIVE = (QUEUED, DOWNLOADING, VERIFYING)
 QUEUE_FILE = "queue.json"
+SIDECAR_SUFFIX = ".json"
+ORPHAN_MIN_AGE_S = 30.0          # a partial file written to this recently may belong to another process
 DISK_MARGIN = 16 << 20           # keep a little space free beyond the file itself
 
 
@@ -251,6 +257,142 @@ def fetch_to_file(session, url: str, path: Path, size: int, *, headers: dict, of
     return offset
 
 
+def part_key(repo_id: str, filename: str, sha256: str | None) -> str:
+    """The partial file's name without suffix: checksum prefix and file name."""
+    base = sha256 or hashlib.sha1(f"{repo_id}/{filename}".encode()).hexdigest()
+    return f"{base[:16]}-{os.path.basename(filename)}"
+
+
+@dataclass
+class OrphanPartial:
+    """A partial download in ``downloads_dir`` that no queue entry refers to."""
+
+    file: str                      # its name in the downloads folder ("<key>.part" or "<key>.verified")
+    size: int                      # bytes on disk
+    name: str                      # the model file it would become
+    verified: bool = False         # a complete, checked part of a split model
+    repo_id: str | None = None     # from the sidecar record; None when it was lost too
+    filename: str | None = None    # path inside the repository
+    total: int | None = None       # the whole file's size
+    revision: str | None = None
+    modified: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _queued_keys(downloads_dir: Path) -> set[str]:
+    """Part keys of the jobs in the queue file on disk (another process's queue too)."""
+    try:
+        raw = json.loads((downloads_dir / QUEUE_FILE).read_text(encoding="utf-8"))
+        return {part_key(j["repo_id"], p["filename"], p.get("sha256"))
+                for j in raw.get("jobs", []) for p in j.get("parts", [])}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return set()
+
+
+def _read_sidecar(downloads_dir: Path, key: str) -> dict | None:
+    try:
+        d = json.loads((downloads_dir / (key + SIDECAR_SUFFIX)).read_text(encoding="utf-8"))
+        validate_repo_id(d["repo_id"])
+        if not isinstance(d.get("parts"), list) or not d["parts"]:
+            return None
+        return d
+    except (OSError, ValueError, TypeError, KeyError, HearthError):
+        return None
+
+
+def _split_name(file: str) -> tuple[str, bool] | None:
+    if file.endswith(".part"):
+        return file[:-len(".part")], False
+    if file.endswith(".verified"):
+        return file[:-len(".verified")], True
+    return None
+
+
+def find_orphan_partials(downloads_dir: Path | str, known_keys: set[str] | None = None, *,
+                         min_age: float = ORPHAN_MIN_AGE_S) -> list[OrphanPartial]:
+    """Partial files without a queue entry, newest first.
+
+    ``known_keys`` are the part keys of jobs held in memory; the queue file on
+    disk is always consulted too. Files written to in the last ``min_age``
+    seconds are left out: another Hearth process may be downloading them.
+    """
+    downloads_dir = Path(downloads_dir)
+    known = set(known_keys or ()) | _queued_keys(downloads_dir)
+    now = time.time()
+    out: list[OrphanPartial] = []
+    try:
+        entries = list(os.scandir(downloads_dir))
+    except OSError:
+        return []
+    for entry in entries:
+        split = _split_name(entry.name)
+        if split is None or split[0] in known:
+            continue
+        try:
+            if not entry.is_file():
+                continue
+            st = entry.stat()
+        except OSError:
+            continue
+        if now - st.st_mtime < min_age:
+            continue
+        key, verified = split
+        name = key.split("-", 1)[1] if "-" in key else key
+        o = OrphanPartial(file=entry.name, size=st.st_size, name=name, verified=verified,
+                          modified=st.st_mtime)
+        meta = _read_sidecar(downloads_dir, key)
+        if meta is not None:
+            part = next((p for p in meta["parts"] if isinstance(p, dict) and part_key(
+                meta["repo_id"], str(p.get("filename", "")), p.get("sha256")) == key), None)
+            if part is not None:
+                o.repo_id, o.revision = meta["repo_id"], meta.get("revision")
+                o.filename, o.total = part.get("filename"), part.get("size")
+        out.append(o)
+    out.sort(key=lambda o: o.modified, reverse=True)
+    return out
+
+
+def _orphan_named(downloads_dir: Path, file: str, known_keys: set[str] | None) -> OrphanPartial:
+    if not file or "/" in file or "\\" in file or file.startswith(".") or _split_name(file) is None:
+        raise BadInputError(f"{file!r} is not the name of a partial download "
+                            "(see `python main.py downloads`)")
+    key = _split_name(file)[0]
+    if key in (set(known_keys or ()) | _queued_keys(downloads_dir)):
+        raise BadInputError(f"{file} belongs to a download in the queue: pause or cancel it there instead")
+    found = [o for o in find_orphan_partials(downloads_dir, known_keys, min_age=0) if o.file == file]
+    if not found:
+        raise BadInputError(f"there is no partial download named {file} in {downloads_dir}")
+    return found[0]
+
+
+def discard_orphan_partial(downloads_dir: Path | str, file: str, known_keys: set[str] | None = None) -> int:
+    """Delete an orphan partial file (and its record); returns the bytes freed."""
+    downloads_dir = Path(downloads_dir)
+    o = _orphan_named(downloads_dir, file, known_keys)
+    try:
+        (downloads_dir / o.file).unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        raise EngineError(f"cannot delete {downloads_dir / o.file}: {e.strerror or e}") from None
+    key = _split_name(o.file)[0]
+    if not any((downloads_dir / (key + sfx)).exists() for sfx in (".part", ".verified")):
+        (downloads_dir / (key + SIDECAR_SUFFIX)).unlink(missing_ok=True)
+    return o.size
+
+
+def load_queue(downloads_dir: Path | str) -> list[DownloadJob]:
+    """The jobs of the queue file, read only (for listing without a manager)."""
+    try:
+        raw = json.loads((Path(downloads_dir) / QUEUE_FILE).read_text(encoding="utf-8"))
+        jobs = [DownloadJob.from_dict(d) for d in raw.get("jobs", [])]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return []
+    return sorted(jobs, key=lambda j: j.created)
+
+
 class DownloadManager:
     """Queue of model downloads with progress, pause, resume and cancel."""
 
@@ -454,6 +596,33 @@ class DownloadManager:
                 del self._jobs[jid]
         self._save()
 
+    # ---- partial files without a queue entry --------------------------------------------
+    def _known_keys(self) -> set[str]:
+        with self._lock:
+            return {self._key(j, p) for j in self._jobs.values() for p in j.parts}
+
+    def find_orphan_partials(self, min_age: float = ORPHAN_MIN_AGE_S) -> list[OrphanPartial]:
+        """Partial files in the downloads folder that no job (here or in the queue file) refers to."""
+        return find_orphan_partials(self.downloads_dir, self._known_keys(), min_age=min_age)
+
+    def resume_orphan(self, file: str) -> DownloadJob:
+        """Queue the download an orphan partial file belongs to again; it continues from the file."""
+        o = _orphan_named(self.downloads_dir, file, self._known_keys())
+        meta = _read_sidecar(self.downloads_dir, _split_name(o.file)[0]) if o.repo_id else None
+        if meta is None:
+            raise BadInputError(
+                f"{o.file} has no record of the repository it came from; resume it with "
+                f"`python main.py pull REPO {o.name}` (the same file from the same repository "
+                "continues from the partial file), or delete it")
+        model = RemoteModel(name=meta.get("name") or o.name, quant=meta.get("quant"),
+                            parts=[RemotePart(p["filename"], p.get("size"), p.get("sha256"))
+                                   for p in meta["parts"]])
+        return self.add(meta["repo_id"], model, meta.get("revision"))
+
+    def discard_orphan(self, file: str) -> int:
+        """Delete an orphan partial file; returns the bytes freed."""
+        return discard_orphan_partial(self.downloads_dir, file, self._known_keys())
+
     # ---- worker -----------------------------------------------------------------------
     def start(self) -> None:
         """Start the background worker (queued jobs from a previous run continue)."""
@@ -529,8 +698,31 @@ class DownloadManager:
 
     # ---- one job --------------------------------------------------------------------------
     def _key(self, job: DownloadJob, part: PartProgress) -> str:
-        base = part.sha256 or hashlib.sha1(f"{job.repo_id}/{part.filename}".encode()).hexdigest()
-        return f"{base[:16]}-{os.path.basename(part.filename)}"
+        return part_key(job.repo_id, part.filename, part.sha256)
+
+    def _sidecar_path(self, job: DownloadJob, part: PartProgress) -> Path:
+        return self.downloads_dir / (self._key(job, part) + SIDECAR_SUFFIX)
+
+    def _write_sidecars(self, job: DownloadJob) -> None:
+        """Where each partial file comes from, so it can be resumed if the queue entry is lost."""
+        record = {"version": 1, "repo_id": job.repo_id, "revision": job.revision, "name": job.name,
+                  "quant": job.quant,
+                  "parts": [{"filename": p.filename, "size": p.size, "sha256": p.sha256} for p in job.parts]}
+        text = json.dumps(record, indent=1)
+        for p in job.parts:
+            path = self._sidecar_path(job, p)
+            if path.is_file():
+                continue
+            try:
+                tmp = path.with_suffix(".tmp")
+                tmp.write_text(text, encoding="utf-8")
+                os.replace(tmp, path)
+            except OSError:
+                pass  # only a convenience; a full disk is reported by the download itself
+
+    def _delete_sidecars(self, job: DownloadJob) -> None:
+        for p in job.parts:
+            self._sidecar_path(job, p).unlink(missing_ok=True)
 
     def part_path(self, job: DownloadJob, part: PartProgress) -> Path:
         return self.downloads_dir / (self._key(job, part) + ".part")
@@ -559,6 +751,7 @@ class DownloadManager:
                 except OSError:
                     pass
             p.downloaded, p.state = 0, QUEUED
+        self._delete_sidecars(job)
 
     def _should_stop(self, job: DownloadJob) -> str | None:
         return self._stop.get(job.id)
@@ -569,6 +762,7 @@ class DownloadManager:
         self._set_state(job, DOWNLOADING)
         try:
             self.downloads_dir.mkdir(parents=True, exist_ok=True)
+            self._write_sidecars(job)
             self._refresh_progress(job)
             self._check_space(job)
             session = new_session()
@@ -580,6 +774,7 @@ class DownloadManager:
                 session.close()
             self._set_state(job, VERIFYING)
             self._install(job)
+            self._delete_sidecars(job)
         except _Stop as s:
             if s.reason == "cancel":
                 self._delete_partials(job)

@@ -1,4 +1,9 @@
-"""Downloads: the queue with progress, speed, ETA and state; pause, resume, cancel, remove."""
+"""Downloads: the queue with progress, speed, ETA and state; pause, resume, cancel, remove.
+
+Partial files found without a queue entry (``OrphanPartial``) are listed too,
+as rows whose id starts with ``ORPHAN``: Resume queues them again (when their
+repository is known), Delete removes the file.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ COLUMNS = ["Model", "Progress", "Bytes", "Speed", "ETA", "State"]
 STATE_TEXT = {"queued": "Queued", "downloading": "Downloading", "verifying": "Verifying",
               "paused": "Paused", "done": "Done", "failed": "Failed", "cancelled": "Cancelled"}
 ACTIVE = ("queued", "downloading", "verifying")
+ORPHAN = "orphan:"
 
 
 class DownloadsView(QtWidgets.QWidget):
@@ -16,11 +22,14 @@ class DownloadsView(QtWidgets.QWidget):
     resumeRequested = Signal(str)
     cancelRequested = Signal(str)
     removeRequested = Signal(str)
+    orphanResumeRequested = Signal(str)    # the partial file's name
+    orphanDeleteRequested = Signal(str)
 
     def __init__(self, config, parent=None):
         super().__init__(parent)
         self.allowed = config.policy.allows("downloads")
         self.jobs: dict[str, object] = {}
+        self.orphans: dict[str, object] = {}
         self._items: dict[str, QtWidgets.QTreeWidgetItem] = {}
         self._bars: dict[str, QtWidgets.QProgressBar] = {}
         lay = QtWidgets.QVBoxLayout(self)
@@ -51,8 +60,41 @@ class DownloadsView(QtWidgets.QWidget):
 
     def _emit(self, sig) -> None:
         jid = self.selected_id()
-        if jid:
+        if jid and jid.startswith(ORPHAN):
+            if sig is self.resumeRequested:
+                self.orphanResumeRequested.emit(jid[len(ORPHAN):])
+            elif sig is self.removeRequested:
+                self.orphanDeleteRequested.emit(jid[len(ORPHAN):])
+        elif jid:
             sig.emit(jid)
+
+    # ---- partial files without a queue entry ---------------------------------------------
+    def set_orphans(self, orphans: list) -> None:
+        """Show these orphan partial files (replacing the previous list)."""
+        self.orphans = {o.file: o for o in orphans}
+        for jid in [j for j in self._items if j.startswith(ORPHAN) and j[len(ORPHAN):] not in self.orphans]:
+            item = self._items.pop(jid)
+            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
+        for o in orphans:
+            jid = ORPHAN + o.file
+            item = self._items.get(jid)
+            if item is None:
+                item = QtWidgets.QTreeWidgetItem(["", "", "", "", "", ""])
+                item.setData(0, Qt.ItemDataRole.UserRole, jid)
+                self.tree.addTopLevelItem(item)
+                self._items[jid] = item
+            item.setText(0, o.name)
+            item.setToolTip(0, f"{o.repo_id or 'repository unknown'}\n{o.file}")
+            item.setText(2, f"{size_text(o.size)} of {size_text(o.total)}" if o.total else size_text(o.size))
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setText(5, "Found, not in the queue" if o.repo_id else "Found, repository unknown")
+            item.setToolTip(5, "A partial download whose queue entry was lost. Resume continues it from "
+                            "this file; Delete frees the space." if o.repo_id else
+                            "A partial download whose origin is unknown: download the same file again "
+                            "to continue it, or delete it.")
+            item.setForeground(5, QtGui.QColor("#8a6d00"))
+        self._update_summary()
+        self._update_buttons()
 
     # ---- data ---------------------------------------------------------------------------
     def update_job(self, job) -> None:
@@ -110,7 +152,10 @@ class DownloadsView(QtWidgets.QWidget):
 
     def _update_summary(self) -> None:
         active = [j for j in self.jobs.values() if j.state in ACTIVE]
-        if not self.jobs:
+        if self.orphans and not active:
+            self.summary.setText(f"{len(self.orphans)} partial download(s) found without a queue entry: "
+                                 "resume or delete them.")
+        elif not self.jobs:
             self.summary.setText("No downloads yet. Pick a model in Discover or Welcome.")
         elif active:
             left = sum(j.total - j.downloaded for j in active)
@@ -122,6 +167,17 @@ class DownloadsView(QtWidgets.QWidget):
 
     def _update_buttons(self) -> None:
         jid = self.selected_id()
+        if jid and jid.startswith(ORPHAN):
+            o = self.orphans.get(jid[len(ORPHAN):])
+            self.pause_btn.setEnabled(False)
+            self.cancel_btn.setEnabled(False)
+            self.resume_btn.setText("Resume")
+            self.resume_btn.setEnabled(self.allowed and o is not None and o.repo_id is not None)
+            self.remove_btn.setText("Delete file")
+            self.remove_btn.setEnabled(o is not None)
+            self.error.hide()
+            return
+        self.remove_btn.setText("Remove from list")
         job = self.jobs.get(jid) if jid else None
         st = job.state if job else None
         self.pause_btn.setEnabled(st in ACTIVE)

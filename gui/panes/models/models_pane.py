@@ -153,6 +153,8 @@ class ModelsPane(QtWidgets.QWidget):
         dv.resumeRequested.connect(lambda j: self._job_action("resume", j))
         dv.cancelRequested.connect(lambda j: self._job_action("cancel", j))
         dv.removeRequested.connect(lambda j: self._job_action("remove", j))
+        dv.orphanResumeRequested.connect(lambda f: self._orphan_action("resume_orphan", f))
+        dv.orphanDeleteRequested.connect(lambda f: self._orphan_action("discard_orphan", f))
         self.token.failed.connect(self.show_error)
         self.token.tokenChanged.connect(self._on_token_changed)
 
@@ -375,6 +377,23 @@ class ModelsPane(QtWidgets.QWidget):
             self.downloads_view.update_job(job)
         manager.add_listener(self._listener)
         manager.start()                     # queued and interrupted jobs continue
+        self.refresh_orphans()
+
+    def refresh_orphans(self) -> None:
+        """List partial files whose queue entry was lost (a quick scan of one folder)."""
+        if self.downloads is not None:
+            self.downloads_view.set_orphans(self.downloads.find_orphan_partials())
+
+    def _orphan_action(self, action: str, file: str) -> None:
+        try:
+            job = getattr(self.downloads, action)(file)
+        except HearthError as e:
+            self.show_error(str(e))
+        else:
+            if action == "resume_orphan":
+                self.downloads_view.update_job(job)
+                self.downloads_view.select_job(job.id)
+        self.refresh_orphans()
 
     def _listener(self, job) -> None:
         """Download thread: forward state changes always, progress at most every 0.1 s."""
@@ -437,6 +456,7 @@ class ModelsPane(QtWidgets.QWidget):
             return
         if action == "remove" and job_id not in {j.id for j in self.downloads.jobs()}:
             self.downloads_view.remove_job(job_id)
+            self.refresh_orphans()   # a failed download's partial file stays on offer
 
     def _on_token_changed(self) -> None:
         if self.downloads is not None:
