@@ -71,6 +71,22 @@ class ModelEntry:
         return " · ".join(b for b in bits if b)
 
 
+def _unreadable(e: BaseException) -> str:
+    """One sentence for a failure no check foresaw (the library lists the file with it)."""
+    if isinstance(e, InvalidGGUF):
+        return str(e)
+    text = " ".join(str(getattr(e, "strerror", None) or e).split())[:160]
+    return f"cannot read the file: {type(e).__name__}: {text}" if text else f"cannot read the file: {type(e).__name__}"
+
+
+def _user_path(path: str | Path) -> Path:
+    """``path`` with ``~`` expanded; an unknown ``~user`` is bad input, not a traceback."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError as e:
+        raise BadInputError(f"cannot find {path}: {e}") from None
+
+
 def human_size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB", "TB"):
         if n < 1000 or unit == "TB":
@@ -124,6 +140,8 @@ class ModelLibrary:
                 self._cache = json.loads(self._cache_file.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 self._cache = {}
+            if not isinstance(self._cache, dict):  # a damaged cache only costs a rescan
+                self._cache = {}
         return self._cache
 
     def _save_cache(self) -> None:
@@ -136,8 +154,18 @@ class ModelLibrary:
             pass  # a cache that cannot be written only costs speed
 
     def inspect(self, path: Path, source: str = "folder") -> ModelEntry:
-        """Header metadata for one file (cached by size and mtime)."""
+        """Header metadata for one file (cached by size and mtime).
+
+        Never raises: whatever is wrong with the file (or with reading it) becomes
+        the entry's one-sentence ``error``, so one bad file cannot hide the others.
+        """
         path = Path(path)
+        try:
+            return self._inspect(path, source)
+        except Exception as e:
+            return ModelEntry(path, source, 0, error=_unreadable(e))
+
+    def _inspect(self, path: Path, source: str) -> ModelEntry:
         try:
             st = path.stat()
         except OSError as e:
@@ -154,10 +182,13 @@ class ModelLibrary:
         key = str(path.resolve())
         stamp = [st.st_size, st.st_mtime_ns]
         hit = cache.get(key)
-        if hit and hit.get("stamp") == stamp:
-            if hit.get("error"):
-                return ModelEntry(path, source, size, error=hit["error"])
-            return ModelEntry(path, source, size, info=GGUFInfo(**hit["info"]))
+        if isinstance(hit, dict) and hit.get("stamp") == stamp:
+            try:
+                if hit.get("error"):
+                    return ModelEntry(path, source, size, error=str(hit["error"]))
+                return ModelEntry(path, source, size, info=GGUFInfo(**hit["info"]))
+            except (TypeError, KeyError):
+                pass  # an entry written by another version: check the file again
         try:
             info = check_file(path)
             info.chat_template = None  # not needed for listing; keeps the cache small
@@ -176,15 +207,23 @@ class ModelLibrary:
         if self.starter_path.is_file():
             folders.append((self.starter_path.parent, "starter"))
         for folder, source in folders:
-            if not folder.is_dir():
-                continue
-            for path in sorted(folder.rglob("*.gguf")):
+            try:
+                if not folder.is_dir():
+                    continue
+                paths = sorted(folder.rglob("*.gguf"))
+            except OSError:
+                continue  # an unreadable folder lists nothing; the others still do
+            for path in paths:
                 if ".partial" in path.parts or path.name.startswith("."):
                     continue
                 m = SPLIT_RE.match(path.name)
                 if m and int(m["idx"]) != 1:
                     continue  # later parts of a split model belong to part 1
-                real = os.path.normcase(str(path.resolve()))
+                try:
+                    real = os.path.normcase(str(path.resolve()))
+                except (OSError, RuntimeError) as e:  # a symlink loop, for one
+                    entries.append(ModelEntry(path, source, 0, error=_unreadable(e)))
+                    continue
                 if real in seen:
                     continue
                 seen.add(real)
@@ -192,7 +231,10 @@ class ModelLibrary:
         # Referenced files (imported without copying) live wherever the user keeps them.
         for ref in self.config.settings.get("referenced_models", []) or []:
             p = Path(ref)
-            real = os.path.normcase(str(p.resolve())) if p.exists() else ref
+            try:
+                real = os.path.normcase(str(p.resolve())) if p.exists() else ref
+            except (OSError, RuntimeError):
+                real = ref
             if real not in seen:
                 seen.add(real)
                 entries.append(self.inspect(p, "referenced"))
@@ -203,7 +245,7 @@ class ModelLibrary:
 
     def find(self, name_or_path: str) -> ModelEntry:
         """A model by path, or by (part of) its name in the library."""
-        p = Path(name_or_path).expanduser()
+        p = _user_path(name_or_path)
         if p.suffix.lower() == ".gguf" or p.exists():
             if not p.exists():
                 raise BadInputError(f"no such model file: {p}")
@@ -225,8 +267,8 @@ class ModelLibrary:
         """Add a local GGUF: copied into the models folder, or referenced where it is."""
         if not self.config.policy.allows("import"):
             raise BadInputError("importing models is switched off by your administrator")
-        src = Path(src).expanduser()
-        check_file(src)  # never let a bad file into the library
+        src = _user_path(src)
+        check_file(src)  # never let a bad file into the library (raises one sentence, nothing else)
         if not copy:
             refs = list(self.config.settings.get("referenced_models", []) or [])
             if str(src.resolve()) not in refs:
