@@ -138,15 +138,47 @@ def test_stop_strings_cut_the_reply(client, tiny_base_model):
 
 def test_context_trimming_keeps_system_and_never_overflows(client, tiny_small_ctx_model):
     client.load(tiny_small_ctx_model)
-    msgs = [{"role": "system", "content": "be brief"}]
+    system = {"role": "system", "content": "be brief and kind to everyone"}
+    msgs = [system]
     for i in range(30):
         msgs.append({"role": "user", "content": f"question number {i} about the word"})
         msgs.append({"role": "assistant", "content": "the answer is the word and the word"})
     msgs.append({"role": "user", "content": "last one"})
-    stats = client.chat(msgs, SamplingOptions(max_tokens=32, ignore_eos=True))
+    greedy = SamplingOptions(max_tokens=32, ignore_eos=True, temperature=0)
+    stats = client.chat(msgs, greedy)
     assert stats.dropped_messages > 0
     assert stats.prompt_tokens + stats.completion_tokens <= 128
     assert stats.completion_tokens > 0
+    # The system prompt is in the fitted prompt: the host sent exactly as many tokens as the
+    # system prompt plus the turns it kept, and more than the kept turns alone.
+    kept = msgs[1 + stats.dropped_messages:]
+    assert kept[-1]["content"] == "last one" and kept[0]["role"] == "user"
+    with_system = client.chat([system, *kept], greedy)
+    without_system = client.chat(kept, greedy)
+    assert with_system.dropped_messages == 0 and without_system.dropped_messages == 0
+    assert stats.prompt_tokens == with_system.prompt_tokens
+    assert stats.prompt_tokens > without_system.prompt_tokens
+
+
+def test_fitting_keeps_the_system_prompt_text():
+    """fit_messages with stand-ins: the dropped turns are the oldest, the system prompt stays first."""
+    from engine.chat import fit_messages
+
+    def render(messages):
+        return "".join(f"[{m['role']}] {m['content']}\n" for m in messages), []
+
+    msgs = [{"role": "system", "content": "SYSTEM RULES"}]
+    for i in range(20):
+        msgs += [{"role": "user", "content": f"q{i} " * 5}, {"role": "assistant", "content": f"a{i} " * 5}]
+    msgs.append({"role": "user", "content": "final question"})
+    fitted = fit_messages(msgs, render, lambda text: len(text.split()), n_ctx=120, max_tokens=40)
+    assert fitted.dropped_messages > 0
+    assert fitted.prompt.startswith("[system] SYSTEM RULES\n")
+    assert fitted.prompt.count("SYSTEM RULES") == 1
+    assert fitted.prompt.endswith("[user] final question\n")
+    assert "q0 " not in fitted.prompt  # the oldest turn went first
+    assert fitted.prompt == render([msgs[0], *msgs[1 + fitted.dropped_messages:]])[0]
+    assert fitted.prompt_tokens + fitted.max_tokens <= 120
 
 
 def test_too_long_single_message_is_a_clear_error(client, tiny_small_ctx_model):
@@ -157,9 +189,25 @@ def test_too_long_single_message_is_a_clear_error(client, tiny_small_ctx_model):
 
 
 def test_japanese_round_trip(client, tiny_model):
+    """Japanese and emoji survive tokenize -> tokens -> text, also token by token as a reply streams."""
+    import codecs
+
+    import llama_cpp
+
+    text = "東京の天気は晴れです 🙂"
     client.load(tiny_model)
-    toks = client.tokenize("東京の天気は晴れです 🙂")
+    toks = client.tokenize(text)
     assert len(toks) > 5  # byte fallback tokens
+    vocab = llama_cpp.Llama(model_path=str(tiny_model), vocab_only=True, verbose=False)
+    assert vocab.detokenize(toks).decode("utf-8") == text
+    # Streamed one token at a time (multi-byte characters split across byte tokens).
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    pieces = [decoder.decode(vocab.detokenize([t])) for t in toks]
+    pieces.append(decoder.decode(b"", final=True))
+    streamed = "".join(pieces)
+    # A SentencePiece tokenizer marks the start of the text with a space ("▁"); nothing else changes.
+    assert streamed in (text, " " + text)
+    assert "\ufffd" not in streamed
 
 
 @pytest.mark.starter
