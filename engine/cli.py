@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import sys
 
 from engine.errors import BadInputError, CancelledError, HearthError
@@ -25,6 +26,8 @@ COMMAND_MODULES = [
 ]
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_ENGINE, EXIT_CANCELLED = 0, 2, 3, 130
+
+log = logging.getLogger("engine.cli")
 
 
 class Context:
@@ -75,14 +78,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _setup_logging(ctx: "Context") -> None:
+    """The rotating log file in the log folder; a broken config must not stop the command here."""
+    from engine import logs
+
+    try:
+        config = ctx.config
+    except Exception:
+        from engine.config import resolve_paths, Policy
+
+        try:
+            log_dir = resolve_paths(Policy()).log_dir
+        except Exception:
+            return
+        logs.setup_logging(log_dir, debug=logs.debug_from_env(), component="cli")
+        return
+    logs.setup_logging(config.paths.log_dir, debug=logs.debug_enabled(config.settings), component="cli")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
-        return EXIT_BAD_INPUT
     ctx = Context()
     try:
+        _setup_logging(ctx)
+    except Exception:
+        pass  # no log file: commands still run; an unexpected error then says so
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help(sys.stderr)
+            return EXIT_BAD_INPUT
+        log.info("command %s", args.command)
         return int(args.func(args, ctx) or 0)
     except CancelledError as e:
         print(f"hearth: cancelled{': ' + str(e) if str(e) else ''}", file=sys.stderr)
@@ -94,12 +120,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hearth: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except HearthError as e:
+        log.info("command failed: %s", e)
         print(f"hearth: {e}", file=sys.stderr)
         return e.exit_code
     except BrokenPipeError:
         return EXIT_OK  # output piped into `head`
     except MemoryError:
+        log.error("out of memory", exc_info=True)
         print("hearth: out of memory", file=sys.stderr)
+        return EXIT_ENGINE
+    except Exception as e:
+        # A bug, not something the user can fix: the traceback goes to the log, one line to stderr.
+        from engine import logs
+
+        log.error("unexpected error", exc_info=True)
+        msg = " ".join(str(e).split())
+        if len(msg) > 300:
+            msg = msg[:300] + "…"
+        print(f"hearth: unexpected error: {type(e).__name__}{': ' + msg if msg else ''} ({logs.where()})",
+              file=sys.stderr)
         return EXIT_ENGINE
 
 
