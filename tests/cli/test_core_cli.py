@@ -1,6 +1,7 @@
 """The command-line contract: names, flags, exit codes, JSON keys."""
 
 import json
+import re
 
 import pytest
 
@@ -48,10 +49,40 @@ def test_chat_json_contract(tiny_model):
     assert data["finish_reason"] in ("stop", "length")
 
 
-def test_chat_streams_plain_text(tiny_model):
-    r = run_cli("chat", "--model", tiny_model, "--max-tokens", "8", "--quiet", "hi")
+@pytest.mark.starter
+def test_chat_streams_plain_text(starter_model):
+    """The reply streams to stdout as plain text; the stats line on stderr counts its tokens."""
+    args = ("chat", "--model", starter_model, "--max-tokens", "16", "--seed", "7", "--temperature", "0",
+            "The capital of France is")
+    r = run_cli(*args)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() != "" or r.stdout == "\n"
+    text = r.stdout.removesuffix("\n")
+    assert text.strip(), (r.stdout, r.stderr)
+    stats = re.search(r"^\[(\d+) tokens, [\d.]+ tok/s, first token [\d.]+ s, (stop|length)\]$", r.stderr, re.M)
+    assert stats, r.stderr
+    n, finish = int(stats[1]), stats[2]
+    assert 0 < n <= 16 and (finish == "stop" or n == 16)
+    assert_text_matches_tokens(starter_model, text, n)
+    # --quiet: the same reply (same seed, greedy) and nothing else.
+    q = run_cli(*args, "--quiet")
+    assert q.returncode == 0, q.stderr
+    assert q.stdout == r.stdout
+    assert "tokens," not in q.stderr and "base model" not in q.stderr
+
+
+def vocab_of(model):
+    """The model's tokenizer alone (no weights), in this process."""
+    import llama_cpp
+
+    return llama_cpp.Llama(model_path=str(model), vocab_only=True, verbose=False)
+
+
+def assert_text_matches_tokens(model, text: str, n_tokens: int) -> None:
+    """The text is what ``n_tokens`` generated tokens spell: at least a byte per token, and
+    re-tokenized it comes back to about as many tokens (a model may pick a non-canonical split)."""
+    assert len(text.encode("utf-8")) >= n_tokens
+    again = len(vocab_of(model).tokenize(text.encode("utf-8"), add_bos=False, special=False))
+    assert abs(again - n_tokens) <= max(2, n_tokens // 8), (text, again, n_tokens)
 
 
 def test_chat_bad_model_exit_2(tiny_model, tmp_path):
@@ -112,9 +143,56 @@ def test_doctor_json():
     assert d["backend"] in ("CPU", "CUDA", "ROCm", "Metal", "Vulkan", "SYCL", "OpenCL")
 
 
+# The command names are a contract (IT scripts call them).
+COMMANDS = ["doctor", "check-model", "models", "import-model", "delete-model", "chat", "conversations", "export",
+            "import-conversation", "rename-conversation", "delete-conversation", "search-conversations",
+            "search", "files", "pull", "token"]
+CHAT_OPTIONS = ["--model", "--system", "--max-tokens", "--temperature", "--top-p", "--top-k", "--min-p",
+                "--repeat-penalty", "--seed", "--ctx", "--gpu-layers", "--threads", "--flash-attn",
+                "--batch-size", "--conversation", "--quiet", "--json"]
+
+
+def listed_commands(help_text: str) -> list[str]:
+    """Command names in argparse's help listing (one per line, indented, before its description)."""
+    return re.findall(r"^ {4}([a-z][a-z-]+)(?: |$)", help_text, re.M)
+
+
 def test_no_command_prints_help_for_unknown():
     r = run_cli("frobnicate")
     assert r.returncode == 2
+    assert r.stdout == "" and "Traceback" not in r.stderr
+    assert r.stderr.startswith("usage: hearth ")
+    assert "invalid choice: 'frobnicate'" in r.stderr
+    for name in COMMANDS:
+        assert f"'{name}'" in r.stderr, name
+
+
+def test_no_command_prints_help():
+    """The CLI without a command prints the command list on stderr (main.py without one starts the app)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    r = subprocess.run([sys.executable, "-m", "engine.cli"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr.startswith("usage: hearth ")
+    assert set(COMMANDS) <= set(listed_commands(r.stderr)), r.stderr
+
+
+def test_help_names_every_command_and_option():
+    r = run_cli("--help")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("usage: hearth ")
+    assert "Without a command, the desktop app starts." in " ".join(r.stdout.split())  # wrapped to the terminal
+    assert set(COMMANDS) <= set(listed_commands(r.stdout)), r.stdout
+    r = run_cli("chat", "--help")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("usage: hearth chat ")
+    for opt in CHAT_OPTIONS:
+        assert re.search(rf"^ +{opt}\b", r.stdout, re.M), opt
+    assert "N, auto or all" in r.stdout  # --gpu-layers explains its values
 
 
 def test_policy_pins_models_dir(tmp_path, tiny_model, hearth_home):
@@ -134,16 +212,25 @@ def test_policy_pins_models_dir(tmp_path, tiny_model, hearth_home):
 
 @pytest.mark.starter
 def test_chat_with_starter_model_end_to_end(starter_model):
-    r = run_cli("chat", "--model", starter_model, "--max-tokens", "16", "--temperature", "0", "--json",
-                "The capital of France is")
+    r = run_cli("chat", "--model", starter_model, "--max-tokens", "16", "--temperature", "0", "--seed", "1",
+                "--json", "The capital of France is")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
+    assert CHAT_KEYS <= data.keys()
     assert data["completion_tokens"] > 0 and data["text"].strip()
+    assert data["finish_reason"] == "stop" or data["completion_tokens"] == 16
+    assert_text_matches_tokens(starter_model, data["text"], data["completion_tokens"])
+    # A base model gets the lone prompt as raw text: BOS plus the prompt's own tokens.
+    prompt = vocab_of(starter_model).tokenize(b"The capital of France is", add_bos=False, special=False)
+    assert data["prompt_tokens"] == 1 + len(prompt)
 
 
 def test_chat_load_option_flags(tiny_model):
     r = run_cli("chat", "--model", tiny_model, "--threads", "1", "--flash-attn", "off", "--batch-size", "64",
                 "--max-tokens", "4", "--json", "hi")
     assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert CHAT_KEYS <= data.keys() and data["completion_tokens"] <= 4
+    assert data["finish_reason"] in ("stop", "length")
     r = run_cli("chat", "--model", tiny_model, "--batch-size", "0", "hi")
     assert r.returncode == 2 and "--batch-size" in r.stderr
