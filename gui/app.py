@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ctypes
+import logging
 import os
 import sys
+import threading
 from pathlib import Path
+from typing import Callable
 
-from gui.qt import QtCore, QtGui, QtWidgets, Qt
+from gui.qt import QObject, QtCore, QtGui, QtWidgets, Qt, Signal
 
+from engine import logs
 from engine.config import AppConfig
 from engine.errors import HearthError
 from gui import gc_guard
@@ -17,6 +22,168 @@ from gui.widgets.banner import Banner
 from gui.widgets.model_picker import ModelPicker
 
 APP_TITLE = "Hearth"
+ICON_SIZES = (16, 32, 48, 64, 128, 256)
+
+log = logging.getLogger("gui.app")
+
+
+# ---- errors nobody caught --------------------------------------------------------------
+class ExceptionHook(QObject):
+    """Unexpected exceptions anywhere in the app: logged with the traceback, shown in a banner.
+
+    Installed as ``sys.excepthook`` (PySide calls it for exceptions in slots and
+    event handlers, on whatever thread they ran) and ``threading.excepthook``
+    (Python threads). The object lives in the GUI thread: ``raised`` is emitted
+    from the failing thread, so from any other thread the banner update is
+    queued into the GUI thread.
+    """
+
+    raised = Signal(str)
+
+    def __init__(self, show: Callable[[str], None], parent=None):
+        super().__init__(parent)
+        self._show = show
+        self._prev_sys = None
+        self._prev_thread = None
+        self.raised.connect(self._on_raised)
+
+    def install(self) -> "ExceptionHook":
+        self._prev_sys, self._prev_thread = sys.excepthook, threading.excepthook
+        sys.excepthook = self.handle
+        threading.excepthook = self._handle_thread
+        return self
+
+    def uninstall(self) -> None:
+        if sys.excepthook == self.handle:
+            sys.excepthook = self._prev_sys or sys.__excepthook__
+        if threading.excepthook == self._handle_thread:
+            threading.excepthook = self._prev_thread or threading.__excepthook__
+
+    @staticmethod
+    def message(exc_type, exc) -> str:
+        if isinstance(exc, HearthError):
+            return str(exc)   # a sentence meant for the user that nobody caught
+        text = " ".join(str(exc).split())
+        if len(text) > 200:
+            text = text[:200] + "…"
+        return (f"Something went wrong: {exc_type.__name__}{': ' + text if text else ''}. "
+                f"Hearth keeps running; {logs.where()}.")
+
+    def handle(self, exc_type, exc, tb, thread_name: str | None = None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            (self._prev_sys or sys.__excepthook__)(exc_type, exc, tb)
+            return
+        try:
+            where = f" in thread {thread_name}" if thread_name else ""
+            log.error("unexpected error%s", where, exc_info=(exc_type, exc, tb))
+            self.raised.emit(self.message(exc_type, exc))
+        except Exception:
+            # The window is gone (shutting down) or logging failed: never raise from here.
+            try:
+                sys.__excepthook__(exc_type, exc, tb)
+            except Exception:
+                pass
+
+    def _handle_thread(self, args) -> None:
+        if args.exc_type is SystemExit:
+            return
+        self.handle(args.exc_type, args.exc_value, args.exc_traceback,
+                    args.thread.name if args.thread is not None else None)
+
+    def _on_raised(self, message: str) -> None:
+        self._show(message)
+
+
+# ---- missing system libraries for Qt's X11 plugin -----------------------------------------
+# What Qt's xcb platform plugin links against (ldd libqxcb.so / libQt6XcbQpa.so.6), with the
+# Debian/Ubuntu package for each. A minimal desktop often lacks the first three.
+XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-util.so.1": "libxcb-util1",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-shm.so.0": "libxcb-shm0",
+    "libxcb-sync.so.1": "libxcb-sync1",
+    "libxcb-xfixes.so.0": "libxcb-xfixes0",
+    "libxcb-render.so.0": "libxcb-render0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxcb.so.1": "libxcb1",
+    "libX11-xcb.so.1": "libx11-xcb1",
+    "libX11.so.6": "libx11-6",
+    "libxkbcommon.so.0": "libxkbcommon0",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+}
+
+
+def uses_xcb(env=None, platform: str | None = None) -> bool:
+    """Whether Qt will start its X11 (xcb) platform plugin here."""
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith("linux") or env.get("HEARTH_SKIP_PLATFORM_CHECK"):
+        return False
+    qpa = (env.get("QT_QPA_PLATFORM") or "").strip()
+    if qpa:
+        return qpa.split(";")[0].split(":")[0].strip() == "xcb"
+    # Unset: Qt takes Wayland in a Wayland session (xcb only as its fallback), X11 with DISPLAY.
+    return bool(env.get("DISPLAY")) and not env.get("WAYLAND_DISPLAY")
+
+
+def missing_xcb_libraries(load: Callable[[str], object] | None = None,
+                          extra_dirs: list[str] | None = None) -> list[tuple[str, str]]:
+    """(library, package) for each library of Qt's xcb plugin that cannot be loaded."""
+    load = load or ctypes.CDLL
+    if extra_dirs is None:
+        try:
+            extra_dirs = [QtCore.QLibraryInfo.path(QtCore.QLibraryInfo.LibraryPath.LibrariesPath)]
+        except Exception:
+            extra_dirs = []
+    missing = []
+    for lib, package in XCB_LIBRARIES.items():
+        for candidate in [lib] + [os.path.join(d, lib) for d in extra_dirs if d]:
+            try:
+                load(candidate)
+                break
+            except OSError:
+                continue
+        else:
+            missing.append((lib, package))
+    return missing
+
+
+def platform_problem(env=None, platform: str | None = None,
+                     load: Callable[[str], object] | None = None) -> str | None:
+    """One sentence naming the packages to install when Qt's X11 plugin could not load, else None."""
+    if not uses_xcb(env, platform):
+        return None
+    missing = missing_xcb_libraries(load, extra_dirs=None if load is None else [])
+    if not missing:
+        return None
+    libs = ", ".join(lib for lib, _ in missing)
+    packages = " ".join(pkg for _, pkg in missing)
+    return (f"hearth: the desktop app cannot start because system libraries that Qt needs for X11 are "
+            f"missing ({libs}); on Debian or Ubuntu install them with: sudo apt-get install {packages}")
+
+
+def app_icon() -> QtGui.QIcon:
+    """The window icon, from the PNG sizes (the SVG when they are missing)."""
+    from engine.resources import resource_path
+
+    icon = QtGui.QIcon()
+    for size in ICON_SIZES:
+        try:
+            icon.addFile(str(resource_path(f"icons/hearth-{size}.png")), QtCore.QSize(size, size))
+        except FileNotFoundError:
+            continue
+    if icon.isNull():
+        try:
+            icon = QtGui.QIcon(str(resource_path("icons/hearth.svg")))
+        except FileNotFoundError:
+            pass
+    return icon
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -184,19 +351,32 @@ def _fonts(app: QtWidgets.QApplication) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    problem = platform_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     QtCore.QCoreApplication.setApplicationName(APP_TITLE)
     QtCore.QCoreApplication.setOrganizationName(APP_TITLE)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0], *(argv or [])])
     _fonts(app)
-    icon = Path(__file__).resolve().parent.parent / "resources" / "hearth.svg"
-    if icon.exists():
-        app.setWindowIcon(QtGui.QIcon(str(icon)))
+    app.setWindowIcon(app_icon())
     try:
         config = AppConfig.load()
     except HearthError as e:
         QtWidgets.QMessageBox.critical(None, APP_TITLE, str(e))
         return 2
-    win = MainWindow(config)
+    try:
+        logs.setup_logging(config.paths.log_dir, debug=logs.debug_enabled(config.settings), component="gui")
+    except Exception:
+        pass  # no log file: the app still runs; error banners say so
+    try:
+        win = MainWindow(config)
+    except Exception as e:
+        log.error("the main window could not be built", exc_info=True)
+        detail = str(e) if isinstance(e, HearthError) else f"{type(e).__name__}: {e}"
+        QtWidgets.QMessageBox.critical(None, APP_TITLE, f"Hearth could not start ({detail}); {logs.where()}.")
+        return 3
+    hook = ExceptionHook(win.show_error, parent=win).install()
     win.show()
     if os.environ.get("HEARTH_SCREENSHOT"):
         # For docs and visual checks: grab the window after a delay and quit.
@@ -207,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
             win.close()
 
         QtCore.QTimer.singleShot(int(delay or 4000), grab)
-    rc = app.exec()
-    win.shutdown()
+    try:
+        rc = app.exec()
+    finally:
+        win.shutdown()
+        hook.uninstall()
     return rc

@@ -30,7 +30,7 @@ HEADER_MAX_READ = 16 << 20        # a 256k-token vocabulary header is ~6 MB
 TIMEOUT = (15.0, 60.0)            # connect, read
 GATED_HINT = ("accept the licence on the model page ({url}) while signed in, then give Hearth "
               "an access token: python main.py token set")
-CURATED_FILE = Path(__file__).resolve().parents[2] / "resources" / "curated_models.json"
+CURATED_RESOURCE = "curated_models.json"   # in resources/, found by engine.resources
 
 
 def hub_endpoint(policy=None) -> str:
@@ -351,7 +351,11 @@ class CuratedModel:
 
 def load_curated(path: Path | None = None) -> list[CuratedModel]:
     try:
-        raw = json.loads((path or CURATED_FILE).read_text(encoding="utf-8"))
+        if path is None:
+            from engine.resources import resource_path
+
+            path = resource_path(CURATED_RESOURCE)
+        raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise EngineError(f"the curated model list cannot be read: {e}") from None
     fields = set(CuratedModel.__dataclass_fields__)
