@@ -7,8 +7,15 @@ from gui.qt import QtCore, Qt
 from tests.gui.conftest import load
 
 
+# The GUI thread must never wait on the engine (loading, generating, stopping). A tick every
+# 10 ms; a CI machine with 2 busy cores may delay a tick by a few hundred ms (scheduling,
+# garbage collection), while a blocking engine call stalls it for seconds.
+MAX_GUI_STALL_S = 1.0
+
+
 class Heartbeat(QtCore.QObject):
-    """Counts GUI-thread timer ticks and the longest gap between them."""
+    """Counts GUI-thread timer ticks and the longest gap between them (including the gap up to
+    ``stop()``: a stall at the very end would otherwise never be followed by a tick)."""
 
     def __init__(self):
         super().__init__()
@@ -20,15 +27,22 @@ class Heartbeat(QtCore.QObject):
         self.timer.setInterval(10)
         self.timer.timeout.connect(self._tick)
 
-    def _tick(self):
+    def _gap(self):
         now = time.perf_counter()
         self.max_gap = max(self.max_gap, now - self._last)
         self._last = now
+
+    def _tick(self):
+        self._gap()
         self.ticks += 1
 
     def start(self):
         self._last = time.perf_counter()
         self.timer.start()
+
+    def stop(self):
+        self.timer.stop()
+        self._gap()
 
 
 def test_library_lists_model(main_window):
@@ -39,14 +53,14 @@ def test_library_lists_model(main_window):
 def test_load_send_stream_stop(qtbot, main_window):
     win = main_window
     win.config.settings.set("load", {"n_ctx": 32768})
+    beat = Heartbeat()
+    beat.start()  # loading is the longest engine call: it must not block the GUI thread either
     load(qtbot, win, "tiny-long")
     assert win.loaded_path.endswith("tiny-long.gguf")
     win.chat.sampling_overrides = {"max_tokens": 30000, "ignore_eos": True}  # long enough to need Stop
 
     batches = []
     win.bridge.tokensArrived.connect(batches.append)
-    beat = Heartbeat()
-    beat.start()
     win.chat.input.setPlainText("hello there")
     qtbot.keyClick(win.chat.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert win.chat.generating
@@ -54,17 +68,19 @@ def test_load_send_stream_stop(qtbot, main_window):
     ticks_while_streaming = beat.ticks
     with qtbot.waitSignal(win.chat.replyFinished, timeout=10000) as fin:
         qtbot.keyClick(win.chat.input, Qt.Key.Key_Escape)
-    beat.timer.stop()
+    beat.stop()
     stats = fin.args[0]
     assert stats["finish_reason"] == "cancelled"
     assert not win.chat.generating
     # the streamed text is in the view, marked incomplete
     reply = win.chat.view.messages[-1]
     assert reply["role"] == "assistant" and reply["complete"] is False
-    assert reply["content"] == "".join(batches) or reply["content"] == stats["text"]
+    assert reply["content"] == stats["text"] == "".join(batches)
+    assert reply["content"]
     assert "(incomplete)" in win.chat.view.toPlainText()
-    # the GUI thread kept running its timers the whole time ...
+    # the GUI thread kept running its timers the whole time (load, send, stream, stop) ...
     assert ticks_while_streaming > 0
+    assert beat.max_gap < MAX_GUI_STALL_S, f"the GUI thread stalled for {beat.max_gap:.2f} s"
     # ... because every engine call ran on the bridge thread, never on the GUI thread.
     assert win.bridge.engine_thread_ident not in (None, threading.main_thread().ident)
     # batched: far fewer signals than tokens
@@ -97,12 +113,16 @@ def test_bad_model_banner_window_alive(qtbot, main_window, tiny_model, tmp_path)
     from tests.tiny_gguf import truncated_copy
 
     win = main_window
+    win.show()
+    qtbot.waitExposed(win)
     bad = truncated_copy(tiny_model, tmp_path / "bad.gguf")
     win.load_model(str(bad))
     # the banner is set by the window's own (queued) slot
     qtbot.waitUntil(lambda: "truncated" in win.banner.text, timeout=30000)
-    assert win.isVisible() or True
+    assert win.isVisible() and win.banner.isVisible() and win.banner.kind == "error"
+    assert win.loaded_path is None and not win.bridge.client.alive  # nothing half-loaded
     load(qtbot, win)  # still usable
+    assert win.loaded_path.endswith("tiny-chat.gguf") and win.isVisible()
 
 
 def test_host_crash_banner_and_recovery(qtbot, main_window):
@@ -121,8 +141,11 @@ def test_host_crash_banner_and_recovery(qtbot, main_window):
     # next message restarts the host
     win.chat.sampling_overrides = {"max_tokens": 8, "ignore_eos": True}
     win.chat.input.setPlainText("again")
-    with qtbot.waitSignal(win.chat.replyFinished, timeout=60000):
+    with qtbot.waitSignal(win.chat.replyFinished, timeout=60000) as fin:
         win.chat.send_button.click()
+    assert fin.args[0]["finish_reason"] == "length" and fin.args[0]["completion_tokens"] == 8
+    assert win.bridge.client.alive
+    assert win.chat.view.messages[-1]["complete"] is True and win.chat.view.messages[-1]["content"]
 
 
 def test_load_progress_reaches_the_picker(qtbot, main_window):
