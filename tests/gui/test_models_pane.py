@@ -129,7 +129,12 @@ def test_stale_search_results_are_dropped(qtbot, fake_hub, make_pane):
     pane.search("nothing-like-this")
     with qtbot.waitSignal(pane.searchFinished, timeout=20000):
         pane.search("Split")
-    qtbot.wait(300)  # let any late queued result arrive (it must not)
+    # The worker runs one task at a time, in order, and its results reach the GUI thread in
+    # order: once a task submitted after both searches has reported back, every result of the
+    # stale search has arrived too (and must have been dropped).
+    with qtbot.waitSignal(pane.worker.finished, timeout=20000,
+                          check_params_cb=lambda req_id, kind, result: kind == "sync-point"):
+        pane.worker.submit("sync-point", lambda: None)
     assert len(seen) == 1 and [r.repo_id for r in seen[0]] == ["acme/Split-GGUF"]
     assert texts(pane.discover.results_tree) == ["Split-GGUF"]
 
@@ -236,11 +241,21 @@ def test_gated_download_without_token_explains(qtbot, fake_hub, make_pane, confi
     pane = make_pane(download_manager=manager(config))
     with qtbot.waitSignal(pane.searchFinished, timeout=20000):
         pane.show_section("Discover")
+    # The quick listing works without a token; reading the headers is refused, with the hint.
     with qtbot.waitSignal(pane.errorShown, timeout=20000) as sig:
         pane.discover.select_repo("gated/Locked-GGUF")
-    # Listing a gated repository's files without a token either fails readably or lists it; a
-    # download then fails with the licence/token hint.
-    assert "gated" in sig.args[0] or "token" in sig.args[0]
+    assert "is gated" in sig.args[0] and "accept the licence" in sig.args[0]
+    assert "Set… button" in sig.args[0]
+    d = pane.discover
+    assert [f.model.name for f in d.repo_files.files] == ["Locked-Q4_K_M.gguf"]
+    # A download then fails with the licence/token hint, and nothing lands in the library.
+    assert d.download_btn.isEnabled()
+    with qtbot.waitSignal(pane.errorShown, timeout=30000) as sig:
+        d.download_btn.click()
+    assert "accept the licence" in sig.args[0] and "Set… button" in sig.args[0], sig.args[0]
+    assert "python main.py" not in pane.banner.text and pane.banner.kind == "error"
+    assert [j.state for j in pane.downloads_view.jobs.values()] == ["failed"]
+    assert not (Path(config.paths.models_dir) / "gated" / "Locked-GGUF" / "Locked-Q4_K_M.gguf").exists()
 
 
 def test_search_error_in_banner(qtbot, fake_hub, make_pane):
