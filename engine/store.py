@@ -178,8 +178,11 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
 class Store:
     """Conversations, messages and system-prompt presets in one SQLite file."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
+        """``busy_timeout_ms``: how long a statement waits for another connection's lock before
+        failing with "database is locked" (the GUI thread uses a short one)."""
         self.path = Path(path)
+        self.busy_timeout_ms = max(0, int(busy_timeout_ms))
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._trigram = False
@@ -199,12 +202,12 @@ class Store:
             raise BadInputError(f"cannot create the folder for the conversation database "
                                 f"{self.path.parent}: {e.strerror or e}") from None
         try:
-            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000,
+            conn = sqlite3.connect(str(self.path), timeout=self.busy_timeout_ms / 1000,
                                    isolation_level=None, check_same_thread=False)
         except sqlite3.Error as e:
             raise BadInputError(f"cannot open the conversation database {self.path}: {e}") from None
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
             # The first real read: a file that is not SQLite fails here.
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             conn.execute("PRAGMA journal_mode = WAL").fetchone()

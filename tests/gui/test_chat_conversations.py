@@ -80,8 +80,9 @@ def test_search_delete_undo(qtbot, ready):
     win.chat.delete_conversation(first)
     assert win.chat.sidebar.ids() == [second]
     assert not win.chat.sidebar.undo_row.isHidden()
-    win.chat.undo_delete()
-    assert first in win.chat.sidebar.ids()
+    restored = win.chat.undo_delete()   # saved by the storage thread, then listed and opened
+    qtbot.waitUntil(lambda: restored.done and first in win.chat.sidebar.ids(), timeout=10000)
+    assert restored.value == first and win.chat.conversation_id == first
     assert db(win).messages(first)[0]["content"] == "apples and pears"
 
 
@@ -92,7 +93,9 @@ def test_export_import_round_trip(qtbot, ready, tmp_path):
     win.chat.export_conversation(cid, "json", tmp_path / "c.json")
     win.chat.export_conversation(cid, "md", tmp_path / "c.md")
     assert "remember **this**" in (tmp_path / "c.md").read_text(encoding="utf-8")
-    new_id = win.chat.import_conversation(tmp_path / "c.json")
+    imported = win.chat.import_conversation(tmp_path / "c.json")   # saved by the storage thread
+    qtbot.waitUntil(lambda: imported.done and win.chat.conversation_id == imported.value, timeout=10000)
+    new_id = imported.value
     assert new_id and new_id != cid
     a = [(m["role"], m["content"]) for m in db(win).messages(cid)]
     b = [(m["role"], m["content"]) for m in db(win).messages(new_id)]

@@ -6,6 +6,14 @@ A streaming reply is saved at least once a second, so a crash, a killed host
 or a closed window loses at most a moment; a reply cut short is saved and
 marked incomplete.
 
+The GUI thread never waits on the database: every write is a job for the
+pane's StorageWorker (gui/storage.py: its own thread and connection, jobs in
+order, a new row's id handed on as a Pending). While another process (a CLI
+script) holds the write lock, the jobs wait and are retried and a banner says
+so; nothing is lost. Settings are written 500 ms after the last edit. Reads
+that the screen needs stay on the GUI thread with a short busy timeout; a
+failed read shows a banner, never a traceback.
+
 Editing an earlier user message and resending *replaces* the messages after
 it (no branches): the dialog says so.
 """
@@ -18,6 +26,9 @@ from pathlib import Path
 from gui.qt import Qt, QtGui, QtWidgets, QTimer, Signal
 from gui.panes.chat.conversation_list import ConversationList
 from gui.panes.chat.settings_panel import ChatSettingsPanel, model_defaults
+from gui.storage import (BUSY_MESSAGE, READ_BUSY_TIMEOUT_MS, Pending, StorageWorker, is_locked_error,
+                         resolved)
+from gui.widgets.banner import Banner
 from gui.widgets.chat_view import ChatView
 
 from engine.chat import BASE_MODEL_NOTE
@@ -25,6 +36,11 @@ from engine.errors import HearthError
 from engine.store import Store
 
 SAVE_INTERVAL_MS = 1000
+SETTINGS_DEBOUNCE_MS = 500   # settings are written this long after the last edit
+READ_RETRY_MS = 1000         # a locked database is read again after this long
+
+LOCKED_READ_MESSAGE = ("The conversation database is busy (another Hearth process is using it); your "
+                       "conversations will appear as soon as it is free.")
 
 
 class ChatInput(QtWidgets.QPlainTextEdit):
@@ -53,31 +69,144 @@ class ChatPane(QtWidgets.QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self.config = bridge.config
-        try:
-            self.store = store or Store.open_default(self.config)
-        except HearthError as e:
-            # A damaged database was kept aside; start a fresh one and say so.
-            self.store = Store.open_default(self.config)
-            QTimer.singleShot(0, lambda: self.errorRaised.emit(str(e)))
+        self.store: Store | None = store   # the GUI thread's connection: reads only
+        self._db_path = store.path if store is not None else self.config.paths.database
+        self.storage = StorageWorker(self._db_path, self)   # writes, on its own thread
+        self._banner_reasons: set[str] = set()
         self.model_info: dict | None = None
-        self.conversation_id: int | None = None
-        self._reply_id: int | None = None
+        self._cid: int | Pending | None = None   # the open conversation (Pending until created)
+        self._reply_id: int | Pending | None = None
         self._deleted: dict | None = None
         self.sampling_overrides: dict = {}
         self._build()
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(SAVE_INTERVAL_MS)
         self._save_timer.timeout.connect(self._save_partial)
+        self._settings_timer = QTimer(self)
+        self._settings_timer.setSingleShot(True)
+        self._settings_timer.setInterval(SETTINGS_DEBOUNCE_MS)
+        self._settings_timer.timeout.connect(self._save_settings_now)
+        self._settings_target: int | Pending | None = None
+        self._read_retry = QTimer(self)
+        self._read_retry.setSingleShot(True)
+        self._read_retry.setInterval(READ_RETRY_MS)
+        self._read_retry.timeout.connect(self._retry_reads)
+        self.storage.busyChanged.connect(self._on_storage_busy)
+        self.storage.failed.connect(self._on_storage_failed)
+        self.storage.jobFinished.connect(self._resolve_ids)
         bridge.loaded.connect(self._on_loaded)
         bridge.unloaded.connect(self._on_unloaded)
         bridge.tokensArrived.connect(self.view.append_tokens)
         bridge.generationFinished.connect(self._on_finished)
         bridge.generationFailed.connect(self._on_failed)
-        self.refresh_conversations()
-        self.settings_panel.set_presets(self.store.list_presets())
-        convs = self.store.list_conversations(limit=1)
-        if convs:
+        if self.store is None:
+            self._open_reader()
+        self._initial_reads()
+
+    # ---- storage ------------------------------------------------------------------
+    @property
+    def conversation_id(self) -> int | None:
+        """The open conversation's id (None for a new chat, or while it is being created)."""
+        return resolved(self._cid)
+
+    @conversation_id.setter
+    def conversation_id(self, value: int | None) -> None:
+        self._cid = value
+
+    def _open_reader(self) -> Store | None:
+        """The GUI thread's connection (short busy timeout); None, with a banner, if it cannot open."""
+        if self.store is not None:
+            return self.store
+        for attempt in (1, 2):
+            try:
+                self.store = Store(self._db_path, busy_timeout_ms=READ_BUSY_TIMEOUT_MS)
+                return self.store
+            except HearthError as e:
+                if is_locked_error(e):
+                    self._locked_read()
+                    return None
+                # A damaged database was kept aside: say so, then start a fresh one.
+                self._emit_later(str(e))
+                if attempt == 2:
+                    return None
+        return None
+
+    def _read(self, what: str, fn, default=None):
+        """``fn(store)`` on the GUI thread's connection; ``default`` and a banner if it fails."""
+        store = self._open_reader()
+        if store is None:
+            return default
+        try:
+            return fn(store)
+        except HearthError as e:
+            if is_locked_error(e):
+                self._locked_read()
+            else:
+                self.errorRaised.emit(f"{what}: {e}")
+            return default
+
+    def _initial_reads(self) -> bool:
+        """The list, the presets and the latest conversation. False if the database could not be read."""
+        data = self._read("Could not read the conversations",
+                          lambda s: (s.list_conversations(), s.list_presets()))
+        if data is None:
+            return False
+        convs, presets = data
+        self._clear_banner("reads")
+        self._show_conversations(convs)
+        self.settings_panel.set_presets(presets)
+        if convs and self._cid is None and not self.view.messages:
             self.open_conversation(convs[0]["id"])
+        return True
+
+    def _locked_read(self) -> None:
+        self._show_banner("reads")
+        self._read_retry.start()
+
+    def _retry_reads(self) -> None:
+        self._initial_reads()
+
+    def _emit_later(self, message: str) -> None:
+        # From the constructor the window has not connected errorRaised yet.
+        QTimer.singleShot(0, lambda: self.errorRaised.emit(message))
+
+    def _show_banner(self, reason: str) -> None:
+        self._banner_reasons.add(reason)
+        text = BUSY_MESSAGE if "writes" in self._banner_reasons else LOCKED_READ_MESSAGE
+        self.storage_banner.show_message(text, "warning")
+
+    def _clear_banner(self, reason: str) -> None:
+        if reason in self._banner_reasons:
+            self._banner_reasons.discard(reason)
+            if self._banner_reasons:
+                self._show_banner(next(iter(self._banner_reasons)))
+            else:
+                self.storage_banner.hide()
+
+    def _on_storage_busy(self, busy: bool) -> None:
+        if busy:
+            self._show_banner("writes")
+        else:
+            self._clear_banner("writes")
+
+    def _on_storage_failed(self, message: str) -> None:
+        self.errorRaised.emit(f"Could not save to the conversation database: {message}")
+
+    def _write(self, fn, *args, **kwargs) -> Pending:
+        """Queue a write for the storage thread (see gui/storage.py)."""
+        return self.storage.submit(fn, *args, **kwargs)
+
+    def _resolve_ids(self) -> None:
+        """Swap Pending ids that are known now for the ids themselves."""
+        if isinstance(self._cid, Pending) and self._cid.done:
+            self._cid = self._cid.value if self._cid.error is None else None
+        for m in self.view.messages:
+            mid = m.get("id")
+            if isinstance(mid, Pending) and mid.done:
+                m["id"] = mid.value if mid.error is None else None
+
+    def _show_conversations(self, convs: list[dict]) -> None:
+        self.sidebar.set_conversations(convs, self.conversation_id)
 
     # ---- layout ---------------------------------------------------------------
     def _build(self) -> None:
@@ -92,6 +221,9 @@ class ChatPane(QtWidgets.QWidget):
         center = QtWidgets.QWidget()
         lay = QtWidgets.QVBoxLayout(center)
         lay.setContentsMargins(6, 0, 6, 0)
+        self.storage_banner = Banner()
+        self.storage_banner.setObjectName("storageBanner")
+        lay.addWidget(self.storage_banner)
         self.view = ChatView()
         lay.addWidget(self.view, 1)
         self.base_note = QtWidgets.QLabel(f"Note: {BASE_MODEL_NOTE}.")
@@ -149,7 +281,7 @@ class ChatPane(QtWidgets.QWidget):
         sb.searchChanged.connect(self.search)
         self.view.editRequested.connect(self._edit_dialog)
         sp = self.settings_panel
-        sp.settingsChanged.connect(self._save_settings)
+        sp.settingsChanged.connect(self._settings_edited)
         sp.reloadRequested.connect(lambda: self.reloadRequested.emit(sp.load_options()))
         sp.saveDefaultsRequested.connect(self._save_model_defaults)
         sp.presetSaveRequested.connect(self._save_preset)
@@ -161,13 +293,16 @@ class ChatPane(QtWidgets.QWidget):
         if self.sidebar.search.text().strip():
             self.search(self.sidebar.search.text().strip())
         else:
-            self.sidebar.set_conversations(self.store.list_conversations(), self.conversation_id)
+            convs = self._read("Could not list the conversations", lambda s: s.list_conversations())
+            if convs is not None:
+                self._show_conversations(convs)
 
     def new_conversation(self) -> None:
         """A fresh chat; it is stored when its first message is sent."""
         if self.generating:
             return
-        self.conversation_id = None
+        self._flush_settings()
+        self._cid = None
         self.view.clear_messages()
         self.settings_panel.set_values("", {})
         self.sidebar.list.clearSelection()
@@ -176,67 +311,99 @@ class ChatPane(QtWidgets.QWidget):
     def open_conversation(self, conversation_id: int) -> None:
         if self.generating or conversation_id == self.conversation_id:
             return
-        try:
-            conv = self.store.get_conversation(conversation_id)
-            msgs = self.store.messages(conversation_id)
-        except HearthError as e:
-            self.errorRaised.emit(str(e))
+        data = self._read("Could not open the conversation",
+                          lambda s: (s.get_conversation(conversation_id), s.messages(conversation_id)))
+        if data is None:
             return
-        self.conversation_id = conversation_id
+        conv, msgs = data
+        self._flush_settings()   # the edits still waiting belong to the conversation on screen
+        self._cid = conversation_id
         self.view.set_messages([m for m in msgs if m["role"] != "system"])
         self.settings_panel.set_values(conv.get("system_prompt", ""), conv.get("settings") or {})
         self.refresh_conversations()
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
-        self.store.rename_conversation(conversation_id, title)
-        self.refresh_conversations()
+        for i in range(self.sidebar.list.count()):   # shown at once, saved in the background
+            item = self.sidebar.list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == conversation_id:
+                item.setText(" ".join(title.split()) or item.text())
+        self._write(Store.rename_conversation, conversation_id, title,
+                    on_done=lambda _: self.refresh_conversations(),
+                    on_error=lambda m: (self.errorRaised.emit(f"Could not rename the conversation: {m}"),
+                                        self.refresh_conversations()))
 
     def delete_conversation(self, conversation_id: int) -> None:
         if self.generating and conversation_id == self.conversation_id:
             return
-        self._deleted = self.store.export_json(conversation_id)
-        self.store.delete_conversation(conversation_id)
+        data = self._read("Could not delete the conversation", lambda s: s.export_json(conversation_id))
+        if data is None:
+            return
+        self._deleted = data
+        self._write(Store.delete_conversation, conversation_id,
+                    on_done=lambda _: self.refresh_conversations(),
+                    on_error=lambda m: (self.errorRaised.emit(f"Could not delete the conversation: {m}"),
+                                        self.refresh_conversations()))
         if conversation_id == self.conversation_id:
             self.new_conversation()
-        self.refresh_conversations()
+        for i in reversed(range(self.sidebar.list.count())):   # gone from the list at once
+            if self.sidebar.list.item(i).data(Qt.ItemDataRole.UserRole) == conversation_id:
+                self.sidebar.list.takeItem(i)
         self.sidebar.show_undo(self._deleted["title"])
 
-    def undo_delete(self) -> None:
-        if self._deleted:
-            cid = self.store.restore_conversation(self._deleted)
-            self._deleted = None
+    def undo_delete(self) -> Pending | None:
+        if not self._deleted:
+            return None
+        data, self._deleted = self._deleted, None
+
+        def restored(cid: int) -> None:
             self.refresh_conversations()
             self.open_conversation(cid)
 
+        return self._write(Store.restore_conversation, data, on_done=restored,
+                           on_error=lambda m: self.errorRaised.emit(f"Could not restore the conversation: {m}"))
+
     def search(self, query: str) -> None:
         if not query:
-            self.sidebar.set_conversations(self.store.list_conversations(), self.conversation_id)
+            convs = self._read("Could not list the conversations", lambda s: s.list_conversations())
+            if convs is not None:
+                self._show_conversations(convs)
             return
-        self.sidebar.set_search_results(self.store.search(query))
+        hits = self._read("Searching failed", lambda s: s.search(query))
+        if hits is not None:
+            self.sidebar.set_search_results(hits)
 
     def export_conversation(self, conversation_id: int, fmt: str, path: str | Path) -> None:
+        """Write the conversation to ``path`` (OSError when the file cannot be written)."""
         if fmt == "json":
-            text = json.dumps(self.store.export_json(conversation_id), ensure_ascii=False, indent=2)
+            data = self._read("Could not export the conversation", lambda s: s.export_json(conversation_id))
+            text = None if data is None else json.dumps(data, ensure_ascii=False, indent=2)
         else:
-            text = self.store.export_markdown(conversation_id)
-        Path(path).write_text(text, encoding="utf-8")
+            text = self._read("Could not export the conversation", lambda s: s.export_markdown(conversation_id))
+        if text is not None:
+            Path(path).write_text(text, encoding="utf-8")
 
-    def import_conversation(self, path: str | Path) -> int | None:
+    def import_conversation(self, path: str | Path) -> Pending | None:
+        """Import a JSON export; returns the Pending of the new conversation's id (then it opens),
+        or None with a banner when the file cannot be read."""
+        name = Path(path).name
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-            cid = self.store.import_json(data)
         except (OSError, ValueError) as e:
-            self.errorRaised.emit(f"Could not import {Path(path).name}: {e}")
+            self.errorRaised.emit(f"Could not import {name}: {e}")
             return None
-        except HearthError as e:
-            self.errorRaised.emit(f"Could not import {Path(path).name}: {e}")
-            return None
-        self.refresh_conversations()
-        self.open_conversation(cid)
-        return cid
+
+        def imported(cid: int) -> None:
+            self.refresh_conversations()
+            self.open_conversation(cid)
+
+        return self._write(Store.import_json, data, on_done=imported,
+                           on_error=lambda m: self.errorRaised.emit(f"Could not import {name}: {m}"))
 
     def _export_dialog(self, conversation_id: int, fmt: str) -> None:
-        title = self.store.get_conversation(conversation_id)["title"]
+        conv = self._read("Could not export the conversation", lambda s: s.get_conversation(conversation_id))
+        if conv is None:
+            return
+        title = conv["title"]
         safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in title).strip() or "conversation"
         path, _ = QtWidgets.QFileDialog.getSaveFileName(
             self, "Export conversation", str(Path.home() / f"{safe}.{fmt}"),
@@ -254,11 +421,26 @@ class ChatPane(QtWidgets.QWidget):
             self.import_conversation(path)
 
     # ---- settings ----------------------------------------------------------------
-    def _save_settings(self) -> None:
-        if self.conversation_id is not None:
-            self.store.update_conversation_settings(
-                self.conversation_id, system_prompt=self.settings_panel.system_prompt(),
-                settings=self.settings_panel.settings())
+    def _settings_edited(self) -> None:
+        """Written 500 ms after the last edit (not on every keystroke), by the storage thread."""
+        if self._cid is not None:
+            self._settings_target = self._cid
+            self._settings_timer.start()
+
+    def _flush_settings(self) -> None:
+        """Queue the edits still waiting for the debounce (before the panel shows another chat)."""
+        if self._settings_timer.isActive():
+            self._settings_timer.stop()
+            self._save_settings_now()
+
+    def _save_settings_now(self) -> None:
+        target, self._settings_target = self._settings_target, None
+        if target is None:
+            return
+        self._write(Store.update_conversation_settings, target,
+                    system_prompt=self.settings_panel.system_prompt(), settings=self.settings_panel.settings(),
+                    key=("settings", target),
+                    on_error=lambda m: self.errorRaised.emit(f"Could not save the chat settings: {m}"))
 
     def _save_model_defaults(self) -> None:
         if not self.model_info:
@@ -271,12 +453,17 @@ class ChatPane(QtWidgets.QWidget):
         self.errorRaised.emit("info:Saved as the defaults for this model.")
 
     def _save_preset(self, name: str, text: str) -> None:
-        self.store.save_preset(name, text)
-        self.settings_panel.set_presets(self.store.list_presets())
+        self._write(Store.save_preset, name, text, on_done=lambda _: self._refresh_presets(),
+                    on_error=lambda m: self.errorRaised.emit(f"Could not save the preset: {m}"))
 
     def _delete_preset(self, name: str) -> None:
-        self.store.delete_preset(name)
-        self.settings_panel.set_presets(self.store.list_presets())
+        self._write(Store.delete_preset, name, on_done=lambda _: self._refresh_presets(),
+                    on_error=lambda m: self.errorRaised.emit(f"Could not delete the preset: {m}"))
+
+    def _refresh_presets(self) -> None:
+        presets = self._read("Could not read the presets", lambda s: s.list_presets())
+        if presets is not None:
+            self.settings_panel.set_presets(presets)
 
     def load_options(self) -> dict:
         """Load options this conversation asks for (only what differs from the defaults)."""
@@ -308,12 +495,16 @@ class ChatPane(QtWidgets.QWidget):
                  if m["role"] in ("user", "assistant") and m.get("content")]
         return msgs
 
-    def _ensure_conversation(self) -> int:
-        if self.conversation_id is None:
-            self.conversation_id = self.store.create_conversation(
+    def _ensure_conversation(self) -> int | Pending:
+        if self._cid is None:
+            self._settings_timer.stop()   # the new row gets the panel's values
+            self._settings_target = None
+            self._cid = self._write(
+                Store.create_conversation,
                 system_prompt=self.settings_panel.system_prompt(), settings=self.settings_panel.settings(),
-                model_path=self.model_info.get("path") if self.model_info else None)
-        return self.conversation_id
+                model_path=self.model_info.get("path") if self.model_info else None,
+                on_done=lambda _: self.refresh_conversations())
+        return self._cid
 
     def send(self, text: str | None = None) -> None:
         text = (text if isinstance(text, str) else self.input.toPlainText()).strip()
@@ -323,8 +514,9 @@ class ChatPane(QtWidgets.QWidget):
             self.errorRaised.emit("Load a model first: pick one above and press Load.")
             return
         cid = self._ensure_conversation()
-        # Stored before it is shown: whatever the user saw as sent is in the database.
-        mid = self.store.add_message(cid, "user", text)
+        # Queued before it is shown: whatever the user saw as sent reaches the database, in order
+        # (retried while another process holds the database's write lock).
+        mid = self._write(Store.add_message, cid, "user", text, on_done=lambda _: self.refresh_conversations())
         self.input.clear()
         self.view.add_message({"id": mid, "role": "user", "content": text})
         self._request_reply()
@@ -332,8 +524,9 @@ class ChatPane(QtWidgets.QWidget):
     def _request_reply(self) -> None:
         model = self.model_info.get("path") if self.model_info else None
         history = self.history()
-        self._reply_id = self.store.add_message(self.conversation_id, "assistant", "", model=model, complete=False)
-        self.store.update_conversation_settings(self.conversation_id, model_path=model)
+        self._reply_id = self._write(Store.add_message, self._cid, "assistant", "", model=model, complete=False)
+        if model:
+            self._write(Store.update_conversation_settings, self._cid, model_path=model)
         self.view.begin_reply(model)
         self.view.messages[-1]["id"] = self._reply_id
         self._set_generating(True)
@@ -351,7 +544,7 @@ class ChatPane(QtWidgets.QWidget):
         last = self.view.messages[-1]
         if last["role"] == "assistant":
             if last.get("id") is not None:
-                self.store.delete_messages_after(self.conversation_id, last["id"], inclusive=True)
+                self._write(Store.delete_messages_after, self._cid, last["id"], inclusive=True)
             self.view.set_messages(self.view.messages[:-1])
         if self.view.messages and self.view.messages[-1]["role"] == "user":
             self._request_reply()
@@ -364,7 +557,7 @@ class ChatPane(QtWidgets.QWidget):
         if not (0 <= index < len(msgs)) or msgs[index]["role"] != "user" or not new_text.strip():
             return
         if msgs[index].get("id") is not None:
-            self.store.delete_messages_after(self.conversation_id, msgs[index]["id"], inclusive=True)
+            self._write(Store.delete_messages_after, self._cid, msgs[index]["id"], inclusive=True)
         self.view.set_messages(msgs[:index])
         self.send(new_text)
 
@@ -378,15 +571,28 @@ class ChatPane(QtWidgets.QWidget):
     # ---- streaming save ---------------------------------------------------------------
     def _save_partial(self) -> None:
         if self._reply_id is not None and self.view.streaming:
-            self.store.update_message(self._reply_id, content=self.view.messages[-1]["content"], complete=False)
+            # One job per reply: while the database is locked, newer text replaces the queued save.
+            self._write(Store.update_message, self._reply_id, content=self.view.messages[-1]["content"],
+                        complete=False, key=("reply", self._reply_id))
 
-    def _finish_saving(self, text: str, complete: bool, stats: dict | None) -> None:
+    def _finish_saving(self, text: str, complete: bool, stats: dict | None, then=None) -> None:
+        """Queue the reply's final save; ``then()`` runs on the GUI thread once it is saved (or failed)."""
         self._save_timer.stop()
+
+        def saved(_=None) -> None:
+            self._resolve_ids()
+            self.refresh_conversations()
+            if then is not None:
+                then()
+
         if self._reply_id is not None:
-            self.store.update_message(self._reply_id, content=text, complete=complete,
-                                      stats={k: v for k, v in (stats or {}).items() if k != "text"} or None)
+            self._write(Store.update_message, self._reply_id, content=text, complete=complete,
+                        stats={k: v for k, v in (stats or {}).items() if k != "text"} or None,
+                        key=("reply", self._reply_id), on_done=saved,
+                        on_error=lambda m: (self.errorRaised.emit(f"Could not save the reply: {m}"), saved()))
+        else:
+            saved()
         self._reply_id = None
-        self.refresh_conversations()
 
     # ---- bridge events -----------------------------------------------------------
     def _on_loaded(self, info: dict) -> None:
@@ -404,7 +610,8 @@ class ChatPane(QtWidgets.QWidget):
         complete = stats.get("finish_reason") in ("stop", "length")
         text = stats.get("text") if stats.get("text") is not None else self.view.messages[-1]["content"]
         self.view.finish_reply(text, complete=complete, stats=stats)
-        self._finish_saving(text, complete, stats)
+        # replyFinished means shown *and saved*: it is emitted once the storage thread has saved it.
+        self._finish_saving(text, complete, stats, then=lambda: self.replyFinished.emit(stats))
         self._set_generating(False)
         self.statsChanged.emit(stats)
         dropped = stats.get("dropped_messages") or 0
@@ -412,16 +619,18 @@ class ChatPane(QtWidgets.QWidget):
             self.view.set_messages(self.view.messages, memory_start=dropped)
             self.errorRaised.emit(f"info:The conversation no longer fits the model's context: the {dropped} "
                                   "oldest messages are outside the model's memory.")
-        self.replyFinished.emit(stats)
 
     def _on_failed(self, message: str) -> None:
-        if self.view.streaming:
+        result = {"finish_reason": "error", "error": message}
+        streaming = self.view.streaming
+        if streaming:
             partial = self.view.messages[-1]["content"]
             self.view.finish_reply(partial, complete=False)
-            self._finish_saving(partial, False, None)
+            self._finish_saving(partial, False, None, then=lambda: self.replyFinished.emit(result))
         self._set_generating(False)
         self.errorRaised.emit(message)
-        self.replyFinished.emit({"finish_reason": "error", "error": message})
+        if not streaming:
+            self.replyFinished.emit(result)
 
     def _set_generating(self, on: bool) -> None:
         self.send_button.setEnabled(not on)
@@ -430,6 +639,15 @@ class ChatPane(QtWidgets.QWidget):
         self.view.busy = on
 
     def shutdown(self) -> None:
-        """Save a reply still streaming (the window is closing)."""
+        """Save a reply still streaming and the settings still waiting, then stop the storage
+        thread (it waits a while for a locked database: the window is closing)."""
+        if getattr(self, "_shut", False):
+            return
+        self._shut = True
+        self._read_retry.stop()
+        self._flush_settings()
         if self.view.streaming:
             self._finish_saving(self.view.messages[-1]["content"], False, None)
+        self.storage.shutdown()
+        if self.store is not None:
+            self.store.close()
