@@ -116,7 +116,7 @@ def test_cli_pull_json_resume_and_errors(cli_env, fake_hub, hearth_home):
     r = run_cli("pull", "acme/Tiny-GGUF", "--quant", "Q3_K_S", env=cli_env)
     assert r.returncode == 2 and "Q4_K_M" in r.stderr
     r = run_cli("pull", "acme/Tiny-GGUF", "x.gguf", "--quant", "Q8_0", env=cli_env)
-    assert r.returncode == 2
+    assert r.returncode == 2 and "give either a FILE or --quant, not both" in r.stderr
     # Gated without a token: exit 2 with the licence/token hint.
     r = run_cli("pull", "gated/Locked-GGUF", env=cli_env)
     assert r.returncode == 2 and "token set" in r.stderr and "Traceback" not in r.stderr
@@ -143,7 +143,7 @@ def test_cli_token(cli_env, tmp_path):
     r = run_cli("token", "clear", env=cli_env)
     assert r.returncode == 0 and "removed" in r.stdout
     r = run_cli("token", "set", "--token", "", env=cli_env)
-    assert r.returncode == 2
+    assert r.returncode == 2 and r.stderr.strip() == "hearth: the token is empty"
     no_keyring = dict(cli_env, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     r = run_cli("token", "set", "--token", "hf_x", env=no_keyring)
     assert r.returncode == 2 and "HF_TOKEN" in r.stderr and "hf_x" not in r.stderr
