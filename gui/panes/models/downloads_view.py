@@ -85,6 +85,7 @@ class DownloadsView(QtWidgets.QWidget):
                 self._items[jid] = item
             item.setText(0, o.name)
             item.setToolTip(0, f"{o.repo_id or 'repository unknown'}\n{o.file}")
+            item.setText(1, f"{min(o.size / o.total, 1):.0%}" if o.total else "")
             item.setText(2, f"{size_text(o.size)} of {size_text(o.total)}" if o.total else size_text(o.size))
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setText(5, "Found, not in the queue" if o.repo_id else "Found, repository unknown")
