@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gui.qt import Qt
-from tests.gui.test_models_pane import REPO, FILE, bridge, config, curated_file, make_pane, manager  # noqa: F401
+from tests.gui.test_models_pane import (  # noqa: F401 (fixtures)
+    FILE, REPO, bridge, config, curated_file, make_pane, manager)
 from tests.hub.conftest import fake_hub, gguf_blobs, memory_keyring  # noqa: F401 (fixtures)
 from tests.hub.test_orphans import CHUNK, age, leave_partial
 
