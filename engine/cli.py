@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "engine.commands.core",          # doctor, check-model, models, import, chat
     "engine.commands.conversations",  # conversations, export, import-conversation
     "engine.hub.commands",           # search, files, pull, token
+    "engine.commands.documents",     # extract
 ]
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_ENGINE, EXIT_CANCELLED = 0, 2, 3, 130
