@@ -107,14 +107,14 @@ def read_document(path, *, cancel: Cancel | None = None, on_page: OnPage | None 
         raise BadInputError(f"cannot read {name}: {e.strerror or e}") from None
     except Exception as e:  # a library failure: one sentence, the details go to the log
         log.warning("reading %s failed", name, exc_info=True)
-        raise BadInputError(f"{name} cannot be read: the file is damaged or not really a "
-                            f"{_FORMAT_NAMES[fmt]} ({type(e).__name__})") from None
+        raise BadInputError(f"{name} cannot be read: the file is damaged or is not {_FORMAT_NAMES[fmt]} "
+                            f"({type(e).__name__})") from None
     doc.sha256 = digest
     return doc
 
 
-_FORMAT_NAMES = {"pdf": "PDF", "docx": "Word .docx document", "txt": "text file", "md": "Markdown file",
-                 "html": "HTML page"}
+_FORMAT_NAMES = {"pdf": "a PDF", "docx": "a Word .docx document", "txt": "a text file", "md": "a Markdown file",
+                 "html": "an HTML page"}
 
 
 def _check_file(path: Path, name: str) -> int:

@@ -3,7 +3,8 @@
 Order of the checks (Japanese first):
 1. a byte-order mark: UTF-8 ("utf-8-sig"), UTF-32, UTF-16 ("utf-16");
 2. NUL bytes: UTF-16 without a mark if the bytes decode to clean text, otherwise binary;
-3. strict UTF-8 ("utf-8", ASCII included);
+3. ISO-2022-JP when its escape sequences are there, then strict UTF-8 ("utf-8", ASCII included);
+   an HTML page's own charset comes next, when the bytes are not UTF-8;
 4. the Japanese legacy encodings, strictly: CP932 (Windows' Shift_JIS, a superset; preferred
    on a tie) and EUC-JP, scored by how Japanese the result reads: EUC-JP bytes also decode
    as CP932 but come out as half-width katakana, which scores low;
@@ -74,7 +75,7 @@ def binary_error(name: str) -> BadInputError:
 
 def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
     """(text, encoding name) for the bytes of a text file; ``declared`` (an HTML page's
-    charset) is tried right after a byte-order mark."""
+    charset) is tried when the bytes are not UTF-8 (valid UTF-8 is UTF-8 whatever a page says)."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
@@ -84,16 +85,6 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[s
             if _is_binary(text):
                 raise binary_error(name)
             return text, enc
-    if declared:
-        enc = _normalise_declared(declared)
-        if enc:
-            try:
-                text = data.decode(enc)
-            except (UnicodeDecodeError, LookupError):
-                pass
-            else:
-                if not _is_binary(text):
-                    return text, enc
     if b"\x00" in data:
         for enc in ("utf-16-le", "utf-16-be"):
             if len(data) % 2 == 0:
@@ -104,6 +95,14 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[s
                 if not _is_binary(text, strict=True):
                     return text, enc
         raise binary_error(name)
+    if b"\x1b$" in data or b"\x1b(J" in data:  # 7-bit ISO-2022-JP (JIS, old e-mail) is also valid ASCII
+        for enc in ("iso2022_jp", "iso2022_jp_2004", "iso2022_jp_ext"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if "\x1b" not in text and not _is_binary(text):
+                return text, enc
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -112,15 +111,31 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[s
         if _is_binary(text):
             raise binary_error(name)
         return text, "utf-8"
+    if declared:
+        enc = _normalise_declared(declared)
+        if enc:
+            try:
+                text = data.decode(enc)
+            except (UnicodeDecodeError, LookupError):
+                pass
+            else:
+                if not _is_binary(text):
+                    return text, enc
 
     japanese = _best_japanese(data)
-    guess = _charset_normalizer(data)
+    plausible = False
     if japanese is not None:
-        text, enc, score, has_kana = japanese
+        text, enc, _, has_kana = japanese
+        plausible = (japanese_score(text[:SCORE_SAMPLE], half_width=1.0)[0] >= JAPANESE_MIN_SCORE
+                     and not _is_binary(text))
+        if plausible and has_kana:
+            return text, enc
+    guess = _charset_normalizer(data)
+    if plausible:
         # Long kanji-only text that charset-normalizer reads as Chinese or Korean is not Japanese.
-        foreign = (guess is not None and guess[1] in _CHINESE_KOREAN and not has_kana
+        foreign = (guess is not None and guess[1] in _CHINESE_KOREAN
                    and sum(1 for c in text[:SCORE_SAMPLE] if ord(c) > 0x7f) >= 20)
-        if score >= JAPANESE_MIN_SCORE and not foreign:
+        if not foreign:
             return text, enc
     if guess is not None:
         text, enc = guess
@@ -129,8 +144,6 @@ def decode_bytes(data: bytes, name: str, declared: str | None = None) -> tuple[s
         if _is_binary(text):
             raise binary_error(name)
         return text, enc
-    if japanese is not None and japanese[2] >= 0.6:
-        return japanese[0], japanese[1]
     raise BadInputError(f"{name} is not a text file Hearth can read: it is not UTF-8, UTF-16, Shift_JIS, "
                         "EUC-JP or another known text encoding")
 
@@ -164,7 +177,7 @@ def _prefer_windows(data: bytes, enc: str, text: str) -> tuple[str, str]:
 
 
 def _best_japanese(data: bytes):
-    """(text, encoding, score, has_kana) of the best strict Japanese decoding, or None."""
+    """(text, encoding, score, has_kana) of the strict Japanese decoding that reads most like Japanese."""
     best = None
     for enc in ("cp932", "euc_jp"):
         try:
@@ -177,8 +190,11 @@ def _best_japanese(data: bytes):
     return best
 
 
-def japanese_score(text: str) -> tuple[float, bool]:
-    """Share of characters that belong in Japanese text (0..1), and whether any kana is there."""
+def japanese_score(text: str, half_width: float = 0.2) -> tuple[float, bool]:
+    """Share of characters that belong in Japanese text (0..1), and whether any full-width kana is there.
+
+    Half-width katakana count ``half_width``: little when comparing CP932 with EUC-JP (EUC-JP bytes
+    read as CP932 come out as half-width katakana), fully when judging whether CP932 text is Japanese."""
     good = 0.0
     count = 0
     kana = False
@@ -197,7 +213,7 @@ def japanese_score(text: str) -> tuple[float, bool]:
         elif 0x3000 <= o <= 0x303f or 0xff01 <= o <= 0xff60 or 0xffe0 <= o <= 0xffef:  # punctuation, full width
             good += 1
         elif 0xff61 <= o <= 0xff9f:  # half-width katakana: rare in real text, everywhere in EUC read as CP932
-            good += 0.2
+            good += half_width
         elif 0xe000 <= o <= 0xf8ff:  # private use (CP932's user-defined area)
             pass
         elif unicodedata.category(c)[0] in "LNPS":  # Greek, Cyrillic, symbols, box drawing of JIS X 0208
@@ -217,8 +233,11 @@ def _charset_normalizer(data: bytes) -> tuple[str, str] | None:
         return None
     if best is None or not best.encoding:
         return None
+    enc = best.encoding
+    if enc.startswith("utf_"):
+        enc = enc.replace("_", "-")  # utf_16_le -> utf-16-le, as named above
     try:
-        return data.decode(best.encoding), best.encoding
+        return data.decode(enc), enc
     except (UnicodeDecodeError, LookupError):
         return None
 
