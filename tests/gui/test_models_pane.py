@@ -361,14 +361,19 @@ def test_token_control(qtbot, make_pane, memory_keyring, monkeypatch):
 
     monkeypatch.delenv("HF_TOKEN", raising=False)
     pane = make_pane()
-    tc = pane.token
+    tc = pane.token   # keyring calls run on a thread of their own: wait for each one's result
+    qtbot.waitUntil(lambda: not tc.busy, timeout=5000)
     assert "Not set" in tc.status_label.text() and not tc.clear_btn.isEnabled()
-    assert tc.apply("hf_goodtoken123")
+    with qtbot.waitSignal(tc.finished, timeout=5000) as done:
+        tc.apply("hf_goodtoken123")
+    assert done.args == ["set", True]
     assert "keyring" in tc.status_label.text() and tc.clear_btn.isEnabled()
     assert memory_keyring.store[("Hearth", "huggingface-token")] == "hf_goodtoken123"
-    with qtbot.waitSignal(pane.errorShown):
-        assert not tc.apply("not a token")
-    tc.clear()
+    with qtbot.waitSignal(pane.errorShown, timeout=5000), qtbot.waitSignal(tc.finished, timeout=5000) as done:
+        tc.apply("not a token")
+    assert done.args == ["set", False]
+    with qtbot.waitSignal(tc.finished, timeout=5000):
+        tc.clear()
     assert "Not set" in tc.status_label.text() and not memory_keyring.store
     # No keyring backend: said so, and a session-only token works.
     import keyring
@@ -376,9 +381,12 @@ def test_token_control(qtbot, make_pane, memory_keyring, monkeypatch):
 
     keyring.set_keyring(fail.Keyring())
     try:
-        tc.refresh()
+        with qtbot.waitSignal(tc.finished, timeout=5000):
+            tc.refresh()
         assert "session only" in tc.status_label.text()
-        assert tc.apply("hf_session", session_only=True)
+        with qtbot.waitSignal(tc.finished, timeout=5000) as done:
+            tc.apply("hf_session", session_only=True)
+        assert done.args == ["set", True]
         assert "this session only" in tc.status_label.text()
         assert hub_token.get_token() == "hf_session"
     finally:

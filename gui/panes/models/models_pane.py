@@ -5,7 +5,8 @@ signals (a newer request of the same kind drops the older result). The
 ``DownloadManager`` runs its own download thread; its listener callbacks are
 forwarded through ``_DownloadRelay.jobUpdated`` (queued into the GUI thread)
 and throttled to at most ~10 updates a second per job. The GUI thread only
-does local, quick work (queue edits, deleting a file, reading the keyring).
+does local, quick work (queue edits, deleting a file); the keyring is read on
+the worker thread too (a locked keyring can wait on its unlock prompt).
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class ModelsPane(QtWidgets.QWidget):
         self._failed_seen: set[str] = set()
         self._last_emit: dict[str, tuple[float, str]] = {}
         self._shut = False
+        self._start_downloads_with_token = False
 
         from engine.library import ModelLibrary
 
@@ -233,6 +235,8 @@ class ModelsPane(QtWidgets.QWidget):
             self.curatedShown.emit(result)
         elif kind == "hardware":
             self.machine_label.setText(machine_text(result))
+        elif kind == "token":
+            self._use_token(result)
         elif kind == "import":
             self.show_info(f"{result.name} was added to the library.")
             self.refresh_library()
@@ -240,7 +244,8 @@ class ModelsPane(QtWidgets.QWidget):
     def _on_failure(self, req_id: int, kind: str, message: str) -> None:
         what = {"search": "Searching the Hub failed", "files": "Listing the repository's files failed",
                 "fit": "Reading the file headers failed", "curated": "Checking the suggested models failed",
-                "import": "The model could not be imported", "hardware": "Detecting the hardware failed"}.get(kind, "That did not work")
+                "import": "The model could not be imported", "hardware": "Detecting the hardware failed",
+                "token": "Reading the Hugging Face token failed"}.get(kind, "That did not work")
         if kind == "search":
             self.discover.search_failed(message)
         elif kind == "files":
@@ -250,6 +255,8 @@ class ModelsPane(QtWidgets.QWidget):
         elif kind == "curated":
             self.welcome.curated_failed(message)
             self._curated_requested = False
+        elif kind == "token":
+            self._use_token(None)
         self.show_error(f"{what}: {message}")
 
     # ---- Discover ----------------------------------------------------------------------------
@@ -364,10 +371,12 @@ class ModelsPane(QtWidgets.QWidget):
             from engine.hub.download import DownloadManager
 
             try:
-                manager = DownloadManager(self.config)
+                manager = DownloadManager(self.config, token=False)   # the token comes from the worker
             except HearthError as e:
                 self.show_error(f"Downloads are unavailable: {e}")
                 return
+            self._start_downloads_with_token = True
+            self.worker.submit("token", hub_token.get_token)
         self.downloads = manager
         for job in manager.jobs():          # the queue of the previous run
             if job.state == "done":
@@ -376,7 +385,8 @@ class ModelsPane(QtWidgets.QWidget):
                 self._failed_seen.add(job.id)
             self.downloads_view.update_job(job)
         manager.add_listener(self._listener)
-        manager.start()                     # queued and interrupted jobs continue
+        if not self._start_downloads_with_token:
+            manager.start()                 # queued and interrupted jobs continue
         self.refresh_orphans()
 
     def refresh_orphans(self) -> None:
@@ -460,8 +470,15 @@ class ModelsPane(QtWidgets.QWidget):
 
     def _on_token_changed(self) -> None:
         if self.downloads is not None:
-            # The manager reads the token once; give it the new one for the next requests.
-            self.downloads._token = hub_token.get_token()
+            # The manager reads the token once; give it the new one (read off the GUI thread).
+            self.worker.submit("token", hub_token.get_token)
+
+    def _use_token(self, token: str | None) -> None:
+        if self.downloads is not None:
+            self.downloads._token = token or None
+            if self._start_downloads_with_token:
+                self._start_downloads_with_token = False
+                self.downloads.start()      # queued and interrupted jobs continue, with the token
 
     # ---- shutdown ----------------------------------------------------------------------------
     def shutdown(self) -> None:
@@ -469,6 +486,7 @@ class ModelsPane(QtWidgets.QWidget):
         if self._shut:
             return
         self._shut = True
+        self.token.calls.shutdown()
         self.worker.shutdown()
         if self.downloads is not None:
             self.downloads.remove_listener(self._listener)

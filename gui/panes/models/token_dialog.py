@@ -3,13 +3,21 @@
 The token is stored only in the OS keyring (engine.hub.token). Without a
 keyring backend the dialog says so and offers to use the token for this
 session only (held in memory, gone when Hearth quits).
+
+Keyring calls never run on the GUI thread: a locked keyring can wait on its
+unlock prompt, a broken D-Bus on a timeout. They run one at a time on a thread
+of their own (``KeyringCalls``); the result comes back as a queued signal.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
+from typing import Callable
+
 from engine.errors import HearthError
 from engine.hub import token as hub_token
-from gui.qt import QtWidgets, Signal
+from gui.qt import QObject, QtWidgets, Signal
 
 SOURCES = {"keyring": "stored in the system keyring", "environment": "from HF_TOKEN",
            "session": "for this session only"}
@@ -49,11 +57,64 @@ class TokenDialog(QtWidgets.QDialog):
         return self.edit.text().strip()
 
 
+class KeyringCalls(QObject):
+    """Runs keyring calls one at a time on a thread of its own; ``then(result)`` runs on the GUI thread."""
+
+    _done = Signal(object, object)   # callback, result (emitted on the keyring thread, delivered queued)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._jobs: queue.Queue = queue.Queue()
+        self._done.connect(self._deliver)
+        self.in_flight = 0
+        # A daemon thread: a keyring call that never returns must not keep Hearth from quitting.
+        threading.Thread(target=self._loop, args=(self._jobs, self._done), name="hearth-keyring",
+                         daemon=True).start()
+
+    def submit(self, fn: Callable[[], object], then: Callable[[object], None]) -> None:
+        self.in_flight += 1
+        self._jobs.put((fn, then))
+
+    @staticmethod
+    def _loop(jobs: queue.Queue, done) -> None:
+        while True:
+            item = jobs.get()
+            if item is None:
+                return
+            fn, then = item
+            try:
+                result = fn()
+            except Exception as e:  # fn turns expected failures into values; this is a last resort
+                result = e
+            try:
+                done.emit(then, result)
+            except RuntimeError:   # the control is gone (window closed)
+                return
+
+    def _deliver(self, then, result) -> None:
+        self.in_flight -= 1
+        then(result)
+
+    def shutdown(self) -> None:
+        self._jobs.put(None)
+
+
+def _status_now() -> dict:
+    try:
+        return hub_token.token_status()
+    except Exception as e:  # a broken keyring must not break the pane
+        return _fallback_status(e)
+
+
 class TokenControl(QtWidgets.QGroupBox):
-    """Compact status line with Set…/Clear; ``tokenChanged`` after a change, ``failed`` with a sentence."""
+    """Compact status line with Set…/Clear; ``tokenChanged`` after a change, ``failed`` with a sentence.
+
+    Every keyring call runs on ``KeyringCalls``' thread: ``refresh``, ``apply`` and ``clear``
+    return at once, and ``finished(action, ok)`` says when one is done and shown."""
 
     tokenChanged = Signal()
     failed = Signal(str)
+    finished = Signal(str, bool)     # "refresh" | "set" | "clear", succeeded
 
     def __init__(self, parent=None):
         super().__init__("Hugging Face token", parent)
@@ -71,14 +132,50 @@ class TokenControl(QtWidgets.QGroupBox):
         row.addWidget(self.clear_btn)
         lay.addLayout(row)
         self.status: dict = {}
+        self.calls = KeyringCalls(self)
+        self.status_label.setText("Checking the keyring…")
+        self.set_btn.setEnabled(False)
+        self.clear_btn.setEnabled(False)
         self.refresh()
 
+    @property
+    def busy(self) -> bool:
+        """A keyring call is running."""
+        return self.calls.in_flight > 0
+
     def refresh(self) -> None:
-        try:
-            self.status = hub_token.token_status()
-        except Exception as e:  # a broken keyring must not break the pane
-            self.status = {"token_set": False, "keyring_available": False,
-                           "note": f"the keyring could not be read ({type(e).__name__})"}
+        """Read the status from the keyring (in the background) and show it."""
+        self._run("refresh", None)
+
+    def _run(self, action: str, change: Callable[[], None] | None) -> None:
+        self.set_btn.setEnabled(False)
+        self.clear_btn.setEnabled(False)
+
+        def work():
+            error = None
+            if change is not None:
+                try:
+                    change()
+                except HearthError as e:
+                    error = str(e)
+            return error, _status_now()
+
+        self.calls.submit(work, lambda result: self._after(action, result))
+
+    def _after(self, action: str, result) -> None:
+        if isinstance(result, BaseException):   # not expected: work() catches what it knows
+            error, status = f"the keyring failed ({type(result).__name__})", _fallback_status(result)
+        else:
+            error, status = result
+        self._show(status)
+        if error:
+            self.failed.emit(error)
+        if action == "clear" or (action == "set" and not error):
+            self.tokenChanged.emit()
+        self.finished.emit(action, not error)
+
+    def _show(self, status: dict) -> None:
+        self.status = status
         s = self.status
         if s.get("token_set"):
             text = f"Set, {SOURCES.get(s.get('source'), s.get('source'))}."
@@ -90,31 +187,29 @@ class TokenControl(QtWidgets.QGroupBox):
         else:
             self.status_label.setToolTip(f"Keyring: {s.get('keyring_backend')}")
         self.status_label.setText(text)
-        self.clear_btn.setEnabled(bool(s.get("token_set")) and s.get("source") != "environment")
+        idle = self.calls.in_flight == 0
+        self.set_btn.setEnabled(idle)
+        self.clear_btn.setEnabled(idle and bool(s.get("token_set")) and s.get("source") != "environment")
 
     def _ask(self) -> None:
         dlg = TokenDialog(bool(self.status.get("keyring_available")), self.status.get("note"), self)
         if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted and dlg.token:
             self.apply(dlg.token, session_only=dlg.session_only)
 
-    def apply(self, token: str, *, session_only: bool = False) -> bool:
-        """Store the token (keyring, or memory for this session); False with ``failed`` on error."""
-        try:
-            if session_only:
-                hub_token.set_session_token(token)
-            else:
-                hub_token.set_token(token)
-        except HearthError as e:
-            self.failed.emit(str(e))
-            return False
-        self.refresh()
-        self.tokenChanged.emit()
-        return True
+    def apply(self, token: str, *, session_only: bool = False) -> None:
+        """Store the token (keyring, or memory for this session), in the background; then
+        ``tokenChanged``, or ``failed`` with a sentence; ``finished("set", ok)`` either way."""
+        if session_only:
+            self._run("set", lambda: hub_token.set_session_token(token))
+        else:
+            self._run("set", lambda: hub_token.set_token(token))
 
     def clear(self) -> None:
-        try:
-            hub_token.clear_token()
-        except HearthError as e:   # the keyring refused: say so, the token is still there
-            self.failed.emit(str(e))
-        self.refresh()
-        self.tokenChanged.emit()
+        """Remove the token, in the background. A keyring that refuses to delete is a ``failed``
+        sentence (the token is still there); ``finished("clear", ok)`` either way."""
+        self._run("clear", hub_token.clear_token)
+
+
+def _fallback_status(e: BaseException) -> dict:
+    return {"token_set": False, "keyring_available": False,
+            "note": f"the keyring could not be read ({type(e).__name__})"}
