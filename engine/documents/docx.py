@@ -223,7 +223,9 @@ def _table_rows(tbl) -> list[str]:
     rows: list[str] = []
     for tr in _children(tbl, W + "tr"):
         cells = [_cell_text(tc) for tc in _children(tr, W + "tc")]
-        if any(cells):
+        while cells and not cells[-1]:
+            cells.pop()  # empty cells at the end of a row say nothing
+        if cells:
             rows.append(" | ".join(cells))
     return rows
 

@@ -10,6 +10,10 @@ half-width forms, kana and kanji included. What PDF producers do get wrong is a
 ToUnicode map that sends ideographs to their look-alike Kangxi radicals (⽇ U+2F47
 for 日 U+65E5); those are folded back to the unified ideographs (NFKC, those
 blocks only, so full-width letters and half-width kana stay as written).
+
+Producers that put every glyph in its own text object (BT … ET) make pypdf end a line
+after each character ("会\n議\nは…"); runs of three or more one-character lines of
+Japanese are joined back into one line.
 """
 
 from __future__ import annotations
@@ -33,6 +37,35 @@ _RADICALS = re.compile(r"[\u2e80-\u2fdf]")  # CJK Radicals Supplement + Kangxi R
 def fold_radicals(text: str) -> str:
     """Kangxi / supplement radicals → the unified ideographs they stand for (where Unicode says so)."""
     return _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+_WIDE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uffef]")
+GLYPH_RUN = 3
+
+
+def join_glyph_lines(text: str) -> str:
+    """"会\n議\nは" -> "会議は": three or more consecutive lines that are each one Japanese character."""
+    lines = text.split("\n")
+    if len(lines) < GLYPH_RUN:
+        return text
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush():
+        if len(run) >= GLYPH_RUN:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for line in lines:
+        if len(line) == 1 and _WIDE.match(line):
+            run.append(line)
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return "\n".join(out)
 
 
 def read_pdf(path: Path, name: str, check, on_page) -> Document:
@@ -99,7 +132,7 @@ def _read_pages(reader, path: Path, name: str, total: int, check, on_page, encry
             raw, ok = "", False
         else:
             ok = True
-        text = fold_radicals(clean_text(raw or ""))
+        text = join_glyph_lines(fold_radicals(clean_text(raw or "")))
         if not ok:
             failed.append(number)
         elif not text.strip():

@@ -140,6 +140,32 @@ def make_wrapped_cid_pdf(path: Path, font: str = "HeiseiKakuGo-W5") -> Path:
     return path
 
 
+GLYPH_LINES = ["会議は午前十時に始まり、正午に終わった。", "議題は三つ。"]
+
+
+def make_glyph_by_glyph_pdf(path: Path, font: str = "HeiseiMin-W3") -> Path:
+    """Every character in its own text object (BT … ET), as some producers write Japanese."""
+    from reportlab.pdfgen import canvas
+
+    _register_cid(font)
+    c = canvas.Canvas(str(path))
+    y = 780
+    for line in GLYPH_LINES:
+        x = 50
+        for ch in line:
+            c.setFont(font, 12)
+            c.drawString(x, y, ch)
+            x += 12.5
+        y -= 22
+    c.setFont("Helvetica", 12)
+    c.drawString(50, y, "A")  # a lone Latin letter is not joined
+    c.drawString(50, y - 20, "B")
+    c.drawString(50, y - 40, "C")
+    c.showPage()
+    c.save()
+    return path
+
+
 def make_image_only_pdf(path: Path, pages: int = 2) -> Path:
     """Shapes only, no text at all: what a scan looks like to a text extractor."""
     from reportlab.pdfgen import canvas
@@ -252,6 +278,86 @@ def make_docx(path: Path) -> Path:
     return path
 
 
+DOCX_COMPLEX_EXPECTED = "\n\n".join([
+    "## 変更履歴つきの段落",
+    "残す文と追加した文、リンク先は Hearth のサイトです。\t二列目\n改行後",
+    "コンテンツコントロールの中の段落。",
+    "本文の段落。",
+    "テキストボックスの中。",
+    "結合\n上 | 下の 左 | 右\n | 入れ子: 内1, 内2; 内3, 内4 | 最後",  # a cell's paragraphs: one line
+    "# 独自スタイルの見出し",
+])
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_COMPLEX_BODY = [
+    f'''<w:p {_W}><w:pPr><w:pStyle w:val="JaHeading2"/></w:pPr><w:r><w:t>変更履歴つきの段落</w:t></w:r></w:p>''',
+    f'''<w:p {_W} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+      <w:r><w:t xml:space="preserve">残す文と</w:t></w:r>
+      <w:del w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r><w:delText>消した文と</w:delText></w:r></w:del>
+      <w:ins w:id="2" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r><w:t>追加した文</w:t></w:r></w:ins>
+      <w:r><w:t xml:space="preserve">、リンク先は </w:t></w:r>
+      <w:hyperlink r:id="rIdNone"><w:r><w:t>Hearth</w:t></w:r></w:hyperlink>
+      <w:smartTag w:uri="urn:x" w:element="place"><w:r><w:t xml:space="preserve"> のサイト</w:t></w:r></w:smartTag>
+      <w:fldSimple w:instr=" QUOTE x "><w:r><w:t>です。</w:t></w:r></w:fldSimple>
+      <w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>
+      <w:r><w:fldChar w:fldCharType="end"/></w:r>
+      <w:r><w:tab/><w:t>二列目</w:t><w:br/><w:t>改行後</w:t></w:r></w:p>''',
+    f'''<w:sdt {_W}><w:sdtPr><w:alias w:val="box"/></w:sdtPr><w:sdtContent>
+      <w:p><w:r><w:t>コンテンツコントロールの中の段落。</w:t></w:r></w:p></w:sdtContent></w:sdt>''',
+    f'''<w:p {_W} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
+         xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+         xmlns:v="urn:schemas-microsoft-com:vml">
+      <w:r><w:t>本文の段落。</w:t></w:r>
+      <w:r><mc:AlternateContent>
+        <mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx><w:txbxContent>
+          <w:p><w:r><w:t>テキストボックスの中。</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></w:drawing></mc:Choice>
+        <mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>
+          <w:p><w:r><w:t>テキストボックスの中。</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>
+      </mc:AlternateContent></w:r></w:p>''',
+    f'''<w:tbl {_W}><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>
+      <w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>結合</w:t></w:r></w:p></w:tc>
+            <w:tc><w:p/></w:tc></w:tr>
+      <w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>上</w:t></w:r></w:p></w:tc>
+            <w:tc><w:p><w:r><w:t>下の</w:t></w:r></w:p><w:p><w:r><w:t>左</w:t></w:r></w:p></w:tc>
+            <w:tc><w:p><w:r><w:t>右</w:t></w:r></w:p></w:tc></w:tr>
+      <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>
+            <w:tc><w:p><w:r><w:t>入れ子:</w:t></w:r></w:p>
+              <w:tbl><w:tr><w:tc><w:p><w:r><w:t>内1</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>内2</w:t></w:r></w:p></w:tc></w:tr>
+                     <w:tr><w:tc><w:p><w:r><w:t>内3</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>内4</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+              <w:p/></w:tc>
+            <w:tc><w:p><w:r><w:t>最後</w:t></w:r></w:p></w:tc></w:tr>
+      <w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>''',
+    f'''<w:p {_W}><w:pPr><w:pStyle w:val="OutlineOne"/></w:pPr><w:r><w:t>独自スタイルの見出し</w:t></w:r></w:p>''',
+]
+_COMPLEX_STYLES = [
+    # a heading style named in Japanese, and a custom style that is a heading by its outline level
+    f'''<w:style {_W} w:type="paragraph" w:styleId="JaHeading2"><w:name w:val="見出し 2"/></w:style>''',
+    f'''<w:style {_W} w:type="paragraph" w:styleId="OutlineBase"><w:name w:val="Outline base"/>
+      <w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>''',
+    f'''<w:style {_W} w:type="paragraph" w:styleId="OutlineOne"><w:name w:val="Chapter"/>
+      <w:basedOn w:val="OutlineBase"/></w:style>''',
+]
+
+
+def make_complex_docx(path: Path) -> Path:
+    """Tracked changes, hyperlink, smart tag, fields, tab and break, a content control, a text box
+    (written twice by Word: DrawingML and a VML fallback), merged and nested table cells, and
+    headings by a Japanese style name and by outline level (DOCX_COMPLEX_EXPECTED)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    body = d.element.body
+    sect = body[-1]  # w:sectPr stays last
+    for xml in _COMPLEX_BODY:
+        sect.addprevious(parse_xml(xml))
+    styles = d.styles.element
+    for xml in _COMPLEX_STYLES:
+        styles.append(parse_xml(xml))
+    d.save(str(path))
+    return path
+
+
 def make_empty_docx(path: Path) -> Path:
     import docx
 
@@ -313,6 +419,7 @@ def make_all(folder: Path) -> dict[str, Path]:
     for font in CID_FONTS:
         docs[f"cid_{font}"] = make_cid_pdf(f / f"ja-{font}.pdf", font)
     docs["wrapped"] = make_wrapped_cid_pdf(f / "ja-wrapped.pdf")
+    docs["glyphs"] = make_glyph_by_glyph_pdf(f / "ja-glyphs.pdf")
     docs["image_only"] = make_image_only_pdf(f / "scan.pdf")
     docs["partly_scanned"] = make_partly_scanned_pdf(f / "partly-scanned.pdf")
     docs["encrypted"] = make_encrypted_pdf(f / "encrypted.pdf")
@@ -320,6 +427,7 @@ def make_all(folder: Path) -> dict[str, Path]:
     docs["truncated"] = make_truncated_pdf(f / "truncated.pdf", docs["cid_HeiseiMin-W3"])
     docs["garbled"] = make_garbled_pdf(f / "garbled.pdf", docs["cid_HeiseiMin-W3"])
     docs["docx"] = make_docx(f / "report.docx")
+    docs["complex_docx"] = make_complex_docx(f / "complex.docx")
     docs["empty_docx"] = make_empty_docx(f / "blank.docx")
     docs["encrypted_docx"] = make_ole_docx(f / "locked.docx", encrypted=True)
     docs["doc_as_docx"] = make_ole_docx(f / "old.docx", encrypted=False)

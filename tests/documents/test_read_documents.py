@@ -40,6 +40,18 @@ def test_pdf_paragraph_wrapped_by_the_layout_keeps_every_character(docs):
     assert squash(doc.text) == squash(make_docs.JA_PARAGRAPH)
 
 
+def test_pdf_with_a_text_object_per_glyph_reads_as_lines(docs):
+    # pypdf alone gives "会\n議\nは\n…" for this file
+    doc = read_document(docs["glyphs"])
+    assert doc.text == "".join(make_docs.GLYPH_LINES) + "\nA\nB\nC"
+
+
+def test_join_glyph_lines_needs_three_in_a_row():
+    from engine.documents.pdf import join_glyph_lines
+
+    assert join_glyph_lines("甲\n乙\n本文です。\n丙\n丁\n戊\nx") == "甲\n乙\n本文です。\n丙丁戊\nx"
+
+
 def test_kangxi_radicals_from_bad_tounicode_maps_fold_to_ideographs():
     # ⽇ U+2F47, ⼈ U+2F08, ⽉ U+2F49: what some producers' ToUnicode maps give for 日, 人, 月
     assert fold_radicals("\u2f47本\u2f08の\u2f49曜") == "日本人の月曜"
@@ -132,6 +144,10 @@ def test_docx_headings_paragraphs_and_table_in_reading_order(docs):
     assert [p.number for p in doc.pages] == [1]
     assert doc.text == make_docs.DOCX_EXPECTED
     assert calls == [(1, 1)]
+
+
+def test_docx_tracked_changes_fields_controls_text_boxes_merged_and_nested_cells(docs):
+    assert read_document(docs["complex_docx"]).text == make_docs.DOCX_COMPLEX_EXPECTED
 
 
 def test_docx_without_text(docs):
@@ -282,6 +298,30 @@ def test_a_library_failure_becomes_one_sentence(docs, monkeypatch):
     with pytest.raises(BadInputError) as e:
         read_document(docs["cid_HeiseiMin-W3"])
     assert str(e.value) == "ja-HeiseiMin-W3.pdf: this PDF is damaged and cannot be read"
+
+
+def test_a_page_pypdf_cannot_read_is_left_out_with_a_warning(docs, monkeypatch):
+    import pypdf
+
+    real = pypdf.PageObject.extract_text
+    calls = []
+
+    def second_page_breaks(self, *a, **k):
+        calls.append(1)
+        if len(calls) == 2:
+            raise ValueError("bad content stream")
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", second_page_breaks)
+    doc = read_document(docs["cid_HeiseiMin-W3"])
+    assert [p.text for p in doc.pages] == [make_docs.JA_PAGE_TEXTS[0], "", make_docs.JA_PAGE_TEXTS[2]]
+    assert doc.warnings == ["page 2 is damaged and was left out"]
+
+
+@pytest.mark.parametrize("key", ["docx", "sjis", "html", "cid_HeiseiKakuGo-W5"])
+def test_cancel_before_reading_any_format(docs, key):
+    with pytest.raises(CancelledError):
+        read_document(docs[key], cancel=lambda: True)
 
 
 def test_an_unexpected_reader_failure_names_the_file(docs, monkeypatch):
