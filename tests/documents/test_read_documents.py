@@ -199,6 +199,14 @@ def test_shift_jis_with_windows_characters_is_cp932(tmp_path):
     assert read_document(path).encoding == "cp932"
 
 
+def test_bytes_both_japanese_encodings_read_as_kanji_go_to_cp932(tmp_path):
+    data = "爛爬狡".encode("cp932")
+    assert data.decode("euc_jp") == "爍爨狢"  # also kanji in EUC-JP: a tie, and CP932 wins it
+    path = tmp_path / "tie.txt"
+    path.write_bytes(data)
+    assert (read_document(path).text, read_document(path).encoding) == ("爛爬狡", "cp932")
+
+
 def test_utf16_without_a_mark(tmp_path):
     path = make_docs.write_text(tmp_path / "le.txt", "Plain ASCII and 日本語 in UTF-16-LE.", "utf-16-le")
     doc = read_document(path)
