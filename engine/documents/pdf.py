@@ -70,7 +70,7 @@ def join_glyph_lines(text: str) -> str:
 
 def read_pdf(path: Path, name: str, check, on_page) -> Document:
     import pypdf
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, WrongPasswordError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, WrongPasswordError
 
     encrypted = (f"{name}: this PDF is encrypted: remove the password (for example by printing it to a "
                  "new PDF) and open that copy")
@@ -125,9 +125,7 @@ def _read_pages(reader, path: Path, name: str, total: int, check, on_page, encry
             raw = reader.pages[i].extract_text()
         except (FileNotDecryptedError, DependencyError):
             raise BadInputError(encrypted) from None
-        except RecursionError:
-            raw, ok = "", False
-        except Exception:
+        except Exception:  # RecursionError included: one bad page does not sink the document
             log.info("page %d of %s cannot be read", number, name, exc_info=True)
             raw, ok = "", False
         else:
