@@ -3,7 +3,11 @@
 A model file is checked here before it ever reaches llama.cpp, whose loader
 aborts the whole process on many malformed files. Every length read from the
 file is checked against the bytes that are actually there, so a truncated
-download or a corrupt header gives one clear sentence, never a crash.
+download or a corrupt header gives one clear sentence, never a crash: nothing
+recurses (arrays nested in arrays are walked with a list), names from the file
+are quoted on one line, and any failure no check foresaw still becomes an
+``InvalidGGUF`` sentence (tests/engine/test_gguf_check.py flips bytes over the
+whole header and writes damaged headers byte by byte).
 
 Only the header is read (magic, key/values, tensor infos); tensor data is
 checked by arithmetic against the file size, so a folder of models scans fast.
@@ -360,12 +364,11 @@ def _parse_gguf(buf, file_size: int | None, *, check_data: bool, path: str | Non
         raise InvalidGGUF(f"unsupported GGUF version {info.version} (Hearth reads versions 2 and 3)")
     info.tensor_count = cur.u64("tensor count")
     kv_count = cur.u64("key/value count")
-    if info.tensor_count > min(MAX_TENSORS, file_size):
-        raise InvalidGGUF(f"corrupt header: it claims {info.tensor_count} tensors, "
-                          "more than the file could hold")
-    if kv_count > min(MAX_KV, file_size):
-        raise InvalidGGUF(f"corrupt header: it claims {kv_count} metadata entries, "
-                          "more than the file could hold")
+    for count, what, limit in ((info.tensor_count, "tensors", MAX_TENSORS), (kv_count, "metadata entries", MAX_KV)):
+        if count > file_size:
+            raise InvalidGGUF(f"corrupt header: it claims {count} {what}, more than the file could hold")
+        if count > limit:
+            raise InvalidGGUF(f"corrupt header: it claims {count} {what}, more than the {limit} Hearth accepts")
 
     kv: dict[str, object] = {}
     kv_types: dict[str, int] = {}

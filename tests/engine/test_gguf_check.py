@@ -165,6 +165,9 @@ STRUCTURAL = {
         lambda: B.build(n_kv=1 << 40), f"it claims {1 << 40} metadata entries"),
     "key/value count 2**64-1": (
         lambda: B.build(n_kv=2**64 - 1), "metadata entries"),
+    "tensor count over the limit, in a big enough file": (
+        lambda: B.build(n_tensors=1_000_001, data_size=1_000_001),
+        "it claims 1000001 tensors, more than the 1000000 Hearth accepts"),
     "string value length 2**62": (
         lambda: B.build([B.ARCH, B.kv("general.name", B.STRING, struct.pack("<Q", 1 << 62))]),
         f"value of general.name claims {1 << 62} bytes, more than the whole file"),
