@@ -194,6 +194,10 @@ class ChatPane(QtWidgets.QWidget):
 
     def _write(self, fn, *args, **kwargs) -> Pending:
         """Queue a write for the storage thread (see gui/storage.py)."""
+        if getattr(self, "_shut", False):   # a late signal after shutdown: nothing can be saved now
+            p = Pending()
+            p.done, p.error = True, "Hearth is closing"
+            return p
         return self.storage.submit(fn, *args, **kwargs)
 
     def _resolve_ids(self) -> None:
