@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "engine.commands.conversations",  # conversations, export, import-conversation
     "engine.hub.commands",           # search, files, pull, token
     "engine.commands.documents",     # extract
+    "engine.commands.summarize",     # summarize, summaries, export-summary
 ]
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_ENGINE, EXIT_CANCELLED = 0, 2, 3, 130

@@ -169,8 +169,43 @@ def _migration_1(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
+def _migration_2(conn: sqlite3.Connection) -> None:
+    """Document summaries (engine/summarize/storage.py): one row per run, and its
+    parts (chunk and combined summaries) so a cancelled run resumes."""
+    conn.execute("""CREATE TABLE summaries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_key TEXT NOT NULL,                 -- document hash + model + options + context
+            document_name TEXT NOT NULL,
+            document_sha256 TEXT NOT NULL,
+            model TEXT NOT NULL,
+            options_json TEXT NOT NULL,
+            n_ctx INTEGER NOT NULL,
+            pages INTEGER NOT NULL DEFAULT 0,
+            document_tokens INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'cancelled', 'failed', 'done')),
+            summary TEXT NOT NULL DEFAULT '',
+            stats_json TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""")
+    conn.execute("CREATE INDEX summaries_job ON summaries(job_key, updated_at)")
+    conn.execute("""CREATE TABLE summary_parts (
+            summary_id INTEGER NOT NULL REFERENCES summaries(id) ON DELETE CASCADE,
+            level INTEGER NOT NULL,                -- 0: a chunk of the document; 1+: combined summaries
+            position INTEGER NOT NULL,
+            input_sha256 TEXT NOT NULL,            -- what was summarised: a changed input is redone
+            page_start INTEGER NOT NULL,
+            page_end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            prompt_tokens INTEGER NOT NULL DEFAULT 0,
+            completion_tokens INTEGER NOT NULL DEFAULT 0,
+            seconds REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (summary_id, level, position)
+        )""")
+
+
 # Ordered: MIGRATIONS[i] brings the schema from version i to i + 1. Append only.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
 
 
 # ---- the store --------------------------------------------------------------------------

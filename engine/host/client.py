@@ -298,6 +298,23 @@ class EngineClient:
                 self._raise_error(msg)
             return msg[1]
 
+    def _ask(self, request: tuple, timeout: float = 120):
+        with self._lock:
+            self._ensure_loaded()
+            self._send(request)
+            msg = self._recv(timeout=timeout)
+            if msg[0] == "error":
+                self._raise_error(msg)
+            return msg[1]
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Token counts of pieces of plain text (no BOS, never control tokens), in one round trip."""
+        return self._ask(("count_tokens", list(texts)))
+
+    def count_chat_tokens(self, messages: list[dict]) -> int:
+        """Exactly how many prompt tokens ``chat(messages)`` would send (template included)."""
+        return self._ask(("count_chat", list(messages)))
+
     def new_request_id(self) -> int:
         """An id for the next request. Safe from any thread."""
         with self._ids_lock:

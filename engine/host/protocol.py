@@ -9,7 +9,9 @@ Requests (parent -> child)::
     ("load", model_path, LoadOptions-as-dict)
     ("chat", messages, SamplingOptions-as-dict)      # chat template or base-model format
     ("complete", prompt, SamplingOptions-as-dict)     # raw text continuation
-    ("tokenize", text)
+    ("tokenize", text, special)
+    ("count_tokens", [text, ...])                     # token counts of plain text, no BOS
+    ("count_chat", messages)                           # exact prompt tokens a chat request would send
     ("shutdown",)
 
 Replies (child -> parent)::
@@ -108,6 +110,7 @@ class GenerationStats(_Record):
     finish_reason: str = "stop"     # "stop" | "length" | "cancelled" | "error"
     dropped_messages: int = 0       # oldest turns left out to fit the context
     total_s: float = 0.0
+    cached_tokens: int = 0          # prompt tokens reused from the KV cache (a shared prefix), not evaluated
     threads_min: int = 0            # CPU threads used (the core budget may change them mid-reply)
     threads_max: int = 0
 

@@ -417,6 +417,7 @@ class LlamaDecoder:
             t_first = t_first or t_end
             evaluated = max(len(prompt_tokens) - cached, 1)
             stats.completion_tokens = n
+            stats.cached_tokens = cached
             stats.ttft_s = t_first - t0
             stats.prompt_tok_s = evaluated / stats.ttft_s if stats.ttft_s > 0 else 0.0
             stats.gen_tok_s = (n - 1) / (t_end - t_first) if n > 1 and t_end > t_first else 0.0
@@ -547,6 +548,14 @@ def _handle(decoder: LlamaDecoder, conn, shared_cancel, req: tuple) -> bool:
             s.max_tokens = min(s.max_tokens, room) if s.max_tokens > 0 else room
         _generate(decoder, conn, cancel_flag, prompt, stops, s, stats)
         conn.send(("done", stats.to_dict()))
+    elif kind in ("count_tokens", "count_chat"):
+        if decoder.llm is None:
+            conn.send(("error", "bad_input", "no model is loaded"))
+        elif kind == "count_tokens":
+            conn.send(("result", [len(decoder.tokenize(t, special=False, add_bos=False)) for t in req[1]]))
+        else:
+            prompt, _ = decoder.render_chat(req[1])
+            conn.send(("result", len(decoder.tokenize_prompt(prompt))))
     elif kind == "tokenize":
         if decoder.llm is None:
             conn.send(("error", "bad_input", "no model is loaded"))
@@ -572,8 +581,30 @@ def _lower_priority() -> None:
         pass
 
 
+# How llama.cpp's idle CPU threads wait for work (OpenMP builds read this when
+# the library loads). By default GNU OpenMP spins ~300k iterations before
+# sleeping, which burns a core that another model or program could use.
+# "hearth" is the setting measured best in bench/contention.py (RESULTS.md);
+# HEARTH_OMP_WAIT=default|passive|active overrides it; an OMP_WAIT_POLICY or
+# GOMP_SPINCOUNT the user set is always kept.
+HEARTH_SPINCOUNT = "10000"
+
+
+def _set_thread_wait_policy() -> None:
+    if "OMP_WAIT_POLICY" in os.environ or "GOMP_SPINCOUNT" in os.environ:
+        return
+    policy = os.environ.get("HEARTH_OMP_WAIT", "hearth").lower()
+    if policy == "passive":
+        os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+    elif policy == "active":
+        os.environ["OMP_WAIT_POLICY"] = "ACTIVE"
+    elif policy == "hearth":
+        os.environ["GOMP_SPINCOUNT"] = HEARTH_SPINCOUNT
+
+
 def host_main(conn, cancel_flag, log_path: str | None = None, lower_priority: bool = False) -> None:
     """Entry point of the host process."""
+    _set_thread_wait_policy()  # before llama.cpp (and its OpenMP runtime) loads
     if log_path:
         # llama.cpp writes to the C-level stderr: keep it in a log the parent
         # can quote when this process dies.

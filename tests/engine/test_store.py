@@ -92,7 +92,7 @@ def test_older_database_is_migrated_in_order(db_path, monkeypatch):
 
     monkeypatch.setattr(store_mod, "MIGRATIONS", [*MIGRATIONS, m2, m3])
     with Store(db_path) as s:
-        assert s.schema_version() == 3
+        assert s.schema_version() == len(MIGRATIONS) + 2
         assert s.conn.execute("SELECT name FROM tags").fetchall() == [("x",)]
         assert s.get_conversation(cid)["title"] == "kept"
     assert calls == [2, 3]
@@ -149,7 +149,9 @@ def test_damaged_pages_give_a_clear_error_not_a_traceback(db_path):
             s.add_message(s.create_conversation(), "user", "hello " * 300)
         s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(db_path.read_bytes())
-    data[4096:] = b"Z" * (len(data) - 4096)  # page 1 (the header) intact, the rest garbage
+    # The schema (written first, at the front of the file) intact; the message pages after it garbage.
+    half = len(data) // 2 // 4096 * 4096
+    data[half:] = b"Z" * (len(data) - half)
     db_path.write_bytes(bytes(data))
     with pytest.raises(EngineError, match="is damaged"):
         with Store(db_path) as s:

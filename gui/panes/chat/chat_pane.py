@@ -76,6 +76,7 @@ class ChatPane(QtWidgets.QWidget):
         self.model_info: dict | None = None
         self._cid: int | Pending | None = None   # the open conversation (Pending until created)
         self._reply_id: int | Pending | None = None
+        self._request_id: int | None = None  # engine request of the reply being written (for Stop)
         self._deleted: dict | None = None
         self.sampling_overrides: dict = {}
         self._build()
@@ -535,11 +536,13 @@ class ChatPane(QtWidgets.QWidget):
         self.view.messages[-1]["id"] = self._reply_id
         self._set_generating(True)
         self._save_timer.start()
-        self.bridge.chatRequested.emit(history, self.sampling.to_dict())
+        # The id is taken here, on the GUI thread: a Stop from now on applies to this reply.
+        self._request_id = self.bridge.new_request_id()
+        self.bridge.chatRequested.emit(history, self.sampling.to_dict(), self._request_id)
 
     def stop(self) -> None:
         if self.generating:
-            self.bridge.cancel()  # direct call: sets the host's flag at once
+            self.bridge.cancel(self._request_id)  # direct call: sets the host's flag at once
 
     def regenerate(self) -> None:
         """Write the last reply again (the old one is replaced)."""

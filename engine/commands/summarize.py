@@ -1,0 +1,127 @@
+"""``summarize``: a whole document with a local model, and the stored summaries.
+
+    python main.py summarize report.pdf --length short --form bullets --json
+    python main.py summaries [--json]          # history
+    python main.py export-summary ID --format md|docx --output FILE
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+
+from engine.errors import BadInputError
+
+
+def cmd_summarize(args, ctx) -> int:
+    from engine.commands.core import load_options_from_args, resolve_model
+    from engine.documents import read_document
+    from engine.host.client import EngineClient
+    from engine.store import Store
+    from engine.summarize import Summarizer
+    from engine.summarize.prompts import SummaryOptions
+
+    options = SummaryOptions(length=args.length, form=args.form, language=args.language,
+                             instruction=args.instruction or "")
+    if args.ctx is not None and args.ctx and args.ctx < 128:
+        raise BadInputError("--ctx must be at least 128 tokens")
+    document = read_document(args.file)           # a bad document fails before any model loads
+    entry = resolve_model(ctx, args.model)
+    client = EngineClient(log_dir=ctx.config.paths.log_dir)
+    store = Store.open_default(ctx.config)
+    summarizer = Summarizer(client, store, model_id=f"{entry.path}|{entry.path.stat().st_size}")
+    old = signal.getsignal(signal.SIGINT)
+    stopped = threading.Event()
+
+    def on_sigint(signum, frame):
+        if stopped.is_set():
+            raise KeyboardInterrupt
+        stopped.set()
+        summarizer.cancel()   # the parts already summarised are kept: run again to resume
+
+    def on_event(e: dict) -> None:
+        if args.json or args.quiet:
+            return
+        if e["type"] == "plan":
+            print(f"[{document.path.name}: {e['pages']} pages, {e['characters']} characters, "
+                  f"{e['document_tokens']} tokens; {e['plan']}]", file=sys.stderr)
+        elif e["type"] == "part":
+            eta = f", about {e['eta_s']:.0f} s left" if e.get("eta_s") else ""
+            print(f"[{e['done']}/{max(e['total'], e['done'])} done: {e['pages']}{eta}]", file=sys.stderr)
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        client.load(entry.path, load_options_from_args(args))
+        result = summarizer.run(document, options, on_event=on_event, fresh=args.fresh)
+    finally:
+        signal.signal(signal.SIGINT, old)
+        client.unload()
+        store.close()
+    if args.json:
+        from engine.cli import print_json
+
+        out = result.to_json()
+        out["parts"] = [{k: p[k] for k in ("level", "position", "pages", "text")} for p in result.parts]
+        print_json(out)
+    else:
+        print(result.summary)
+    if args.output:
+        from engine.summarize.export import export
+
+        export(result.summary_id, ctx.config, args.output)
+    return 0
+
+
+def cmd_summaries(args, ctx) -> int:
+    from engine.store import Store
+    from engine.summarize.storage import SummaryStore
+
+    with Store.open_default(ctx.config) as store:
+        rows = SummaryStore(store).list()
+    if args.json:
+        from engine.cli import print_json
+
+        print_json(rows)
+        return 0
+    for r in rows:
+        print(f"{r['id']:>5}  {r['status']:<9}  {r['updated_at'][:16]}  {r['document_name']}  "
+              f"({r['options'].get('length')}, {r['options'].get('form')})")
+    return 0
+
+
+def cmd_export_summary(args, ctx) -> int:
+    from engine.summarize.export import export
+
+    path = export(args.id, ctx.config, args.output, args.format)
+    print(path)
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("summarize", help="summarise a whole document (PDF, DOCX, TXT, Markdown, HTML)")
+    p.add_argument("file")
+    p.add_argument("--model", help="model path or library name (default: the starter model)")
+    p.add_argument("--length", choices=("short", "medium", "detailed"), default="medium")
+    p.add_argument("--form", choices=("paragraphs", "bullets", "keypoints"), default="paragraphs")
+    p.add_argument("--language", choices=("same", "ja", "en"), default="same",
+                   help="language of the summary (same: the document's)")
+    p.add_argument("--instruction", help="your own instruction, added to every prompt")
+    p.add_argument("--ctx", type=int, default=0, help="context length (default: the model's, capped at 8192)")
+    p.add_argument("--gpu-layers", default="auto", help="N, auto or all")
+    p.add_argument("--threads", type=int, help="at most this many CPU threads (default: a share of the cores)")
+    p.add_argument("--fresh", action="store_true", help="start over instead of resuming a stored run")
+    p.add_argument("--output", help="also write the summary to this .md or .docx file")
+    p.add_argument("--quiet", action="store_true", help="print only the summary")
+    p.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    p.set_defaults(func=cmd_summarize)
+
+    p = sub.add_parser("summaries", help="list stored summaries")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_summaries)
+
+    p = sub.add_parser("export-summary", help="write a stored summary as Markdown or DOCX")
+    p.add_argument("id", type=int)
+    p.add_argument("--format", choices=("md", "docx"))
+    p.add_argument("--output", required=True)
+    p.set_defaults(func=cmd_export_summary)
