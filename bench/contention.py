@@ -119,8 +119,8 @@ def main() -> int:
     ap.add_argument("--tokens", type=int, default=200)
     ap.add_argument("--no-bare", action="store_true", help="skip the bare llama-cpp-python scenarios")
     ap.add_argument("--hog", action="store_true", help="also measure one generation beside a busy process")
-    ap.add_argument("--policies", default="hearth,active,default",
-                    help="thread-wait policies for --hog: hearth (Hearth's setting), passive, active, default")
+    ap.add_argument("--policies", default="default,spin,passive",
+                    help="thread-wait policies for --hog (HEARTH_OMP_WAIT): default, spin, passive, active")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--go-file", help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true")

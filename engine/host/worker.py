@@ -90,14 +90,20 @@ class LlamaDecoder:
         self._bos_text = ""
         self._template_trims = False
         self.lease = None      # this host's place in the machine's core budget
+        self._other_load = None  # cores other programs keep busy (measured while generating)
         self.threads = 0       # threads llama.cpp uses now
 
     # ---- the core budget ------------------------------------------------------
-    def _budget_share(self) -> int:
+    def _budget_share(self, free_cores: int | None = None) -> int:
+        """Threads to use now: this host's share of the cores among busy Hearth
+        hosts, and no more than the cores other programs leave free."""
         try:
-            return self.lease.share()
+            share = self.lease.share()
         except OSError:
-            return self.threads or 1  # an unreadable runtime folder must not stop generation
+            share = self.threads or 1  # an unreadable runtime folder must not stop generation
+        if free_cores is not None:
+            share = min(share, free_cores)
+        return max(1, share)
 
     def _apply_threads(self, n: int) -> None:
         if n != self.threads and self.llm is not None:
@@ -340,13 +346,21 @@ class LlamaDecoder:
         if lease is not None:
             lease.set_busy(True)
             self._apply_threads(self._budget_share())
+            if self._other_load is None:
+                from engine.host.budget import OtherLoad
+
+                self._other_load = OtherLoad(lease.total)
+            else:
+                self._other_load.free_cores()  # start a fresh measuring interval
         threads_seen = [self.threads, self.threads]
         next_check = time.perf_counter() + REBALANCE_INTERVAL_S
 
+        load = self._other_load
+
         def rebalance(now: float) -> float:
-            """Follow the core budget; returns when to look again."""
+            """Follow the core budget and the load of other programs; returns when to look again."""
             if lease is not None:
-                self._apply_threads(self._budget_share())
+                self._apply_threads(self._budget_share(load.free_cores() if load else None))
                 threads_seen[0] = min(threads_seen[0], self.threads)
                 threads_seen[1] = max(threads_seen[1], self.threads)
             return now + REBALANCE_INTERVAL_S
@@ -582,24 +596,25 @@ def _lower_priority() -> None:
 
 
 # How llama.cpp's idle CPU threads wait for work (OpenMP builds read this when
-# the library loads). By default GNU OpenMP spins ~300k iterations before
-# sleeping, which burns a core that another model or program could use.
-# "hearth" is the setting measured best in bench/contention.py (RESULTS.md);
-# HEARTH_OMP_WAIT=default|passive|active overrides it; an OMP_WAIT_POLICY or
-# GOMP_SPINCOUNT the user set is always kept.
-HEARTH_SPINCOUNT = "10000"
+# the library loads). Measured with bench/contention.py (RESULTS.md): telling
+# them to sleep at once (OMP_WAIT_POLICY=PASSIVE) costs 45 % of single-model
+# speed; a short spin (GOMP_SPINCOUNT=10000) gained nothing beside a busy
+# program. So Hearth keeps OpenMP's default and instead runs on the cores other
+# programs leave free (budget.OtherLoad). HEARTH_OMP_WAIT=passive|active|spin
+# exists for measuring; an OMP_WAIT_POLICY or GOMP_SPINCOUNT the user set is kept.
+SHORT_SPINCOUNT = "10000"
 
 
 def _set_thread_wait_policy() -> None:
     if "OMP_WAIT_POLICY" in os.environ or "GOMP_SPINCOUNT" in os.environ:
         return
-    policy = os.environ.get("HEARTH_OMP_WAIT", "hearth").lower()
+    policy = os.environ.get("HEARTH_OMP_WAIT", "default").lower()
     if policy == "passive":
         os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
     elif policy == "active":
         os.environ["OMP_WAIT_POLICY"] = "ACTIVE"
-    elif policy == "hearth":
-        os.environ["GOMP_SPINCOUNT"] = HEARTH_SPINCOUNT
+    elif policy == "spin":
+        os.environ["GOMP_SPINCOUNT"] = SHORT_SPINCOUNT
 
 
 def host_main(conn, cancel_flag, log_path: str | None = None, lower_priority: bool = False) -> None:

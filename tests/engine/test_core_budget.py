@@ -134,8 +134,9 @@ def test_two_hosts_rebalance_without_reloading(runtime, monkeypatch, tmp_path, t
         a.cancel()
         t.join(60)
         stats_a = result["a"]
-        assert stats_b.threads_max == 2, "B started while A was busy: it must get only its half"
-        assert stats_a.threads_max == 4 and stats_a.threads_min == 2, "A shared while B ran"
+        assert 1 <= stats_b.threads_max <= 2, "B started while A was busy: it must get only its half"
+        # (Busy programs outside Hearth may lower a host's threads further, never raise them.)
+        assert stats_a.threads_max == 4 and 1 <= stats_a.threads_min <= 2, "A shared while B ran"
         assert a.pid == pid_a  # re-balanced in place: no new host, no reload
     finally:
         a.unload()
