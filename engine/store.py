@@ -204,8 +204,64 @@ def _migration_2(conn: sqlite3.Connection) -> None:
         )""")
 
 
+def _migration_3(conn: sqlite3.Connection) -> None:
+    """Model comparison (engine/compare/): side-by-side runs, blind votes, question-set evaluations."""
+    conn.execute("""CREATE TABLE comparisons (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            prompt TEXT NOT NULL,
+            system_prompt TEXT NOT NULL DEFAULT '',
+            settings_json TEXT NOT NULL DEFAULT '{}',   -- sampling, seed, per-model load options
+            plan TEXT NOT NULL DEFAULT '',              -- 'parallel' | 'sequential' and why
+            blind INTEGER NOT NULL DEFAULT 0 CHECK (blind IN (0, 1)),
+            tags TEXT NOT NULL DEFAULT '',              -- comma-separated category tags
+            created_at TEXT NOT NULL
+        )""")
+    conn.execute("""CREATE TABLE comparison_results (
+            comparison_id INTEGER NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,                  -- column, left to right as shown
+            label TEXT NOT NULL DEFAULT '',             -- 'A', 'B'... in blind mode
+            model TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            stats_json TEXT,                            -- GenerationStats + load_s, peak_rss_bytes...
+            error TEXT,
+            PRIMARY KEY (comparison_id, position)
+        )""")
+    conn.execute("""CREATE TABLE votes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            comparison_id INTEGER REFERENCES comparisons(id) ON DELETE SET NULL,
+            model_a TEXT NOT NULL,                      -- the model shown on the left
+            model_b TEXT NOT NULL,                      -- the model shown on the right
+            outcome TEXT NOT NULL CHECK (outcome IN ('a', 'b', 'tie', 'both_bad')),
+            tags TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )""")
+    conn.execute("CREATE INDEX votes_models ON votes(model_a, model_b)")
+    conn.execute("""CREATE TABLE eval_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            set_name TEXT NOT NULL,
+            set_sha256 TEXT NOT NULL,
+            models_json TEXT NOT NULL,
+            settings_json TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'cancelled', 'failed', 'done')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""")
+    conn.execute("""CREATE TABLE eval_answers (
+            run_id INTEGER NOT NULL REFERENCES eval_runs(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            model TEXT NOT NULL,
+            answer TEXT NOT NULL DEFAULT '',
+            correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
+            seconds REAL NOT NULL DEFAULT 0,
+            completion_tokens INTEGER NOT NULL DEFAULT 0,
+            gen_tok_s REAL NOT NULL DEFAULT 0,
+            error TEXT,
+            PRIMARY KEY (run_id, question_id, model)
+        )""")
+
+
 # Ordered: MIGRATIONS[i] brings the schema from version i to i + 1. Append only.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
 
 
 # ---- the store --------------------------------------------------------------------------
