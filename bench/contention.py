@@ -6,8 +6,10 @@ number of tokens from the same prompt. Scenarios, rotated over ``--runs``:
 - ``alone``: one Hearth generation alone (the reference);
 - ``pair``: two Hearth generations at once (two processes, each its own host; the
   core budget splits the cores between them);
-- ``bare-alone`` / ``bare-pair``: the same with bare llama-cpp-python at its default
-  thread count — what two apps built without a shared budget do;
+- ``bare-alone`` / ``bare-pair``: the same with bare llama-cpp-python, each with
+  ``--bare-threads`` threads (default: every physical core, as Hearth did before
+  the budget and as apps tuned for one model do; 0: llama-cpp-python's own
+  default, half the logical CPUs) — two apps without a shared budget;
 - ``hog`` (``--hog``): one Hearth generation beside a busy-looping process
   Hearth does not control, once per llama.cpp thread-wait policy (``--policies``).
 
@@ -56,7 +58,9 @@ def worker(engine: str, model: str, tokens: int, go_file: str) -> None:
     else:
         import llama_cpp
 
-        llm = llama_cpp.Llama(model_path=model, n_ctx=2048, verbose=False)  # its default threads
+        threads = int(os.environ.get("BENCH_BARE_THREADS", "0")) or None
+        kw = {"n_threads": threads, "n_threads_batch": threads} if threads else {}
+        llm = llama_cpp.Llama(model_path=model, n_ctx=2048, verbose=False, **kw)
         _wait_for(go_file)
         t_first = None
         n = 0
@@ -118,6 +122,9 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--tokens", type=int, default=200)
     ap.add_argument("--no-bare", action="store_true", help="skip the bare llama-cpp-python scenarios")
+    ap.add_argument("--bare-threads", type=int, default=-1,
+                    help="threads of each bare side (-1: physical cores; 0: llama-cpp-python's default)")
+    ap.add_argument("--bare-tokens", type=int, default=0, help="tokens for the bare sides (default: --tokens)")
     ap.add_argument("--hog", action="store_true", help="also measure one generation beside a busy process")
     ap.add_argument("--policies", default="default,spin,passive",
                     help="thread-wait policies for --hog (HEARTH_OMP_WAIT): default, spin, passive, active")
@@ -130,6 +137,11 @@ def main() -> int:
         return 0
 
     model = args.model or starter_model()
+    if args.bare_threads != 0:
+        from engine.host.budget import physical_cores
+
+        os.environ["BENCH_BARE_THREADS"] = str(physical_cores() if args.bare_threads < 0 else args.bare_threads)
+    bare_tokens = args.bare_tokens or args.tokens
     # A private lease folder: the benchmark's hosts share cores with each other only.
     os.environ["HEARTH_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="hearth-bench-runtime-")
     scen: dict[str, list[float]] = {"alone": [], "pair_each": [], "pair_sum": []}
@@ -155,11 +167,11 @@ def main() -> int:
                 scen["pair_sum"].append(sum(x["gen_tok_s"] for x in res))
                 threads["pair"] = [x["threads_min"] for x in res]
             elif what == "bare_alone":
-                res = run_together("bare", 1, model, args.tokens)
+                res = run_together("bare", 1, model, bare_tokens)
                 scen["bare_alone"].append(res[0]["gen_tok_s"])
                 threads["bare"] = res[0]["threads_max"]
             elif what == "bare_pair":
-                res = run_together("bare", 2, model, args.tokens)
+                res = run_together("bare", 2, model, bare_tokens)
                 scen["bare_pair_each"] += [x["gen_tok_s"] for x in res]
                 scen["bare_pair_sum"].append(sum(x["gen_tok_s"] for x in res))
             else:

@@ -148,6 +148,10 @@ class LlamaDecoder:
         if self.lease is not None:
             self.lease.cap = max(0, opts.n_threads)
             threads = self._budget_share()
+            if self._other_load is None:
+                from engine.host.budget import OtherLoad  # psutil loads here, not in a reply's latency
+
+                self._other_load = OtherLoad(self.lease.total)
         else:
             threads = opts.n_threads or default_threads()
         self.threads = threads
@@ -346,11 +350,7 @@ class LlamaDecoder:
         if lease is not None:
             lease.set_busy(True)
             self._apply_threads(self._budget_share())
-            if self._other_load is None:
-                from engine.host.budget import OtherLoad
-
-                self._other_load = OtherLoad(lease.total)
-            else:
+            if self._other_load is not None:
                 self._other_load.free_cores()  # start a fresh measuring interval
         threads_seen = [self.threads, self.threads]
         next_check = time.perf_counter() + REBALANCE_INTERVAL_S
