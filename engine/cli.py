@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "engine.hub.commands",           # search, files, pull, token
     "engine.commands.documents",     # extract
     "engine.commands.summarize",     # summarize, summaries, export-summary
+    "engine.commands.leaderboard",   # leaderboard, vote, votes list|export|delete
 ]
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_ENGINE, EXIT_CANCELLED = 0, 2, 3, 130
