@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from engine.errors import BadInputError
@@ -23,9 +24,15 @@ def to_markdown(row: dict, parts: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# Characters XML (and so DOCX) cannot hold: C0 controls but tab/newline, and the non-characters.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def write_docx(markdown_text: str, path: Path) -> None:
     import docx
 
+    # A model's text may contain control characters: dropped, or Word could not open the file.
+    markdown_text = _NOT_XML.sub("", markdown_text)
     doc = docx.Document()
     for block in markdown_text.split("\n\n"):
         block = block.strip()

@@ -1,0 +1,117 @@
+"""`python main.py summarize` end to end: real documents, real host process, the JSON contract."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+from tests.documents.make_docs import JA_PAGE_TEXTS, JA_PAGES, make_cid_pdf, make_encrypted_pdf, make_garbled_pdf, \
+    make_long_pdf
+
+CONTRACT_KEYS = {"summary", "chunks", "pages", "document_tokens", "prompt_tokens", "completion_tokens",
+                 "seconds", "max_prompt_tokens", "ctx"}
+
+
+def test_japanese_pdf_in_many_chunks_fits_the_context(tmp_path, tiny_model):
+    # (The tiny model spells Japanese byte by byte, ~3 tokens a character: a real model needs far fewer,
+    # so 1536 here is as tight as 512 is for a real model.)
+    pdf = make_cid_pdf(tmp_path / "報告書.pdf", pages=JA_PAGES * 3)
+    r = run_cli("summarize", pdf, "--model", tiny_model, "--ctx", "1536", "--length", "short", "--json",
+                timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert CONTRACT_KEYS <= set(out)
+    assert out["ctx"] == 1536 and out["pages"] == 9
+    assert out["chunks"] > 2
+    assert 0 < out["max_prompt_tokens"] <= 1536
+    assert out["document_tokens"] >= 3 * sum(len(t) for t in JA_PAGE_TEXTS)
+    # Japanese document -> Japanese instructions and a coverage line naming every page.
+    assert "全9ページ" in out["summary"]
+    first = [p for p in out["parts"] if p["level"] == 0]
+    assert first[0]["pages"].startswith("p") and first[0]["pages"].split()[-1].split("\u2013")[0] == "1"
+    assert first[-1]["pages"].endswith("9")
+
+
+def test_bad_documents_exit_2_with_one_sentence(tmp_path, tiny_model):
+    good = make_cid_pdf(tmp_path / "good.pdf")
+    cases = {
+        "encrypted": make_encrypted_pdf(tmp_path / "locked.pdf"),
+        "damaged": make_garbled_pdf(tmp_path / "garbled.pdf", good),
+    }
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    cases["empty"] = empty
+    for word, path in cases.items():
+        r = run_cli("summarize", path, "--model", tiny_model, "--json")
+        assert r.returncode == 2, (word, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and word in lines[0], (word, r.stderr)
+        assert r.stdout == ""
+
+
+def test_ctrl_c_keeps_parts_and_the_next_run_resumes(tmp_path, tiny_model, hearth_home):
+    pdf = make_long_pdf(tmp_path / "minutes.pdf", pages=40)
+    args = [sys.executable, str(ROOT / "main.py"), "summarize", str(pdf), "--model", str(tiny_model),
+            "--ctx", "1024", "--length", "short"]
+    proc = subprocess.Popen(args, cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        done_lines = 0
+        for line in proc.stderr:
+            if " done: " in line:
+                done_lines += 1
+                if done_lines == 2:
+                    proc.send_signal(signal.SIGINT)
+                    break
+        assert done_lines == 2, "no progress was reported"
+        rest = proc.stderr.read()
+        assert proc.wait(60) == 130, rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    r = run_cli("summarize", pdf, "--model", tiny_model, "--ctx", "1024", "--length", "short", "--json",
+                timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["resumed_parts"] >= 2
+    assert out["pages"] == 40
+    listed = run_cli("summaries", "--json")
+    rows = json.loads(listed.stdout)
+    assert [r["status"] for r in rows] == ["done"]
+
+
+def test_export_markdown_and_docx(tmp_path, tiny_model):
+    doc = tmp_path / "memo.txt"
+    doc.write_text("The council decided the river budget.\n\nTraders exchanged salt and grain.", encoding="utf-8")
+    r = run_cli("summarize", doc, "--model", tiny_model, "--json", "--output", tmp_path / "out.md")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    md = (tmp_path / "out.md").read_text(encoding="utf-8")
+    assert "# Summary of memo.txt" in md and out["summary"].strip()[-20:] in md
+    r = run_cli("export-summary", str(out["summary_id"]), "--output", tmp_path / "out.docx")
+    assert r.returncode == 0, r.stderr
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "out.docx")).paragraphs)
+    assert "Summary of memo.txt" in text and "(Read all 1 page in 1 part" in text
+
+
+@pytest.mark.starter
+def test_real_summary_with_the_starter_model(tmp_path, starter_model):
+    doc = tmp_path / "notice.txt"
+    doc.write_text(
+        "Office notice. The heating in the north building will be off on Monday from 8:00 to 12:00 for repairs. "
+        "Staff in the north building should work from the south building's meeting rooms that morning. "
+        "Meeting rooms can be booked through the usual calendar. The repair team will test the system at noon.",
+        encoding="utf-8")
+    r = run_cli("summarize", doc, "--model", starter_model, "--length", "short", "--json", timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["chunks"] == 1 and out["pages"] == 1
+    body = out["summary"].split("(Read all")[0].strip()
+    assert len(body) > 20, out["summary"]
+    assert out["completion_tokens"] > 0 and out["prompt_tokens"] > out["document_tokens"]
