@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "engine.hub.commands",           # search, files, pull, token
     "engine.commands.documents",     # extract
     "engine.commands.summarize",     # summarize, summaries, export-summary
+    "engine.commands.compare",       # compare, eval
     "engine.commands.leaderboard",   # leaderboard, vote, votes list|export|delete
 ]
 
