@@ -101,9 +101,13 @@ def cmd_compare(args, ctx) -> int:
     from engine.compare.plan import plan_run
     from engine.compare.runner import CompareRunner
 
-    if not args.prompt and len(args.models or []) > MIN_MODELS and not _is_model(ctx, args.models[-1]):
+    if not args.prompt and len(args.models or []) >= 2 and not _is_model(ctx, args.models[-1]):
         # `compare --models A B "prompt"`: --models takes every word up to the next option
         args.prompt = [args.models.pop()]
+        if len(args.models) < MIN_MODELS:
+            raise BadInputError(f"--models takes {MIN_MODELS} to {MAX_MODELS} models (got {len(args.models)}; "
+                                f"{args.prompt[0]!r} is not a model file or library name, so it was read as "
+                                f"the prompt)")
     prompt = " ".join(args.prompt) if args.prompt else ""
     if prompt == "-" or (not prompt and not sys.stdin.isatty()):
         prompt = sys.stdin.read()
