@@ -31,3 +31,10 @@ def runtime(tmp_path, monkeypatch):
     """A private core-budget folder: hosts of other test runs on this machine do not count."""
     monkeypatch.setenv("HEARTH_RUNTIME_DIR", str(tmp_path / "run"))
     return tmp_path / "run"
+
+
+@pytest.fixture(scope="session")
+def endless(models_dir):
+    """Practically never picks a control token (EOS included): every reply runs to max_tokens."""
+    return make_tiny_gguf(models_dir / "cmp-endless.gguf", chat_template=CHATML_TEMPLATE, seed=5, n_ctx=32768,
+                          text_only=True)

@@ -122,3 +122,34 @@ def test_eval_all_models_failed_exits_3(model_a, tmp_path):
     assert r.returncode == 3
     data = json.loads(r.stdout)
     assert data["models"][0]["error"] and data["models"][0]["correct"] == 0
+
+
+def test_ctrl_c_stops_prints_what_was_written_and_exits_130(endless, model_b, hearth_home):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    args = [sys.executable, str(ROOT / "main.py"), "compare", "--models", str(endless), str(model_b),
+            "--plan", "sequential", "--ctx", "16384", "--max-tokens", "16000", "go"]
+    proc = subprocess.Popen(args, cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        for line in proc.stderr:
+            if "cmp-endless: loaded" in line:
+                proc.send_signal(signal.SIGINT)
+                break
+        else:
+            pytest.fail("the first model never loaded")
+        rest = proc.stderr.read()
+        assert proc.wait(60) == 130, rest
+        out = proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "hearth: cancelled" in rest
+    first, second = out.split("=== cmp-b ===")
+    assert "=== cmp-endless ===" in first and ", cancelled]" in first
+    assert "[failed: stopped before it ran]" in second
