@@ -94,8 +94,8 @@ class ModelScore:
     load_s: float | None = None
     peak_rss_bytes: int | None = None
     error: str | None = None        # the model could not run at all (load failed)
-    _tokens: int = 0
-    _gen_seconds: float = 0.0
+    _tokens: int = field(default=0, repr=False)           # generated tokens after the first, all answers
+    _gen_seconds: float = field(default=0.0, repr=False)  # and the time they took
 
     @property
     def accuracy(self) -> float:
