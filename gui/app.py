@@ -227,6 +227,14 @@ class MainWindow(QtWidgets.QMainWindow):
     def _add_optional_panes(self) -> None:
         """Panes beyond chat are added when their code is present and policy allows."""
         try:
+            from gui.panes.summarize.summarize_pane import SummarizePane
+        except ModuleNotFoundError as e:
+            if not (e.name or "").startswith("gui.panes.summarize"):
+                raise
+        else:
+            self.summarize_pane = SummarizePane(self.bridge)
+            self.tabs.addTab(self.summarize_pane, "Summarise")
+        try:
             from gui.panes.models.models_pane import ModelsPane
         except ImportError:
             return
@@ -335,6 +343,8 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self._shut = True
         self.chat.shutdown()
+        if hasattr(self, "summarize_pane"):
+            self.summarize_pane.shutdown()
         if hasattr(self, "models_pane") and hasattr(self.models_pane, "shutdown"):
             self.models_pane.shutdown()
         self.engine.shutdown()

@@ -1,0 +1,1 @@
+"""Summarise pane: whole documents with the loaded model, with page citations."""
