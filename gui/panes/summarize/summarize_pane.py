@@ -34,6 +34,7 @@ from engine.summarize.storage import SummaryStore
 PLAN_DEBOUNCE_MS = 300      # options are re-planned this long after the last change
 READ_RETRY_MS = 1000        # a locked database is read again after this long
 
+PART_HINT = "Select a part, or click a page citation in the summary, to read it"
 NO_MODEL_MESSAGE = "Load a model first: pick one above and press Load."
 NO_DOCUMENT_MESSAGE = "Open a document first: drop it here or press Open…"
 
@@ -84,6 +85,8 @@ class SummarizePane(QtWidgets.QWidget):
         self.summary_text = ""
         self.last_result: dict | None = None
         self._chunks = 0
+        self._history_has_run = False
+        self._result_name = ""
         self._build()
         self.setAcceptDrops(True)
         self._plan_timer = QTimer(self)
@@ -178,7 +181,6 @@ class SummarizePane(QtWidgets.QWidget):
         outer.addWidget(self.progress)
 
         self.banner = Banner()
-        self.banner.setObjectName("summaryBanner")
         outer.addWidget(self.banner)
 
         # History | parts | result.
@@ -211,7 +213,7 @@ class SummarizePane(QtWidgets.QWidget):
         part_box = QtWidgets.QWidget()
         tl = QtWidgets.QVBoxLayout(part_box)
         tl.setContentsMargins(0, 0, 0, 0)
-        self.part_label = QtWidgets.QLabel("Select a part to read it")
+        self.part_label = QtWidgets.QLabel(PART_HINT)
         self.part_label.setStyleSheet("color:#555;")
         tl.addWidget(self.part_label)
         self.part_text = QtWidgets.QPlainTextEdit()
@@ -225,6 +227,7 @@ class SummarizePane(QtWidgets.QWidget):
         rl = QtWidgets.QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         self.result_heading = self._heading("Summary")
+        self.result_heading.setTextFormat(Qt.TextFormat.RichText)
         rl.addWidget(self.result_heading)
         self.result_stack = QtWidgets.QStackedWidget()
         self.result = ResultView()
@@ -246,6 +249,9 @@ class SummarizePane(QtWidgets.QWidget):
         self.export_docx_button.clicked.connect(lambda: self._export_dialog("docx"))
         self.result_note = QtWidgets.QLabel("")
         self.result_note.setStyleSheet("color:#555;")
+        # Long names and notes are cut, never widen the column (the splitter would squeeze the others).
+        for lab in (self.result_note, self.result_heading, self.part_label, self.doc_label, self.parts_heading):
+            lab.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         buttons.addWidget(self.result_note, 1)
         for b in (self.copy_button, self.export_md_button, self.export_docx_button):
             buttons.addWidget(b)
@@ -325,7 +331,7 @@ class SummarizePane(QtWidgets.QWidget):
         self.summary_text = ""
         self.parts.clear_parts()
         self.part_text.clear()
-        self.part_label.setText("Select a part to read it")
+        self.part_label.setText(PART_HINT)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat("")
@@ -393,6 +399,8 @@ class SummarizePane(QtWidgets.QWidget):
             self.doc_label.setText("<b>No document</b> — drop a PDF, Word, text, Markdown or HTML file here")
             self.plan_label.setText("Its pages, characters and tokens, and how it will be summarised, "
                                     "show here before you start.")
+            if not self.running:
+                self.progress.setFormat("")
             return
         name = html.escape(Path(self.path).name)
         if info is None:
@@ -414,6 +422,8 @@ class SummarizePane(QtWidgets.QWidget):
         if info.get("warnings"):
             plan += " Note: " + " ".join(info["warnings"])
         self.plan_label.setText(plan)
+        if not self.running and self.progress.value() == 0 and self.summary_id is None:
+            self.progress.setFormat("Ready: press Start" if info.get("plan") and not info.get("error") else "")
 
     # ---- start / cancel -----------------------------------------------------------------------
     def start(self) -> bool:
@@ -434,7 +444,7 @@ class SummarizePane(QtWidgets.QWidget):
         self.last_result = None
         self.parts.clear_parts()
         self.part_text.clear()
-        self.part_label.setText("Select a part to read it")
+        self.part_label.setText(PART_HINT)
         self.live.clear()
         self.result_stack.setCurrentWidget(self.live)
         self.result_heading.setText("Writing…")
@@ -445,6 +455,7 @@ class SummarizePane(QtWidgets.QWidget):
         self.progress.setValue(0)
         self.progress.setFormat("Starting…")
         self._set_running(True)
+        self._history_has_run = False
         self.bridge.summarizeRequested.emit(self.path, self.options(), self.fresh_box.isChecked())
         return True
 
@@ -508,6 +519,9 @@ class SummarizePane(QtWidgets.QWidget):
             self.document_info = info
             self._show_document_header()
         elif kind == "step":
+            if not self._history_has_run:
+                self._history_has_run = True   # the run's row exists now: list it as running
+                self.refresh_history()
             self._progress(e, writing=True)
             self.live.clear()
             self.result_heading.setText(f"Writing {self._step_name(e)} — [{e.get('pages')}]")
@@ -615,8 +629,8 @@ class SummarizePane(QtWidgets.QWidget):
     # ---- result ---------------------------------------------------------------------------------
     def _show_result(self, name: str, summary: str, pages=None, model=None, seconds=None) -> None:
         self.summary_text = summary
+        self._result_name = name
         self.result_stack.setCurrentWidget(self.result)
-        self.result_heading.setText(f"Summary of {name}")
         facts = []
         if pages:
             facts.append(f"{pages} page{'s' if pages != 1 else ''}")
@@ -624,8 +638,10 @@ class SummarizePane(QtWidgets.QWidget):
             facts.append(Path(str(model).split("|")[0]).stem)
         if seconds:
             facts.append(duration_text(seconds))
-        self.result_note.setText(" · ".join(facts) + ("  —  click a [pp. …] citation to see its part"
-                                                      if "[p" in summary else ""))
+        self.result_heading.setText(f"Summary of {html.escape(name)}" + (
+            f'<span style="font-weight:normal; color:#666;"> &nbsp;·&nbsp; {html.escape(" · ".join(facts))}</span>'
+            if facts else ""))
+        self.result_note.setText("")
         self.result.show_summary(summary)
         self._set_result_buttons(bool(summary) and self.summary_id is not None)
         self.copy_button.setEnabled(bool(summary))
@@ -700,7 +716,7 @@ class SummarizePane(QtWidgets.QWidget):
             return
         self.parts.set_parts(list(parts.values()))
         self.part_text.clear()
-        self.part_label.setText("Select a part to read it")
+        self.part_label.setText(PART_HINT)
         if row["status"] == "done" and row.get("summary"):
             self.summary_id = row["id"]
             stats = row.get("stats") or {}
@@ -711,7 +727,7 @@ class SummarizePane(QtWidgets.QWidget):
             self.summary_text = ""
             self._set_result_buttons(False)
             self.result_stack.setCurrentWidget(self.result)
-            self.result_heading.setText(f"Summary of {row['document_name']}")
+            self.result_heading.setText(f"Summary of {html.escape(row['document_name'])}")
             self.result_note.setText("")
             status = {"cancelled": "was stopped", "failed": "failed", "running": "did not finish"}.get(
                 row["status"], row["status"])
@@ -793,7 +809,7 @@ class SummarizePane(QtWidgets.QWidget):
     def _export_dialog(self, fmt: str) -> None:
         if self.summary_id is None:
             return
-        stem = Path(self.result_heading.text().removeprefix("Summary of ")).stem or "summary"
+        stem = Path(self._result_name or "summary").stem or "summary"
         safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in stem).strip() or "summary"
         filt = "Markdown (*.md)" if fmt == "md" else "Word document (*.docx)"
         start = str((Path(self.path).parent if self.path else Path.home()) / f"{safe} summary.{fmt}")

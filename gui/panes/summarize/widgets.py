@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import datetime
 
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gui.widgets import markdown
@@ -41,6 +42,16 @@ def duration_text(seconds: float) -> str:
         return f"{s:.1f} s"
     m, s = divmod(int(round(s)), 60)
     return f"{m} min {s:02d} s" if m < 60 else f"{m // 60} h {m % 60:02d} min"
+
+
+def local_time(iso_utc: str | None) -> str:
+    """A stored UTC time as this computer's local date and time (to the minute)."""
+    if not iso_utc:
+        return ""
+    try:
+        return datetime.fromisoformat(iso_utc).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso_utc[:16].replace("T", " ")
 
 
 def level_title(level: int) -> str:
@@ -91,9 +102,9 @@ class PartsTree(QtWidgets.QTreeWidget):
             f = parent.font(0)
             f.setBold(True)
             parent.setFont(0, f)
-            parent.setFirstColumnSpanned(True)
             parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             self.addTopLevelItem(parent)
+            parent.setFirstColumnSpanned(True)   # only takes effect once the item is in the tree
             parent.setExpanded(True)
             self._levels[level] = parent
         label = part.get("pages") or pages_text(part["page_start"], part["page_end"])
@@ -212,10 +223,11 @@ class HistoryList(QtWidgets.QListWidget):
             for r in rows:
                 o = r.get("options") or {}
                 status = STATUS_LABELS.get(r.get("status"), r.get("status") or "")
-                when = (r.get("updated_at") or "")[:16].replace("T", " ")
-                detail = f"{status} · {LENGTH_LABELS.get(o.get('length'), o.get('length'))}, " \
-                         f"{FORM_LABELS.get(o.get('form'), o.get('form'))} · {r.get('pages') or '?'} p."
-                item = QtWidgets.QListWidgetItem(f"{r.get('document_name')}\n{detail}\n{when} UTC")
+                pages = r.get("pages")
+                line2 = f"{LENGTH_LABELS.get(o.get('length'), o.get('length'))}, " \
+                        f"{FORM_LABELS.get(o.get('form'), o.get('form'))} · {pages} page{'s' if pages != 1 else ''}"
+                line3 = f"{status} · {local_time(r.get('updated_at'))}"
+                item = QtWidgets.QListWidgetItem(f"{r.get('document_name')}\n{line2}\n{line3}")
                 item.setData(Qt.ItemDataRole.UserRole, r["id"])
                 item.setToolTip(f"{r.get('document_name')}\nModel: {(r.get('model') or '').split('|')[0]}")
                 if r.get("status") != "done":
