@@ -356,3 +356,26 @@ def test_closing_the_window_mid_run_keeps_the_parts(qtbot, main_window, report_p
         rows = SummaryStore(store).list()
         assert [r["status"] for r in rows] == ["cancelled"]
         assert len(SummaryStore(store).parts(rows[0]["id"])) >= pane.parts.count_parts()
+
+
+def test_model_process_dying_mid_run_is_a_banner_and_start_resumes(qtbot, main_window, report_pdf):
+    import os
+
+    win = main_window
+    pane = win.summarize_pane
+    load_small(qtbot, win, pane)
+    pane.open_document(report_pdf)
+    qtbot.waitUntil(lambda: planned(pane), timeout=60000)
+    assert pane.start()
+    qtbot.waitUntil(lambda: pane.parts.count_parts() >= 1, timeout=60000)
+    os.kill(win.bridge.client.pid, 9)
+    qtbot.waitUntil(lambda: not pane.running, timeout=30000)
+    kept = pane.parts.count_parts()
+    assert "model process stopped" in pane.banner.text and pane.banner.kind == "error"
+    assert pane.banner.text.endswith("The parts already summarised are kept; start again to resume.")
+    assert pane.start_button.isEnabled() and pane.last_result is None
+    # Start again: the model is loaded again by itself and the kept parts are not redone.
+    with qtbot.waitSignal(pane.summaryShown, timeout=180000):
+        assert pane.start()
+    assert pane.last_result["resumed_parts"] == kept >= 1
+    assert f"Read all {PAGES} pages" in pane.result.toPlainText()
