@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from gui.bridge import NO_MODEL_MESSAGE
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, QTimer, Signal
 from gui.panes.summarize.widgets import (HistoryList, PartsTree, ResultView, duration_text, eta_text,
                                          level_title, pages_text)
@@ -35,7 +36,6 @@ PLAN_DEBOUNCE_MS = 300      # options are re-planned this long after the last ch
 READ_RETRY_MS = 1000        # a locked database is read again after this long
 
 PART_HINT = "Select a part, or click a page citation in the summary, to read it"
-NO_MODEL_MESSAGE = "Load a model first: pick one above and press Load."
 NO_DOCUMENT_MESSAGE = "Open a document first: drop it here or press Open…"
 
 LENGTHS = [("short", "Short"), ("medium", "Medium"), ("detailed", "Detailed")]
