@@ -62,8 +62,10 @@ class EngineClient:
         self._ctx = mp.get_context("spawn")
         self._proc = None
         self._conn = None
-        # Every request with an id <= this value is cancelled (ids start at 1).
-        self._cancel = self._ctx.RawValue("q", 0)
+        # Shared with the host: [0] every request with an id <= this is cancelled ("stop
+        # everything asked so far"); [1] the one request with exactly this id is cancelled.
+        self._cancel = self._ctx.RawArray("q", 2)
+        self._cancelled_ids: set[int] = set()   # named cancels, for requests not started yet
         self._cancel_time: float | None = None
         self._ids_lock = threading.Lock()
         self._last_id = 0          # last id handed out
@@ -230,7 +232,7 @@ class EngineClient:
             raise HostCrashedError(f"{e} The model could not be loaded.") from None
         finally:
             self._running_id = 0
-        cancelled = self._cancel.value >= rid
+        cancelled = self._is_cancelled(rid)
         if cancelled or msg[0] != "loaded":
             # Stopped while loading: llama.cpp aborted via the progress callback, or the host was ended.
             self._kill()
@@ -253,13 +255,14 @@ class EngineClient:
     def _run(self, request: tuple, on_text, request_id: int | None) -> GenerationStats:
         rid = request_id or self.new_request_id()
         with self._lock:
-            if self._cancel.value >= rid:
+            if self._is_cancelled(rid):
                 # Stopped before it started (Stop right after Send): nothing to run.
                 return GenerationStats(finish_reason="cancelled")
             self._ensure_loaded()
             self._cancel_time = None
             self._running_id = rid
-            if self._cancel.value >= rid:  # a Stop raced with the start: the hard-cancel clock runs
+            if self._is_cancelled(rid):  # a Stop raced with the start: tell the host, start the clock
+                self._cancel[1] = rid
                 self._cancel_time = time.monotonic()
             self._send(request + (rid,))
             try:
@@ -322,19 +325,29 @@ class EngineClient:
             return self._last_id
 
     def cancel(self, request_id: int | None = None) -> None:
-        """Stop request ``request_id`` (and any older one), or without an id
-        everything asked so far. Safe from any thread; returns at once.
+        """Stop request ``request_id``, or without an id everything asked so far.
+        Safe from any thread; returns at once.
 
-        A request that has not started yet is cancelled when it does; a request
-        asked for later is not affected.
+        A named request that has not started yet is cancelled when it does; no
+        other request is affected (a chat reply queued behind a summary survives
+        the summary's Stop).
         """
         with self._ids_lock:
-            target = self._last_id if request_id is None else int(request_id)
-            if target > self._cancel.value:
-                self._cancel.value = target
+            if request_id is None:
+                target = self._last_id
+                if target > self._cancel[0]:
+                    self._cancel[0] = target
+            else:
+                target = int(request_id)
+                self._cancelled_ids.add(target)
+                self._cancel[1] = target
         running = self._running_id
-        if running and running <= target:
+        if running and (running == target or (request_id is None and running <= target)):
             self._cancel_time = time.monotonic()
+
+    def _is_cancelled(self, rid: int) -> bool:
+        with self._ids_lock:
+            return self._cancel[0] >= rid or rid in self._cancelled_ids
 
     def kill_host(self) -> None:
         """Test and emergency hook: end the host the hard way."""

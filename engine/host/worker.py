@@ -503,8 +503,9 @@ def _generate(decoder: LlamaDecoder, conn, cancel_flag, prompt, stops: list[str]
 
 
 class _RequestCancel:
-    """The cancel flag as one request sees it: set once the parent cancels
-    this request's id or a later one (``value`` is read once per token)."""
+    """The shared cancel array as one request sees it (``value`` is read once
+    per token): set when the parent cancels everything up to this request's id
+    or later ([0]), or this request by its id ([1])."""
 
     __slots__ = ("flag", "request_id")
 
@@ -513,7 +514,8 @@ class _RequestCancel:
 
     @property
     def value(self) -> bool:
-        return self.flag.value >= self.request_id
+        flag = self.flag
+        return flag[0] >= self.request_id or flag[1] == self.request_id
 
 
 def _handle(decoder: LlamaDecoder, conn, shared_cancel, req: tuple) -> bool:
@@ -523,7 +525,7 @@ def _handle(decoder: LlamaDecoder, conn, shared_cancel, req: tuple) -> bool:
         return False
     # Requests carry their id last; the cancel flag applies to ids up to its value.
     rid = req[-1] if kind in ("load", "chat", "complete") and len(req) >= 4 else None
-    cancel_flag = _RequestCancel(shared_cancel, rid) if isinstance(rid, int) else shared_cancel
+    cancel_flag = _RequestCancel(shared_cancel, rid if isinstance(rid, int) else 1 << 62)
     if kind == "load":
         _, path, opts = req[:3]
         last = [0.0]

@@ -123,12 +123,16 @@ class Summarizer:
         self.parts_store = SummaryStore(store) if store is not None else None
         self.model_id = model_id or (client.model_path or "")
         self._cancelled = threading.Event()
+        self._request_id: int | None = None   # the model call running now
 
     # ---- cancel (any thread) --------------------------------------------------------
     def cancel(self) -> None:
-        """Stop now; finished parts are kept. Safe from any thread."""
+        """Stop now; finished parts are kept. Safe from any thread. Only this
+        summary's own model call is stopped, nothing else asked of the model."""
         self._cancelled.set()
-        self.client.cancel()
+        rid = self._request_id
+        if rid is not None:
+            self.client.cancel(rid)
 
     def _check(self) -> None:
         if self._cancelled.is_set():
@@ -239,7 +243,14 @@ class Summarizer:
                 emit({"type": "step", "level": level, "position": position, "pages": label,
                       "done": progress["done"], "total": total_steps, "eta_s": eta()})
                 t = time.monotonic()
-                stats = self.client.chat(messages, SamplingOptions(max_tokens=reply, **SAMPLING), on_text=on_text)
+                self._request_id = self.client.new_request_id()
+                if self._cancelled.is_set():   # cancelled while the id was being taken
+                    self.client.cancel(self._request_id)
+                try:
+                    stats = self.client.chat(messages, SamplingOptions(max_tokens=reply, **SAMPLING),
+                                             on_text=on_text, request_id=self._request_id)
+                finally:
+                    self._request_id = None
                 if stats.finish_reason == "cancelled" or self._cancelled.is_set():
                     self._cancelled.set()
                     self._check()

@@ -133,3 +133,33 @@ def test_typed_control_tokens_stay_text_in_the_chat_prompt(tiny_model):
     finally:
         if dec.lease is not None:
             dec.lease.close()
+
+
+def test_a_named_stop_leaves_other_requests_alone(client, tiny_model):
+    """Stopping one request (a summary step) must not stop a request asked for
+    around the same time (a chat reply queued behind it), whatever their order."""
+    client.load(tiny_model)
+    earlier = client.new_request_id()
+    stopped = client.new_request_id()
+    later = client.new_request_id()
+    client.cancel(stopped)
+    assert client.chat([{"role": "user", "content": "a"}], long_reply(6), request_id=earlier).completion_tokens == 6
+    s = client.chat([{"role": "user", "content": "b"}], long_reply(400), request_id=stopped)
+    assert s.finish_reason == "cancelled" and s.completion_tokens == 0
+    assert client.chat([{"role": "user", "content": "c"}], long_reply(6), request_id=later).completion_tokens == 6
+
+
+def test_a_named_stop_reaches_a_running_request(client, tiny_long_model):
+    from engine.host.protocol import LoadOptions
+
+    client.load(tiny_long_model, LoadOptions(n_ctx=16384))
+    rid = client.new_request_id()
+    got = []
+
+    def on_text(t):
+        got.append(t)
+        if len(got) == 1:
+            client.cancel(rid)
+
+    stats = client.chat([{"role": "user", "content": "go"}], long_reply(16000), on_text=on_text, request_id=rid)
+    assert stats.finish_reason == "cancelled" and stats.completion_tokens < 16000
