@@ -16,7 +16,7 @@ class Banner(QtWidgets.QFrame):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("banner")
+        self.setObjectName("banner")  # the style sheet names whatever object name it has when shown
         lay = QtWidgets.QHBoxLayout(self)
         lay.setContentsMargins(10, 6, 6, 6)
         self.label = QtWidgets.QLabel()
@@ -35,7 +35,9 @@ class Banner(QtWidgets.QFrame):
     def show_message(self, text: str, kind: str = "error") -> None:
         self.kind = kind
         self.label.setText(text)
-        self.setStyleSheet(f"#banner {{{STYLES.get(kind, STYLES['info'])} border-radius:4px;}}")
+        # By this banner's own object name: a pane may rename it (e.g. "storageBanner").
+        self.setStyleSheet(f"#{self.objectName() or 'banner'} {{{STYLES.get(kind, STYLES['info'])} "
+                           f"border-radius:4px;}}")
         self.show()
 
     def dismiss(self) -> None:
