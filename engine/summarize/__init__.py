@@ -20,6 +20,7 @@ Used by the CLI (``summarize``) and the GUI's summarise pane alike.
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -93,6 +94,7 @@ class SummaryResult:
     levels: int = 0
     resumed_parts: int = 0
     calls: int = 0
+    citations_corrected: int = 0   # page citations outside a part's pages, replaced by its range
     coverage: str = ""
     summary_id: int | None = None
     parts: list[dict] = field(default_factory=list)
@@ -105,7 +107,32 @@ class SummaryResult:
                 "max_prompt_tokens": self.max_prompt_tokens, "ctx": self.ctx,
                 "cached_prompt_tokens": self.cached_prompt_tokens, "levels": self.levels,
                 "resumed_parts": self.resumed_parts, "calls": self.calls, "coverage": self.coverage,
+                "citations_corrected": self.citations_corrected,
                 "summary_id": self.summary_id}
+
+
+_CITATION = re.compile(r"\[\s*(?:pp?\.|pages?|ページ)?\s*(\d{1,6})(?:\s*[\u2013\u2014\-~〜]\s*(\d{1,6}))?\s*\]")
+
+
+def fix_citations(text: str, start: int, end: int) -> tuple[str, int]:
+    """Page citations a model wrote must lie within the pages it was given.
+
+    A citation outside ``start..end`` (a small model copying the example or
+    inventing pages) is replaced by the part's own range; returns the text and
+    how many citations were corrected.
+    """
+    fixed = 0
+
+    def repl(m: re.Match) -> str:
+        nonlocal fixed
+        a = int(m.group(1))
+        b = int(m.group(2) or a)
+        if start <= a <= b <= end:
+            return f"[{pages_label(a, b)}]"
+        fixed += 1
+        return f"[{pages_label(start, end)}]"
+
+    return _CITATION.sub(repl, text), fixed
 
 
 def coverage_line(lang: str, pages: int, chunks: int, tokens: int) -> str:
@@ -254,7 +281,8 @@ class Summarizer:
                 if stats.finish_reason == "cancelled" or self._cancelled.is_set():
                     self._cancelled.set()
                     self._check()
-                text = stats.text.strip()
+                text, corrected = fix_citations(stats.text.strip(), ps_, pe)
+                res.citations_corrected += corrected
                 res.calls += 1
                 res.prompt_tokens += stats.prompt_tokens
                 res.cached_prompt_tokens += stats.cached_tokens

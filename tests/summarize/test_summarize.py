@@ -254,3 +254,33 @@ def test_document_text_is_never_control_tokens(small_ctx_client, store):
     empty = small_ctx_client.count_chat_tokens([{"role": "user", "content": ""}])
     # Read as text, each marker costs several tokens; as control tokens it would cost one.
     assert sent[0][0] >= empty + len(as_text) - 3
+
+
+def test_citations_outside_a_parts_pages_are_corrected():
+    from engine.summarize import fix_citations
+
+    text, n = fix_citations("Revenue rose [pp. 4–5]. Costs fell [p. 2]. Staff [pp. 3-3]. Rent [ページ 9]", 2, 3)
+    assert n == 2
+    assert text == "Revenue rose [pp. 2–3]. Costs fell [p. 2]. Staff [p. 3]. Rent [pp. 2–3]"
+    assert fix_citations("no citations here", 1, 1) == ("no citations here", 0)
+
+
+def test_every_citation_in_the_result_lies_within_its_pages(small_ctx_client, store):
+    import re
+
+    doc = english_doc(pages=8, seed=5)
+    real = small_ctx_client.chat
+
+    def chat_citing_made_up_pages(*args, **kwargs):
+        stats = real(*args, **kwargs)
+        stats.text += " Salt. [pp. 99–100] Grain. [p. 1]"   # what a small model writes
+        return stats
+
+    small_ctx_client.chat = chat_citing_made_up_pages
+    res = Summarizer(small_ctx_client, store, model_id="tiny").run(doc, SummaryOptions(length="short"))
+    assert res.citations_corrected >= res.calls  # every [pp. 99–100]; [p. 1] too outside page 1
+    cite = re.compile(r"\[pp?\. (\d+)(?:–(\d+))?\]")
+    for part in res.parts:
+        for m in cite.finditer(part["text"]):
+            a, b = int(m.group(1)), int(m.group(2) or m.group(1))
+            assert part["page_start"] <= a <= b <= part["page_end"], (part["pages"], m.group(0))
