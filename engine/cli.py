@@ -97,7 +97,19 @@ def _setup_logging(ctx: "Context") -> None:
             return
         logs.setup_logging(log_dir, debug=logs.debug_from_env(), component="cli")
         return
-    logs.setup_logging(config.paths.log_dir, debug=logs.debug_enabled(config.settings), component="cli")
+    logs.setup_logging(config.paths.log_dir, debug=logs.debug_enabled(config.settings, config.policy),
+                       component="cli")
+
+
+def _warn_invalid_policy(ctx: "Context") -> None:
+    """An invalid policy file never stops a command: online is off, and stderr says which line is wrong."""
+    try:
+        problem = ctx.config.policy.problem()
+    except Exception:
+        return
+    if problem:
+        log.warning("%s", problem)
+        print(f"hearth: warning: {problem}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return EXIT_BAD_INPUT
         log.info("command %s", args.command)
+        _warn_invalid_policy(ctx)
         return int(args.func(args, ctx) or 0)
     except CancelledError as e:
         print(f"hearth: cancelled{': ' + str(e) if str(e) else ''}", file=sys.stderr)

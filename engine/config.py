@@ -10,25 +10,38 @@ variables exist for IT and tests:
   ``policy.json`` in the site config folder (e.g. ``/etc/xdg/Hearth`` or
   ``C:\\ProgramData\\Hearth``) is read when present.
 
-Policy keys (all optional)::
+Policy keys (all optional; keys starting with "_" are comments)::
 
-    {"models_dir": "...", "data_dir": "...", "extra_model_dirs": ["..."],
-     "disable": ["hub", "downloads", "import"], "hf_endpoint": "..."}
+    {"models_dir": "...", "data_dir": "...",
+     "extra_model_dirs": ["//fileserver/approved-models"],   # shared, may be read-only
+     "offline": true,                       # nothing online at all (search, downloads)
+     "downloads": false,                    # no downloads and no Hub browsing
+     "disable": ["hub", "downloads", "import"],
+     "allow_repos": ["google/*", "Qwen/Qwen3-*", "bartowski"],   # an author alone = author/*
+     "hub_endpoint": "https://hf-mirror.example.internal",    # "hf_endpoint" is read too
+     "default_model": "Qwen2.5-7B-Instruct-Q4_K_M",
+     "locked_settings": {"temperature": 0.2, "n_ctx": 8192, "debug_logging": false},
+     "hidden_settings": ["seed"]}
+
+``locked_settings`` may also be a list of names (locked at their defaults).
+An invalid file never stops Hearth: the valid keys still apply, everything
+online is switched off, and the GUI, the CLI and ``doctor`` say which line is
+wrong. ``HF_HUB_OFFLINE=1`` switches everything online off too.
 
 A policy value always wins over the user's settings.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
-
-from engine.errors import BadInputError
 
 APP_NAME = "Hearth"
 
@@ -55,50 +68,325 @@ class Paths:
         return self.models_dir / ".partial"
 
 
+LOCKABLE_SETTINGS = {
+    # name in policy.json -> where it lives (chat sampling, model loading, or elsewhere)
+    "system_prompt": "chat", "temperature": "sampling", "top_p": "sampling", "top_k": "sampling",
+    "min_p": "sampling", "repeat_penalty": "sampling", "max_tokens": "sampling", "seed": "sampling",
+    "n_ctx": "load", "gpu_layers": "load", "debug_logging": "app",
+}
+SETTING_ALIASES = {"context_length": "n_ctx", "ctx": "n_ctx"}
+MANAGED = "managed by your administrator"
+FEATURES = ("hub", "downloads", "import")
+HF_OFFLINE_VALUES = ("1", "on", "yes", "true")
+
+
 @dataclass
 class Policy:
-    """What an administrator pinned or switched off."""
+    """What an administrator pinned or switched off (``policy.json``; see the module docstring)."""
 
     source: Path | None = None
     models_dir: Path | None = None
     data_dir: Path | None = None
     extra_model_dirs: list[Path] = field(default_factory=list)
     disabled: frozenset[str] = frozenset()
-    hf_endpoint: str | None = None
+    hf_endpoint: str | None = None              # "hub_endpoint" in the file ("hf_endpoint" still read)
+    offline: bool = False
+    allow_repos: tuple[str, ...] | None = None  # None: every repository; patterns with * and ?
+    default_model: str | None = None
+    locked_settings: dict = field(default_factory=dict)   # name -> pinned value (None: the default)
+    hidden_settings: frozenset[str] = frozenset()
+    origin: str | None = None                   # how the file was found (HEARTH_POLICY, site folder...)
+    error: str | None = None                    # an invalid file: what is wrong and on which line
+
+    @property
+    def hub_endpoint(self) -> str | None:
+        return self.hf_endpoint
 
     def allows(self, feature: str) -> bool:
+        """An administrator switch (hub, downloads, import); going online also needs ``online_block``."""
         return feature not in self.disabled
+
+    def online_block(self, env=None) -> str | None:
+        """Why nothing may go online now (one sentence), or None when online actions may run."""
+        env = os.environ if env is None else env
+        if self.error:
+            return "offline by policy: " + self.problem()
+        if self.offline:
+            return "offline by policy: your administrator has switched off everything online in Hearth"
+        if (env.get("HF_HUB_OFFLINE") or "").strip().lower() in HF_OFFLINE_VALUES:
+            return "offline: HF_HUB_OFFLINE is set, so Hearth does not go online (unset it to search or download)"
+        return None
+
+    def problem(self) -> str | None:
+        """For an invalid file: which line is wrong, and what that means (one sentence)."""
+        if not self.error:
+            return None
+        return (f"the administrator's policy file {self.source} is invalid ({self.error}); everything "
+                "online is switched off until it is fixed")
+
+    def repo_allowed(self, repo_id: str) -> bool:
+        """Whether the allow-list (if any) admits ``owner/name``; case-insensitive like the Hub."""
+        if self.allow_repos is None:
+            return True
+        rid = (repo_id or "").strip().strip("/").lower()
+        return any(fnmatch.fnmatchcase(rid, pat.lower()) for pat in self.allow_repos)
+
+    def repo_refusal(self, repo_id: str) -> str | None:
+        if self.repo_allowed(repo_id):
+            return None
+        return (f"{repo_id} is not on your administrator's list of allowed repositories "
+                f"({', '.join(self.allow_repos or ()) or 'none'})")
+
+    def is_locked(self, name: str) -> bool:
+        name = SETTING_ALIASES.get(name, name)
+        return name in self.locked_settings or name in self.hidden_settings
+
+    def is_hidden(self, name: str) -> bool:
+        return SETTING_ALIASES.get(name, name) in self.hidden_settings
+
+    def pinned(self, name: str, default=None):
+        """The value a locked setting must have: the policy's value, else ``default``."""
+        v = self.locked_settings.get(SETTING_ALIASES.get(name, name))
+        return default if v is None else v
+
+    def pin_load(self, opts: dict) -> dict:
+        """Load options with the locked ones (n_ctx, gpu_layers) set to the policy's values."""
+        out = dict(opts or {})
+        for name, default in (("n_ctx", 0), ("gpu_layers", "auto")):
+            if self.is_locked(name):
+                out[name] = self.pinned(name, default)
+        return out
+
+    def pin_sampling(self, sampling) -> list[str]:
+        """Set locked sampling options (a SamplingOptions) to the policy's values (else the engine's
+        defaults); returns the names whose value changed."""
+        from engine.host.protocol import SamplingOptions
+
+        defaults = SamplingOptions()
+        changed = []
+        for name, where in LOCKABLE_SETTINGS.items():
+            if where != "sampling" or not self.is_locked(name):
+                continue
+            value = self.pinned(name, getattr(defaults, name))
+            if getattr(sampling, name) != value:
+                setattr(sampling, name, value)
+                changed.append(name)
+        return changed
+
+    def pin_system_prompt(self, text: str | None) -> str | None:
+        return self.pinned("system_prompt", "") if self.is_locked("system_prompt") else text
+
+    def describe(self) -> dict:
+        """The policy in force, for doctor and support (JSON-safe)."""
+        def writable(d: Path) -> bool | None:
+            return os.access(d, os.W_OK) if d.exists() else None
+
+        return {
+            "source": str(self.source) if self.source else None, "origin": self.origin,
+            "error": self.error, "online": self.online_block() is None, "offline_reason": self.online_block(),
+            "offline": self.offline or bool(self.error), "downloads": self.allows("downloads"),
+            "hub": self.allows("hub"), "import": self.allows("import"), "disabled": sorted(self.disabled),
+            "allow_repos": list(self.allow_repos) if self.allow_repos is not None else None,
+            "hub_endpoint": self.hf_endpoint, "default_model": self.default_model,
+            "models_dir": str(self.models_dir) if self.models_dir else None,
+            "data_dir": str(self.data_dir) if self.data_dir else None,
+            "extra_model_dirs": [{"path": str(d), "exists": d.is_dir(), "writable": writable(d)}
+                                 for d in self.extra_model_dirs],
+            "locked_settings": dict(self.locked_settings), "hidden_settings": sorted(self.hidden_settings),
+        }
 
 
 def policy_path() -> Path:
+    return policy_location()[0]
+
+
+def policy_location() -> tuple[Path, str]:
+    """(path, how it was chosen): HEARTH_POLICY, else HEARTH_HOME, else the site config folder."""
     env = os.environ.get("HEARTH_POLICY")
     if env:
-        return Path(env)
+        return Path(env), "HEARTH_POLICY"
     if os.environ.get("HEARTH_HOME"):
-        return Path(os.environ["HEARTH_HOME"]) / "policy.json"
-    return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / "policy.json"
+        return Path(os.environ["HEARTH_HOME"]) / "policy.json", "HEARTH_HOME"
+    return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / "policy.json", "site config folder"
+
+
+class _PolicyProblem(Exception):
+    pass
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """The line where ``"key":`` first appears in the file (1-based), for messages."""
+    m = re.search(r'"' + re.escape(key) + r'"\s*:', text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _parse_policy(raw: dict, text: str, path: Path, origin: str) -> tuple[Policy, list[str]]:
+    """A Policy from the file's object; problems (key and line) are collected, valid keys still apply."""
+    problems: list[str] = []
+
+    def bad(key: str, what: str) -> None:
+        line = _key_line(text, key)
+        problems.append(f"line {line}: {what}" if line else what)
+
+    def as_path(v) -> Path:
+        return Path(os.path.expandvars(os.path.expanduser(v)))
+
+    def get(key, kinds, what):
+        v = raw.get(key)
+        if v is None:
+            return None
+        if not isinstance(v, kinds):
+            bad(key, f'"{key}" must be {what}')
+            return None
+        return v
+
+    def str_list(key, what="a list of strings"):
+        v = raw.get(key)
+        if v is None:
+            return None
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+            bad(key, f'"{key}" must be {what}')
+            return None
+        return [x.strip() for x in v]
+
+    known = {"models_dir", "data_dir", "extra_model_dirs", "shared_model_dirs", "disable", "downloads",
+             "hub", "import", "hub_endpoint", "hf_endpoint", "offline", "allow_repos", "default_model",
+             "locked_settings", "hidden_settings", "version"}
+    for key in raw:
+        if key not in known and not key.startswith("_") and key not in ("comment", "about"):
+            bad(key, f'unknown key "{key}"')
+
+    pol = Policy(source=path, origin=origin)
+    for key in ("models_dir", "data_dir"):
+        v = get(key, str, "a folder path (a string)")
+        if v:
+            setattr(pol, key, as_path(v))
+    extra = (str_list("extra_model_dirs", "a list of folder paths") or []) + \
+        (str_list("shared_model_dirs", "a list of folder paths") or [])
+    pol.extra_model_dirs = [as_path(x) for x in extra]
+    disabled = set()
+    for f in str_list("disable") or []:
+        if f not in FEATURES:
+            bad("disable", f'"disable" names an unknown feature "{f}" (known: {", ".join(FEATURES)})')
+        else:
+            disabled.add(f)
+    for f in FEATURES:
+        v = get(f, bool, "true or false")
+        if v is False:
+            disabled.add(f)
+    if raw.get("downloads") is False:
+        disabled.add("hub")   # no downloads: no browsing of the Hub either (nothing online for models)
+    pol.disabled = frozenset(disabled)
+    pol.offline = bool(get("offline", bool, "true or false"))
+    endpoint = None
+    for key in ("hub_endpoint", "hf_endpoint"):
+        v = get(key, str, "a URL (a string)")
+        if v is not None:
+            if not re.match(r"^https?://[^\s/]+", v.strip()):
+                bad(key, f'"{key}" must be an http:// or https:// URL (got {v!r})')
+            elif endpoint is None:
+                endpoint = v.strip().rstrip("/")
+    pol.hf_endpoint = endpoint
+    allow = str_list("allow_repos", "a list of repositories or authors, e.g. [\"google/*\", \"Qwen/Qwen3-*\"]")
+    if allow is not None:
+        pats = []
+        for a in allow:
+            a = a.strip("/")
+            if "/" not in a:
+                a += "/*"      # an author alone: all of that author's repositories
+            if a.count("/") != 1:
+                bad("allow_repos", f'"allow_repos" entry {a!r} is not owner/name (wildcards * and ? allowed)')
+                continue
+            pats.append(a)
+        pol.allow_repos = tuple(pats)
+    dm = get("default_model", str, "a model name or file path (a string)")
+    pol.default_model = dm.strip() if dm and dm.strip() else None
+
+    locked = raw.get("locked_settings")
+    if locked is not None:
+        items = {}
+        if isinstance(locked, list) and all(isinstance(x, str) for x in locked):
+            items = {x: None for x in locked}
+        elif isinstance(locked, dict):
+            items = dict(locked)
+        else:
+            bad("locked_settings", '"locked_settings" must be a list of setting names or an object '
+                "of setting: value")
+        for name, value in items.items():
+            canon = SETTING_ALIASES.get(name, name)
+            if canon not in LOCKABLE_SETTINGS:
+                bad("locked_settings", f'"locked_settings" names an unknown setting "{name}" '
+                    f'(known: {", ".join(sorted(LOCKABLE_SETTINGS))})')
+                continue
+            problem = _check_setting_value(canon, value)
+            if problem:
+                bad("locked_settings", f'"locked_settings": {name} {problem}')
+                continue
+            pol.locked_settings[canon] = value
+    hidden = str_list("hidden_settings", "a list of setting names")
+    if hidden is not None:
+        hs = set()
+        for name in hidden:
+            canon = SETTING_ALIASES.get(name, name)
+            if canon not in LOCKABLE_SETTINGS:
+                bad("hidden_settings", f'"hidden_settings" names an unknown setting "{name}"')
+            else:
+                hs.add(canon)
+        pol.hidden_settings = frozenset(hs)
+    return pol, problems
+
+
+def _check_setting_value(name: str, value) -> str | None:
+    """None when ``value`` suits the setting (None always does: locked at the default)."""
+    if value is None:
+        return None
+    num = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if name in ("temperature", "top_p", "min_p", "repeat_penalty"):
+        return None if num and value >= 0 else "must be a number ≥ 0"
+    if name in ("top_k", "max_tokens", "n_ctx"):
+        return None if isinstance(value, int) and not isinstance(value, bool) and value >= 0 \
+            else "must be a whole number ≥ 0"
+    if name == "seed":
+        return None if isinstance(value, int) and not isinstance(value, bool) else "must be a whole number"
+    if name == "gpu_layers":
+        ok = value in ("auto", "all") or (isinstance(value, int) and not isinstance(value, bool) and value >= -1)
+        return None if ok else 'must be "auto", "all" or a number of layers'
+    if name == "system_prompt":
+        return None if isinstance(value, str) else "must be a string"
+    if name == "debug_logging":
+        return None if isinstance(value, bool) else "must be true or false"
+    return None
 
 
 def load_policy(path: Path | None = None) -> Policy:
-    path = path or policy_path()
-    if not path.is_file():
-        return Policy()
+    """The administrator's policy; never raises.
+
+    A file that cannot be read or parsed, or holds unknown keys or wrong types,
+    gives a policy with ``error`` set (naming the line) and everything online
+    switched off (``online_block``); the keys that were valid still apply.
+    """
+    origin = "given path"
+    if path is None:
+        path, origin = policy_location()
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise BadInputError(f"the administrator's policy file {path} cannot be read: {e}") from None
+        if not path.is_file():
+            return Policy()
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        return Policy(source=path, origin=origin, error=f"it cannot be read: {reason}")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        return Policy(source=path, origin=origin, error=f"line {e.lineno}, column {e.colno}: {e.msg}")
     if not isinstance(raw, dict):
-        raise BadInputError(f"the administrator's policy file {path} must hold a JSON object")
-
-    def p(key):
-        v = raw.get(key)
-        return Path(os.path.expandvars(os.path.expanduser(v))) if isinstance(v, str) and v else None
-
-    extra = [Path(os.path.expandvars(os.path.expanduser(x))) for x in raw.get("extra_model_dirs", [])
-             if isinstance(x, str)]
-    return Policy(source=path, models_dir=p("models_dir"), data_dir=p("data_dir"),
-                  extra_model_dirs=extra, disabled=frozenset(raw.get("disable", []) or []),
-                  hf_endpoint=raw.get("hf_endpoint") if isinstance(raw.get("hf_endpoint"), str) else None)
+        return Policy(source=path, origin=origin, error="line 1: it must hold a JSON object {...}")
+    pol, problems = _parse_policy(raw, text, path, origin)
+    if problems:
+        pol.error = "; ".join(problems)
+    return pol
 
 
 def resolve_paths(policy: Policy | None = None) -> Paths:

@@ -61,8 +61,11 @@ def debug_from_env() -> bool:
     return os.environ.get("HEARTH_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def debug_enabled(settings=None) -> bool:
-    """Debug logging: ``HEARTH_DEBUG=1`` or the ``debug_logging`` setting."""
+def debug_enabled(settings=None, policy=None) -> bool:
+    """Debug logging: ``HEARTH_DEBUG=1`` or the ``debug_logging`` setting, unless the administrator's
+    policy locks ``debug_logging`` (then its value, off when none is given, wins over both)."""
+    if policy is not None and policy.is_locked("debug_logging"):
+        return bool(policy.pinned("debug_logging", False))
     if debug_from_env():
         return True
     if settings is not None:

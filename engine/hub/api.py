@@ -5,6 +5,13 @@ constants; so the endpoint is resolved here on every call (policy first, then
 the environment, then huggingface.co) and passed explicitly to ``HfApi`` and
 ``hf_hub_url``. The token is passed explicitly too (``False`` when there is
 none) so huggingface-hub never picks up a plaintext token file.
+
+Privacy: nothing here runs unless the user asked for something online (a
+search, a file list, a download, "Check on Hugging Face"). ``require_allowed``
+refuses before any connection when the policy is offline or invalid, when
+``HF_HUB_OFFLINE`` is set, when the administrator switched the feature off,
+or (``require_repo_allowed``) when a repository is not on the allow-list.
+huggingface-hub's telemetry is switched off for the whole process.
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")   # before huggingface_hub is imported anywhere
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -40,10 +49,29 @@ def hub_endpoint(policy=None) -> str:
     return ep.rstrip("/")
 
 
+def online_block(policy) -> str | None:
+    """Why nothing may go online now (offline policy, invalid policy, HF_HUB_OFFLINE), or None."""
+    if policy is None:
+        from engine.config import Policy
+
+        policy = Policy()
+    return policy.online_block()
+
+
 def require_allowed(policy, feature: str) -> None:
+    """Refuse an online action before any connection, in one sentence (CLI exit 2, GUI banner)."""
+    block = online_block(policy)
+    if block:
+        raise BadInputError(block)
     if policy is not None and not policy.allows(feature):
         what = {"hub": "browsing the Hugging Face Hub", "downloads": "downloading models"}[feature]
         raise BadInputError(f"{what} is switched off by your administrator's policy")
+
+
+def require_repo_allowed(policy, repo_id: str) -> None:
+    refusal = policy.repo_refusal(repo_id) if policy is not None else None
+    if refusal:
+        raise BadInputError(refusal)
 
 
 def validate_repo_id(repo_id: str) -> str:
@@ -238,17 +266,24 @@ class HubClient:
             raise BadInputError(f"sort must be one of {', '.join(SORTS)}")
         if not 1 <= limit <= 1000:
             raise BadInputError("limit must be between 1 and 1000")
+        allow_list = self.policy is not None and self.policy.allow_repos is not None
         with hub_errors(self.endpoint):
             it = self.api().list_models(
-                search=query or None, filter="gguf", sort=SORTS[sort], limit=limit,
+                search=query or None, filter="gguf", sort=SORTS[sort],
+                # An allow-list hides most results: ask for more so the page is not empty.
+                limit=min(1000, limit * 10) if allow_list else limit,
                 expand=["author", "downloads", "likes", "lastModified", "tags", "gated",
                         "pipeline_tag", "cardData"])
-            return [_summary(mi) for mi in it]
+            out = [_summary(mi) for mi in it]
+        if allow_list:
+            out = [r for r in out if self.policy.repo_allowed(r.repo_id)]
+        return out[:limit]
 
     def model_card(self, repo_id: str, revision: str | None = None) -> str | None:
         """README.md text, or None when the repository has none."""
         from huggingface_hub import hf_hub_url
 
+        require_repo_allowed(self.policy, repo_id)
         url = hf_hub_url(repo_id, "README.md", revision=revision, endpoint=self.endpoint)
         with hub_errors(self.endpoint, repo_id):
             r = self.session.get(url, headers=http_headers(self.token), timeout=TIMEOUT)
@@ -257,6 +292,7 @@ class HubClient:
             return r.content[:1 << 20].decode("utf-8", errors="replace")
 
     def _model_info(self, repo_id: str, revision: str | None):
+        require_repo_allowed(self.policy, repo_id)
         with hub_errors(self.endpoint, repo_id):
             return self.api().model_info(repo_id, revision=revision, files_metadata=True)
 
@@ -264,6 +300,7 @@ class HubClient:
         """Parse a remote GGUF header from HTTP Range reads (a few MB at most)."""
         from huggingface_hub import hf_hub_url
 
+        require_repo_allowed(self.policy, repo_id)
         url = hf_hub_url(repo_id, part.filename, revision=revision, endpoint=self.endpoint)
         buf = bytearray()
         want = HEADER_FIRST_READ

@@ -40,7 +40,7 @@ from typing import Callable
 
 from engine.errors import BadInputError, CancelledError, EngineError, HearthError
 from engine.hub.api import GATED_HINT, TIMEOUT, HubClient, hub_endpoint, http_headers, new_session, \
-    require_allowed, validate_repo_id
+    require_allowed, require_repo_allowed, validate_repo_id
 from engine.hub.quant import RemoteModel, RemotePart
 
 QUEUED, DOWNLOADING, VERIFYING, PAUSED, DONE, FAILED, CANCELLED = (
@@ -510,6 +510,7 @@ class DownloadManager:
     def add(self, repo_id: str, model: RemoteModel, revision: str | None = None) -> DownloadJob:
         """Queue a model (all parts); the same model again returns the existing job."""
         repo_id = validate_repo_id(repo_id)
+        require_repo_allowed(self.config.policy, repo_id)
         for p in model.parts:
             if p.size is None:
                 raise EngineError(f"the Hub gave no size for {p.filename}")
@@ -759,6 +760,13 @@ class DownloadManager:
     def _execute(self, job: DownloadJob) -> None:
         """Download, verify and install one job; the outcome is recorded on the job."""
         self._stop.pop(job.id, None)
+        try:
+            # The policy may have changed since the job was queued (a queue from an earlier run).
+            require_allowed(self.config.policy, "downloads")
+            require_repo_allowed(self.config.policy, job.repo_id)
+        except HearthError as e:
+            self._set_state(job, FAILED, str(e))
+            raise
         self._set_state(job, DOWNLOADING)
         try:
             self.downloads_dir.mkdir(parents=True, exist_ok=True)

@@ -49,6 +49,20 @@ def curated_file(tmp_path):
     return p
 
 
+@pytest.fixture
+def catalogue_file(tmp_path):
+    """The offline catalogue for the test's curated list (Missing-GGUF deliberately absent)."""
+    shape = {"architecture": "llama", "parameters": 1_000_000, "layers": 4, "heads": 4, "kv_heads": 2,
+             "embedding": 64, "head_dim": 16, "vocab": 1000, "context": 2048}
+    p = tmp_path / "catalogue.json"
+    p.write_text(json.dumps({"version": 1, "models": {
+        REPO: {**shape, "files": {"Q4_K_M": {"size": 3_000_000, "estimated": True},
+                                  "Q8_0": {"size": 5_000_000, "estimated": True}}},
+        "acme/Split-GGUF": {**shape, "files": {"Q8_0": {"size": 6_000_000, "estimated": False}}},
+    }}))
+    return p
+
+
 def manager(config, **kw):
     kw.setdefault("retry", fast_retry())
     return DownloadManager(config, chunk_size=32 << 10, progress_interval=0, **kw)
@@ -84,9 +98,15 @@ def texts(tree, col=0):
     return out
 
 
-def open_tiny_repo(qtbot, pane):
+def browse(qtbot, pane):
+    """"Browse all models…" on the Welcome page: Discover with the most downloaded models (online)."""
     with qtbot.waitSignal(pane.searchFinished, timeout=20000):
-        pane.show_section("Discover")
+        pane.welcome.browse_btn.click()
+    assert pane.current_section() == "Discover"
+
+
+def open_tiny_repo(qtbot, pane):
+    browse(qtbot, pane)
     with qtbot.waitSignal(pane.repoFilesShown, timeout=20000,
                           check_params_cb=lambda repo, exact: repo == REPO and exact):
         pane.discover.select_repo(REPO)
@@ -94,8 +114,11 @@ def open_tiny_repo(qtbot, pane):
 
 def test_search_shows_results_and_files_with_fit(qtbot, fake_hub, make_pane):
     pane = make_pane()
+    pane.show_section("Discover")
+    # Showing Discover is not a search: nothing was handed to the Hub worker (submit is synchronous).
+    assert not pane.worker.busy_kinds - {"hardware", "token", "catalogue"}
     with qtbot.waitSignal(pane.searchFinished, timeout=20000):
-        pane.show_section("Discover")
+        pane.discover.search_btn.click()
     d = pane.discover
     names = texts(d.results_tree)
     assert {"Tiny-GGUF", "Split-GGUF"} <= set(names)
@@ -239,8 +262,7 @@ def test_tampered_download_shows_readable_error(qtbot, fake_hub, make_pane, conf
 
 def test_gated_download_without_token_explains(qtbot, fake_hub, make_pane, config):
     pane = make_pane(download_manager=manager(config))
-    with qtbot.waitSignal(pane.searchFinished, timeout=20000):
-        pane.show_section("Discover")
+    browse(qtbot, pane)
     # The quick listing works without a token; reading the headers is refused, with the hint.
     with qtbot.waitSignal(pane.errorShown, timeout=20000) as sig:
         pane.discover.select_repo("gated/Locked-GGUF")
@@ -267,25 +289,56 @@ def test_search_error_in_banner(qtbot, fake_hub, make_pane):
     assert "Traceback" not in pane.banner.text and pane.banner.kind == "error"
 
 
-def test_welcome_lists_curated_with_fit_and_downloads(qtbot, fake_hub, make_pane, bridge, config):
-    pane = make_pane(download_manager=manager(config))
+def test_welcome_estimates_offline_then_checks_online_and_downloads(qtbot, fake_hub, make_pane, bridge, config,
+                                                                    catalogue_file):
+    pane = make_pane(download_manager=manager(config), catalogue_path=catalogue_file)
     with qtbot.waitSignal(pane.curatedShown, timeout=30000) as sig:
         bridge.libraryChanged.emit([])   # first run: an empty library opens Welcome
     assert pane.current_section() == "Welcome"
     rows = sig.args[0]
     assert [r["curated"]["repo_id"] for r in rows] == [REPO, "acme/Split-GGUF", "acme/Missing-GGUF"]
+    # Estimated from the shipped catalogue, without a single request to the Hub.
+    assert fake_hub.requests() == []
+    est = rows[0]["estimate"]
+    assert est.quant == "Q4_K_M" and est.size == 3_000_000 and est.fit.verdict == "cpu"
+    assert est.fit.n_layer == 4 and est.fit.kv_bytes > 0 and est.context == 2048
     cards = pane.welcome.cards
     assert len(cards) == 3
+    t0 = cards[0].fit_label.text()
+    assert "Q4_K_M" in t0 and "CPU only" in t0 and "estimated from the catalogue" in t0 and "≈ 3.0 MB" in t0
+    assert "Q8_0" in cards[1].fit_label.text() and "estimated from the catalogue" in cards[1].fit_label.text()
+    assert "Not in the catalogue" in cards[2].fit_label.text() and cards[2].button.isEnabled()
+    assert "estimated from the catalogue" in pane.welcome.curated_note.text()
+    assert "No model yet" in pane.welcome.starter_label.text()
+
+    # The user asks: the recommended files' real sizes and headers, read with Range requests.
+    with qtbot.waitSignal(pane.curatedChecked, timeout=30000) as sig:
+        pane.welcome.check_btn.click()
+    rows = sig.args[0]
+    cards = pane.welcome.cards
     assert "Q4_K_M" in cards[0].fit_label.text() and "CPU only" in cards[0].fit_label.text()
+    assert "checked on Hugging Face" in cards[0].fit_label.text()
     assert "Q8_0" in cards[1].fit_label.text()
     assert "no repository acme/Missing-GGUF" in cards[2].fit_label.text()
     assert cards[0].button.isEnabled() and not cards[2].button.isEnabled()
-    assert "No model yet" in pane.welcome.starter_label.text()
-    # Only the recommended files' headers were read, with Range requests.
     assert {r["file"] for r in fake_hub.requests("cdn")} == {FILE, "Q8_0/Split-Q8_0-00001-of-00002.gguf"}
     with qtbot.waitSignal(pane.modelDownloaded, timeout=30000) as done:
         cards[0].button.click()
     assert Path(done.args[0]).name == FILE
+
+
+def test_welcome_download_straight_from_the_catalogue_estimate(qtbot, fake_hub, make_pane, bridge, config,
+                                                               catalogue_file):
+    pane = make_pane(download_manager=manager(config), catalogue_path=catalogue_file)
+    with qtbot.waitSignal(pane.curatedShown, timeout=30000):
+        bridge.libraryChanged.emit([])
+    card = pane.welcome.cards[1]          # the split Q8_0 model, estimated only
+    assert card.button.isEnabled() and fake_hub.requests() == []
+    with qtbot.waitSignal(pane.modelDownloaded, timeout=30000) as done:
+        card.button.click()               # the download looks up the real files (checksums) first
+    assert Path(done.args[0]).name == "Split-Q8_0-00001-of-00002.gguf"
+    assert fake_hub.requests("info") and not [r for r in fake_hub.requests("cdn") if r["range"]
+                                              and r["range"].startswith("bytes=0-") and r["file"] == FILE]
 
 
 def test_first_run_detection_and_starter(qtbot, make_pane, tiny_model, config, bridge):
@@ -353,7 +406,7 @@ def test_policy_switches_off_hub_and_downloads(qtbot, hearth_home, make_pane, br
     assert any("switched off by your administrator" in t and "Download" in t for t in labels)
     pane.show_welcome()
     assert pane.welcome.cards and not any(c.button.isEnabled() for c in pane.welcome.cards)
-    assert not pane.worker.busy_kinds - {"hardware"}   # nothing was sent to the Hub
+    assert not pane.worker.busy_kinds - {"hardware", "catalogue"}   # nothing was sent to the Hub
 
 
 def test_token_control(qtbot, make_pane, memory_keyring, monkeypatch):

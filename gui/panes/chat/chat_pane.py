@@ -263,6 +263,7 @@ class ChatPane(QtWidgets.QWidget):
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.settings_panel = ChatSettingsPanel()
+        self.settings_panel.apply_policy(self.config.policy)   # locked/hidden settings: the administrator's
         scroll.setWidget(self.settings_panel)
         scroll.setMinimumWidth(250)
         self.splitter.addWidget(scroll)

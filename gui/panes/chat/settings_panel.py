@@ -3,6 +3,11 @@
 Values start from the model's defaults (engine defaults, overridden by what
 the user saved as defaults for that model) and are stored with the
 conversation. Load options (context, GPU layers) take effect on the next load.
+
+Settings the administrator locked (``locked_settings`` in the policy) show the
+policy's value (or the default) in a disabled widget whose tooltip says
+"Managed by your administrator"; ``hidden_settings`` are not shown at all and
+keep the same pinned value. The panel's getters always return pinned values.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 from gui.qt import QtWidgets, Signal
 
 from engine.host.protocol import LoadOptions, SamplingOptions
+
+MANAGED_TIP = "Managed by your administrator"
 
 SAMPLING_FIELDS = [
     # name, label, kind, min, max, step/decimals
@@ -41,18 +48,21 @@ class ChatSettingsPanel(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._loading = False
+        self._policy = None
         outer = QtWidgets.QVBoxLayout(self)
         outer.setContentsMargins(6, 0, 4, 0)
         form = QtWidgets.QFormLayout()
         form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         outer.addLayout(form)
         outer.addStretch(1)
+        self._form = form
         # System prompt and presets
         self.system = QtWidgets.QPlainTextEdit()
         self.system.setPlaceholderText("System prompt (optional): how the assistant should behave")
         self.system.setMaximumHeight(100)
         self.system.textChanged.connect(self._changed)
-        form.addRow(QtWidgets.QLabel("<b>System prompt</b>"))
+        self.system_heading = QtWidgets.QLabel("<b>System prompt</b>")
+        form.addRow(self.system_heading)
         form.addRow(self.system)
         prow = QtWidgets.QHBoxLayout()
         self.presets = QtWidgets.QComboBox()
@@ -61,12 +71,12 @@ class ChatSettingsPanel(QtWidgets.QWidget):
         self.presets.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.presets.activated.connect(self._apply_preset)
         prow.addWidget(self.presets, 1)
-        save_p = QtWidgets.QToolButton()
+        self.save_preset_button = save_p = QtWidgets.QToolButton()
         save_p.setText("Save")
         save_p.setToolTip("Save this system prompt as a preset")
         save_p.clicked.connect(self._save_preset)
         prow.addWidget(save_p)
-        del_p = QtWidgets.QToolButton()
+        self.delete_preset_button = del_p = QtWidgets.QToolButton()
         del_p.setText("Delete")
         del_p.clicked.connect(self._delete_preset)
         prow.addWidget(del_p)
@@ -134,11 +144,72 @@ class ChatSettingsPanel(QtWidgets.QWidget):
             ld = dict(self._defaults["load"]) | dict(settings.get("load", {}) or {})
             self.ctx.setValue(int(ld.get("n_ctx") or 0))
             self.gpu.setCurrentText(str(ld.get("gpu_layers", "auto")))
+            self._show_pinned()
         finally:
             self._loading = False
 
+    # ---- administrator policy ------------------------------------------------------
+    def _widgets(self) -> dict:
+        """Setting name -> the widgets that edit it."""
+        w = {name: [f] for name, f in self.fields.items()}
+        w["seed"] = [self.seed]
+        w["n_ctx"] = [self.ctx]
+        w["gpu_layers"] = [self.gpu]
+        w["system_prompt"] = [self.system, self.presets, self.save_preset_button, self.delete_preset_button]
+        return w
+
+    def apply_policy(self, policy) -> None:
+        """Lock (disable, tooltip) or hide the settings the administrator manages; show their values."""
+        self._policy = policy
+        for name, widgets in self._widgets().items():
+            if not policy.is_locked(name):
+                continue
+            for w in widgets:
+                w.setEnabled(False)
+                w.setToolTip(MANAGED_TIP)
+            if policy.is_hidden(name):
+                for w in widgets:
+                    w.hide()
+                label = self._form.labelForField(widgets[0])
+                if label is not None:
+                    label.hide()
+                if name == "system_prompt":
+                    self.system_heading.hide()
+            elif name == "system_prompt":
+                self.system_heading.setText("<b>System prompt</b> <i>(managed by your administrator)</i>")
+            else:
+                label = self._form.labelForField(widgets[0])
+                if label is not None:
+                    label.setToolTip(MANAGED_TIP)
+        was, self._loading = self._loading, True
+        try:
+            self._show_pinned()
+        finally:
+            self._loading = was
+
+    def _show_pinned(self) -> None:
+        """Put the locked values into their (disabled) widgets."""
+        p = self._policy
+        if p is None:
+            return
+        s = SamplingOptions()
+        p.pin_sampling(s)
+        for name, w in self.fields.items():
+            if p.is_locked(name):
+                w.setValue(getattr(s, name))
+        if p.is_locked("seed"):
+            self.seed.setText("" if s.seed is None else str(s.seed))
+        ld = p.pin_load({})
+        if p.is_locked("n_ctx"):
+            self.ctx.setValue(int(ld["n_ctx"] or 0))
+        if p.is_locked("gpu_layers"):
+            self.gpu.setCurrentText(str(ld["gpu_layers"]))
+        if p.is_locked("system_prompt"):
+            self.system.setPlainText(p.pin_system_prompt(None) or "")
+
     def system_prompt(self) -> str:
-        return self.system.toPlainText()
+        text = self.system.toPlainText()
+        return (self._policy.pin_system_prompt(text) or "") if self._policy is not None else text
 
     def sampling(self) -> SamplingOptions:
         s = SamplingOptions()
@@ -146,12 +217,15 @@ class ChatSettingsPanel(QtWidgets.QWidget):
             setattr(s, name, w.value())
         txt = self.seed.text().strip()
         s.seed = int(txt) if txt.lstrip("-").isdigit() else None
+        if self._policy is not None:
+            self._policy.pin_sampling(s)
         return s
 
     def load_options(self) -> dict:
         gl = self.gpu.currentText().strip().lower() or "auto"
-        return LoadOptions(n_ctx=self.ctx.value(), gpu_layers=gl if gl in ("auto", "all") else
+        opts = LoadOptions(n_ctx=self.ctx.value(), gpu_layers=gl if gl in ("auto", "all") else
                            (int(gl) if gl.isdigit() else "auto")).to_dict()
+        return self._policy.pin_load(opts) if self._policy is not None else opts
 
     def settings(self) -> dict:
         s = self.sampling().to_dict()

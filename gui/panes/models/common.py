@@ -73,8 +73,12 @@ def note(text: str = "", *, muted: bool = True) -> QtWidgets.QLabel:
     return lab
 
 
-def policy_label(feature: str) -> QtWidgets.QLabel:
-    lab = QtWidgets.QLabel(ADMIN_OFF[feature])
+MANAGED_TIP = "Managed by your administrator"
+
+
+def policy_label(feature: str, text: str | None = None) -> QtWidgets.QLabel:
+    """The orange note saying a feature is off (``text``: another reason, e.g. offline)."""
+    lab = QtWidgets.QLabel(text or ADMIN_OFF[feature])
     lab.setWordWrap(True)
     lab.setObjectName(f"policy_{feature}")
     lab.setStyleSheet("background:#fff4e5; color:#663c00; border:1px solid #ffd8a8; "

@@ -43,12 +43,16 @@ class DiscoverView(QtWidgets.QWidget):
         row.addWidget(self.sort)
         row.addWidget(self.search_btn)
         lay.addLayout(row)
-        self.status = note("")
+        self.status = note("Type a name and press Search, or press Search with an empty box for the most "
+                           "downloaded GGUF models. Nothing is sent to Hugging Face until you search.")
         lay.addWidget(self.status)
+        offline = config.policy.online_block()
         if not self.hub_allowed:
             lay.addWidget(policy_label("hub"))
             for w in (self.query, self.sort, self.search_btn):
                 w.setEnabled(False)
+        elif offline:
+            lay.addWidget(policy_label("hub", offline[:1].upper() + offline[1:] + "."))
 
         split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         self.results_tree = QtWidgets.QTreeWidget()

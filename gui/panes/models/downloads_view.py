@@ -34,8 +34,11 @@ class DownloadsView(QtWidgets.QWidget):
         self._bars: dict[str, QtWidgets.QProgressBar] = {}
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        offline = config.policy.online_block()
         if not self.allowed:
             lay.addWidget(policy_label("downloads"))
+        elif offline:
+            lay.addWidget(policy_label("downloads", offline[:1].upper() + offline[1:] + "."))
         self.summary = note("No downloads yet. Pick a model in Discover or Welcome.")
         lay.addWidget(self.summary)
         self.tree = table(COLUMNS, (270, 150, 150, 84, 76))

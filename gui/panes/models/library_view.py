@@ -109,7 +109,8 @@ class LibraryView(QtWidgets.QWidget):
             self.details.setText(f"{e.path}\nUnusable: {e.error}")
         self.delete_btn.setEnabled(e is not None and e.source not in ("shared", "starter"))
         self.delete_btn.setToolTip("" if e is None or e.source not in ("shared", "starter") else
-                                   "Models in shared folders and the starter model cannot be deleted here")
+                                   "Managed by your administrator: models in shared folders cannot be deleted "
+                                   "here" if e.source == "shared" else "The starter model cannot be deleted here")
         self.reveal_btn.setEnabled(e is not None)
 
     # ---- actions ------------------------------------------------------------------

@@ -7,6 +7,13 @@ forwarded through ``_DownloadRelay.jobUpdated`` (queued into the GUI thread)
 and throttled to at most ~10 updates a second per job. The GUI thread only
 does local, quick work (queue edits, deleting a file); the keyring is read on
 the worker thread too (a locked keyring can wait on its unlock prompt).
+
+Privacy: showing the pane, any of its sections or the Welcome page never goes
+online. The Welcome page estimates fit from the catalogue shipped with Hearth;
+the Hub is contacted only when the user searches, opens a repository, presses
+"Check on Hugging Face" or Download. When the policy is offline (or invalid)
+or ``HF_HUB_OFFLINE`` is set, those actions show the reason in the banner
+instead of trying.
 """
 
 from __future__ import annotations
@@ -59,16 +66,19 @@ class ModelsPane(QtWidgets.QWidget):
     # For tests and the status bar: the result of each background request has been shown.
     searchFinished = Signal(list)
     repoFilesShown = Signal(str, bool)     # repo id, headers read (exact fit)
-    curatedShown = Signal(list)
+    curatedShown = Signal(list)            # the curated list with catalogue estimates (offline)
+    curatedChecked = Signal(list)          # the curated list checked on Hugging Face (user asked)
     errorShown = Signal(str)
 
     def __init__(self, bridge, config, *, download_manager=None, hardware=None, curated_path=None,
-                 parent=None):
+                 catalogue_path=None, parent=None):
         super().__init__(parent)
         self.bridge = bridge
         self.config = config
         self.policy = config.policy
         self.curated_path = Path(curated_path) if curated_path else None
+        self.catalogue_path = Path(catalogue_path) if catalogue_path else None
+        self._curated: list = []
         self.entries: list = []
         self._hardware = hardware
         self._hw_lock = threading.Lock()
@@ -149,7 +159,8 @@ class ModelsPane(QtWidgets.QWidget):
         w = self.welcome
         w.downloadRequested.connect(self._download_curated)
         w.tryStarterRequested.connect(self._try_model)
-        w.browseRequested.connect(lambda: self.show_section("Discover"))
+        w.browseRequested.connect(self.browse_all)
+        w.checkOnlineRequested.connect(self.check_curated_online)
         dv = self.downloads_view
         dv.pauseRequested.connect(lambda j: self._job_action("pause", j))
         dv.resumeRequested.connect(lambda j: self._job_action("resume", j))
@@ -177,11 +188,14 @@ class ModelsPane(QtWidgets.QWidget):
         self.stack.setCurrentIndex(row)
         name = SECTIONS[row]
         if name == "Welcome":
-            self.load_curated()
-        elif name == "Discover" and not self.discover.results and self.policy.allows("hub") \
-                and "search" not in self.worker.busy_kinds:
-            self.discover.request_search()   # the most downloaded GGUF models to start with
+            self.load_curated()   # catalogue estimates only: nothing goes online
         self.sectionChanged.emit(name)
+
+    def browse_all(self) -> None:
+        """"Browse all models…": Discover with the most downloaded GGUF models (the user asked: online)."""
+        self.show_section("Discover")
+        if not self.discover.results and "search" not in self.worker.busy_kinds:
+            self.discover.request_search()
 
     @staticmethod
     def is_first_run(entries: list) -> bool:
@@ -197,6 +211,15 @@ class ModelsPane(QtWidgets.QWidget):
 
     def show_info(self, message: str) -> None:
         self.banner.show_message(message, "info")
+
+    def refuse_offline(self) -> bool:
+        """True (and the reason in the banner) when nothing may go online now."""
+        block = self.policy.online_block()
+        if block:
+            self.banner.show_message(block[:1].upper() + block[1:] + ".", "warning")
+            self.errorShown.emit(block)
+            return True
+        return False
 
     # ---- hardware (worker thread) -----------------------------------------------------------
     def hardware(self):
@@ -230,9 +253,15 @@ class ModelsPane(QtWidgets.QWidget):
                 self.worker.submit("fit", lambda: self._client().repo_files(
                     repo_id, hardware=self.hardware(), read_headers=True))
             self.repoFilesShown.emit(result.repo.repo_id, kind == "fit")
-        elif kind == "curated":
-            self.welcome.set_curated(result)
+        elif kind == "catalogue":
+            self.welcome.set_curated(result, hidden=self._curated_hidden)
             self.curatedShown.emit(result)
+        elif kind == "curated_online":
+            self.welcome.set_curated(result, hidden=self._curated_hidden)
+            self.curatedChecked.emit(result)
+        elif kind == "curated_download":
+            repo_id, model, revision = result
+            self._queue_download(repo_id, model, revision)
         elif kind == "hardware":
             self.machine_label.setText(machine_text(result))
         elif kind == "token":
@@ -243,7 +272,9 @@ class ModelsPane(QtWidgets.QWidget):
 
     def _on_failure(self, req_id: int, kind: str, message: str) -> None:
         what = {"search": "Searching the Hub failed", "files": "Listing the repository's files failed",
-                "fit": "Reading the file headers failed", "curated": "Checking the suggested models failed",
+                "fit": "Reading the file headers failed", "catalogue": "Estimating the suggested models failed",
+                "curated_online": "Checking the suggested models failed",
+                "curated_download": "The download could not start",
                 "import": "The model could not be imported", "hardware": "Detecting the hardware failed",
                 "token": "Reading the Hugging Face token failed"}.get(kind, "That did not work")
         if kind == "search":
@@ -252,7 +283,7 @@ class ModelsPane(QtWidgets.QWidget):
             self.discover.files_failed(message)
         elif kind == "fit":
             self.discover.file_note.setText("Estimates from file sizes only (headers unreadable).")
-        elif kind == "curated":
+        elif kind in ("catalogue", "curated_online"):
             self.welcome.curated_failed(message)
             self._curated_requested = False
         elif kind == "token":
@@ -265,12 +296,15 @@ class ModelsPane(QtWidgets.QWidget):
     def search(self, query: str = "", sort: str = "downloads") -> int | None:
         if not self.policy.allows("hub"):
             return None
+        if self.refuse_offline():
+            self.discover.search_failed(self.policy.online_block())
+            return None
         return self.worker.submit("search", lambda: self._client().search(query, sort=sort,
                                                                          limit=SEARCH_LIMIT))
 
     def open_repo(self, repo_id: str) -> None:
         """List a repository's files (quickly, then with headers for exact fit) and its card."""
-        if not self.policy.allows("hub"):
+        if not self.policy.allows("hub") or self.refuse_offline():
             return
         self._open_repo = repo_id
         self.worker.submit("fit", lambda: None)    # drops a previous repository's header pass
@@ -278,7 +312,10 @@ class ModelsPane(QtWidgets.QWidget):
             repo_id, hardware=self.hardware(), read_headers=False, with_card=True))
 
     # ---- Welcome -----------------------------------------------------------------------------
+    _curated_hidden = 0
+
     def load_curated(self, force: bool = False) -> None:
+        """The suggested models with fit estimated from the catalogue, on the worker thread (no network)."""
         if self._curated_requested and not force:
             return
         from engine.hub.api import load_curated
@@ -288,14 +325,30 @@ class ModelsPane(QtWidgets.QWidget):
         except HearthError as e:
             self.welcome.curated_failed(str(e))
             return
-        self.welcome.set_curated([{"curated": c.to_dict(), "entry": None, "error": None} for c in curated])
-        if not self.policy.allows("hub"):
-            self.welcome.curated_note.setText("Suggested models (their fit cannot be checked while "
-                                              "Hub access is switched off).")
-            return
+        allowed = [c for c in curated if self.policy.repo_allowed(c.repo_id)]
+        self._curated, self._curated_hidden = allowed, len(curated) - len(allowed)
+        self.welcome.set_curated([{"curated": c.to_dict(), "entry": None, "error": None} for c in allowed],
+                                 hidden=self._curated_hidden)
         self._curated_requested = True
         self.welcome.set_loading()
-        self.worker.submit("curated", lambda: self._curated_with_fit(curated))
+        catalogue_path = self.catalogue_path
+        self.worker.submit("catalogue", lambda: self._curated_offline(allowed, catalogue_path))
+
+    def _curated_offline(self, curated, catalogue_path) -> list[dict]:
+        """Worker thread: the catalogue estimates (reads one local file; never the network)."""
+        from engine.hub.catalogue import curated_offline, load_catalogue
+
+        return curated_offline(curated, self.hardware(), load_catalogue(catalogue_path))
+
+    def check_curated_online(self) -> None:
+        """"Check on Hugging Face": the recommended files' real sizes and headers (the user asked)."""
+        if not self.policy.allows("hub") or self.refuse_offline():
+            return
+        if not self._curated:
+            self.load_curated(force=True)
+        curated = list(self._curated)
+        self.welcome.set_checking()
+        self.worker.submit("curated_online", lambda: self._curated_with_fit(curated))
 
     def _curated_with_fit(self, curated) -> list[dict]:
         """Worker thread. Only the recommended file's header is read (not every quantization)."""
@@ -324,6 +377,22 @@ class ModelsPane(QtWidgets.QWidget):
         entry = row.get("entry")
         if entry is not None:
             self._queue_download(row["curated"]["repo_id"], entry.model, row.get("revision"))
+            return
+        # Estimated from the catalogue: the download needs the real file list (checksums) first.
+        if self.downloads is None:
+            self._queue_download(row["curated"]["repo_id"], None, None)   # says why not
+            return
+        if self.refuse_offline():
+            return
+        repo_id, quant = row["curated"]["repo_id"], row["curated"]["quant"]
+        self.show_info(f"Looking up the {quant} file of {repo_id} on Hugging Face…")
+
+        def find():
+            files = self._client().repo_files(repo_id, read_headers=False)
+            entry = files.find(quant=quant)
+            return repo_id, entry.model, files.revision
+
+        self.worker.submit("curated_download", find)
 
     def _try_model(self, path: str) -> None:
         self.bridge.loadRequested.emit(path, dict(self.config.settings.get("load", {}) or {}))
@@ -367,6 +436,8 @@ class ModelsPane(QtWidgets.QWidget):
         self._relay.jobUpdated.connect(self._on_job, Qt.ConnectionType.QueuedConnection)
         if not self.policy.allows("downloads"):
             return
+        if manager is None and self.policy.online_block():
+            return   # offline: no download manager, so nothing queued earlier continues either
         if manager is None:
             from engine.hub.download import DownloadManager
 
@@ -433,8 +504,10 @@ class ModelsPane(QtWidgets.QWidget):
 
     def _queue_download(self, repo_id: str, model, revision: str | None):
         if self.downloads is None:
-            self.show_error("Downloading models is switched off by your administrator."
-                            if not self.policy.allows("downloads") else "Downloads are unavailable.")
+            if not self.policy.allows("downloads"):
+                self.show_error("Downloading models is switched off by your administrator.")
+            elif not self.refuse_offline():
+                self.show_error("Downloads are unavailable.")
             return None
         try:
             job = self.downloads.add(repo_id, model, revision)

@@ -1,13 +1,24 @@
-"""Welcome: what Hearth does, the starter model, and curated models with their fit here."""
+"""Welcome: what Hearth does, the starter model, and curated models with their fit here.
+
+The fit shown at first is estimated from the catalogue shipped with Hearth
+(``resources/curated_catalogue.json``): nothing goes online until the user
+presses "Check on Hugging Face" (the real files and headers) or Download.
+"""
 
 from __future__ import annotations
 
+from engine.hub.catalogue import SOURCE_LABEL
 from gui.panes.models.common import ADMIN_OFF, fit_text, heading, note, policy_label, size_text
 from gui.qt import Qt, QtWidgets, Signal
 
 INTRO = ("Hearth runs AI language models entirely on this computer: your conversations never leave it, "
          "and once a model is downloaded it works offline. Models are GGUF files from Hugging Face; "
          "Hearth shows how well each one will run on this machine before you download it.")
+
+
+def _colour(fit) -> str:
+    return {"gpu": "#137333", "partial": "#8a6d00", "cpu": "#1a4f8b",
+            "no_fit": "#a50e0e"}.get(fit.verdict if fit else "", "#202124")
 
 
 class CuratedCard(QtWidgets.QFrame):
@@ -32,23 +43,36 @@ class CuratedCard(QtWidgets.QFrame):
         desc = note(c.get("description", ""), muted=False)
         self.fit_label = QtWidgets.QLabel()
         self.fit_label.setWordWrap(True)
-        fe = row.get("entry")
+        fe, est = row.get("entry"), row.get("estimate")
         if row.get("error"):
             self.fit_label.setText(f"<span style='color:#a50e0e'>{row['error']}</span>")
         elif fe is not None:
             fit = fit_text(fe.fit, fe.header_error)
-            colour = {"gpu": "#137333", "partial": "#8a6d00", "cpu": "#1a4f8b",
-                      "no_fit": "#a50e0e"}.get(fe.fit.verdict if fe.fit else "", "#202124")
             self.fit_label.setText(f"{fe.model.quant or ''} · {size_text(fe.model.size)} · "
-                                   f"<span style='color:{colour}'>{fit}</span>")
+                                   f"<span style='color:{_colour(fe.fit)}'>{fit}</span> · "
+                                   "<i>checked on Hugging Face</i>")
+        elif est is not None:
+            size = ("≈ " if est.size_estimated else "") + size_text(est.size)
+            text = (f"{est.quant} · {size} · <span style='color:{_colour(est.fit)}'>{fit_text(est.fit)}</span>"
+                    f" · <i>{SOURCE_LABEL}</i>")
+            if est.best_quant and est.best_quant != est.quant:
+                text += f"<br>Best here: {est.best_quant} (≈ {size_text(est.best_size)})"
+            self.fit_label.setText(text)
+        elif row.get("note"):
+            self.fit_label.setText(f"<span style='color:#5f6368'>{row['note'][:1].upper() + row['note'][1:]}</span>")
         else:
-            self.fit_label.setText("<i>Checking how it fits this machine…</i>")
+            self.fit_label.setText("<i>Estimating how it fits this machine…</i>")
+        self.fit_label.setToolTip(
+            "Estimated from the catalogue shipped with Hearth (file sizes and model shape), without going "
+            "online. Check on Hugging Face reads the real files." if est is not None and fe is None else "")
         self.button = QtWidgets.QPushButton("Download")
-        self.button.setEnabled(downloads_allowed and fe is not None)
+        self.button.setEnabled(downloads_allowed and not row.get("error"))
         if not downloads_allowed:
             self.button.setToolTip(ADMIN_OFF["downloads"])
-        elif fe is not None and fe.fit is not None and not fe.fit.fits:
-            self.button.setToolTip("This file will probably not fit in memory here")
+        else:
+            fit = fe.fit if fe is not None else (est.fit if est is not None else None)
+            if fit is not None and not fit.fits:
+                self.button.setToolTip("This file will probably not fit in memory here")
         self.button.clicked.connect(lambda: self.downloadClicked.emit(self.row))
         lay.addWidget(title, 0, 0)
         lay.addWidget(meta, 0, 1)
@@ -60,8 +84,9 @@ class CuratedCard(QtWidgets.QFrame):
 
 class WelcomeView(QtWidgets.QScrollArea):
     tryStarterRequested = Signal(str)    # path of the starter model
-    downloadRequested = Signal(object)   # curated row dict (with "entry" and "revision")
+    downloadRequested = Signal(object)   # curated row dict (with "entry" and "revision", or "estimate")
     browseRequested = Signal()
+    checkOnlineRequested = Signal()      # the user asked to check the suggestions on Hugging Face
 
     def __init__(self, config, parent=None):
         super().__init__(parent)
@@ -100,15 +125,27 @@ class WelcomeView(QtWidgets.QScrollArea):
         self.browse_btn = QtWidgets.QPushButton("Browse all models…")
         self.browse_btn.clicked.connect(self.browseRequested)
         self.browse_btn.setEnabled(self.hub_allowed)
+        self.check_btn = QtWidgets.QPushButton("Check on Hugging Face")
+        self.check_btn.setToolTip("Read the real files and headers of the suggested models from Hugging Face "
+                                  "for exact sizes and fit (this goes online)")
+        self.check_btn.clicked.connect(self.checkOnlineRequested)
+        self.check_btn.setEnabled(self.hub_allowed)
+        if not self.hub_allowed:
+            self.check_btn.setToolTip(ADMIN_OFF["hub"])
+            self.browse_btn.setToolTip(ADMIN_OFF["hub"])
+        hrow.addWidget(self.check_btn)
         hrow.addWidget(self.browse_btn)
         lay.addLayout(hrow)
         self.curated_note = note("Well-known chat models, smallest first, with the recommended file and "
                                  "how it would run here.")
         lay.addWidget(self.curated_note)
+        offline = config.policy.online_block()
         if not self.hub_allowed:
             lay.addWidget(policy_label("hub"))
         elif not self.downloads_allowed:
             lay.addWidget(policy_label("downloads"))
+        elif offline:
+            lay.addWidget(policy_label("hub", offline[:1].upper() + offline[1:] + "."))
         self.cards_box = QtWidgets.QVBoxLayout()
         self.cards_box.setSpacing(6)
         lay.addLayout(self.cards_box)
@@ -131,9 +168,14 @@ class WelcomeView(QtWidgets.QScrollArea):
             self.starter_btn.hide()
 
     def set_loading(self) -> None:
-        self.curated_note.setText("Checking which suggested models fit this machine…")
+        self.curated_note.setText("Estimating how the suggested models fit this machine…")
 
-    def set_curated(self, rows: list[dict]) -> None:
+    def set_checking(self) -> None:
+        self.curated_note.setText("Checking the suggested models on Hugging Face…")
+        self.check_btn.setEnabled(False)
+
+    def set_curated(self, rows: list[dict], hidden: int = 0) -> None:
+        """Show the cards: rows carry an ``estimate`` (catalogue), an ``entry`` (checked online), or neither."""
         for card in self.cards:
             card.setParent(None)
             card.deleteLater()
@@ -143,15 +185,31 @@ class WelcomeView(QtWidgets.QScrollArea):
             card.downloadClicked.connect(self.downloadRequested)
             self.cards_box.addWidget(card)
             self.cards.append(card)
-        ok = sum(1 for r in rows if r.get("entry") is not None and r["entry"].fit and r["entry"].fit.fits)
-        checked = sum(1 for r in rows if r.get("entry") is not None)
-        if rows and not checked:
+        self.check_btn.setEnabled(self.hub_allowed)
+        more = (f" {hidden} other suggestion{'s are' if hidden != 1 else ' is'} hidden: not on your "
+                "administrator's list of allowed repositories.") if hidden else ""
+        online = [r["entry"] for r in rows if r.get("entry") is not None]
+        estimated = [r["estimate"] for r in rows if r.get("estimate") is not None]
+        if online:
+            ok = sum(1 for e in online if e.fit and e.fit.fits)
+            self.curated_note.setText(f"Well-known chat models, smallest first: {ok} of {len(rows)} fit this "
+                                      "machine (checked on Hugging Face). Each shows the recommended file and "
+                                      "how it would run here." + more)
+        elif estimated:
+            ok = sum(1 for e in estimated if e.fit and e.fit.fits)
+            self.curated_note.setText(
+                f"Well-known chat models, smallest first: {ok} of {len(rows)} should fit this machine, "
+                f"{SOURCE_LABEL} (sizes and model shapes shipped with Hearth; nothing was looked up online). "
+                "Check on Hugging Face reads the real files." + more)
+        elif rows and any(r.get("error") for r in rows) and not any(r.get("note") for r in rows):
             # Offline (or the Hub refused every request): don't claim that nothing fits.
             self.curated_note.setText("Well-known chat models, smallest first. Hearth could not reach Hugging "
-                                      "Face to check them; connect to the internet to see how each would run here.")
-            return
-        self.curated_note.setText(f"Well-known chat models, smallest first: {ok} of {len(rows)} fit this "
-                                  "machine. Each shows the recommended file and how it would run here.")
+                                      "Face to check them; connect to the internet to see how each would run "
+                                      "here." + more)
+        else:
+            self.curated_note.setText("Well-known chat models, smallest first, with the recommended file and "
+                                      "how it would run here." + more)
 
     def curated_failed(self, message: str) -> None:
         self.curated_note.setText(f"The suggested models could not be checked: {message}")
+        self.check_btn.setEnabled(self.hub_allowed)
