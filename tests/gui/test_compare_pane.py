@@ -147,6 +147,26 @@ def test_cancel_stops_every_column(qtbot, main_window, pane):
     assert pane.run_button.isEnabled() and not pane.cancel_button.isEnabled()
 
 
+@pytest.fixture
+def locked_policy(hearth_home):
+    """The administrator locks the temperature, the context size and the reply length."""
+    (hearth_home / "policy.json").write_text(json.dumps(
+        {"locked_settings": {"temperature": 0.2, "n_ctx": 2048, "max_tokens": 24}}), encoding="utf-8")
+
+
+def test_settings_the_administrator_locked_are_shown_and_applied(locked_policy, qtbot, main_window, runtime):
+    pane = main_window.compare_pane
+    qtbot.waitUntil(lambda: len(pane.specs()) == 2, timeout=60000)
+    assert not pane.temperature.isEnabled() and pane.temperature.value() == pytest.approx(0.2)
+    assert not pane.max_tokens.isEnabled() and pane.max_tokens.value() == 24
+    assert all(not r.ctx.isEnabled() and r.ctx.value() == 2048 for r in pane.model_rows)
+    assert pane.seed.isEnabled() and pane.model_rows[0].gpu.isEnabled()
+    pane.sampling_overrides = {"ignore_eos": True, "max_tokens": 5000}   # a locked value wins even so
+    start_run(qtbot, pane)
+    for r in pane.last_run["results"]:
+        assert r["error"] is None and r["completion_tokens"] == 24 and r["n_ctx"] == 2048
+
+
 # ---- blind votes and the leaderboard ---------------------------------------------------------------------
 
 def test_blind_run_hides_names_until_the_vote_then_reveals_stores_and_ranks(qtbot, main_window, pane):
@@ -236,6 +256,66 @@ def test_blind_error_texts_stay_hidden_until_the_reveal_and_votes_export(qtbot, 
     with qtbot.waitSignal(pane.votesExported, timeout=30000):
         pane.export_votes(str(out))
     assert out.read_text(encoding="utf-8-sig").splitlines()[0].startswith("id,created_at,model_a,model_b")
+
+
+def test_blind_with_three_columns_votes_pairs_then_reveals_and_filters_by_tag(qtbot, main_window, pane, tmp_path):
+    import shutil
+
+    from engine.compare.votes import VoteStore
+    from engine.store import Store
+
+    win = main_window
+    paths = library_paths(win)
+    third = tmp_path / "tiny-third.gguf"
+    shutil.copy(paths["tiny-chat"], third)
+    pane.set_models([paths["tiny-chat"], paths["tiny-long"], str(third)])
+    pane.blind_box.setChecked(True)
+    pane.tags_edit.setText("hr")
+    start_run(qtbot, pane)
+    assert [c.title.text() for c in pane.columns] == ["Model A", "Model B", "Model C"]
+    texts = visible_texts(win, pane)
+    assert not [t for t in texts if "tiny-" in t or "gguf" in t.lower()]
+    assert pane.pair_left.isVisible() and pane.reveal_button.text() == "Reveal"
+    column_models = pane.round.column_models()
+    # A vs C: C better (stored with the real sides: A left, C right).
+    pane.pair_left.setCurrentText("A")
+    pane.pair_right.setCurrentText("C")
+    assert pane.vote_buttons["b"].text() == "C is better"
+    with qtbot.waitSignal(pane.voted, timeout=30000):
+        qtbot.mouseClick(pane.vote_buttons["b"], Qt.MouseButton.LeftButton)
+    assert not pane.round.revealed and pane.columns[0].title.text() == "Model A"
+    assert not pane.vote_buttons["a"].isEnabled()          # that pair has its vote
+    pane.pair_left.setCurrentText("B")
+    assert pane.vote_buttons["a"].isEnabled()
+    with qtbot.waitSignal(pane.voted, timeout=30000):
+        qtbot.mouseClick(pane.vote_buttons["tie"], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(pane.revealed, timeout=5000):
+        qtbot.mouseClick(pane.reveal_button, Qt.MouseButton.LeftButton)
+    assert [c.title.text() for c in pane.columns] == [f"Model {lab}: {m}" for lab, m in zip("ABC", column_models)]
+    store = Store(win.config.paths.database)
+    try:
+        rows = VoteStore(store).list_votes()
+    finally:
+        store.close()
+    assert [(r["model_a"], r["model_b"], r["outcome"], r["tags"]) for r in rows] == [
+        (column_models[0], column_models[2], "b", "hr"), (column_models[1], column_models[2], "tie", "hr")]
+    # The leaderboard: three models, C (a win and a tie) first.
+    qtbot.waitUntil(lambda: pane.board_table.rowCount() == 3, timeout=30000)
+    assert pane.board_table.item(0, 1).text() == column_models[2]
+    # A vote with another tag (from the CLI, say): all votes show five models, the tag filter three.
+    store = Store(win.config.paths.database)
+    try:
+        VoteStore(store).add_vote("other-x", "other-y", "a", tags="legal")
+    finally:
+        store.close()
+    with qtbot.waitSignal(pane.leaderboardShown, timeout=30000):
+        qtbot.mouseClick(pane.refresh_button, Qt.MouseButton.LeftButton)
+    assert pane.board_table.rowCount() == 5
+    assert [pane.tag_combo.itemText(i) for i in range(pane.tag_combo.count())] == ["All votes", "hr", "legal"]
+    with qtbot.waitSignal(pane.leaderboardShown, timeout=30000):
+        pane.tag_combo.setCurrentIndex(pane.tag_combo.findData("hr"))
+    assert pane.board_table.rowCount() == 3 and "tagged 'hr'" in pane.board_line.text()
+    assert {pane.board_table.item(r, 1).text() for r in range(3)} == set(column_models)
 
 
 # ---- question sets ---------------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ OUTCOME_TEXT = {"a": "{l} is better", "b": "{r} is better", "tie": "Tie", "both_
 QUESTION_FILTER = "Question sets (*.jsonl *.csv);;All files (*)"
 GGUF_FILTER = "GGUF models (*.gguf);;All files (*)"
 HIDDEN_TIP = "Blind comparison: the model's name is shown after your vote"
+MANAGED_TIP = "Managed by your administrator"
 
 
 # ---- storage jobs (run on the StorageWorker's thread) ---------------------------------------------
@@ -104,6 +105,7 @@ class ComparePane(QtWidgets.QWidget):
         self._plan_timer.setSingleShot(True)
         self._plan_timer.setInterval(PLAN_DEBOUNCE_MS)
         self._plan_timer.timeout.connect(self.request_plan)
+        self._apply_policy()
         r, d = self.runs, self.data
         r.runEvent.connect(self._on_run_event)
         r.runFinished.connect(self._on_run_finished)
@@ -246,8 +248,10 @@ class ComparePane(QtWidgets.QWidget):
         self.columns_placeholder.setWordWrap(True)
         self.columns_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.columns_placeholder.setStyleSheet(f"color:{MUTED}; margin:30px;")
-        self.columns_split.addWidget(self.columns_placeholder)
-        lay.addWidget(self.columns_split, 1)
+        self.columns_stack = QtWidgets.QStackedWidget()
+        self.columns_stack.addWidget(self.columns_placeholder)
+        self.columns_stack.addWidget(self.columns_split)
+        lay.addWidget(self.columns_stack, 1)
 
         self.vote_bar = QtWidgets.QFrame()
         self.vote_bar.setObjectName("voteBar")
@@ -352,18 +356,23 @@ class ComparePane(QtWidgets.QWidget):
         h = self.score_table.horizontalHeader()
         h.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         h.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        row_h = self.fontMetrics().height() + 10
+        self.score_table.verticalHeader().setDefaultSectionSize(row_h)
         tl.addWidget(self.score_table, 1)
         self.chart = EvalChart()
         tl.addWidget(self.chart, 1)
         split.addWidget(top)
+        self.eval_split = split
         self.results_table = QtWidgets.QTableWidget(0, 3)
         self.results_table.setHorizontalHeaderLabels(["ID", "Question", "Expected"])
         self.results_table.verticalHeader().hide()
+        self.results_table.verticalHeader().setDefaultSectionSize(row_h)
+        self.results_table.horizontalHeader().setStretchLastSection(True)
         self.results_table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results_table.setWordWrap(False)
         split.addWidget(self.results_table)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
         lay.addWidget(split, 1)
         return page
 
@@ -437,7 +446,7 @@ class ComparePane(QtWidgets.QWidget):
         """The chosen models in row order, each with a unique display name (as the engine names them)."""
         from engine.compare.plan import ModelSpec, unique_names
 
-        chosen = [s for s in (r.spec() for r in self.model_rows) if s]
+        chosen = [self.config.policy.pin_load(s) for s in (r.spec() for r in self.model_rows) if s]
         names = unique_names([ModelSpec(s["path"]) for s in chosen])
         for s, n in zip(chosen, names):
             s["name"] = n
@@ -469,11 +478,44 @@ class ComparePane(QtWidgets.QWidget):
 
     # ---- side by side ----------------------------------------------------------------------------
     def sampling(self) -> dict:
+        """The sampling every model gets (settings the administrator locked take the policy's value)."""
+        from engine.host.protocol import SamplingOptions
+
         s = {"temperature": float(self.temperature.value()), "max_tokens": int(self.max_tokens.value())}
         if self.seed.value() >= 0:
             s["seed"] = int(self.seed.value())
         s.update(self.sampling_overrides)
-        return s
+        opts = SamplingOptions.from_dict(s)
+        self.config.policy.pin_sampling(opts)
+        return opts.to_dict()
+
+    def _apply_policy(self) -> None:
+        """Settings the administrator manages: their values, shown and disabled (as in the chat pane)."""
+        from engine.host.protocol import SamplingOptions
+
+        policy = self.config.policy
+        pinned = SamplingOptions()
+        policy.pin_sampling(pinned)
+        for name, w in (("temperature", self.temperature), ("max_tokens", self.max_tokens), ("seed", self.seed)):
+            if policy.is_locked(name):
+                value = getattr(pinned, name)
+                w.setValue(-1 if value is None else value)
+                w.setEnabled(False)
+                w.setToolTip(MANAGED_TIP)
+        if policy.is_locked("system_prompt"):
+            self.system_edit.setText(policy.pin_system_prompt(None) or "")
+            self.system_edit.setEnabled(False)
+            self.system_edit.setToolTip(MANAGED_TIP)
+        load = policy.pin_load({})
+        for row in self.model_rows:
+            if policy.is_locked("n_ctx"):
+                row.ctx.setValue(int(load["n_ctx"] or 0))
+                row.ctx.setEnabled(False)
+                row.ctx.setToolTip(MANAGED_TIP)
+            if policy.is_locked("gpu_layers"):
+                row.gpu.setCurrentText(str(load["gpu_layers"]))
+                row.gpu.setEnabled(False)
+                row.gpu.setToolTip(MANAGED_TIP)
 
     def run(self) -> int | None:
         """Start a side-by-side run with the chosen models and prompt; returns its job id."""
@@ -512,7 +554,8 @@ class ComparePane(QtWidgets.QWidget):
         self.last_run = None
         self._make_columns(labels)
         self._set_blind_hidden(self.round is not None)
-        req = {"prompt": prompt, "system": self.system_edit.text().strip(), "specs": specs,
+        system = self.config.policy.pin_system_prompt(self.system_edit.text().strip()) or ""
+        req = {"prompt": prompt, "system": system, "specs": specs,
                "sampling": self.sampling(), "force": self.order_combo.currentData() or "", "tags": tags,
                "blind": blind, "labels": labels}
         self.run_job = self.runs.new_job_id()
@@ -541,7 +584,7 @@ class ComparePane(QtWidgets.QWidget):
             c.setParent(None)
             c.deleteLater()
         self.columns = []
-        self.columns_placeholder.hide()
+        self.columns_stack.setCurrentWidget(self.columns_split)
         for i in range(len(self.column_names)):
             title, tip = self._title(i)
             col = ColumnView(title, tip)
@@ -704,6 +747,7 @@ class ComparePane(QtWidgets.QWidget):
             return None
         self._voted_pairs.add(tuple(sorted((left, right))))
         word = {"a": f"{left} better", "b": f"{right} better", "tie": "tie", "both_bad": "both bad"}[outcome]
+        self._vote_word = word
         self.vote_note.setText(f"Saving your vote ({word})…")
         pending = self._storage_worker().submit(_add_vote, rec, on_done=self._on_vote_saved,
                                                 on_error=self._on_vote_failed)
@@ -731,7 +775,7 @@ class ComparePane(QtWidgets.QWidget):
         self.revealed.emit()
 
     def _on_vote_saved(self, vote_id: int) -> None:
-        self.vote_note.setText("Vote saved.")
+        self.vote_note.setText(f"Vote saved ({getattr(self, '_vote_word', '')}).")
         self.voted.emit(int(vote_id))
         self.refresh_leaderboard()
 
@@ -893,6 +937,7 @@ class ComparePane(QtWidgets.QWidget):
             for c in range(1, 6):
                 self.score_table.setItem(i, c, QtWidgets.QTableWidgetItem("…" if c == 1 else ""))
         self.chart.set_scores([])
+        self._fit_scores()
         self.results_table.clear()
         self.results_table.setRowCount(0)
         self.results_table.setColumnCount(3 + len(self._eval_names))
@@ -910,11 +955,20 @@ class ComparePane(QtWidgets.QWidget):
                 t.setItem(r, c, item)
         h = t.horizontalHeader()
         h.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
-        t.setColumnWidth(0, 70)
+        t.resizeColumnToContents(0)
+        t.setColumnWidth(0, min(max(t.columnWidth(0), 50), 160))
         t.setColumnWidth(1, 300)
         t.setColumnWidth(2, 110)
         for c in range(3, t.columnCount()):
-            t.setColumnWidth(c, 220)
+            t.setColumnWidth(c, 240)
+
+    def _fit_scores(self) -> None:
+        """The scores table and chart take the height they need; the answers get the rest."""
+        t = self.score_table
+        table_h = t.horizontalHeader().height() + t.verticalHeader().defaultSectionSize() * max(t.rowCount(), 1) + 6
+        top = max(table_h, self.chart.minimumHeight())
+        total = sum(self.eval_split.sizes()) or 600
+        self.eval_split.setSizes([top, max(total - top, 100)])
 
     def _answer_cell(self, row: int, index: int, a: dict) -> None:
         if row >= self.results_table.rowCount():
@@ -986,6 +1040,7 @@ class ComparePane(QtWidgets.QWidget):
                 if a is not None:
                     self._answer_cell(r, i, a)
         self.chart.set_scores(out.get("models", []))
+        self._fit_scores()
         answered = sum(m.get("total", 0) for m in out.get("models", []))
         self.eval_progress.setRange(0, 1)
         self.eval_progress.setValue(1 if not out.get("cancelled") else 0)

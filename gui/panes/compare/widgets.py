@@ -386,7 +386,8 @@ class EvalChart(QtWidgets.QWidget):
                 p.drawLine(QtCore.QPointF(x1, yc - 4), QtCore.QPointF(x1, yc + 4))
             p.setPen(pal.color(QtGui.QPalette.ColorRole.WindowText))
             label = f"{acc:.0%}"
-            lx = x_acc + acc * panel_w + 4
+            end = max(acc, float(hi)) if hi is not None else acc   # right of the bar and its whisker
+            lx = x_acc + end * panel_w + 5
             if lx + fm.horizontalAdvance(label) > x_acc + panel_w:
                 lx = x_acc + 4
                 p.setPen(QtGui.QColor("white"))
