@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import threading
-from pathlib import Path
 
 import pytest
 
-from gui.qt import QtCore, QtWidgets, Qt
+from gui.qt import QtWidgets, Qt
 from tests.gui.test_chat_window import MAX_GUI_STALL_S, Heartbeat
 from tests.tiny_gguf import truncated_copy
 

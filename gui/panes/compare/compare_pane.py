@@ -28,10 +28,9 @@ gui/bridge.py).
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, QTimer, Signal
+from gui.qt import Qt, QtGui, QtWidgets, QTimer, Signal
 from gui.panes.compare.widgets import (BAD_COLOR, MUTED, OK_COLOR, ColumnView, EvalChart, LeaderboardTable,
                                        ModelRow, rate, seconds)
 from gui.panes.compare.worker import CompareThreads
