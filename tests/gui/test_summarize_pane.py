@@ -67,8 +67,11 @@ def drop_file(pane, path: Path) -> None:
     mime = QtCore.QMimeData()
     mime.setUrls([QtCore.QUrl.fromLocalFile(str(path))])
     pos = QtCore.QPointF(40, 40)
-    enter = QtGui.QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                                  Qt.KeyboardModifier.NoModifier)
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    try:
+        enter = QtGui.QDragEnterEvent(pos, *args)
+    except TypeError:  # PySide6 before 6.12 takes a QPoint here
+        enter = QtGui.QDragEnterEvent(pos.toPoint(), *args)
     QtWidgets.QApplication.sendEvent(pane, enter)
     assert enter.isAccepted(), "the pane accepts a dragged file"
     drop = QtGui.QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
