@@ -402,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     QtCore.QCoreApplication.setApplicationName(APP_TITLE)
     QtCore.QCoreApplication.setOrganizationName(APP_TITLE)
+    QtGui.QGuiApplication.setDesktopFileName("hearth")   # Wayland app id: packaging/hearth.desktop
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0], *(argv or [])])
     _fonts(app)
     app.setWindowIcon(app_icon())

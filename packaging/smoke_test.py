@@ -139,6 +139,7 @@ class Smoke:
                         if not dep.startswith(LINUX_SYSTEM_LIBS):   # those come from the target's desktop
                             missing.add(f"{dep} (needed by {p.relative_to(internal)})")
             assert not missing, f"libraries neither bundled nor system ones: {sorted(missing)}"
+        glibc = _glibc_needed(internal) if LINUX and shutil.which("objdump") else None
         from build import size_report
 
         rep = size_report(self.app)
@@ -146,7 +147,8 @@ class Smoke:
         mb = rep["total_bytes"] / 1e6
         top = ", ".join(f"{name} {n / 1e6:.1f}" for name, n in rep["top"][:6])
         assert mb <= self.max_mb, f"the build is {mb:.1f} MB, over the {self.max_mb:.0f} MB target (largest: {top})"
-        return f"{mb:.1f} MB (largest, MB: {top})"
+        self.results["glibc_needed"] = glibc
+        return f"{mb:.1f} MB (largest, MB: {top})" + (f"; needs glibc >= {glibc}" if glibc else "")
 
     def doctor(self) -> str:
         r = self.run(self.cli, "doctor", "--json")
@@ -286,6 +288,21 @@ def _watch(pid: int, seen: list, stop: threading.Event) -> None:
         except psutil.Error:
             return
         time.sleep(0.01)
+
+
+def _glibc_needed(internal: Path) -> str | None:
+    """The newest glibc symbol version any bundled library uses: the oldest Linux the build runs on."""
+    import re
+
+    newest = None
+    for p in [internal.parent / "Hearth", *internal.rglob("*.so*")]:
+        if p.is_symlink() or not p.is_file():
+            continue
+        out = subprocess.run(["objdump", "-T", str(p)], capture_output=True, text=True).stdout
+        for v in re.findall(r"GLIBC_(2\.\d+)", out):
+            if newest is None or tuple(map(int, v.split("."))) > tuple(map(int, newest.split("."))):
+                newest = v
+    return newest
 
 
 def _evict_page_cache(app: Path) -> bool:
