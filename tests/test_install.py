@@ -35,6 +35,7 @@ print(json.dumps({
     "dirs": [str(d) for d in resource_dirs()],
     "curated": str(resource_path("curated_models.json")),
     "curated_models": len(load_curated()),
+    "catalogue": len(__import__("engine.hub.catalogue", fromlist=["x"]).load_catalogue()),
     "ico": str(resource_path("icons/hearth.ico")),
     "icon_sizes": sorted(s.width() for s in icon.availableSizes()),
 }))
@@ -87,6 +88,7 @@ def test_non_editable_install_finds_resources(tmp_path):
     assert Path(out["curated"]) == target / "hearth_resources" / "curated_models.json"
     assert out["curated_models"] == len(json.loads((ROOT / "resources" / "curated_models.json")
                                                    .read_text(encoding="utf-8"))["models"]) > 0
+    assert out["catalogue"] == out["curated_models"]   # the Welcome page's offline estimates ship too
     assert Path(out["ico"]).is_file()
     assert out["icon_sizes"] == [16, 32, 48, 64, 128, 256]
 

@@ -6,7 +6,9 @@ Engine code only (no Qt): the GUI calls these and forwards callbacks to its thre
 - ``HubClient(config).repo_files(repo_id, hardware=, n_ctx=)`` -> ``RepoFiles``
   (GGUF models grouped by quant, split files merged, a ``FitEstimate`` each, best flagged)
 - ``HubClient(config).model_card(repo_id)`` -> README text
-- ``load_curated()`` / ``curated_with_fit(client, hardware)`` -> the first-run list
+- ``load_curated()`` / ``curated_with_fit(client, hardware)`` -> the first-run list, checked online
+- ``catalogue.curated_offline(curated, hardware)`` -> the same list estimated from
+  ``resources/curated_catalogue.json`` with no network (what the Welcome page shows first)
 - ``DownloadManager(config, on_update=...)``: ``add_from_hub`` / ``add``, ``start``,
   ``pause``, ``resume``, ``cancel``, ``remove``, ``jobs``, ``wait``, ``run_job``, ``shutdown``
 - ``token``: ``set_token``, ``clear_token``, ``get_token``, ``token_status``, ``set_session_token``
