@@ -372,6 +372,8 @@ def load_policy(path: Path | None = None) -> Policy:
         path, origin = policy_location()
     try:
         if not path.is_file():
+            if origin == "HEARTH_POLICY":   # IT named a file that is not there: a mistake, not "no policy"
+                return Policy(source=path, origin=origin, error="it cannot be read: there is no such file")
             return Policy()
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:

@@ -109,6 +109,13 @@ def test_not_an_object_and_unreadable(tmp_path):
     assert load_policy(p).error.startswith("it cannot be read")
 
 
+def test_hearth_policy_naming_a_missing_file_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("HEARTH_POLICY", str(tmp_path / "nowhere.json"))
+    pol = load_policy()
+    assert pol.origin == "HEARTH_POLICY" and "no such file" in pol.error
+    assert pol.online_block(env={}).startswith("offline by policy")
+
+
 def test_bad_endpoint_is_refused(tmp_path):
     pol = load_policy(write(tmp_path, '{\n"hub_endpoint": "ftp://mirror"\n}'))
     assert 'line 2: "hub_endpoint" must be an http:// or https:// URL' in pol.error

@@ -72,6 +72,17 @@ def test_internal_mirror_endpoint(qtbot, fake_hub, hearth_home, make_pane, monke
     assert pane.downloads.endpoint == fake_hub.url
 
 
+def test_hf_hub_offline_in_the_banner(qtbot, fake_hub, make_pane, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    pane = make_pane()
+    assert pane.downloads is None   # nothing queued earlier starts either
+    with qtbot.waitSignal(pane.errorShown, timeout=5000) as sig:
+        pane.welcome.browse_btn.click()
+    assert sig.args[0].startswith("offline: HF_HUB_OFFLINE is set")
+    assert pane.banner.text.startswith("Offline: HF_HUB_OFFLINE is set") and pane.banner.kind == "warning"
+    assert fake_hub.requests() == []
+
+
 def test_invalid_policy_banner_names_the_line_and_online_is_off(qtbot, hearth_home, main_window_factory):
     win = main_window_factory('{\n  "offline": false,\n  "allow_repos": "google/*\n}\n')
     assert win.banner.kind == "warning"

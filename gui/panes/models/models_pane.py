@@ -395,7 +395,7 @@ class ModelsPane(QtWidgets.QWidget):
         self.worker.submit("curated_download", find)
 
     def _try_model(self, path: str) -> None:
-        self.bridge.loadRequested.emit(path, dict(self.config.settings.get("load", {}) or {}))
+        self.bridge.loadRequested.emit(path, self.policy.pin_load(dict(self.config.settings.get("load", {}) or {})))
 
     # ---- Library -----------------------------------------------------------------------------
     def _on_library(self, entries: list) -> None:
