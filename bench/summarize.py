@@ -57,22 +57,18 @@ def make_document(path: Path, approx_tokens: int, seed: int = 7) -> Path:
     return path
 
 
-def calibrate(client, chunk_tokens: int, reply_tokens: int) -> tuple[float, float]:
-    """Prompt and generation tok/s of this model at a chunk's depth (median of 3)."""
+def calibrate(client, texts: list[str], reply_tokens: int) -> tuple[float, float]:
+    """Prompt and generation tok/s of this model on the document's own chunks (median of 3):
+    each chunk evaluated from an empty cache, then a reply of the summariser's length."""
     from engine.host.protocol import SamplingOptions
 
-    words = ("the quarterly figures were reviewed by the finance team after a long debate " * 400).split()
     prompts, gens = [], []
-    for i in range(3):
-        n_words = int(chunk_tokens / 1.3)
-        text = f"{i} " + " ".join(words[:n_words])
-        s = client.complete(text, SamplingOptions(max_tokens=reply_tokens, temperature=0.0, repeat_penalty=1.0,
-                                                  ignore_eos=True))
+    for i, text in enumerate(texts[:3]):
+        s = client.complete(f"{i}. {text}", SamplingOptions(max_tokens=reply_tokens, temperature=0.0,
+                                                           repeat_penalty=1.0, ignore_eos=True))
         prompts.append(s.prompt_tok_s)
         gens.append(s.gen_tok_s)
-    prompts.sort()
-    gens.sort()
-    return prompts[1], gens[1]
+    return sorted(prompts)[len(prompts) // 2], sorted(gens)[len(gens) // 2]
 
 
 def main() -> int:
@@ -107,8 +103,8 @@ def main() -> int:
         t = time.monotonic()
         plan = s.plan(doc, options)
         plan_s = time.monotonic() - t
-        chunk_tokens = max(c.tokens for c in plan.chunks)
-        prompt_rate, gen_rate = calibrate(client, chunk_tokens, min(plan.output_tokens, OUTPUT_TOKENS[args.length]))
+        prompt_rate, gen_rate = calibrate(client, [c.text for c in plan.chunks],
+                                          min(plan.output_tokens, OUTPUT_TOKENS[args.length]))
         t = time.monotonic()
         res = s.run(doc, options, plan=plan)
         wall = time.monotonic() - t + plan_s
