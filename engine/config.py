@@ -16,7 +16,7 @@ Policy keys (all optional; keys starting with "_" are comments)::
      "extra_model_dirs": ["//fileserver/approved-models"],   # shared, may be read-only
      "offline": true,                       # nothing online at all (search, downloads)
      "downloads": false,                    # no downloads and no Hub browsing
-     "disable": ["hub", "downloads", "import"],
+     "disable": ["hub", "downloads", "import", "serve"],   # serve: the local API
      "allow_repos": ["google/*", "Qwen/Qwen3-*", "bartowski"],   # an author alone = author/*
      "hub_endpoint": "https://hf-mirror.example.internal",    # "hf_endpoint" is read too
      "default_model": "Qwen2.5-7B-Instruct-Q4_K_M",
@@ -76,7 +76,7 @@ LOCKABLE_SETTINGS = {
 }
 SETTING_ALIASES = {"context_length": "n_ctx", "ctx": "n_ctx"}
 MANAGED = "managed by your administrator"
-FEATURES = ("hub", "downloads", "import")
+FEATURES = ("hub", "downloads", "import", "serve")
 HF_OFFLINE_VALUES = ("1", "on", "yes", "true")
 
 
@@ -252,7 +252,7 @@ def _parse_policy(raw: dict, text: str, path: Path, origin: str) -> tuple[Policy
         return [x.strip() for x in v]
 
     known = {"models_dir", "data_dir", "extra_model_dirs", "shared_model_dirs", "disable", "downloads",
-             "hub", "import", "hub_endpoint", "hf_endpoint", "offline", "allow_repos", "default_model",
+             "hub", "import", "serve", "hub_endpoint", "hf_endpoint", "offline", "allow_repos", "default_model",
              "locked_settings", "hidden_settings", "version"}
     for key in raw:
         if key not in known and not key.startswith("_") and key not in ("comment", "about"):
