@@ -144,15 +144,27 @@ class GGUFInfo:
     key_length: int | None = None
     value_length: int | None = None
     vocab_size: int | None = None
+    sliding_window: int | None = None          # {arch}.attention.sliding_window (tokens)
+    sliding_window_pattern: int | None = None  # {arch}.attention.sliding_window_pattern, when a number
+    expert_count: int | None = None
+    expert_used_count: int | None = None
     has_chat_template: bool = False
     chat_template: str | None = field(default=None, repr=False)
     tensor_count: int = 0
     header_size: int = 0
     data_offset: int = 0
     split_count: int = 1
+    # Every tensor's name, shape, type and size (engine/plan.py sums them per layer);
+    # not part of to_dict(): the library's cache and check-model's JSON stay small.
+    tensors: list[TensorInfo] = field(default_factory=list, repr=False, compare=False)
 
     def to_dict(self, *, with_template: bool = False) -> dict:
-        d = asdict(self)
+        tensors, self.tensors = self.tensors, []
+        try:
+            d = asdict(self)
+        finally:
+            self.tensors = tensors
+        d.pop("tensors")
         if not with_template:
             d.pop("chat_template")
         return d
@@ -410,6 +422,10 @@ def _parse_gguf(buf, file_size: int | None, *, check_data: bool, path: str | Non
         info.embedding_length = num("embedding_length")
         info.key_length = num("attention.key_length")
         info.value_length = num("attention.value_length")
+        info.sliding_window = num("attention.sliding_window")
+        info.sliding_window_pattern = num("attention.sliding_window_pattern")
+        info.expert_count = num("expert_count")
+        info.expert_used_count = num("expert_used_count")
     split = kv.get("split.count")
     if isinstance(split, int) and not isinstance(split, bool) and 1 < split < 2**16:
         info.split_count = split
@@ -463,6 +479,7 @@ def _parse_gguf(buf, file_size: int | None, *, check_data: bool, path: str | Non
         info.parameters += n_el
         bytes_by_type[tname] = bytes_by_type.get(tname, 0) + n_bytes
 
+    info.tensors = tensors
     info.header_size = cur.pos
     info.data_offset = (cur.pos + alignment - 1) // alignment * alignment
 

@@ -1,0 +1,291 @@
+"""Memory planner (engine/plan.py): header-like objects of real shape against hand-computed figures."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from engine.errors import BadInputError
+from engine.gguf_check import GGUFInfo, TensorInfo, check_file
+from engine.plan import (GiB, OutOfMemory, breakdown, compute_buffer_bytes, kv_bytes_per_cell, layer_kv_bytes,
+                         load_with_retry, plan_memory, shape_from_header)
+
+F32, F16, Q8_0 = 0, 1, 8
+_BYTES = {F32: 4.0, F16: 2.0, Q8_0: 34 / 32}
+
+
+def _t(name, shape, gtype=F16):
+    n = 1
+    for d in shape:
+        n *= d
+    return TensorInfo(name, tuple(shape), gtype, 0, int(n * _BYTES[gtype]))
+
+
+def header(*, arch="llama", n_layer=32, n_embd=4096, n_head=32, n_head_kv=8, n_ff=14336, n_vocab=128256,
+           tied=False, moe_experts=0, dense_first=0, window=None, pattern=None, head_dim=None):
+    """A parsed header of a Llama-3-8B-like model (f16 weights, f32 norms)."""
+    hd = head_dim or n_embd // n_head
+    ts = [_t("token_embd.weight", (n_embd, n_vocab)), _t("output_norm.weight", (n_embd,), F32)]
+    if not tied:
+        ts.append(_t("output.weight", (n_embd, n_vocab)))
+    for i in range(n_layer):
+        p = f"blk.{i}."
+        ts += [_t(p + "attn_norm.weight", (n_embd,), F32), _t(p + "ffn_norm.weight", (n_embd,), F32),
+               _t(p + "attn_q.weight", (n_embd, n_head * hd)), _t(p + "attn_k.weight", (n_embd, n_head_kv * hd)),
+               _t(p + "attn_v.weight", (n_embd, n_head_kv * hd)), _t(p + "attn_output.weight", (n_head * hd, n_embd))]
+        if moe_experts and i >= dense_first:
+            ts += [_t(p + "ffn_gate_inp.weight", (n_embd, moe_experts), F32),
+                   _t(p + "ffn_gate_exps.weight", (n_embd, n_ff, moe_experts)),
+                   _t(p + "ffn_up_exps.weight", (n_embd, n_ff, moe_experts)),
+                   _t(p + "ffn_down_exps.weight", (n_ff, n_embd, moe_experts))]
+        else:
+            ts += [_t(p + "ffn_gate.weight", (n_embd, n_ff)), _t(p + "ffn_up.weight", (n_embd, n_ff)),
+                   _t(p + "ffn_down.weight", (n_ff, n_embd))]
+    return GGUFInfo(architecture=arch, block_count=n_layer, head_count=n_head, head_count_kv=n_head_kv,
+                    embedding_length=n_embd, key_length=head_dim, value_length=head_dim, vocab_size=n_vocab,
+                    context_length=8192, sliding_window=window, sliding_window_pattern=pattern,
+                    expert_count=moe_experts or None, tensors=ts, tensor_count=len(ts))
+
+
+DENSE_LAYER = 2 * (2 * 4096 * 4096 + 2 * 4096 * 1024 + 3 * 4096 * 14336) + 2 * 4096 * 4   # 436_240_384
+EMBD = 4096 * 128256 * 2
+OUTPUT = EMBD + 4096 * 4
+
+
+def test_dense_8b_layer_embedding_and_output_sizes():
+    s = shape_from_header(header())
+    assert DENSE_LAYER == 436_240_384
+    assert s.layer_bytes == [DENSE_LAYER] * 32
+    assert s.input_bytes == EMBD and s.output_bytes == OUTPUT and not s.tied_embeddings
+    assert s.weights_bytes == 32 * DENSE_LAYER + EMBD + OUTPUT
+    assert (s.n_head_kv, s.key_length, s.value_length, s.n_ff, s.n_vocab) == (8, 128, 128, 14336, 128256)
+
+
+def test_gqa_kv_cache_per_token_and_at_8k():
+    s = shape_from_header(header())
+    # 8 KV heads × (128 + 128) × 2 bytes per layer and token
+    assert kv_bytes_per_cell(s) == 8 * 256 * 2
+    assert sum(layer_kv_bytes(s, 8192)) == 32 * 8 * 256 * 2 * 8192 == GiB
+    # without GQA (n_head_kv = n_head) the cache is 4× larger
+    mha = shape_from_header(header(n_head_kv=32))
+    assert sum(layer_kv_bytes(mha, 8192)) == 4 * GiB
+
+
+def test_quantized_kv_bytes_and_v_needs_flash_attention():
+    s = shape_from_header(header())
+    assert sum(layer_kv_bytes(s, 1000, type_k="q8_0", type_v="q8_0")) == 32 * 8 * 256 * 34 // 32 * 1000
+    assert sum(layer_kv_bytes(s, 1000, type_k="q4_0", type_v="f16")) == 32 * 8 * (128 * 18 // 32 + 128 * 2) * 1000
+    with pytest.raises(BadInputError, match="quantized V cache .*needs flash attention"):
+        plan_memory(s, n_ctx=4096, gpu_free=[24 * GiB], type_v="q8_0", flash_attn=False)
+    # a quantized K alone is fine without flash attention; a quantized V with it is fine too
+    plan_memory(s, n_ctx=4096, gpu_free=[24 * GiB], type_k="q8_0", flash_attn=False)
+    p = plan_memory(s, n_ctx=4096, gpu_free=[24 * GiB], type_k="q4_0", type_v="q4_0", flash_attn=True)
+    assert p.kv_bytes == 32 * 8 * 256 * 18 // 32 * 4096
+    with pytest.raises(BadInputError, match="unknown KV cache type"):
+        plan_memory(s, n_ctx=4096, gpu_free=[], type_k="q3")
+
+
+def test_moe_experts_and_unequal_layers():
+    # 2 leading dense layers, then 8 experts of ff 2048 (Mixtral/DeepSeek-like mix)
+    s = shape_from_header(header(n_layer=6, moe_experts=8, dense_first=2, n_ff=2048))
+    attn = 2 * (2 * 4096 * 4096 + 2 * 4096 * 1024) + 2 * 4096 * 4
+    dense = attn + 2 * 3 * 4096 * 2048
+    moe = attn + 2 * 3 * 4096 * 2048 * 8 + 4096 * 8 * 4
+    assert s.layer_bytes == [dense, dense, moe, moe, moe, moe]
+    # llama.cpp offloads the last layers first (the output layer only with n_layer + 1):
+    # room for exactly the last 4 (MoE) layers gives 4, although the first layers are smaller.
+    kv = layer_kv_bytes(s, 4096)
+    need = 4 * moe + sum(kv[2:]) + compute_buffer_bytes(s, 4096, with_logits=False)
+    p = plan_memory(s, n_ctx=4096, gpu_free=[need + GiB])
+    assert p.gpu_layers == 4 and p.fits
+    assert p.devices[0].weights_bytes == 4 * moe and p.devices[0].layers == 4
+    assert p.total_gpu_bytes == need
+    assert p.devices[1].weights_bytes == EMBD + OUTPUT + 2 * dense
+    p = plan_memory(s, n_ctx=4096, gpu_free=[need + GiB - 1])
+    assert p.gpu_layers == 3
+
+
+def test_sliding_window_gemma3_pattern():
+    h = header(arch="gemma3", n_layer=12, n_embd=2560, n_head=8, n_head_kv=4, n_ff=10240, n_vocab=262144,
+               tied=True, window=1024, head_dim=256)
+    s = shape_from_header(h)
+    # llama.cpp's Gemma 3 interleave: 5 sliding-window layers, then one global
+    assert s.swa_layers == [True] * 5 + [False] + [True] * 5 + [False]
+    cell = 4 * (256 + 256) * 2
+    assert sum(layer_kv_bytes(s, 32768, swa_full=False, n_ubatch=512)) == (10 * (1024 + 512) + 2 * 32768) * cell
+    assert sum(layer_kv_bytes(s, 32768)) == 12 * 32768 * cell     # full-size SWA cache (llama.cpp default)
+    assert sum(layer_kv_bytes(s, 1000, swa_full=False)) == 12 * 1000 * cell   # window larger than the context
+    # the pattern key in the header wins over the architecture's default
+    h.sliding_window_pattern = 2
+    assert shape_from_header(h).swa_layers == [True, False] * 6
+    # no window: no sliding layers
+    assert shape_from_header(header(n_layer=4)).swa_layers == [False] * 4
+
+
+def test_tied_embeddings_output_copy_on_gpu_only():
+    s = shape_from_header(header(n_layer=4, tied=True))
+    assert s.tied_embeddings and s.output_bytes == EMBD + 4096 * 4
+    assert s.weights_bytes == EMBD + 4096 * 4 + 4 * DENSE_LAYER   # the file holds token_embd once
+    cpu_only = plan_memory(s, n_ctx=2048, gpu_free=[], gpu_layers="auto")
+    assert cpu_only.gpu_layers == 0 and cpu_only.weights_bytes == s.weights_bytes
+    assert cpu_only.devices[-1].name == "CPU" and cpu_only.total_gpu_bytes == 0
+    full = plan_memory(s, n_ctx=2048, gpu_free=[80 * GiB], gpu_layers="all")
+    assert full.gpu_layers == 5 and full.fits
+    gpu, cpu = full.devices
+    assert gpu.weights_bytes == 4 * DENSE_LAYER + EMBD + 4096 * 4   # output = a GPU copy of token_embd
+    assert cpu.weights_bytes == EMBD                                # token_embd stays on the CPU
+    # all 4 layers but not the output layer: output (token_embd itself) is on the CPU, counted once
+    four = plan_memory(s, n_ctx=2048, gpu_free=[80 * GiB], gpu_layers=4)
+    assert four.devices[0].weights_bytes == 4 * DENSE_LAYER
+    assert four.devices[1].weights_bytes == EMBD + 4096 * 4 == s.weights_bytes - 4 * DENSE_LAYER
+
+
+def test_exact_fit_and_margin():
+    s = shape_from_header(header())
+    ctx = 8192
+    need = 32 * DENSE_LAYER + OUTPUT + GiB + compute_buffer_bytes(s, ctx)
+    p = plan_memory(s, n_ctx=ctx, gpu_free=[need + GiB])
+    assert p.gpu_layers == 33 and p.fits and p.total_gpu_bytes == need
+    assert (p.weights_bytes, p.kv_bytes) == (s.weights_bytes, GiB)
+    assert p.compute_bytes == compute_buffer_bytes(s, ctx)   # all on the GPU: no CPU compute buffer
+    assert p.total_cpu_bytes == EMBD
+    assert plan_memory(s, n_ctx=ctx, gpu_free=[need + GiB - 1]).gpu_layers == 32
+    # a configurable margin
+    assert plan_memory(s, n_ctx=ctx, gpu_free=[need + 256 * 2**20], margin=256 * 2**20).gpu_layers == 33
+    # explicit counts are planned as asked, with fits saying whether they fit
+    p = plan_memory(s, n_ctx=ctx, gpu_free=[8 * GiB], gpu_layers="all")
+    assert p.gpu_layers == 33 and not p.fits and "need more memory" in p.reason
+    p = plan_memory(s, n_ctx=ctx, gpu_free=[8 * GiB], gpu_layers=10)
+    assert p.gpu_layers == 10 and p.fits and p.devices[0].layers == 10
+
+
+def test_compute_buffer_grows_with_batch_and_context():
+    s = shape_from_header(header())
+    for fa in (True, False):
+        assert compute_buffer_bytes(s, 8192, flash_attn=fa) > compute_buffer_bytes(s, 4096, flash_attn=fa)
+        assert compute_buffer_bytes(s, 8192, n_ubatch=1024, flash_attn=fa) > compute_buffer_bytes(s, 8192, flash_attn=fa)
+    logits = 128256 * 512 * 4
+    assert (compute_buffer_bytes(s, 4096) - compute_buffer_bytes(s, 4096, with_logits=False)) == logits
+
+
+def test_monotonic_in_context_and_free_memory():
+    s = shape_from_header(header(moe_experts=4, dense_first=3, n_ff=4096))
+    for free_gb in (4, 9, 17, 30):
+        prev = None
+        for ctx in (512, 2048, 4096, 8192, 16384, 32768, 65536, 131072):
+            ngl = plan_memory(s, n_ctx=ctx, gpu_free=[free_gb * GiB]).gpu_layers
+            assert prev is None or ngl <= prev, (free_gb, ctx)
+            prev = ngl
+    for ctx in (2048, 32768):
+        prev = -1
+        for free in range(0, 60 * GiB, GiB // 2):
+            ngl = plan_memory(s, n_ctx=ctx, gpu_free=[free]).gpu_layers
+            assert ngl >= prev, (ctx, free)
+            prev = ngl
+        assert prev == 33
+
+
+def test_no_gpu_zero_layers_and_largest_context_in_ram():
+    s = shape_from_header(header())
+    p = plan_memory(s, n_ctx=8192, gpu_free=[])
+    assert p.gpu_layers == 0 and p.fits and p.total_gpu_bytes == 0 and "no GPU" in p.reason
+    assert plan_memory(s, n_ctx=8192, gpu_free=[], gpu_layers="all").gpu_layers == 0
+    # 0.5 GiB of free RAM: the KV cache of 8192 tokens (1 GiB) does not fit; the largest context that does
+    ram = GiB // 2
+    p = plan_memory(s, n_ctx=8192, gpu_free=[], ram_free=ram)
+    assert not p.fits and p.n_ctx < 8192 and p.requested_ctx == 8192 and "largest that fits" in p.reason
+    assert breakdown(s, 0, p.n_ctx, [], ram_free=ram)[1]
+    assert not breakdown(s, 0, p.n_ctx + 1, [], ram_free=ram)[1]
+    assert p.devices[-1].kv_bytes + p.devices[-1].compute_bytes <= ram
+    # nothing at all fits
+    p = plan_memory(s, n_ctx=8192, gpu_free=[], ram_free=1)
+    assert not p.fits and "smallest context" in p.reason
+
+
+def test_small_gpu_keeps_kv_room_by_offloading_fewer_layers():
+    s = shape_from_header(header())
+    p = plan_memory(s, n_ctx=8192, gpu_free=[6 * GiB])
+    dev = p.devices[0]
+    assert 0 < p.gpu_layers < 32 and dev.total_bytes <= 5 * GiB
+    assert dev.kv_bytes == p.gpu_layers * 8 * 256 * 2 * 8192
+    assert p.devices[1].layers == 32 - p.gpu_layers
+
+
+def test_two_gpus_split_by_free_memory():
+    s = shape_from_header(header())
+    p = plan_memory(s, n_ctx=4096, gpu_free=[24 * GiB, 24 * GiB], gpu_names=["CUDA0", "CUDA1"])
+    assert p.gpu_layers == 33 and p.fits
+    a, b, cpu = p.devices
+    assert (a.name, b.name) == ("CUDA0", "CUDA1")
+    # 33 slots (the output layer is one) in proportion to free memory: 17 and 16, as llama.cpp splits
+    assert (a.layers, b.layers) == (17, 15)
+    assert b.weights_bytes > a.weights_bytes    # the output layer goes with the last layers
+    assert cpu.layers == 0
+
+
+def test_plan_under_200_ms_for_100_layers():
+    h = header(n_layer=100, moe_experts=8, dense_first=1, n_ff=2048)
+    t0 = time.perf_counter()
+    s = shape_from_header(h)
+    p = plan_memory(s, n_ctx=131072, gpu_free=[40 * GiB], ram_free=8 * GiB)
+    elapsed = time.perf_counter() - t0
+    assert 0 < p.gpu_layers < 101
+    assert elapsed < 0.2, elapsed
+
+
+def test_real_tiny_gguf_header(tiny_model):
+    info = check_file(tiny_model)
+    assert "tensors" not in info.to_dict() and info.tensors
+    s = shape_from_header(info)
+    assert s.n_layer == info.block_count and all(b > 0 for b in s.layer_bytes)
+    assert s.weights_bytes == sum(t.n_bytes for t in info.tensors)
+
+
+# ---- retry on out-of-memory -------------------------------------------------------
+
+def test_retry_with_fewer_layers_after_simulated_oom():
+    tries = []
+
+    def try_load(ngl, ctx):
+        tries.append((ngl, ctx))
+        if ngl > 20:
+            raise OutOfMemory("cudaMalloc failed: out of memory")
+        return "model"
+
+    result, ngl, ctx, note = load_with_retry(try_load, 28, 8192, 32)
+    assert result == "model" and ngl <= 20 and ctx == 8192
+    assert tries[0] == (28, 8192) and tries[-1] == (ngl, ctx) and all(t[0] > 20 for t in tries[:-1])
+    assert note == f"loaded with {ngl} of 32 layers on the GPU after running out of GPU memory at 28 layers"
+
+
+def test_retry_then_less_context():
+    def try_load(ngl, ctx):
+        if ngl > 0 or ctx > 3000:
+            raise OutOfMemory(context=True)
+        return ngl, ctx
+
+    result, ngl, ctx, note = load_with_retry(try_load, -1, 16384, 32)
+    assert (ngl, ctx) == (0, 2048) and result == (0, 2048)
+    assert note == "loaded with no layers on the GPU and a context of 2048 instead of 16384 after running out of GPU memory at 32 layers"
+
+
+def test_no_retry_when_the_first_try_works_or_the_error_is_not_oom():
+    assert load_with_retry(lambda n, c: "ok", 10, 4096, 32) == ("ok", 10, 4096, "")
+    calls = []
+
+    def broken(ngl, ctx):
+        calls.append(ngl)
+        raise ValueError("Failed to load model from file")
+
+    with pytest.raises(ValueError):
+        load_with_retry(broken, 10, 4096, 32)
+    assert calls == [10]
+
+
+def test_retry_gives_up_with_the_last_oom():
+    def never(ngl, ctx):
+        raise OutOfMemory("still too big")
+
+    with pytest.raises(OutOfMemory, match="still too big"):
+        load_with_retry(never, 8, 4096, 8, min_ctx=512)
