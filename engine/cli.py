@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "engine.commands.summarize",     # summarize, summaries, export-summary
     "engine.commands.compare",       # compare, eval
     "engine.commands.leaderboard",   # leaderboard, vote, votes list|export|delete
+    "engine.commands.plan",          # plan
     "engine.commands.serve",         # serve (a local OpenAI-compatible API)
 ]
 
