@@ -19,7 +19,9 @@ import time
 import traceback
 
 from engine.chat import PromptSegments, fit_messages, plain_prompt, render_segments
+from engine.errors import EngineError
 from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions, DEFAULT_CTX_CAP, default_threads
+from engine.plan import MIN_CTX, OutOfMemory, load_with_retry
 
 HOST_NICENESS = 5   # see _lower_priority
 PENALTY_LAST_N = 64  # tokens the repeat penalty looks back over (llama.cpp's default)
@@ -117,27 +119,13 @@ class LlamaDecoder:
         """Load the model; ``on_progress(fraction) -> bool`` is called by llama.cpp
         while weights load (returning False aborts the load)."""
         import llama_cpp
-        from engine import hardware
         from engine.gguf_check import check_file
 
         gguf = check_file(path)  # never hand llama.cpp an unchecked file
         n_ctx = opts.n_ctx or min(gguf.context_length or 4096, DEFAULT_CTX_CAP)
         offload = bool(llama_cpp.llama_supports_gpu_offload())
-        gl = opts.gpu_layers
-        if not offload:
-            n_gpu = 0
-        elif gl == "all":
-            n_gpu = -1
-        elif gl == "auto":
-            hw = hardware.detect()
-            head_dim = (gguf.embedding_length or 0) // max(gguf.head_count or 1, 1)
-            kv = hardware.kv_cache_bytes(n_ctx, gguf.block_count or 0, gguf.head_count_kv or 0,
-                                         gguf.key_length or head_dim, gguf.value_length or head_dim)
-            n_gpu = hardware.estimate_gpu_layers(gguf.file_size, gguf.block_count or 0,
-                                                 hw.vram_free, n_ctx, kv)
-        else:
-            n_gpu = int(gl)
-        flash = opts.flash_attn if opts.flash_attn is not None else (offload and n_gpu != 0)
+        n_layer = gguf.block_count or 0
+        n_gpu, n_ctx, plan_note = self._plan_offload(gguf, opts, n_ctx, offload)
         from engine.host.budget import CoreLease
 
         if self.lease is None:
@@ -156,12 +144,45 @@ class LlamaDecoder:
             threads = opts.n_threads or default_threads()
         self.threads = threads
         t0 = time.perf_counter()
-        with _load_progress(on_progress):
-            self.llm = llama_cpp.Llama(
-                model_path=path, n_ctx=n_ctx, n_gpu_layers=n_gpu, n_threads=threads,
-                n_threads_batch=threads, n_batch=min(opts.n_batch, n_ctx), n_ubatch=min(opts.n_ubatch, n_ctx),
-                flash_attn=bool(flash), use_mmap=opts.use_mmap, verbose=False,
-            )
+        cancelled = [False]
+
+        def progress(fraction):
+            ok = on_progress(fraction)
+            if not ok:
+                cancelled[0] = True
+            return ok
+
+        def try_load(ngl: int, ctx: int):
+            flash_on = opts.flash_attn if opts.flash_attn is not None else (offload and ngl != 0)
+            try:
+                with _load_progress(progress if on_progress is not None else None):
+                    llm = llama_cpp.Llama(
+                        model_path=path, n_ctx=ctx, n_gpu_layers=ngl, n_threads=threads,
+                        n_threads_batch=threads, n_batch=min(opts.n_batch, ctx), n_ubatch=min(opts.n_ubatch, ctx),
+                        flash_attn=bool(flash_on), use_mmap=opts.use_mmap, verbose=False,
+                    )
+            except ValueError as e:
+                # llama.cpp says only that the model or context could not be made; on a
+                # GPU build that is (after the header check) out of device memory, unless
+                # the user cancelled the load.
+                if offload and not cancelled[0] and (ngl != 0 or "llama_context" in str(e)):
+                    raise OutOfMemory(str(e), context="llama_context" in str(e)) from e
+                raise
+            return llm, flash_on
+
+        if offload:
+            asked_all = n_gpu == -1
+            try:
+                (self.llm, flash), n_gpu, n_ctx, note = load_with_retry(try_load, n_gpu, n_ctx, n_layer)
+            except OutOfMemory:
+                raise EngineError(f"the model does not fit in memory, even with no layers on the GPU and a "
+                                  f"context of {MIN_CTX}") from None
+            if note:
+                plan_note = f"{plan_note}; {note}" if plan_note else note
+            elif asked_all:
+                n_gpu = -1  # reported as before: all layers
+        else:
+            self.llm, flash = try_load(n_gpu, n_ctx)  # the CPU: one try, as before
         # llama.cpp may pad the context it allocates; Llama's buffers hold what we asked for.
         self.n_ctx = min(self.llm.n_ctx(), n_ctx)
         self._eog_vocab = self.llm._model.vocab
@@ -187,9 +208,45 @@ class LlamaDecoder:
             "path": path, "n_ctx": self.n_ctx, "gpu_layers": n_gpu, "threads": threads,
             "flash_attn": bool(flash), "has_chat_template": bool(template),
             "architecture": gguf.architecture, "context_length": gguf.context_length,
-            "load_s": time.perf_counter() - t0, "gpu_offload": offload,
+            "load_s": time.perf_counter() - t0, "gpu_offload": offload, "plan_note": plan_note,
         }
         return self.info
+
+    @staticmethod
+    def _plan_offload(gguf, opts: LoadOptions, n_ctx: int, offload: bool) -> tuple[int, int, str]:
+        """(n_gpu_layers, n_ctx, note) for this load: 0 without offload (the CPU build: no
+        device query, nothing changes); otherwise the planner (engine/plan.py) on the free
+        memory llama.cpp reports right now."""
+        if not offload:
+            return 0, n_ctx, ""
+        from engine import hardware
+
+        hw = hardware.detect()  # free memory read again right before loading
+        gpus = hw.gpus
+        if not gpus:
+            return 0, n_ctx, (f"llama.cpp was built for {hw.backend} but found no usable GPU, "
+                              "so the model runs on the CPU")
+        gl = opts.gpu_layers
+        if gl == "all":
+            return -1, n_ctx, ""
+        if gl != "auto":
+            return int(gl), n_ctx, ""
+        from engine.plan import plan_memory, shape_from_header
+
+        try:
+            plan = plan_memory(shape_from_header(gguf), n_ctx=n_ctx, gpu_free=[g.free_bytes for g in gpus],
+                               gpu_names=[g.name for g in gpus], n_ubatch=min(opts.n_ubatch, n_ctx),
+                               flash_attn=opts.flash_attn)
+        except Exception as e:  # a header the planner cannot use: the file-size estimate
+            head_dim = (gguf.embedding_length or 0) // max(gguf.head_count or 1, 1)
+            kv = hardware.kv_cache_bytes(n_ctx, gguf.block_count or 0, gguf.head_count_kv or 0,
+                                         gguf.key_length or head_dim, gguf.value_length or head_dim)
+            return (hardware.estimate_gpu_layers(gguf.file_size, gguf.block_count or 0, hw.vram_free, n_ctx, kv),
+                    n_ctx, f"planned from the file size ({e})")
+        note = ""
+        if plan.n_ctx < n_ctx:
+            note = f"context reduced from {n_ctx} to {plan.n_ctx} to fit in memory"
+        return plan.gpu_layers, plan.n_ctx, note
 
     def _piece(self, tok: int) -> bytes:
         """Bytes of one token, cached: the vocabulary is fixed once loaded."""

@@ -289,3 +289,85 @@ def test_retry_gives_up_with_the_last_oom():
 
     with pytest.raises(OutOfMemory, match="still too big"):
         load_with_retry(never, 8, 4096, 8, min_ctx=512)
+
+
+# ---- the host's load: planner and retries with a simulated GPU build ---------------
+
+def _gpu_build(monkeypatch, gpus, oom_above=None, calls=None):
+    """Pretend llama.cpp was built for CUDA with ``gpus`` (free bytes each); ``Llama`` fails
+    like llama.cpp does on out-of-memory when more than ``oom_above`` layers are offloaded,
+    and otherwise loads the model on the CPU (this machine has no GPU)."""
+    import llama_cpp
+
+    from engine import hardware
+
+    real = llama_cpp.Llama
+    monkeypatch.setattr(llama_cpp, "llama_supports_gpu_offload", lambda: True)
+    hw = hardware.HardwareInfo(backend="CUDA", gpu_offload=True,
+                               devices=[hardware.Device(f"CUDA{i}", "sim", "gpu", f, f) for i, f in enumerate(gpus)]
+                               + [hardware.Device("CPU", "cpu", "cpu")])
+    monkeypatch.setattr(hardware, "detect", lambda: hw)
+
+    def fake_llama(**kw):
+        if calls is not None:
+            calls.append((kw["n_gpu_layers"], kw["n_ctx"]))
+        if oom_above is not None and kw["n_gpu_layers"] > oom_above:
+            raise ValueError(f"Failed to load model from file: {kw['model_path']}")
+        return real(**dict(kw, n_gpu_layers=0))
+
+    monkeypatch.setattr(llama_cpp, "Llama", fake_llama)
+
+
+def test_host_auto_uses_the_planner_and_retries_after_oom(monkeypatch, tiny_model):
+    from engine.host.protocol import LoadOptions
+    from engine.host.worker import LlamaDecoder
+
+    calls = []
+    _gpu_build(monkeypatch, [8 * GiB], oom_above=1, calls=calls)
+    dec = LlamaDecoder()
+    info = dec.load(str(tiny_model), LoadOptions(gpu_layers="auto"))
+    # the planner put both layers and the output on the 8 GiB card; llama.cpp ran out of memory
+    assert calls[0] == (3, 512)
+    assert info["gpu_layers"] == calls[-1][0] <= 1 and info["n_ctx"] == 512
+    assert info["plan_note"] == (f"loaded with {info['gpu_layers']} of 2 layers on the GPU after running out "
+                                 "of GPU memory at 2 layers")
+    assert dec.llm is not None
+
+
+def test_host_cuda_build_without_gpu_falls_back_to_cpu(monkeypatch, tiny_model):
+    from engine.host.protocol import LoadOptions
+    from engine.host.worker import LlamaDecoder
+
+    calls = []
+    _gpu_build(monkeypatch, [], calls=calls)
+    info = LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers="all"))
+    assert calls == [(0, 512)] and info["gpu_layers"] == 0
+    assert info["plan_note"] == "llama.cpp was built for CUDA but found no usable GPU, so the model runs on the CPU"
+
+
+def test_host_small_card_gets_fewer_layers(monkeypatch, tiny_model):
+    from engine.host.protocol import LoadOptions
+    from engine.host.worker import LlamaDecoder
+
+    calls = []
+    _gpu_build(monkeypatch, [GiB], calls=calls)   # all of it is the safety margin
+    info = LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers="auto"))
+    assert calls == [(0, 512)] and info["gpu_layers"] == 0 and info["plan_note"] == ""
+
+
+def test_host_cpu_build_unchanged(monkeypatch, tiny_model):
+    """No offload: no device query, one load with 0 layers, no note."""
+    import llama_cpp
+
+    from engine import hardware
+    from engine.host.protocol import LoadOptions
+    from engine.host.worker import LlamaDecoder
+
+    monkeypatch.setattr(llama_cpp, "llama_supports_gpu_offload", lambda: False)
+
+    def no_detect():
+        raise AssertionError("a CPU build must not query devices while loading")
+
+    monkeypatch.setattr(hardware, "detect", no_detect)
+    info = LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers="auto"))
+    assert info["gpu_layers"] == 0 and info["plan_note"] == "" and info["flash_attn"] is False
