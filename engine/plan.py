@@ -245,54 +245,78 @@ def _check_kv_types(type_k: str, type_v: str, flash_attn: bool | None) -> None:
                             "or use an f16 V cache")
 
 
-def _layer_devices(n_gpu_layers: int, n_layer: int, gpu_free: list[int]) -> list[int]:
-    """Device index of each of the n_layer + 1 layers (-1: CPU), as llama.cpp splits them."""
+def _layer_ranges(n_gpu_layers: int, n_layer: int, gpu_free: list[int]) -> list[tuple[int, int]]:
+    """For each GPU, the slots ``[lo, hi)`` of the ``n_layer + 1`` layers (slot ``n_layer``
+    is the output layer) it holds, as llama.cpp splits them: the last ``n_gpu_layers``
+    slots, shared in proportion to free memory. Slots outside every range stay on the CPU."""
     n_gpu = len(gpu_free)
     if n_gpu == 0 or n_gpu_layers <= 0:
-        return [-1] * (n_layer + 1)
+        return [(0, 0)] * n_gpu
     act = min(n_gpu_layers, n_layer + 1)
     start = max(n_layer - n_gpu_layers, 0)
     weights = [max(f, 0) for f in gpu_free]
-    total = sum(weights) or 1
     if sum(weights) == 0:
-        weights, total = [1] * n_gpu, n_gpu
-    splits, acc = [], 0
-    for w in weights:
+        weights = [1] * n_gpu
+    total = sum(weights)
+    ranges, acc, lo = [], 0, 0
+    for d, w in enumerate(weights):
         acc += w
-        splits.append(acc / total)
-    out = []
-    for il in range(n_layer + 1):
-        if il < start or il - start >= act:
-            out.append(-1)
-            continue
-        x = (il - start) / act
-        d = next((i for i, s in enumerate(splits) if s > x), n_gpu - 1)
-        out.append(d)
-    return out
+        split = acc / total
+        if d == n_gpu - 1:
+            hi = act
+        else:  # slots j with j / act < split (llama.cpp: upper_bound over the cumulative splits)
+            hi = min(act, int(split * act))
+            while hi < act and hi / act < split:
+                hi += 1
+            while hi > lo and (hi - 1) / act >= split:
+                hi -= 1
+        hi = max(hi, lo)
+        ranges.append((start + lo, start + hi))
+        lo = hi
+    return ranges
+
+
+class _Sums:
+    """Prefix sums of layer weights and KV cache at one context: a device's share in O(1)."""
+
+    def __init__(self, shape: ModelShape, kv: list[int]):
+        self.w = [0]
+        self.kv = [0]
+        for b, k in zip(shape.layer_bytes, kv):
+            self.w.append(self.w[-1] + b)
+            self.kv.append(self.kv[-1] + k)
 
 
 def breakdown(shape: ModelShape, n_gpu_layers: int, n_ctx: int, gpu_free: list[int], *,
               ram_free: int | None = None, margin: int = DEFAULT_MARGIN, type_k: str = "f16",
               type_v: str = "f16", flash_attn: bool | None = None, swa_full: bool = True,
               n_ubatch: int = DEFAULT_UBATCH, gpu_names: list[str] | None = None,
-              _kv: list[int] | None = None) -> tuple[list[DeviceUse], bool]:
+              _sums: _Sums | None = None) -> tuple[list[DeviceUse], bool]:
     """Memory of each device with ``n_gpu_layers`` offloaded at ``n_ctx``, and whether it fits."""
     n_layer = shape.n_layer
     n_gpu_layers = max(0, min(n_gpu_layers, n_layer + 1)) if gpu_free else 0
     names = gpu_names or [f"GPU{i}" for i in range(len(gpu_free))]
     gpus = [DeviceUse(names[i], gpu_free[i]) for i in range(len(gpu_free))]
     cpu = DeviceUse("CPU", ram_free)
-    kv = _kv if _kv is not None else layer_kv_bytes(shape, n_ctx, type_k=type_k, type_v=type_v,
-                                                     swa_full=swa_full, n_ubatch=n_ubatch)
-    where = _layer_devices(n_gpu_layers, n_layer, gpu_free)
+    sums = _sums or _Sums(shape, layer_kv_bytes(shape, n_ctx, type_k=type_k, type_v=type_v,
+                                                 swa_full=swa_full, n_ubatch=n_ubatch))
     fa = True if flash_attn is None else flash_attn
-    cpu.weights_bytes = shape.input_bytes
-    for il in range(n_layer):
-        dev = cpu if where[il] < 0 else gpus[where[il]]
-        dev.layers += 1
-        dev.weights_bytes += shape.layer_bytes[il]
-        dev.kv_bytes += kv[il]
-    out_dev = cpu if where[n_layer] < 0 else gpus[where[n_layer]]
+    out_dev = cpu
+    on_gpu_layers = on_gpu_w = on_gpu_kv = 0
+    for g, (lo, hi) in zip(gpus, _layer_ranges(n_gpu_layers, n_layer, gpu_free)):
+        if lo <= n_layer < hi:
+            out_dev = g
+        hi_l = min(hi, n_layer)
+        if hi_l > lo:
+            g.layers = hi_l - lo
+            g.weights_bytes = sums.w[hi_l] - sums.w[lo]
+            g.kv_bytes = sums.kv[hi_l] - sums.kv[lo]
+            on_gpu_layers += g.layers
+            on_gpu_w += g.weights_bytes
+            on_gpu_kv += g.kv_bytes
+    cpu.layers = n_layer - on_gpu_layers
+    cpu.weights_bytes = shape.input_bytes + sums.w[n_layer] - on_gpu_w
+    cpu.kv_bytes = sums.kv[n_layer] - on_gpu_kv
     if out_dev is cpu:  # a tied output is token_embd itself, already counted
         cpu.weights_bytes += shape.output_bytes - shape.output_copy_bytes
     else:
@@ -335,10 +359,11 @@ def plan_memory(shape: ModelShape, *, n_ctx: int, gpu_free: list[int], gpu_layer
                     reason=reason)
 
     def best(ctx) -> int | None:
-        kv = layer_kv_bytes(shape, ctx, type_k=type_k, type_v=type_v, swa_full=swa_full, n_ubatch=n_ubatch)
+        sums = _Sums(shape, layer_kv_bytes(shape, ctx, type_k=type_k, type_v=type_v, swa_full=swa_full,
+                                           n_ubatch=n_ubatch))
         top = n_layer + 1 if gpu_free else 0
         for ngl in range(top, -1, -1):
-            if breakdown(shape, ngl, ctx, gpu_free, _kv=kv, **kw)[1]:
+            if breakdown(shape, ngl, ctx, gpu_free, _sums=sums, **kw)[1]:
                 return ngl
         return None
 

@@ -228,10 +228,45 @@ def test_plan_under_200_ms_for_100_layers():
     h = header(n_layer=100, moe_experts=8, dense_first=1, n_ff=2048)
     t0 = time.perf_counter()
     s = shape_from_header(h)
-    p = plan_memory(s, n_ctx=131072, gpu_free=[40 * GiB], ram_free=8 * GiB)
+    p = plan_memory(s, n_ctx=32768, gpu_free=[40 * GiB])
     elapsed = time.perf_counter() - t0
-    assert 0 < p.gpu_layers < 101
+    assert 0 < p.gpu_layers < 101 and p.fits
     assert elapsed < 0.2, elapsed
+    # the slow path: no layer count fits 128k tokens, so the context is bisected
+    t0 = time.perf_counter()
+    p = plan_memory(shape_from_header(h), n_ctx=131072, gpu_free=[20 * GiB, 20 * GiB], ram_free=8 * GiB)
+    elapsed = time.perf_counter() - t0
+    assert not p.fits and p.n_ctx < 131072 and p.gpu_layers > 0
+    assert elapsed < 0.2, elapsed
+
+
+def test_gpu_split_matches_llamacpp_upper_bound():
+    """Each of the n_layer + 1 slots goes to the first GPU whose cumulative share of the free
+    memory exceeds (slot - first offloaded slot) / offloaded slots (llama.cpp's upper_bound)."""
+    import random
+
+    from engine.plan import _layer_ranges
+
+    rng = random.Random(1)
+    for _ in range(300):
+        n_layer = rng.randint(1, 80)
+        free = [rng.choice([0, 1, 3, 8, 24, 80]) * GiB for _ in range(rng.randint(1, 4))]
+        ngl = rng.randint(0, n_layer + 3)
+        ranges = _layer_ranges(ngl, n_layer, free)
+        act, start = min(ngl, n_layer + 1), max(n_layer - ngl, 0)
+        weights = free if sum(free) else [1] * len(free)
+        splits, acc = [], 0
+        for w in weights:
+            acc += w
+            splits.append(acc / sum(weights))
+        for il in range(n_layer + 1):
+            if ngl <= 0 or il < start or il - start >= act:
+                want = -1
+            else:
+                x = (il - start) / act
+                want = next((d for d, sp in enumerate(splits) if sp > x), len(free) - 1)
+            got = next((d for d, (lo, hi) in enumerate(ranges) if lo <= il < hi), -1)
+            assert got == want, (n_layer, free, ngl, il)
 
 
 def test_real_tiny_gguf_header(tiny_model):
