@@ -231,17 +231,20 @@ def create_app(state: ServeState) -> Starlette:
 
     async def _whole(request: Request, job: Job, ident: str, kind: str):
         """Not streamed: wait for the reply, cancelling it if the client goes away meanwhile."""
+        checked = time.monotonic()
         while True:
             try:
                 event = await asyncio.wait_for(job.events.get(), timeout=0.25)
             except asyncio.TimeoutError:
-                if await request.is_disconnected():
-                    state.worker.cancel(job)
-                continue
+                event = None
             except asyncio.CancelledError:
                 state.worker.cancel(job)
                 raise
-            if event[0] == "text":
+            if time.monotonic() - checked >= 0.25:   # text keeps coming: look at the connection now and then
+                checked = time.monotonic()
+                if not job.disconnected and await request.is_disconnected():
+                    state.worker.cancel(job)
+            if event is None or event[0] == "text":
                 continue
             if event[0] == "error":
                 return error_response(500, f"The model failed: {event[1]}", "server_error")

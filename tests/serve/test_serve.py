@@ -258,3 +258,26 @@ def test_sigterm_stops_cleanly_with_0(tmp_path, tiny_model):
     server = ServeProcess("--model", tiny_model, "--port", "0", home=tmp_path)
     server.wait_ready()
     assert server.stop(signal.SIGTERM) == 0
+
+
+def test_client_gone_while_a_whole_reply_is_generated_cancels_it(tmp_path, tiny_long_model):
+    """Not streamed: the server notices the dropped connection while it waits for the reply."""
+    import socket
+
+    server = ServeProcess("--model", tiny_long_model, "--port", "0", "--ctx", "32768", home=tmp_path)
+    try:
+        url = server.wait_ready()
+        u = urlsplit(url)
+        body = json.dumps({"model": server.model, "messages": [{"role": "user", "content": "A long story"}],
+                           "max_tokens": 30000, "ignore_eos": True}).encode()
+        sock = socket.create_connection((u.hostname, u.port), timeout=30)
+        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        wait_until(lambda: stats(url)["running"] is not None, timeout=30)   # it is generating
+        sock.close()
+        s = wait_until(lambda: (st := stats(url))["cancelled"] == 1 and st, timeout=30)
+        first = s["recent"][0]
+        assert first["client_disconnected"] is True and first["completion_tokens"] < 30000
+        assert s["running"] is None and s["completed"] == 0
+    finally:
+        server.stop()
