@@ -22,7 +22,7 @@ import mmap
 import os
 import stat
 import struct
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from engine.errors import BadInputError
@@ -159,12 +159,7 @@ class GGUFInfo:
     tensors: list[TensorInfo] = field(default_factory=list, repr=False, compare=False)
 
     def to_dict(self, *, with_template: bool = False) -> dict:
-        tensors, self.tensors = self.tensors, []
-        try:
-            d = asdict(self)
-        finally:
-            self.tensors = tensors
-        d.pop("tensors")
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "tensors"}
         if not with_template:
             d.pop("chat_template")
         return d

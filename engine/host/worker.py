@@ -125,7 +125,7 @@ class LlamaDecoder:
         n_ctx = opts.n_ctx or min(gguf.context_length or 4096, DEFAULT_CTX_CAP)
         offload = bool(llama_cpp.llama_supports_gpu_offload())
         n_layer = gguf.block_count or 0
-        n_gpu, n_ctx, plan_note = self._plan_offload(gguf, opts, n_ctx, offload)
+        n_gpu, n_ctx, plan_note, plan = self._plan_offload(gguf, opts, n_ctx, offload)
         from engine.host.budget import CoreLease
 
         if self.lease is None:
@@ -209,28 +209,29 @@ class LlamaDecoder:
             "flash_attn": bool(flash), "has_chat_template": bool(template),
             "architecture": gguf.architecture, "context_length": gguf.context_length,
             "load_s": time.perf_counter() - t0, "gpu_offload": offload, "plan_note": plan_note,
+            "plan": plan,  # the planner's figures for gpu_layers=auto on a GPU (None otherwise)
         }
         return self.info
 
     @staticmethod
-    def _plan_offload(gguf, opts: LoadOptions, n_ctx: int, offload: bool) -> tuple[int, int, str]:
-        """(n_gpu_layers, n_ctx, note) for this load: 0 without offload (the CPU build: no
+    def _plan_offload(gguf, opts: LoadOptions, n_ctx: int, offload: bool) -> tuple[int, int, str, dict | None]:
+        """(n_gpu_layers, n_ctx, note, plan as a dict or None) for this load: 0 without offload (the CPU build: no
         device query, nothing changes); otherwise the planner (engine/plan.py) on the free
         memory llama.cpp reports right now."""
         if not offload:
-            return 0, n_ctx, ""
+            return 0, n_ctx, "", None
         from engine import hardware
 
         hw = hardware.detect()  # free memory read again right before loading
         gpus = hw.gpus
         if not gpus:
             return 0, n_ctx, (f"llama.cpp was built for {hw.backend} but found no usable GPU, "
-                              "so the model runs on the CPU")
+                              "so the model runs on the CPU"), None
         gl = opts.gpu_layers
         if gl == "all":
-            return -1, n_ctx, ""
+            return -1, n_ctx, "", None
         if gl != "auto":
-            return int(gl), n_ctx, ""
+            return int(gl), n_ctx, "", None
         from engine.plan import plan_memory, shape_from_header
 
         try:
@@ -242,11 +243,11 @@ class LlamaDecoder:
             kv = hardware.kv_cache_bytes(n_ctx, gguf.block_count or 0, gguf.head_count_kv or 0,
                                          gguf.key_length or head_dim, gguf.value_length or head_dim)
             return (hardware.estimate_gpu_layers(gguf.file_size, gguf.block_count or 0, hw.vram_free, n_ctx, kv),
-                    n_ctx, f"planned from the file size ({e})")
+                    n_ctx, f"planned from the file size ({e})", None)
         note = ""
         if plan.n_ctx < n_ctx:
             note = f"context reduced from {n_ctx} to {plan.n_ctx} to fit in memory"
-        return plan.gpu_layers, plan.n_ctx, note
+        return plan.gpu_layers, plan.n_ctx, note, plan.to_dict()
 
     def _piece(self, tok: int) -> bytes:
         """Bytes of one token, cached: the vocabulary is fixed once loaded."""

@@ -363,6 +363,7 @@ def test_host_auto_uses_the_planner_and_retries_after_oom(monkeypatch, tiny_mode
     info = dec.load(str(tiny_model), LoadOptions(gpu_layers="auto"))
     # the planner put both layers and the output on the 8 GiB card; llama.cpp ran out of memory
     assert calls[0] == (3, 512)
+    assert info["plan"]["gpu_layers"] == 3 and info["plan"]["devices"][0]["name"] == "CUDA0"
     assert info["gpu_layers"] == calls[-1][0] <= 1 and info["n_ctx"] == 512
     assert info["plan_note"] == (f"loaded with {info['gpu_layers']} of 2 layers on the GPU after running out "
                                  "of GPU memory at 2 layers")
@@ -406,3 +407,4 @@ def test_host_cpu_build_unchanged(monkeypatch, tiny_model):
     monkeypatch.setattr(hardware, "detect", no_detect)
     info = LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers="auto"))
     assert info["gpu_layers"] == 0 and info["plan_note"] == "" and info["flash_attn"] is False
+    assert info["plan"] is None
