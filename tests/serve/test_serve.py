@@ -281,3 +281,24 @@ def test_client_gone_while_a_whole_reply_is_generated_cancels_it(tmp_path, tiny_
         assert s["running"] is None and s["completed"] == 0
     finally:
         server.stop()
+
+
+def test_concurrent_clients_are_all_answered_in_arrival_order(served):
+    """Four clients at once: the one model answers each in turn, none lost, none mixed up."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = {r["id"] for r in stats(served.url)["recent"]}
+
+    def ask(i: int):
+        r = client(served.url).chat.completions.create(
+            model=served.model, messages=[{"role": "user", "content": f"question {i}"}], max_tokens=20 + i,
+            extra_body={"ignore_eos": True})
+        return r.usage.completion_tokens
+
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(ask, range(4)))
+    assert got == [20, 21, 22, 23]
+    recent = [r for r in stats(served.url)["recent"] if r["id"] not in before]
+    assert sorted(r["completion_tokens"] for r in recent) == [20, 21, 22, 23]
+    assert [r["id"] for r in recent] == sorted(r["id"] for r in recent)   # finished in the order queued
+    assert all(r["outcome"] == "completed" for r in recent)
