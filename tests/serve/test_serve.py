@@ -302,3 +302,35 @@ def test_concurrent_clients_are_all_answered_in_arrival_order(served):
     assert sorted(r["completion_tokens"] for r in recent) == [20, 21, 22, 23]
     assert [r["id"] for r in recent] == sorted(r["id"] for r in recent)   # finished in the order queued
     assert all(r["outcome"] == "completed" for r in recent)
+
+
+def test_ctrl_c_during_a_stream_ends_it_and_exits(tmp_path, tiny_long_model):
+    """Ctrl+C with a long reply streaming: generation stops, the server exits 130 without waiting it out."""
+    server = ServeProcess("--model", tiny_long_model, "--port", "0", "--ctx", "32768", home=tmp_path)
+    try:
+        url = server.wait_ready()
+        stream = client(url).chat.completions.create(
+            model=server.model, messages=[{"role": "user", "content": "A very long story"}], max_tokens=30000,
+            stream=True, extra_body={"ignore_eos": True})
+        for chunk in stream:
+            if chunk.choices and chunk.choices[0].delta.content:
+                break
+        t0 = time.monotonic()
+        assert server.stop(signal.SIGINT) == 130
+        assert time.monotonic() - t0 < 15
+        stream.close()
+    finally:
+        server.stop()
+
+
+def test_a_port_in_use_is_one_sentence_and_exit_2(tiny_model):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        r = run_cli("serve", "--model", tiny_model, "--port", port, timeout=60)
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"hearth: cannot listen on 127.0.0.1:{port}")
+    assert len(r.stderr.strip().splitlines()) == 1
