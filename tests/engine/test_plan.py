@@ -163,10 +163,22 @@ def test_exact_fit_and_margin():
 def test_compute_buffer_grows_with_batch_and_context():
     s = shape_from_header(header())
     for fa in (True, False):
-        assert compute_buffer_bytes(s, 8192, flash_attn=fa) > compute_buffer_bytes(s, 4096, flash_attn=fa)
-        assert compute_buffer_bytes(s, 8192, n_ubatch=1024, flash_attn=fa) > compute_buffer_bytes(s, 8192, flash_attn=fa)
-    logits = 128256 * 512 * 4
-    assert (compute_buffer_bytes(s, 4096) - compute_buffer_bytes(s, 4096, with_logits=False)) == logits
+        for logits in (True, False):
+            prev = 0
+            for ctx in (512, 1024, 4096, 8192, 32768, 131072):
+                b = compute_buffer_bytes(s, ctx, flash_attn=fa, with_logits=logits)
+                assert b >= prev   # never shrinks with the context ...
+                prev = b
+            assert b > compute_buffer_bytes(s, 4096, flash_attn=fa, with_logits=logits)  # ... and grows at long ones
+            assert (compute_buffer_bytes(s, 8192, n_ubatch=1024, flash_attn=fa, with_logits=logits)
+                    > compute_buffer_bytes(s, 8192, flash_attn=fa, with_logits=logits))
+    activations, logits = 512 * (4 * 4096 + 2 * 14336) * 4, 128256 * 512 * 4
+    flash_kv, scores = 4096 * 8 * 256 * 2, 512 * 4096 * 32 * 4
+    assert compute_buffer_bytes(s, 4096) == activations + logits == 354_942_976
+    assert compute_buffer_bytes(s, 4096, with_logits=False) == activations + flash_kv
+    assert compute_buffer_bytes(s, 2048, flash_attn=False) == activations + logits      # 128 MiB of scores < logits
+    assert compute_buffer_bytes(s, 4096, flash_attn=False) == activations + scores      # 256 MiB > 250.5 MiB
+    assert compute_buffer_bytes(s, 32768, flash_attn=False) == activations + 8 * scores  # 2 GiB of scores
 
 
 def test_monotonic_in_context_and_free_memory():
@@ -408,3 +420,21 @@ def test_host_cpu_build_unchanged(monkeypatch, tiny_model):
     info = LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers="auto"))
     assert info["gpu_layers"] == 0 and info["plan_note"] == "" and info["flash_attn"] is False
     assert info["plan"] is None
+
+
+def test_kv_and_weights_match_what_llamacpp_allocates(tiny_model):
+    """llama.cpp's own report (verbose load, CPU build) against the planner: KV cache and weights."""
+    import re
+    import subprocess
+    import sys
+
+    code = ("import llama_cpp, sys; llama_cpp.Llama(model_path=sys.argv[1], n_ctx=2048, n_batch=512, n_ubatch=512, "
+            "verbose=True)")
+    r = subprocess.run([sys.executable, "-c", code, str(tiny_model)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    kv_mib = float(re.search(r"llama_kv_cache: size = +([\d.]+) MiB", r.stderr).group(1))
+    weights_mib = sum(float(m) for m in re.findall(r"model buffer size = +([\d.]+) MiB", r.stderr))
+    s = shape_from_header(check_file(tiny_model))
+    p = plan_memory(s, n_ctx=2048, gpu_free=[])
+    assert kv_mib == round(p.kv_bytes / 2**20, 2) == 1.0
+    assert abs(weights_mib - p.weights_bytes / 2**20) < 0.01
