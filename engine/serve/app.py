@@ -222,12 +222,12 @@ def create_app(state: ServeState) -> Starlette:
         return await _respond(request, body, "complete", prompt, sampling)
 
     async def _respond(request: Request, body: dict, kind: str, payload, sampling: SamplingOptions):
-        job = state.worker.submit(kind, payload, sampling)
         ident = ("chatcmpl-" if kind == "chat" else "cmpl-") + uuid.uuid4().hex[:24]
         if body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-            return _stream(job, ident, kind, include_usage)
-        return await _whole(request, job, ident, kind)
+            # Queued when the stream starts: a client gone before that leaves nothing running.
+            return _stream(lambda: state.worker.submit(kind, payload, sampling), ident, kind, include_usage)
+        return await _whole(request, state.worker.submit(kind, payload, sampling), ident, kind)
 
     async def _whole(request: Request, job: Job, ident: str, kind: str):
         """Not streamed: wait for the reply, cancelling it if the client goes away meanwhile."""
@@ -262,7 +262,7 @@ def create_app(state: ServeState) -> Starlette:
         return JSONResponse({"id": ident, "object": obj, "created": int(time.time()), "model": state.model_id,
                              "choices": [choice], "usage": usage})
 
-    def _stream(job: Job, ident: str, kind: str, include_usage: bool):
+    def _stream(submit, ident: str, kind: str, include_usage: bool):
         from sse_starlette.sse import EventSourceResponse
 
         created = int(time.time())
@@ -283,6 +283,7 @@ def create_app(state: ServeState) -> Starlette:
 
         async def events():
             finished = False
+            job: Job = submit()
             try:
                 if kind == "chat":
                     yield piece("", None, first=True)
