@@ -232,12 +232,18 @@ class LlamaDecoder:
             return -1, n_ctx, "", None
         if gl != "auto":
             return int(gl), n_ctx, "", None
-        from engine.plan import plan_memory, shape_from_header
+        from engine.plan import DEFAULT_MARGIN, GiB, plan_memory, shape_from_header
 
+        try:  # memory kept free on every GPU: 1 GiB unless HEARTH_GPU_MARGIN_GB says otherwise
+            margin = int(float(os.environ.get("HEARTH_GPU_MARGIN_GB", "")) * GiB)
+            if not 0 <= margin < 1 << 50:
+                margin = DEFAULT_MARGIN
+        except ValueError:
+            margin = DEFAULT_MARGIN
         try:
             plan = plan_memory(shape_from_header(gguf), n_ctx=n_ctx, gpu_free=[g.free_bytes for g in gpus],
                                gpu_names=[g.name for g in gpus], n_ubatch=min(opts.n_ubatch, n_ctx),
-                               flash_attn=opts.flash_attn)
+                               flash_attn=opts.flash_attn, margin=margin)
         except Exception as e:  # a header the planner cannot use: the file-size estimate
             head_dim = (gguf.embedding_length or 0) // max(gguf.head_count or 1, 1)
             kv = hardware.kv_cache_bytes(n_ctx, gguf.block_count or 0, gguf.head_count_kv or 0,

@@ -401,6 +401,13 @@ def test_host_small_card_gets_fewer_layers(monkeypatch, tiny_model):
     _gpu_build(monkeypatch, [GiB], calls=calls)   # all of it is the safety margin
     info = LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers="auto"))
     assert calls == [(0, 512)] and info["gpu_layers"] == 0 and info["plan_note"] == ""
+    assert info["plan"]["margin_bytes"] == GiB
+    # a smaller margin, configured: now the whole tiny model fits
+    monkeypatch.setenv("HEARTH_GPU_MARGIN_GB", "0.5")
+    info = LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers="auto"))
+    assert calls[-1] == (3, 512) and info["gpu_layers"] == 3 and info["plan"]["margin_bytes"] == GiB // 2
+    monkeypatch.setenv("HEARTH_GPU_MARGIN_GB", "lots")   # unreadable: the default
+    assert LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers="auto"))["gpu_layers"] == 0
 
 
 def test_host_cpu_build_unchanged(monkeypatch, tiny_model):
