@@ -30,13 +30,14 @@ import logging
 import time
 import uuid
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from typing import TYPE_CHECKING
 
 from engine.host.protocol import SamplingOptions
 from engine.serve.worker import Job, ModelWorker
+
+if TYPE_CHECKING:   # Starlette is imported when the app is made: this module imports without the extra
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
 
 log = logging.getLogger("engine.serve")
 
@@ -55,6 +56,8 @@ class ApiError(Exception):
 
 def error_response(status: int, message: str, type_: str = "invalid_request_error",
                    param: str | None = None, code: str | None = None) -> JSONResponse:
+    from starlette.responses import JSONResponse
+
     return JSONResponse({"error": {"message": message, "type": type_, "param": param, "code": code}},
                         status_code=status)
 
@@ -157,7 +160,12 @@ class ServeState:
         self.names = {model_id.lower(), *(a.lower() for a in aliases)}
 
 
-def create_app(state: ServeState) -> Starlette:
+def create_app(state: ServeState):
+    """The Starlette app serving ``state``'s model."""
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
     def authorised(request: Request) -> bool:
         if not state.api_key:
             return True
