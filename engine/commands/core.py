@@ -274,7 +274,9 @@ def cmd_chat(args, ctx) -> int:
             if entry.is_base_model:
                 print(f"[{entry.name}: base model: continues text rather than following instructions]",
                       file=sys.stderr)
-        client.load(entry.path, opts)
+        info = client.load(entry.path, opts)
+        if info.get("plan_note") and not args.quiet:  # e.g. fewer GPU layers after running out of memory
+            print(f"hearth: note: {info['plan_note']}", file=sys.stderr)
         if store is not None:
             store.add_message(conv_id, "user", prompt)
             reply_id = store.add_message(conv_id, "assistant", "", model=str(entry.path), complete=False)
