@@ -7,14 +7,26 @@ import time
 import keyring
 import keyring.backend
 import pytest
+from keyring.compat import properties
 
 from gui.qt import Qt, QtCore
 
 
 class BlockingKeyring(keyring.backend.KeyringBackend):
-    """Every call waits until ``gate`` is set, as a keyring waiting for its unlock prompt does."""
+    """Every call waits until ``gate`` is set, as a keyring waiting for its unlock prompt does.
 
-    priority = 1
+    keyring registers every KeyringBackend subclass it sees: outside the fixture
+    this one must not be viable, or a later test's default keyring (keyring's
+    chainer) would include a fresh instance whose gate nobody opens.
+    """
+
+    active = False
+
+    @properties.classproperty
+    def priority(cls):
+        if not cls.active:
+            raise RuntimeError("only inside the blocking_keyring fixture")
+        return 1
 
     def __init__(self):
         super().__init__()
@@ -43,11 +55,15 @@ class BlockingKeyring(keyring.backend.KeyringBackend):
 def blocking_keyring(monkeypatch):
     monkeypatch.delenv("HF_TOKEN", raising=False)
     old = keyring.get_keyring()
+    BlockingKeyring.active = True
     kr = BlockingKeyring()
     keyring.set_keyring(kr)
-    yield kr
-    kr.gate.set()
-    keyring.set_keyring(old)
+    try:
+        yield kr
+    finally:
+        kr.gate.set()
+        BlockingKeyring.active = False
+        keyring.set_keyring(old)
 
 
 class Ticks(QtCore.QObject):
