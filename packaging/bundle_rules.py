@@ -39,6 +39,10 @@ EXCLUDES = [
     "numpy.f2py", "numpy.distutils", "numpy.testing", "numpy._pyinstaller", "numpy._core._simd",
     # lxml beyond lxml.etree (python-docx uses etree only)
     "lxml.html", "lxml.objectify", "lxml.isoschematron", "lxml.cssselect", "lxml.ElementInclude",
+    # Hearth's own local API (`serve`: Starlette, uvicorn, SSE; 10 MB with pydantic) is not in the packaged
+    # app: there `hearth serve` says which package is missing. The test extra's openai client neither.
+    "engine.serve", "starlette", "uvicorn", "sse_starlette", "openai", "pydantic", "pydantic_core",
+    "annotated_types", "typing_inspection",
     # llama-cpp-python's OpenAI-compatible server and multimodal bindings (Hearth runs text models in its own host)
     "llama_cpp.server", "llama_cpp.llava_cpp", "llama_cpp.mtmd_cpp",
     # Qt modules the app does not use: only QtCore, QtGui and QtWidgets are imported (gui/qt.py)

@@ -220,6 +220,14 @@ class LlamaDecoder:
         memory llama.cpp reports right now."""
         if not offload:
             return 0, n_ctx, "", None
+        # An explicit request goes to llama.cpp as asked: it sees its devices itself (measured on an
+        # H200 with llama.cpp's libraries from LLAMA_CPP_LIB_PATH: the device list came back without
+        # the GPU while llama.cpp used it; "all" must not quietly become the CPU).
+        gl = opts.gpu_layers
+        if gl == "all":
+            return -1, n_ctx, "", None
+        if gl != "auto":
+            return int(gl), n_ctx, "", None
         from engine import hardware
 
         hw = hardware.detect()  # free memory read again right before loading
@@ -227,11 +235,6 @@ class LlamaDecoder:
         if not gpus:
             return 0, n_ctx, (f"llama.cpp was built for {hw.backend} but found no usable GPU, "
                               "so the model runs on the CPU"), None
-        gl = opts.gpu_layers
-        if gl == "all":
-            return -1, n_ctx, "", None
-        if gl != "auto":
-            return int(gl), n_ctx, "", None
         from engine.plan import DEFAULT_MARGIN, GiB, plan_memory, shape_from_header
 
         try:  # memory kept free on every GPU: 1 GiB unless HEARTH_GPU_MARGIN_GB says otherwise

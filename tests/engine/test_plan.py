@@ -388,9 +388,22 @@ def test_host_cuda_build_without_gpu_falls_back_to_cpu(monkeypatch, tiny_model):
 
     calls = []
     _gpu_build(monkeypatch, [], calls=calls)
-    info = LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers="all"))
+    info = LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers="auto"))
     assert calls == [(0, 512)] and info["gpu_layers"] == 0
     assert info["plan_note"] == "llama.cpp was built for CUDA but found no usable GPU, so the model runs on the CPU"
+
+
+def test_an_explicit_layer_count_reaches_llama_cpp_even_when_no_gpu_is_listed(monkeypatch, tiny_model):
+    """Seen on an H200: the device list lacked the GPU that llama.cpp then used. "all" or a number
+    the user asked for is passed on, never quietly turned into the CPU."""
+    from engine.host.protocol import LoadOptions
+    from engine.host.worker import LlamaDecoder
+
+    calls = []
+    _gpu_build(monkeypatch, [], calls=calls)
+    assert LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers="all"))["gpu_layers"] == -1
+    assert LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers=5))["gpu_layers"] == 5
+    assert [c[0] for c in calls] == [3, 5]  # "all": every layer and the output (2 + 1)
 
 
 def test_host_small_card_gets_fewer_layers(monkeypatch, tiny_model):
