@@ -293,15 +293,10 @@ class EngineClient:
         """The model's tokens for ``text``. ``special=False`` (the default) reads
         control-token text such as ``<|im_end|>`` as plain text: user and
         document text must never become control tokens."""
-        with self._lock:
-            self._ensure_loaded()
-            self._send(("tokenize", text, bool(special)))
-            msg = self._recv(timeout=60)
-            if msg[0] == "error":
-                self._raise_error(msg)
-            return msg[1]
+        return self._ask(("tokenize", text, bool(special)), timeout=60)
 
     def _ask(self, request: tuple, timeout: float = 120):
+        """One request with one result (no streaming), loading the model again if its host died."""
         with self._lock:
             self._ensure_loaded()
             self._send(request)

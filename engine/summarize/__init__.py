@@ -41,6 +41,14 @@ SAMPLING = dict(temperature=0.2, top_p=0.9, repeat_penalty=1.1, seed=1234)
 
 Event = dict
 
+# The widest page label a prompt can carry: instruction overheads are counted with it.
+WIDEST_LABEL = pages_label(10 ** 5, 10 ** 5 + 1)
+
+
+def _text_budget(room: int) -> int:
+    """Tokens of text to plan for in ``room``: the exact room less the safety margins."""
+    return int(room - SAFETY_TOKENS - room * SAFETY_FRACTION)
+
 
 @dataclass
 class SummaryPlan:
@@ -54,6 +62,7 @@ class SummaryPlan:
     output_tokens: int
     base_model: bool
     reduce_output_tokens: int = 0   # reply budget when combining: a third of what the instruction leaves
+    reduce_overhead: int = 0        # tokens of the combining prompt without any summaries in it
 
     @property
     def steps_estimate(self) -> int:
@@ -193,34 +202,26 @@ class Summarizer:
             whole = "".join(u.text for u in units)
             n = self.client.count_chat_tokens(build_messages("single", options, lang, label, whole, base))
             one_pass = n + out <= n_ctx
+        # Combining needs room for at least two partial summaries and the reply.
+        reduce_overhead = self.client.count_chat_tokens(build_messages("reduce", options, lang, WIDEST_LABEL, "", base))
+        reduce_out = min(out, int((n_ctx - reduce_overhead - SAFETY_TOKENS) * (1 - SAFETY_FRACTION)) // 3 - 8)
         if one_pass:
             chunks = [Chunk(0, "".join(u.text for u in units), first, last, doc_tokens)]
         else:
-            widest = pages_label(10 ** 5, 10 ** 5 + 1)
-            overhead = self.client.count_chat_tokens(build_messages("map", options, lang, widest, "", base))
-            room = n_ctx - out - overhead
-            budget = int(room - SAFETY_TOKENS - room * SAFETY_FRACTION)
-            if budget < 48:
+            overhead = self.client.count_chat_tokens(build_messages("map", options, lang, WIDEST_LABEL, "", base))
+            if _text_budget(n_ctx - out - overhead) < 48:
                 raise BadInputError(f"the context of {n_ctx} tokens leaves no room for the document after the "
                                     f"instructions; load the model with a larger context")
-            chunks = make_chunks(units, budget, self.client.count_tokens)
-        # Combining needs room for at least two partial summaries and the reply.
-        reduce_overhead = self.client.count_chat_tokens(
-            build_messages("reduce", options, lang, pages_label(10 ** 5, 10 ** 5 + 1), "", base))
-        reduce_out = min(out, int((n_ctx - reduce_overhead - SAFETY_TOKENS) * (1 - SAFETY_FRACTION)) // 3 - 8)
-        if not one_pass and reduce_out < MIN_REPLY_TOKENS:
-            raise BadInputError(f"the context of {n_ctx} tokens is too small to combine partial summaries "
-                                f"after the instructions; load the model with a larger context")
-        if not one_pass and reduce_out < out:
+            if reduce_out < MIN_REPLY_TOKENS:
+                raise BadInputError(f"the context of {n_ctx} tokens is too small to combine partial summaries "
+                                    f"after the instructions; load the model with a larger context")
             # Partial summaries no longer than what combining has room for: two always fit together.
-            out = reduce_out
-            widest = pages_label(10 ** 5, 10 ** 5 + 1)
-            overhead = self.client.count_chat_tokens(build_messages("map", options, lang, widest, "", base))
-            room = n_ctx - out - overhead
-            chunks = make_chunks(units, int(room - SAFETY_TOKENS - room * SAFETY_FRACTION), self.client.count_tokens)
+            out = min(out, reduce_out)
+            chunks = make_chunks(units, _text_budget(n_ctx - out - overhead), self.client.count_tokens)
         return SummaryPlan(n_ctx=n_ctx, pages=len(document.pages), characters=document.characters,
                            document_tokens=doc_tokens, language=lang, one_pass=one_pass, chunks=chunks,
-                           output_tokens=out, base_model=base, reduce_output_tokens=max(reduce_out, 0))
+                           output_tokens=out, base_model=base, reduce_output_tokens=max(reduce_out, 0),
+                           reduce_overhead=reduce_overhead)
 
     # ---- running ------------------------------------------------------------------------------
     def run(self, document, options: SummaryOptions, plan: SummaryPlan | None = None,
@@ -356,11 +357,7 @@ class Summarizer:
         """Consecutive items in groups whose combining prompt fits the context.
         Always at least two items per group (so every round shrinks the list),
         shortening an item that is too long for that."""
-        widest = pages_label(10 ** 5, 10 ** 5 + 1)
-        overhead = self.client.count_chat_tokens(
-            build_messages("reduce", options, plan.language, widest, "", plan.base_model))
-        room = plan.n_ctx - plan.reduce_output_tokens - overhead
-        budget = int(room - SAFETY_TOKENS - room * SAFETY_FRACTION)
+        budget = _text_budget(plan.n_ctx - plan.reduce_output_tokens - plan.reduce_overhead)
         counts = self.client.count_tokens([f"[{label}]\n{text}\n\n" for label, text, _, _ in items])
         cap = max(8, budget // 2)   # an item may take at most half a group
         items = list(items)
