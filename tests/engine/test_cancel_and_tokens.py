@@ -5,19 +5,7 @@ import threading
 import pytest
 
 from engine.chat import PromptSegments, render_segments
-from engine.host.client import EngineClient
-from engine.host.protocol import SamplingOptions
-
-
-@pytest.fixture
-def client(tmp_path):
-    c = EngineClient(log_dir=tmp_path / "logs")
-    yield c
-    c.unload()
-
-
-def long_reply(n=200):
-    return SamplingOptions(max_tokens=n, ignore_eos=True, seed=1)
+from tests.engine.test_host import long_reply
 
 
 # ---- Stop names its request ---------------------------------------------------------

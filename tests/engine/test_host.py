@@ -8,15 +8,7 @@ import psutil
 import pytest
 
 from engine.errors import BadInputError, HostCrashedError
-from engine.host.client import EngineClient
 from engine.host.protocol import LoadOptions, SamplingOptions
-
-
-@pytest.fixture
-def client(tmp_path):
-    c = EngineClient(log_dir=tmp_path / "logs")
-    yield c
-    c.unload()
 
 
 def long_reply(n=200):
