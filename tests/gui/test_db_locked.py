@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from gui.qt import Qt, QtCore
 from tests.gui.conftest import load
+from tests.gui.test_chat_window import Heartbeat  # counts the gap up to stop() too
 
 LOCKER = r"""
 import sqlite3, sys
@@ -70,33 +70,6 @@ def lockers():
     yield start
     for lk in started:
         lk.kill()
-
-
-class Heartbeat(QtCore.QObject):
-    """A 10 ms timer on the GUI thread: the longest gap between ticks is how long the window froze."""
-
-    def __init__(self):
-        super().__init__()
-        self.ticks = 0
-        self.max_gap = 0.0
-        self._last = time.perf_counter()
-        self.timer = QtCore.QTimer(self)
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._tick)
-
-    def _tick(self):
-        now = time.perf_counter()
-        self.max_gap = max(self.max_gap, now - self._last)
-        self._last = now
-        self.ticks += 1
-
-    def start(self):
-        self._last = time.perf_counter()
-        self.timer.start()
-
-    def stop(self):
-        self.timer.stop()
 
 
 def rows(db_path, sql, params=()):
