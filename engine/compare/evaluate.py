@@ -231,13 +231,10 @@ class Evaluator(ModelJobs):
         name = sc.model
         questions = result.question_set.questions
         client = monitor = None
-        arrived = False
 
         def arrive() -> None:
-            nonlocal arrived
-            if gate is not None and not arrived:
-                arrived = True
-                gate.arrive()
+            if gate is not None:
+                gate.arrive(i)
 
         try:
             client = self._new_client()

@@ -279,12 +279,16 @@ class _StartGate:
 
     def __init__(self, n: int):
         self._left = n
+        self._arrived: set[int] = set()
         self._cond = threading.Condition()
 
-    def arrive(self) -> None:
+    def arrive(self, who: int) -> None:
+        """Model ``who`` is loaded (or failed). Counted once, however often it is said."""
         with self._cond:
-            self._left -= 1
-            self._cond.notify_all()
+            if who not in self._arrived:
+                self._arrived.add(who)
+                self._left -= 1
+                self._cond.notify_all()
 
     def wait(self, cancelled: threading.Event) -> None:
         with self._cond:
@@ -462,13 +466,10 @@ class CompareRunner(ModelJobs):
         client = None
         batcher = _TextBatcher(i, self._emit)
         monitor = None
-        arrived = False
 
         def arrive() -> None:
-            nonlocal arrived
-            if gate is not None and not arrived:
-                arrived = True
-                gate.arrive()
+            if gate is not None:
+                gate.arrive(i)
 
         try:
             client = self._new_client()
