@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -55,18 +54,9 @@ def cmd_conversations(args, ctx) -> int:
 
 
 def _write_output(path: str, text: str) -> None:
-    target = Path(path)
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except OSError as e:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise BadInputError(f"cannot write {path}: {e.strerror or e}") from None
+    from engine.files import write_file_atomically
+
+    write_file_atomically(path, lambda f: f.write(text))
 
 
 def cmd_export(args, ctx) -> int:

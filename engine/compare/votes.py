@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 from pathlib import Path
 
 from engine.compare.leaderboard import (DEFAULT_RESAMPLES, DEFAULT_SEED, OUTCOMES, Leaderboard,
                                         compute_leaderboard, has_tag, split_tags)
 from engine.errors import BadInputError
+from engine.files import write_file_atomically
 from engine.store import Store, utc_now
 
 LABELS = ("A", "B", "C", "D")
@@ -180,7 +180,7 @@ class VoteStore:
             for r in rows:
                 w.writerow({k: "" if v is None else v for k, v in r.items()})
 
-        _write_atomically(path, write, encoding="utf-8-sig", newline="")
+        write_file_atomically(path, write, encoding="utf-8-sig", newline="")
         return len(rows)
 
     def export_jsonl(self, path: str | Path, tag: str | None = None) -> int:
@@ -191,25 +191,8 @@ class VoteStore:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
-        _write_atomically(path, write, encoding="utf-8", newline="\n")
+        write_file_atomically(path, write)
         return len(rows)
-
-
-def _write_atomically(path: str | Path, write, encoding: str, newline: str) -> None:
-    target = Path(path)
-    if target.is_dir():
-        raise BadInputError(f"{target} is a folder: give a file name to export to")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding=encoding, newline=newline) as f:
-            write(f)
-        os.replace(tmp, target)
-    except OSError as e:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise BadInputError(f"cannot write {target}: {e.strerror or e}") from None
 
 
 # ---- blind rounds ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from engine.errors import BadInputError
+from engine.files import write_file_atomically
 
 
 def to_markdown(row: dict, parts: list[dict]) -> str:
@@ -72,7 +73,7 @@ def export(summary_id: int, config, output: str | Path, fmt: str | None = None) 
         if fmt == "docx":
             write_docx(md, path)
         else:
-            path.write_text(md, encoding="utf-8")
+            write_file_atomically(path, lambda f: f.write(md))
     except OSError as e:
         raise BadInputError(f"cannot write {path}: {e.strerror or e}") from None
     return path
