@@ -10,10 +10,9 @@ with Ctrl+C (the results so far are still printed).
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 
+from engine.commands import ctrl_c_cancels
 from engine.errors import BadInputError, CancelledError
 
 MIN_MODELS, MAX_MODELS = 2, 4
@@ -61,21 +60,6 @@ def _is_model(ctx, word: str) -> bool:
         return True
     except Exception:
         return False
-
-
-def _install_sigint(job) -> tuple:
-    """First Ctrl+C stops the job (results so far are kept and printed); a second one quits."""
-    old = signal.getsignal(signal.SIGINT)
-    stopped = threading.Event()
-
-    def on_sigint(signum, frame):
-        if stopped.is_set():
-            raise KeyboardInterrupt
-        stopped.set()
-        job.cancel()
-
-    signal.signal(signal.SIGINT, on_sigint)
-    return old, stopped
 
 
 def _open_store(ctx):
@@ -133,11 +117,10 @@ def cmd_compare(args, ctx) -> int:
         elif t == "finished":
             print(f"[{e['model']}: done]", file=sys.stderr)
 
-    old, stopped = _install_sigint(runner)
     try:
-        results = runner.run(prompt, specs, sampling, system=args.system, plan=plan, on_event=on_event)
+        with ctrl_c_cancels(runner) as stopped:
+            results = runner.run(prompt, specs, sampling, system=args.system, plan=plan, on_event=on_event)
     finally:
-        signal.signal(signal.SIGINT, old)
         if store is not None:
             store.close()
     run = runner.last_run
@@ -199,12 +182,11 @@ def cmd_eval(args, ctx) -> int:
         elif t == "failed":
             print(f"[{e['model']}: {e['error']}]", file=sys.stderr)
 
-    old, stopped = _install_sigint(evaluator)
     try:
-        result = evaluator.run(qset, specs, plan=plan, seed=args.seed, max_tokens=args.max_tokens,
-                               system=args.system, on_event=on_event)
+        with ctrl_c_cancels(evaluator) as stopped:
+            result = evaluator.run(qset, specs, plan=plan, seed=args.seed, max_tokens=args.max_tokens,
+                                   system=args.system, on_event=on_event)
     finally:
-        signal.signal(signal.SIGINT, old)
         if store is not None:
             store.close()
     if args.json:

@@ -7,10 +7,9 @@
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 
+from engine.commands import ctrl_c_cancels
 from engine.errors import BadInputError
 
 
@@ -31,15 +30,6 @@ def cmd_summarize(args, ctx) -> int:
     client = EngineClient(log_dir=ctx.config.paths.log_dir)
     store = Store.open_default(ctx.config)
     summarizer = Summarizer(client, store, model_id=f"{entry.path}|{entry.path.stat().st_size}")
-    old = signal.getsignal(signal.SIGINT)
-    stopped = threading.Event()
-
-    def on_sigint(signum, frame):
-        if stopped.is_set():
-            raise KeyboardInterrupt
-        stopped.set()
-        summarizer.cancel()   # the parts already summarised are kept: run again to resume
-
     def on_event(e: dict) -> None:
         if args.json or args.quiet:
             return
@@ -50,12 +40,12 @@ def cmd_summarize(args, ctx) -> int:
             eta = f", about {e['eta_s']:.0f} s left" if e.get("eta_s") else ""
             print(f"[{e['done']}/{max(e['total'], e['done'])} done: {e['pages']}{eta}]", file=sys.stderr)
 
-    signal.signal(signal.SIGINT, on_sigint)
     try:
-        client.load(entry.path, load_options_from_args(args))
-        result = summarizer.run(document, options, on_event=on_event, fresh=args.fresh)
+        # Ctrl+C stops the summary; the parts already summarised are kept: run again to resume.
+        with ctrl_c_cancels(summarizer):
+            client.load(entry.path, load_options_from_args(args))
+            result = summarizer.run(document, options, on_event=on_event, fresh=args.fresh)
     finally:
-        signal.signal(signal.SIGINT, old)
         client.unload()
         store.close()
     if args.json:
