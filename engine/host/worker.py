@@ -333,11 +333,12 @@ class LlamaDecoder:
     def _defuse(self, text: str) -> str:
         """Break control-token text (``<|im_end|>``) with a zero-width space so
         that a special-aware tokenizer reads it as characters."""
-        if self.tokenize(text, special=True, add_bos=False) == self.tokenize(text, special=False, add_bos=False):
+        as_special = self.tokenize(text, special=True, add_bos=False)
+        as_text = self.tokenize(text, special=False, add_bos=False)
+        if as_special == as_text:
             return text
         out = text
-        for tid in set(self.tokenize(text, special=True, add_bos=False)) - set(
-                self.tokenize(text, special=False, add_bos=False)):
+        for tid in set(as_special) - set(as_text):
             piece = self._piece(tid).decode("utf-8", errors="ignore")
             if len(piece) > 1:
                 out = out.replace(piece, piece[0] + "\u200b" + piece[1:])
