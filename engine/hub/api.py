@@ -101,6 +101,40 @@ def http_headers(token: str | None) -> dict:
     return build_hf_headers(token=token or False, library_name="hearth", library_version=__version__)
 
 
+def check_reachable(endpoint: str, timeout: float = 5.0) -> None:
+    """Fail in one sentence, at once, when the Hub's host does not accept connections.
+
+    huggingface-hub retries network errors five times with backoff (about 23 s
+    before it gives up on a refused connection or an unknown host), which leaves
+    a user staring at a search that cannot work. One TCP connect decides it
+    first. Behind a proxy the direct connect proves nothing, so it is skipped.
+    """
+    import socket
+    import urllib.parse
+    import urllib.request
+
+    u = urllib.parse.urlsplit(endpoint)
+    host = u.hostname
+    if not host:
+        raise BadInputError(f"the Hub endpoint {endpoint!r} is not a URL")
+    port = u.port or (443 if u.scheme == "https" else 80)
+    proxies = urllib.request.getproxies()
+    if proxies.get(u.scheme) or proxies.get("all"):
+        if not urllib.request.proxy_bypass(host):
+            return
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except socket.gaierror:
+        raise EngineError(f"cannot reach the Hub at {endpoint}: the name {host} cannot be resolved "
+                          "(no network, or a DNS problem)") from None
+    except ConnectionRefusedError:
+        raise EngineError(f"cannot reach the Hub at {endpoint}: the connection was refused") from None
+    except (socket.timeout, TimeoutError):
+        raise EngineError(f"cannot reach the Hub at {endpoint}: no answer within {timeout:g} s") from None
+    except OSError as e:
+        raise EngineError(f"cannot reach the Hub at {endpoint}: {e.strerror or e}") from None
+
+
 @contextlib.contextmanager
 def hub_errors(endpoint: str, repo_id: str | None = None):
     """huggingface-hub and network exceptions -> one sentence the user can act on."""
@@ -248,6 +282,16 @@ class HubClient:
         self.endpoint = (endpoint or hub_endpoint(self.policy)).rstrip("/")
         self.token = (token or None) if token is not None else _token.get_token()
         self._session = session
+        self._reached_at = float("-inf")
+
+    def _reachable(self) -> None:
+        """check_reachable once per client every 30 s (a search then a file list probe once)."""
+        import time
+
+        now = time.monotonic()
+        if now - self._reached_at > 30.0:
+            check_reachable(self.endpoint)
+            self._reached_at = now
 
     @property
     def session(self):
@@ -267,6 +311,7 @@ class HubClient:
         if not 1 <= limit <= 1000:
             raise BadInputError("limit must be between 1 and 1000")
         allow_list = self.policy is not None and self.policy.allow_repos is not None
+        self._reachable()
         with hub_errors(self.endpoint):
             it = self.api().list_models(
                 search=query or None, filter="gguf", sort=SORTS[sort],
@@ -285,6 +330,7 @@ class HubClient:
 
         require_repo_allowed(self.policy, repo_id)
         url = hf_hub_url(repo_id, "README.md", revision=revision, endpoint=self.endpoint)
+        self._reachable()
         with hub_errors(self.endpoint, repo_id):
             r = self.session.get(url, headers=http_headers(self.token), timeout=TIMEOUT)
             if r.status_code != 200:
@@ -293,6 +339,7 @@ class HubClient:
 
     def _model_info(self, repo_id: str, revision: str | None):
         require_repo_allowed(self.policy, repo_id)
+        self._reachable()
         with hub_errors(self.endpoint, repo_id):
             return self.api().model_info(repo_id, revision=revision, files_metadata=True)
 
