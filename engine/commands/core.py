@@ -204,14 +204,19 @@ def resolve_model(ctx, name_or_path: str | None):
     return entry
 
 
-def load_options_from_args(args):
+def load_options_from_args(args, settings=None, policy=None):
+    """Load options from the flags; a flag left out takes the user's default (engine.preferences)."""
     from engine.host.protocol import LoadOptions, parse_gpu_layers
+    from engine.preferences import default_load
 
+    base = default_load(settings, policy) if settings is not None else LoadOptions()
+    gpu_layers = base.gpu_layers if getattr(args, "gpu_layers", None) is None else args.gpu_layers
     try:
-        gl = parse_gpu_layers(args.gpu_layers)
+        gl = parse_gpu_layers(gpu_layers)
     except ValueError:
-        raise BadInputError(f"--gpu-layers must be a number, auto or all (got {args.gpu_layers!r})") from None
-    opts = LoadOptions(n_ctx=args.ctx or 0, gpu_layers=gl)
+        raise BadInputError(f"--gpu-layers must be a number, auto or all (got {gpu_layers!r})") from None
+    opts = LoadOptions(n_ctx=(base.n_ctx if getattr(args, "ctx", None) is None else args.ctx) or 0,
+                       gpu_layers=gl, n_threads=base.n_threads)
     if getattr(args, "threads", None):
         opts.n_threads = args.threads
     fa = getattr(args, "flash_attn", "auto")
@@ -223,11 +228,19 @@ def load_options_from_args(args):
     return opts
 
 
-def sampling_from_args(args):
+def sampling_from_args(args, settings=None, policy=None):
+    """Sampling from the flags; a flag left out takes the user's default (engine.preferences)."""
     from engine.host.protocol import SamplingOptions
+    from engine.preferences import default_sampling
 
-    s = SamplingOptions(max_tokens=args.max_tokens, temperature=args.temperature, seed=args.seed)
-    for name in ("top_p", "top_k", "min_p", "repeat_penalty"):
+    s = SamplingOptions()
+    if settings is not None:
+        s = default_sampling(settings)
+        if policy is not None:   # a locked setting's saved value is never used (the policy pins it later)
+            for name in ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "seed"):
+                if policy.is_locked(name):
+                    setattr(s, name, getattr(SamplingOptions(), name))
+    for name in ("top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "temperature", "seed"):
         v = getattr(args, name, None)
         if v is not None:
             setattr(s, name, v)
@@ -245,8 +258,8 @@ def cmd_chat(args, ctx) -> int:
     if not prompt.strip():
         raise BadInputError("give a prompt: hearth chat --model NAME \"your question\"")
     entry = resolve_model(ctx, args.model)
-    opts = load_options_from_args(args)
-    sampling = sampling_from_args(args)
+    opts = load_options_from_args(args, ctx.config.settings, ctx.config.policy)   # absent flags: the Preferences' defaults
+    sampling = sampling_from_args(args, ctx.config.settings, ctx.config.policy)
     _apply_locked(ctx.config.policy, args, opts, sampling)
 
     store = conv_id = None
@@ -414,16 +427,16 @@ def register(sub) -> None:
     p.add_argument("prompt", nargs="*", help="the prompt ('-' or stdin to read it)")
     p.add_argument("--model", help="model path or library name (default: the starter model)")
     p.add_argument("--system", help="system prompt")
-    p.add_argument("--max-tokens", type=int, default=512)
-    p.add_argument("--temperature", type=float, default=0.7)
+    p.add_argument("--max-tokens", type=int, help="longest reply (default: Preferences, else 512)")
+    p.add_argument("--temperature", type=float, help="default: Preferences, else 0.7")
     p.add_argument("--top-p", type=float)
     p.add_argument("--top-k", type=int)
     p.add_argument("--min-p", type=float)
     p.add_argument("--repeat-penalty", type=float)
     p.add_argument("--seed", type=int)
-    p.add_argument("--ctx", type=int, default=0, help="context length (default: the model's, capped at 8192)")
-    p.add_argument("--gpu-layers", default="auto", help="N, auto or all")
-    p.add_argument("--threads", type=int, help="CPU threads (default: physical cores)")
+    p.add_argument("--ctx", type=int, help="context length (default: Preferences, else the model's, capped at 8192)")
+    p.add_argument("--gpu-layers", help="N, auto or all (default: Preferences, else auto)")
+    p.add_argument("--threads", type=int, help="CPU threads (default: Preferences, else a share of the cores)")
     p.add_argument("--flash-attn", choices=("auto", "on", "off"), default="auto",
                    help="flash attention (auto: on when layers run on a GPU)")
     p.add_argument("--batch-size", type=int, help="prompt tokens per decode step (default 512)")
