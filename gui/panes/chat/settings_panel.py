@@ -30,8 +30,13 @@ SAMPLING_FIELDS = [
 
 
 def model_defaults(settings, model_path: str | None) -> dict:
-    """Engine defaults, then what the user saved for this model."""
-    d = {"sampling": SamplingOptions().to_dict(), "load": {"n_ctx": 0, "gpu_layers": "auto"}}
+    """Engine defaults, then the Preferences' defaults (engine.preferences), then what the user saved
+    for this model."""
+    from engine.preferences import default_load, default_sampling
+
+    app_load = default_load(settings)
+    d = {"sampling": default_sampling(settings).to_dict(),
+         "load": {"n_ctx": app_load.n_ctx, "gpu_layers": app_load.gpu_layers}}
     saved = (settings.get("model_defaults", {}) or {}).get(model_path or "", {})
     d["sampling"].update(saved.get("sampling", {}))
     d["load"].update(saved.get("load", {}))
