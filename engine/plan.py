@@ -458,3 +458,64 @@ def load_with_retry(try_load, gpu_layers: int, n_ctx: int, n_layer: int, *, min_
             note = f"loaded with {where}{ctx_part} after running out of {at}"
         return result, gpu_layers, n_ctx, note
     raise last or OutOfMemory()
+
+
+# ---- shared by the estimates elsewhere (download fit, comparison plans) -------------
+
+def margin_from_env(default: int = DEFAULT_MARGIN) -> int:
+    """Memory kept free on every GPU: ``HEARTH_GPU_MARGIN_GB`` (GiB) or ``default``."""
+    import os
+
+    try:
+        margin = int(float(os.environ.get("HEARTH_GPU_MARGIN_GB", "")) * GiB)
+    except ValueError:
+        return default
+    return margin if 0 <= margin < 1 << 50 else default
+
+
+def even_shape(weights_bytes: int, *, n_layer: int, n_head: int, n_head_kv: int, n_embd: int,
+               key_length: int | None = None, value_length: int | None = None, n_vocab: int = 32000,
+               n_ff: int | None = None, context_length: int | None = None, sliding_window: int | None = None,
+               sliding_window_pattern: int | None = None, architecture: str | None = None) -> ModelShape:
+    """A ``ModelShape`` when only the header's numbers and the file size are known (a catalogue entry,
+    a split model whose first part lists only its own tensors): the file is divided between the
+    embedding, the output and ``n_layer`` equal layers in proportion to a llama-like parameter count."""
+    n_layer = max(1, int(n_layer))
+    n_head = max(1, int(n_head or 1))
+    n_head_kv = int(n_head_kv or n_head)
+    hd = n_embd // n_head if n_embd else 0
+    kl, vl = key_length or hd, value_length or hd
+    ff = n_ff or 4 * n_embd
+    embed_p = n_vocab * n_embd
+    layer_p = n_embd * n_head * kl * 2 + n_embd * n_head_kv * (kl + vl) + 3 * n_embd * ff
+    total_p = 2 * embed_p + n_layer * layer_p
+    bpp = weights_bytes / total_p if total_p > 0 else 0.0
+    embed = int(embed_p * bpp)
+    layer = max(0, (weights_bytes - 2 * embed) // n_layer)
+    output = max(0, weights_bytes - embed - layer * n_layer)
+    return ModelShape(
+        n_layer=n_layer, layer_bytes=[layer] * n_layer, input_bytes=embed, output_bytes=output,
+        tied_embeddings=False, n_head=n_head, n_head_kv=n_head_kv, key_length=kl, value_length=vl,
+        n_embd=n_embd, n_ff=ff, n_vocab=n_vocab, context_length=context_length, sliding_window=sliding_window,
+        swa_layers=swa_layer_flags(n_layer, sliding_window, sliding_window_pattern, architecture),
+        architecture=architecture)
+
+
+def shape_for_file(info, weights_bytes: int | None = None) -> ModelShape | None:
+    """The planner's shape of a model from its parsed header: its real tensors when the header lists
+    them all (one file), else ``even_shape`` over ``weights_bytes`` (all parts of a split model).
+    None when the header lacks the numbers (no layer count or width)."""
+    if not getattr(info, "block_count", None) or not getattr(info, "embedding_length", None):
+        return None
+    if info.tensors and (getattr(info, "split_count", 1) or 1) <= 1:
+        try:
+            return shape_from_header(info)
+        except BadInputError:
+            pass
+    return even_shape(weights_bytes if weights_bytes is not None else info.file_size,
+                      n_layer=info.block_count, n_head=info.head_count or 1,
+                      n_head_kv=info.head_count_kv or info.head_count or 1, n_embd=info.embedding_length,
+                      key_length=info.key_length, value_length=info.value_length,
+                      n_vocab=info.vocab_size or 32000, context_length=info.context_length,
+                      sliding_window=info.sliding_window, sliding_window_pattern=info.sliding_window_pattern,
+                      architecture=info.architecture)

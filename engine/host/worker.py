@@ -235,14 +235,9 @@ class LlamaDecoder:
         if not gpus:
             return 0, n_ctx, (f"llama.cpp was built for {hw.backend} but found no usable GPU, "
                               "so the model runs on the CPU"), None
-        from engine.plan import DEFAULT_MARGIN, GiB, plan_memory, shape_from_header
+        from engine.plan import margin_from_env, plan_memory, shape_from_header
 
-        try:  # memory kept free on every GPU: 1 GiB unless HEARTH_GPU_MARGIN_GB says otherwise
-            margin = int(float(os.environ.get("HEARTH_GPU_MARGIN_GB", "")) * GiB)
-            if not 0 <= margin < 1 << 50:
-                margin = DEFAULT_MARGIN
-        except ValueError:
-            margin = DEFAULT_MARGIN
+        margin = margin_from_env()  # memory kept free on every GPU: 1 GiB unless HEARTH_GPU_MARGIN_GB says otherwise
         try:
             plan = plan_memory(shape_from_header(gguf), n_ctx=n_ctx, gpu_free=[g.free_bytes for g in gpus],
                                gpu_names=[g.name for g in gpus], n_ubatch=min(opts.n_ubatch, n_ctx),

@@ -1,31 +1,35 @@
 """Will this model run here? Memory estimates from a GGUF header.
 
-memory = weights (the file size) + KV cache at the chosen context + compute
-buffers, placed on GPU layer by layer while free VRAM lasts, the rest in RAM.
-The numbers are estimates (llama.cpp's real buffers vary by backend and
-version); they are meant to tell "fits easily" from "will not fit", and
-every function takes a ``HardwareInfo`` so tests can use a made-up machine.
+The figures are the GPU memory planner's (``engine.plan``), the same that the
+model host loads with and ``python main.py plan`` prints: each layer's real
+tensors when the header lists them (else the file divided like a llama-like
+model), the KV cache at the chosen context, the compute buffer on every device
+that runs layers, the most layers that fit in free VRAM less the safety margin
+(1 GiB per GPU, ``HEARTH_GPU_MARGIN_GB``). The rest runs from RAM: the
+weights there (mapped from the file, but they must fit for decent speed), its
+KV cache and compute buffer, plus the host process. Every function takes a
+``HardwareInfo`` so tests can use a made-up machine.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from engine import plan as planner
 from engine.gguf_check import GGUFInfo
-from engine.hardware import HardwareInfo, estimate_gpu_layers, kv_cache_bytes
+from engine.hardware import HardwareInfo
 from engine.hub.quant import RemoteModel, quant_rank
 
 MiB = 1 << 20
 DEFAULT_CTX_CAP = 8192         # same cap the model host uses when n_ctx is 0
 CTX_STEP = 256                 # granularity of "largest context that fits"
 RUNTIME_RAM = 256 * MiB        # the host process, llama.cpp, tokenizer tables
-GPU_CONTEXT = 128 * MiB        # CUDA/Metal context and scratch beyond compute buffers
-N_UBATCH = 512
+N_UBATCH = planner.DEFAULT_UBATCH
 
 
 @dataclass
 class ModelShape:
-    """The header numbers the estimate needs."""
+    """The header numbers the estimate needs when the tensors are not known (the curated catalogue)."""
 
     n_layer: int
     n_head: int
@@ -47,10 +51,16 @@ class ModelShape:
                    head_dim_k=info.key_length or head_dim, head_dim_v=info.value_length or head_dim,
                    n_vocab=info.vocab_size or 32000, ctx_train=info.context_length or 4096)
 
+    def planner_shape(self, weights_bytes: int) -> planner.ModelShape:
+        return planner.even_shape(weights_bytes, n_layer=self.n_layer, n_head=self.n_head,
+                                  n_head_kv=self.n_head_kv, n_embd=self.n_embd, key_length=self.head_dim_k,
+                                  value_length=self.head_dim_v, n_vocab=self.n_vocab,
+                                  context_length=self.ctx_train)
+
 
 def compute_buffer_bytes(shape: ModelShape, n_ctx: int) -> int:
-    """Rough llama.cpp compute buffer: logits and activations for one micro-batch."""
-    return 64 * MiB + N_UBATCH * 4 * (shape.n_vocab + 8 * shape.n_embd) + N_UBATCH * 4 * n_ctx
+    """The planner's compute buffer of one device (with the logits) for this shape at ``n_ctx``."""
+    return planner.compute_buffer_bytes(shape.planner_shape(0), n_ctx)
 
 
 @dataclass
@@ -80,27 +90,27 @@ class FitEstimate:
         return asdict(self)
 
 
-def _place(weights: int, shape: ModelShape | None, hw: HardwareInfo, n_ctx: int) -> dict:
-    """Layers on GPU and the RAM/VRAM that takes, for one context length."""
-    if shape is None:
-        n_layer, kv, compute = 0, 0, 256 * MiB
+def _gpu_free(hw: HardwareInfo) -> list[int]:
+    return [g.free_bytes for g in hw.gpus] if hw.gpu_offload and hw.gpus else []
+
+
+def _place(weights: int, shape: planner.ModelShape | None, hw: HardwareInfo, n_ctx: int) -> dict:
+    """Layers on GPU and the RAM/VRAM that takes, for one context length (the planner's "auto")."""
+    gpu_free = _gpu_free(hw)
+    vram_free = sum(gpu_free)
+    if shape is None:  # no header: the whole file on the GPU or none of it
+        compute = 256 * MiB
+        on_gpu = bool(gpu_free) and weights + compute + planner.DEFAULT_MARGIN <= vram_free
+        ram = (64 * MiB if on_gpu else weights + compute) + RUNTIME_RAM
+        n_layer, gpu_layers, kv, vram = 0, (-1 if on_gpu else 0), 0, (weights + compute if on_gpu else 0)
     else:
+        p = planner.plan_memory(shape, n_ctx=n_ctx, gpu_free=gpu_free, gpu_layers="auto",
+                                margin=planner.margin_from_env(), gpu_names=[g.name for g in hw.gpus] or None)
         n_layer = shape.n_layer
-        kv = kv_cache_bytes(n_ctx, shape.n_layer, shape.n_head_kv, shape.head_dim_k, shape.head_dim_v)
-        compute = compute_buffer_bytes(shape, n_ctx)
-    gpu_layers = 0
-    vram_free = hw.vram_free if hw.gpu_offload and hw.gpus else 0
-    if vram_free > 0 and n_layer > 0:
-        gpu_layers = estimate_gpu_layers(weights, n_layer, vram_free, n_ctx, kv,
-                                         reserve=compute + GPU_CONTEXT)
-    elif vram_free > 0 and weights + compute + GPU_CONTEXT <= vram_free:
-        gpu_layers = -1  # no header: whole file on GPU or nothing
-    slices = n_layer + 1
-    on_gpu = slices if gpu_layers == -1 else gpu_layers
-    frac = on_gpu / slices if slices else (1.0 if gpu_layers == -1 else 0.0)
-    vram = int(frac * (weights + kv)) + (compute + GPU_CONTEXT if frac > 0 else 0)
-    ram = int((1 - frac) * (weights + kv)) + (64 * MiB if frac > 0 else compute) + RUNTIME_RAM
-    fits = ram <= hw.ram_available and (vram <= vram_free or frac == 0)
+        gpu_layers = -1 if p.gpu_layers > n_layer else p.gpu_layers
+        kv, compute, vram = p.kv_bytes, p.compute_bytes, p.total_gpu_bytes
+        ram = p.total_cpu_bytes + RUNTIME_RAM
+    fits = ram <= hw.ram_available
     if not fits:
         verdict, label = "no_fit", "will not fit"
     elif gpu_layers == -1:
@@ -110,14 +120,14 @@ def _place(weights: int, shape: ModelShape | None, hw: HardwareInfo, n_ctx: int)
     else:
         verdict, label = "cpu", "CPU only"
     return dict(verdict=verdict, label=label, gpu_layers=gpu_layers if fits else 0, n_layer=n_layer,
-                kv_bytes=kv, compute_bytes=compute, ram_needed=ram, vram_needed=vram if frac else 0)
+                kv_bytes=kv, compute_bytes=compute, ram_needed=ram, vram_needed=vram)
 
 
-def _largest_ctx(weights: int, shape: ModelShape, hw: HardwareInfo, ok) -> int:
+def _largest_ctx(weights: int, shape: planner.ModelShape, ctx_train: int, hw: HardwareInfo, ok) -> int:
     """Binary search over context lengths (monotone: more context, more memory)."""
-    lo, hi = 0, max(1, shape.ctx_train // CTX_STEP)
-    if ok(_place(weights, shape, hw, hi * CTX_STEP)):
-        return shape.ctx_train
+    lo, hi = 0, max(1, ctx_train // CTX_STEP)
+    if ok(_place(weights, shape, hw, ctx_train)):
+        return ctx_train
     while lo < hi:
         mid = (lo + hi + 1) // 2
         if ok(_place(weights, shape, hw, mid * CTX_STEP)):
@@ -134,16 +144,22 @@ def estimate_fit(weights_bytes: int, info: GGUFInfo | ModelShape | None, hw: Har
     ``n_ctx`` defaults to the trained context capped like the model host does.
     Without a header (``info`` None) only the weights are counted.
     """
-    shape = ModelShape.from_info(info) if isinstance(info, GGUFInfo) else info
+    if isinstance(info, GGUFInfo):
+        shape = planner.shape_for_file(info, weights_bytes)
+        ctx_train = info.context_length or 4096
+    elif info is not None:
+        shape, ctx_train = info.planner_shape(weights_bytes), info.ctx_train
+    else:
+        shape, ctx_train = None, DEFAULT_CTX_CAP
     if n_ctx is None or n_ctx <= 0:
-        n_ctx = min(shape.ctx_train, DEFAULT_CTX_CAP) if shape else DEFAULT_CTX_CAP
+        n_ctx = min(ctx_train, DEFAULT_CTX_CAP)
     placed = _place(weights_bytes, shape, hw, n_ctx)
     est = FitEstimate(n_ctx=n_ctx, weights_bytes=weights_bytes, ram_available=hw.ram_available,
                       vram_free=hw.vram_free if hw.gpu_offload else 0,
                       approximate=shape is None, **placed)
     if shape is not None:
-        est.max_ctx = _largest_ctx(weights_bytes, shape, hw, lambda p: p["verdict"] != "no_fit")
-        est.max_ctx_gpu = _largest_ctx(weights_bytes, shape, hw, lambda p: p["verdict"] == "gpu")
+        est.max_ctx = _largest_ctx(weights_bytes, shape, ctx_train, hw, lambda p: p["verdict"] != "no_fit")
+        est.max_ctx_gpu = _largest_ctx(weights_bytes, shape, ctx_train, hw, lambda p: p["verdict"] == "gpu")
     return est
 
 

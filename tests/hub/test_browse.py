@@ -142,10 +142,37 @@ def test_best_file_depends_on_machine():
         return None if i is None else models[i].quant
 
     assert best(gpu_machine(vram_gb=80, ram_gb=64)) == "Q8_0"       # room for all: not F16
-    assert best(gpu_machine(vram_gb=8, ram_gb=32)) == "Q6_K"        # largest fully on GPU
+    # largest fully on GPU, with the planner's 1 GiB kept free: Q6_K needs 7.05 GiB on the card
+    assert best(gpu_machine(vram_gb=8.5, ram_gb=32)) == "Q6_K"
+    assert best(gpu_machine(vram_gb=8, ram_gb=32)) == "Q4_K_M"      # Q6_K's output layer would stay on the CPU
     assert best(cpu_machine(ram_gb=64)) == "Q4_K_M"                 # CPU: the speed/quality balance
     assert best(cpu_machine(ram_gb=4.5)) == "Q2_K"                  # only the smallest fits
     assert best(cpu_machine(ram_gb=1)) is None
+
+
+def test_fit_uses_the_planners_figures(tiny_model, monkeypatch):
+    """The download fit and ``python main.py plan`` agree: the same layers, KV cache, compute buffer and
+    GPU total, from the header's real tensors."""
+    from engine.gguf_check import check_file
+    from engine.plan import even_shape, plan_memory, shape_from_header
+
+    info = check_file(tiny_model)
+    shape = shape_from_header(info)
+    hw = gpu_machine(vram_gb=1.25)   # 0.25 GiB left after the 1 GiB margin
+    e = estimate_fit(info.file_size, info, hw, 512)
+    p = plan_memory(shape, n_ctx=512, gpu_free=[hw.devices[0].free_bytes])
+    assert p.gpu_layers == shape.n_layer + 1 and e.gpu_layers == -1 and e.verdict == "gpu"
+    assert (e.kv_bytes, e.compute_bytes, e.vram_needed) == (p.kv_bytes, p.compute_bytes, p.total_gpu_bytes)
+    assert e.ram_needed == p.total_cpu_bytes + 256 * 2**20
+    # the margin is the host's: configurable, and with all of the card kept free nothing goes there
+    monkeypatch.setenv("HEARTH_GPU_MARGIN_GB", "1.25")
+    assert estimate_fit(info.file_size, info, hw, 512).verdict == "cpu"
+    # a catalogue entry (numbers only): the file shared out like a llama model, KV exact
+    e8 = estimate_fit(int(4.9 * GB), LLAMA_8B, gpu_machine(vram_gb=24), 8192)
+    s8 = even_shape(int(4.9 * GB), n_layer=32, n_head=32, n_head_kv=8, n_embd=4096, n_vocab=128256)
+    assert s8.weights_bytes == int(4.9 * GB) and 0 <= s8.output_bytes - s8.input_bytes < 32  # the rounding remainder
+    p8 = plan_memory(s8, n_ctx=8192, gpu_free=[24 * GB], margin=GB)
+    assert (e8.kv_bytes, e8.compute_bytes, e8.vram_needed) == (p8.kv_bytes, p8.compute_bytes, p8.total_gpu_bytes)
 
 
 def test_curated_list_and_fit(fake_hub, config, tmp_path):
