@@ -9,12 +9,14 @@ split and the models fit in memory together.
 
 So the plan is parallel when
 
-- the models fit in memory together: for each model its weights (the file
-  size), its KV cache at the context it will get (from the GGUF header),
-  llama.cpp's compute buffers and the host process itself, plus a margin,
-  against the RAM available now (``psutil``); with GPU offload, the layers the
-  GPU takes come out of free VRAM (each model in turn gets what the previous
-  ones left, as they load one after another), the rest out of RAM;
+- the models fit in memory together, by the GPU memory planner's figures
+  (``engine.plan``, what the host loads with and ``python main.py plan``
+  prints): each model's weights on the CPU and GPU, its KV cache at the context
+  it will get and the compute buffer on every device that runs layers, plus the
+  host process; RAM against what is available now (``psutil``). With GPU
+  offload each model in turn gets the free VRAM the previous ones left (they
+  load one after another), and the models together must leave the planner's
+  safety margin free (1 GiB, ``HEARTH_GPU_MARGIN_GB``);
 - and the core budget can give each model at least one core
   (``len(specs) <= physical cores``).
 
@@ -37,8 +39,6 @@ from engine.errors import BadInputError
 MiB = 1 << 20
 DEFAULT_CTX_CAP = 8192          # the host's cap when n_ctx is 0 (engine.host.protocol)
 RUNTIME_RAM = 256 * MiB         # one host process: Python, llama.cpp, tokenizer tables
-GPU_CONTEXT = 128 * MiB         # CUDA/Metal context and scratch beyond the compute buffers
-N_UBATCH = 512
 # Parallel needs the estimate plus this margin to be free: the estimates are
 # rough, and the rest of the machine (the app itself, the user's programs)
 # keeps running beside the models.
@@ -147,16 +147,11 @@ def _weights_bytes(path: Path, split_count: int) -> int:
     return size
 
 
-def _compute_bytes(n_vocab: int, n_embd: int, n_ctx: int) -> int:
-    """Rough llama.cpp compute buffer (the same formula as engine.hub.fit): logits and
-    activations for one micro-batch."""
-    return 64 * MiB + N_UBATCH * 4 * (n_vocab + 8 * n_embd) + N_UBATCH * 4 * n_ctx
-
-
-def estimate_need(spec: ModelSpec, vram_left: int, name: str | None = None) -> ModelNeed:
+def estimate_need(spec: ModelSpec, vram_left: int, name: str | None = None, *,
+                  margin: int | None = None) -> ModelNeed:
     """Memory for one model; ``vram_left``: free VRAM it may use (0: CPU only)."""
+    from engine import plan as planner
     from engine.gguf_check import InvalidGGUF, check_file
-    from engine.hardware import estimate_gpu_layers, kv_cache_bytes
 
     need = ModelNeed(name=name or spec.label)
     try:
@@ -166,33 +161,25 @@ def estimate_need(spec: ModelSpec, vram_left: int, name: str | None = None) -> M
         need.error = str(e)
         return need
     n_ctx = int(spec.n_ctx or 0) or min(info.context_length or 4096, DEFAULT_CTX_CAP)
-    n_layer = info.block_count or 0
-    n_head = info.head_count or 1
-    head_dim = (info.embedding_length or 0) // max(n_head, 1)
-    kv = kv_cache_bytes(n_ctx, n_layer, info.head_count_kv or n_head,
-                        info.key_length or head_dim, info.value_length or head_dim)
-    compute = _compute_bytes(info.vocab_size or 32000, info.embedding_length or 0, n_ctx)
     gl = spec.gpu_layers
-    if vram_left <= 0 or gl == 0 or gl == "0":
-        layers = 0
-    elif gl == "all":
-        layers = -1
-    elif gl == "auto":
-        layers = estimate_gpu_layers(weights, n_layer, vram_left, n_ctx, kv)
-    else:
-        try:
-            layers = int(gl)
-        except (TypeError, ValueError):
-            layers = 0
-        if layers < 0 or layers > n_layer:
-            layers = -1
-    slices = n_layer + 1
-    on_gpu = slices if layers == -1 else max(0, layers)
-    frac = on_gpu / slices if slices else 0.0
-    need.n_ctx, need.weights_bytes, need.kv_bytes, need.compute_bytes = n_ctx, weights, kv, compute
-    need.gpu_layers = layers
-    need.vram_bytes = int(frac * (weights + kv)) + (compute + GPU_CONTEXT if frac > 0 else 0)
-    need.ram_bytes = int((1 - frac) * (weights + kv)) + (64 * MiB if frac > 0 else compute) + RUNTIME_RAM
+    try:
+        from engine.host.protocol import parse_gpu_layers
+
+        gl = parse_gpu_layers(gl)
+    except (TypeError, ValueError):
+        gl = 0
+    shape = planner.shape_for_file(info, weights)
+    need.n_ctx, need.weights_bytes = n_ctx, weights
+    if shape is None:  # no layer count in the header: the whole file in RAM
+        need.ram_bytes = weights + RUNTIME_RAM
+        return need
+    gpu_free = [vram_left] if vram_left > 0 and gl != 0 else []
+    p = planner.plan_memory(shape, n_ctx=n_ctx, gpu_free=gpu_free, gpu_layers=gl,
+                            margin=planner.margin_from_env() if margin is None else margin)
+    need.kv_bytes, need.compute_bytes = p.kv_bytes, p.compute_bytes
+    need.gpu_layers = -1 if p.gpu_layers > shape.n_layer else p.gpu_layers
+    need.vram_bytes = p.total_gpu_bytes
+    need.ram_bytes = p.total_cpu_bytes + RUNTIME_RAM
     return need
 
 
@@ -263,12 +250,15 @@ def plan_run(specs: list[ModelSpec], free_ram_bytes: int | None = None, cores: i
         seen_files.add(key)
     ram_needed = _with_margin(ram)
     vram_needed = sum(n.vram_bytes for n in needs)
+    from engine.plan import margin_from_env
+
+    vram_margin = margin_from_env() if vram_needed else 0  # kept free on the GPU, as the host keeps it
     plan = RunPlan(mode="sequential", reason="", ram_needed=ram_needed, ram_free=int(free_ram_bytes),
                    vram_needed=vram_needed, vram_free=vram_free, cores=cores, models=needs,
                    stagger_loads=vram_free > 0)
     n = len(specs)
     fits_ram = ram_needed <= free_ram_bytes
-    fits_vram = vram_needed <= vram_free or vram_needed == 0
+    fits_vram = vram_needed + vram_margin <= vram_free or vram_needed == 0
     fits_cores = n <= cores
     memory = f"needs {human_bytes(ram_needed)}, {human_bytes(free_ram_bytes)} free"
     if vram_needed:

@@ -113,3 +113,26 @@ def test_names_are_unique(model_a):
 def test_no_models_is_bad_input():
     with pytest.raises(BadInputError):
         plan_run([], free_ram_bytes=GB, cores=2)
+
+
+def test_the_estimate_is_the_memory_planners(model_a, monkeypatch):
+    """The comparison's figures for one model are engine.plan's, as ``python main.py plan`` prints them."""
+    from engine.compare.plan import RUNTIME_RAM, estimate_need
+    from engine.plan import plan_memory, shape_from_header
+
+    shape = shape_from_header(check_file(model_a))
+    vram = 2 * 2**30
+    for gl in ("auto", 1, "all", 0):
+        need = estimate_need(ModelSpec(model_a, n_ctx=512, gpu_layers=gl), vram)
+        p = plan_memory(shape, n_ctx=512, gpu_free=[] if gl == 0 else [vram], gpu_layers=gl)
+        assert need.vram_bytes == p.total_gpu_bytes and need.ram_bytes == p.total_cpu_bytes + RUNTIME_RAM
+        assert (need.kv_bytes, need.compute_bytes) == (p.kv_bytes, p.compute_bytes)
+        assert need.gpu_layers == (-1 if p.gpu_layers > shape.n_layer else p.gpu_layers)
+    assert estimate_need(ModelSpec(model_a, gpu_layers=1), vram).gpu_layers == 1
+    # both models on the card must leave the host's margin free
+    specs = [ModelSpec(model_a, gpu_layers="all"), ModelSpec(model_a, gpu_layers="all")]
+    need = plan_run(specs, free_ram_bytes=64 * GB, cores=4, hardware=_gpu_machine(80 * GB)).vram_needed
+    monkeypatch.setenv("HEARTH_GPU_MARGIN_GB", "0.5")
+    edge = need + 2**29
+    assert plan_run(specs, free_ram_bytes=64 * GB, cores=4, hardware=_gpu_machine(edge)).mode == "parallel"
+    assert plan_run(specs, free_ram_bytes=64 * GB, cores=4, hardware=_gpu_machine(edge - 1)).mode == "sequential"
