@@ -29,15 +29,15 @@ from pathlib import Path
 from typing import Any, Callable
 
 from engine.errors import HearthError
-from gui.qt import QObject, Signal
+from gui.qt import QObject, QtCore, Signal
 
 WORKER_BUSY_TIMEOUT_MS = 1000   # one attempt waits this long for the lock (off the GUI thread)
 RETRY_S = 0.5                   # then the job is tried again after this pause
 READ_BUSY_TIMEOUT_MS = 250      # the GUI thread's own connection (reads) gives up after this
 SHUTDOWN_WAIT_S = 10.0          # closing the window waits at most this long for unsaved changes
 
-BUSY_MESSAGE = ("The database is busy (another Hearth process is writing); your changes are kept "
-                "and will be saved.")
+BUSY_MESSAGE = QtCore.QT_TRANSLATE_NOOP("Storage", "The database is busy (another Hearth process is writing); "
+                                                   "your changes are kept and will be saved.")
 
 
 def is_locked_error(e: BaseException) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gui.qt import Qt, QtWidgets, Signal
+from gui.engine_messages import translate as translate_message
 
 STYLES = {
     "error": "background:#fdecea; color:#611a15; border:1px solid #f5c2c0;",
@@ -26,7 +27,7 @@ class Banner(QtWidgets.QFrame):
         close = QtWidgets.QToolButton()
         close.setText("✕")
         close.setAutoRaise(True)
-        close.setToolTip("Dismiss")
+        close.setToolTip(self.tr("Dismiss"))
         close.clicked.connect(self.dismiss)
         lay.addWidget(close)
         self.kind = None
@@ -34,7 +35,7 @@ class Banner(QtWidgets.QFrame):
 
     def show_message(self, text: str, kind: str = "error") -> None:
         self.kind = kind
-        self.label.setText(text)
+        self.label.setText(translate_message(text))   # an engine sentence in the interface language
         # By this banner's own object name: a pane may rename it (e.g. "storageBanner").
         self.setStyleSheet(f"#{self.objectName() or 'banner'} {{{STYLES.get(kind, STYLES['info'])} "
                            f"border-radius:4px;}}")

@@ -18,18 +18,23 @@ import html
 import secrets
 
 from gui.qt import QtCore, QtGui, QtWidgets, QTimer, Signal
+from gui.i18n import apply_cjk_fallback
 from gui.widgets import markdown
 
 RENDER_INTERVAL_MS = 250  # finished blocks are rendered at most 4 times a second
 RENDER_CHUNK_CHARS = 2000  # ... and about this much text per tick at most
-INCOMPLETE_NOTE = '<p style="color:#b00020; font-size:small;">(incomplete) — the reply was cut short</p>'
+INCOMPLETE_NOTE = '<p style="color:#b00020; font-size:small;">{text}</p>'
+INCOMPLETE_TEXT = QtCore.QT_TRANSLATE_NOOP("ChatView", "(incomplete) — the reply was cut short")
 
-MEMORY_MARKER = ('<p align="center" style="color:#8a6d00; margin:12px 0;">── messages above are outside '
-                 'the model\'s memory (context window full) ──</p>')
+MEMORY_MARKER = '<p align="center" style="color:#8a6d00; margin:12px 0;">── {text} ──</p>'
+MEMORY_TEXT = QtCore.QT_TRANSLATE_NOOP("ChatView",
+                                       "messages above are outside the model's memory (context window full)")
 
 INITIAL_MESSAGES = 60  # rendered when a conversation opens; older ones on request
 
-ROLE_LABEL = {"user": "You", "assistant": "Assistant", "system": "System"}
+ROLE_LABEL = {"user": QtCore.QT_TRANSLATE_NOOP("ChatView", "You"),
+              "assistant": QtCore.QT_TRANSLATE_NOOP("ChatView", "Assistant"),
+              "system": QtCore.QT_TRANSLATE_NOOP("ChatView", "System")}
 ROLE_COLOR = {"user": "#1f5fa8", "assistant": "#2d7d46", "system": "#8a6d00"}
 
 
@@ -45,6 +50,7 @@ class ChatView(QtWidgets.QTextBrowser):
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._on_anchor)
         self.setObjectName("chatView")
+        self.setFont(apply_cjk_fallback(self.font()))   # kana and kanji from a Japanese font
         self.document().setDocumentMargin(12)
         self.messages: list[dict] = []
         self._code_blocks: list[str] = []
@@ -88,10 +94,11 @@ class ChatView(QtWidgets.QTextBrowser):
         first = 0 if show_all else max(0, len(self.messages) - INITIAL_MESSAGES)
         parts = [self._message_html(i, self.messages[i]) for i in range(first, len(self.messages))]
         if first:
-            parts.insert(0, f'<p align="center"><a href="{self.action_href("earlier")}">↑ Show {first} earlier messages</a></p>')
+            parts.insert(0, f'<p align="center"><a href="{self.action_href("earlier")}">↑ '
+                            + html.escape(self.tr("Show {n} earlier messages").format(n=first)) + '</a></p>')
         ms = self._memory_start - first
         if 0 < ms < len(parts) and self._memory_start > 0:
-            parts.insert(ms + (1 if first else 0), MEMORY_MARKER)
+            parts.insert(ms + (1 if first else 0), MEMORY_MARKER.format(text=html.escape(self.tr(MEMORY_TEXT))))
         self.setHtml("".join(parts))
         if show_all:
             self.verticalScrollBar().setValue(0)
@@ -103,15 +110,15 @@ class ChatView(QtWidgets.QTextBrowser):
 
     def _header_html(self, i: int, m: dict) -> str:
         role = m.get("role", "user")
-        label = ROLE_LABEL.get(role, role)
+        label = html.escape(self.tr(ROLE_LABEL[role])) if role in ROLE_LABEL else html.escape(role)
         if role == "assistant" and m.get("model"):
             label += f" · {html.escape(_short_model(m['model']))}"
-        links = [f'<a href="{self.action_href("msgcopy", i)}" style="text-decoration:none;">Copy</a>']
+        links = [f'<a href="{self.action_href("msgcopy", i)}" style="text-decoration:none;">{html.escape(self.tr("Copy"))}</a>']
         if role == "user":
-            links.append(f'<a href="{self.action_href("edit", i)}" style="text-decoration:none;">Edit</a>')
+            links.append(f'<a href="{self.action_href("edit", i)}" style="text-decoration:none;">{html.escape(self.tr("Edit"))}</a>')
         note = ""
         if role == "assistant" and m.get("complete") is False:
-            note = ' <span style="color:#b00020;">(incomplete)</span>'
+            note = f' <span style="color:#b00020;">{html.escape(self.tr("(incomplete)"))}</span>'
         return (f'<p style="margin-top:14px; margin-bottom:2px;"><b style="color:{ROLE_COLOR.get(role, "#444")};">'
                 f'{label}</b>{note} &nbsp; <span style="font-size:small;">{" · ".join(links)}</span></p>')
 
@@ -234,7 +241,7 @@ class ChatView(QtWidgets.QTextBrowser):
             c.removeSelectedText()
             c.insertHtml(self._message_html(len(self.messages) - 1, m))
         if not complete:
-            self._end_cursor().insertHtml(INCOMPLETE_NOTE)
+            self._end_cursor().insertHtml(INCOMPLETE_NOTE.format(text=html.escape(self.tr(INCOMPLETE_TEXT))))
         if follow:
             self._scroll_to_end()
 
@@ -274,12 +281,12 @@ class ChatView(QtWidgets.QTextBrowser):
 def confirm_open_link(parent, target: str) -> bool:
     """Ask before a link from a message leaves the app; ``target`` is shown in full."""
     if target.lower().startswith("mailto:"):
-        question = "Write an email with your email program?"
+        question = QtCore.QCoreApplication.translate("ChatView", "Write an email with your email program?")
     else:
-        question = "Open this link in your browser?"
+        question = QtCore.QCoreApplication.translate("ChatView", "Open this link in your browser?")
     box = QtWidgets.QMessageBox(parent)
     box.setIcon(QtWidgets.QMessageBox.Icon.Question)
-    box.setWindowTitle("Open link")
+    box.setWindowTitle(QtCore.QCoreApplication.translate("ChatView", "Open link"))
     box.setText(question)
     box.setInformativeText(target)
     box.setTextFormat(QtCore.Qt.TextFormat.PlainText)

@@ -13,18 +13,18 @@ class ModelPicker(QtWidgets.QWidget):
         super().__init__(parent)
         lay = QtWidgets.QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(QtWidgets.QLabel("Model:"))
+        lay.addWidget(QtWidgets.QLabel(self.tr("Model:")))
         self.combo = QtWidgets.QComboBox()
         self.combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(40)
-        self.combo.setPlaceholderText("No models yet — add one in Models")
+        self.combo.setPlaceholderText(self.tr("No models yet — add one in Models"))
         lay.addWidget(self.combo, 1)
-        self.load_button = QtWidgets.QPushButton("Load")
-        self.load_button.setToolTip("Load the selected model (its own process)")
+        self.load_button = QtWidgets.QPushButton(self.tr("Load"))
+        self.load_button.setToolTip(self.tr("Load the selected model (its own process)"))
         self.load_button.clicked.connect(self._on_load)
         lay.addWidget(self.load_button)
-        self.unload_button = QtWidgets.QPushButton("Unload")
-        self.unload_button.setToolTip("End the model process and free its memory")
+        self.unload_button = QtWidgets.QPushButton(self.tr("Unload"))
+        self.unload_button.setToolTip(self.tr("End the model process and free its memory"))
         self.unload_button.clicked.connect(self.unloadClicked)
         self._loading = False
         self.unload_button.setEnabled(False)
@@ -35,7 +35,7 @@ class ModelPicker(QtWidgets.QWidget):
         self.progress.setTextVisible(False)
         self.progress.hide()
         lay.addWidget(self.progress)
-        self.state = QtWidgets.QLabel("No model loaded")
+        self.state = QtWidgets.QLabel(self.tr("No model loaded"))
         self.state.setMinimumWidth(160)
         lay.addWidget(self.state)
         self.entries = []
@@ -47,11 +47,11 @@ class ModelPicker(QtWidgets.QWidget):
         for e in self.entries:
             label = e.summary()
             if e.source == "starter":
-                label = "★ " + label + " (starter)"
+                label = self.tr("★ {label} (starter)").format(label=label)
             self.combo.addItem(label, str(e.path))
             idx = self.combo.count() - 1
-            tip = f"{e.path}\n" + ("Base model: continues text rather than following instructions"
-                                   if e.is_base_model else "Chat model")
+            tip = f"{e.path}\n" + (self.tr("Base model: continues text rather than following instructions")
+                                   if e.is_base_model else self.tr("Chat model"))
             self.combo.setItemData(idx, tip, Qt.ItemDataRole.ToolTipRole)
         i = self.combo.findData(current) if current else -1
         # With a placeholder set, QComboBox leaves nothing selected after clear().
@@ -80,13 +80,13 @@ class ModelPicker(QtWidgets.QWidget):
         self.load_button.setEnabled(False)
         self.combo.setEnabled(False)
         self.unload_button.setEnabled(True)  # stops the load
-        self.unload_button.setText("Stop loading")
-        self.state.setText(f"Loading {name}…")
+        self.unload_button.setText(self.tr("Stop loading"))
+        self.state.setText(self.tr("Loading {name}…").format(name=name))
 
     def set_loaded(self, name: str | None) -> None:
         self.progress.hide()
         self.combo.setEnabled(True)
         self.load_button.setEnabled(self.combo.count() > 0)
         self.unload_button.setEnabled(name is not None)
-        self.unload_button.setText("Unload")
-        self.state.setText(f"Loaded: {name}" if name else "No model loaded")
+        self.unload_button.setText(self.tr("Unload"))
+        self.state.setText(self.tr("Loaded: {name}").format(name=name) if name else self.tr("No model loaded"))

@@ -23,7 +23,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gui.qt import Qt, QtGui, QtWidgets, QTimer, Signal
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, QTimer, Signal
+from gui.engine_messages import translate as translate_message
 from gui.panes.chat.conversation_list import ConversationList
 from gui.panes.chat.settings_panel import ChatSettingsPanel, model_defaults
 from gui.storage import (BUSY_MESSAGE, READ_BUSY_TIMEOUT_MS, Pending, StorageWorker, is_locked_error,
@@ -31,7 +32,6 @@ from gui.storage import (BUSY_MESSAGE, READ_BUSY_TIMEOUT_MS, Pending, StorageWor
 from gui.widgets.banner import Banner
 from gui.widgets.chat_view import ChatView
 
-from engine.chat import BASE_MODEL_NOTE
 from engine.errors import HearthError
 from engine.store import Store
 
@@ -39,8 +39,9 @@ SAVE_INTERVAL_MS = 1000
 SETTINGS_DEBOUNCE_MS = 500   # settings are written this long after the last edit
 READ_RETRY_MS = 1000         # a locked database is read again after this long
 
-LOCKED_READ_MESSAGE = ("The conversation database is busy (another Hearth process is using it); your "
-                       "conversations will appear as soon as it is free.")
+LOCKED_READ_MESSAGE = QtCore.QT_TRANSLATE_NOOP(
+    "ChatPane", "The conversation database is busy (another Hearth process is using it); your "
+                "conversations will appear as soon as it is free.")
 
 
 class ChatInput(QtWidgets.QPlainTextEdit):
@@ -143,12 +144,12 @@ class ChatPane(QtWidgets.QWidget):
             if is_locked_error(e):
                 self._locked_read()
             else:
-                self.errorRaised.emit(f"{what}: {e}")
+                self.errorRaised.emit(self.tr("{what}: {error}").format(what=what, error=translate_message(str(e))))
             return default
 
     def _initial_reads(self) -> bool:
         """The list, the presets and the latest conversation. False if the database could not be read."""
-        data = self._read("Could not read the conversations",
+        data = self._read(self.tr("Could not read the conversations"),
                           lambda s: (s.list_conversations(), s.list_presets()))
         if data is None:
             return False
@@ -173,7 +174,8 @@ class ChatPane(QtWidgets.QWidget):
 
     def _show_banner(self, reason: str) -> None:
         self._banner_reasons.add(reason)
-        text = BUSY_MESSAGE if "writes" in self._banner_reasons else LOCKED_READ_MESSAGE
+        text = QtCore.QCoreApplication.translate("Storage", BUSY_MESSAGE) if "writes" in self._banner_reasons \
+            else self.tr(LOCKED_READ_MESSAGE)
         self.storage_banner.show_message(text, "warning")
 
     def _clear_banner(self, reason: str) -> None:
@@ -191,7 +193,8 @@ class ChatPane(QtWidgets.QWidget):
             self._clear_banner("writes")
 
     def _on_storage_failed(self, message: str) -> None:
-        self.errorRaised.emit(f"Could not save to the conversation database: {message}")
+        self.errorRaised.emit(self.tr("Could not save to the conversation database: {error}").format(
+            error=translate_message(message)))
 
     def _write(self, fn, *args, **kwargs) -> Pending:
         """Queue a write for the storage thread (see gui/storage.py)."""
@@ -231,26 +234,26 @@ class ChatPane(QtWidgets.QWidget):
         lay.addWidget(self.storage_banner)
         self.view = ChatView()
         lay.addWidget(self.view, 1)
-        self.base_note = QtWidgets.QLabel(f"Note: {BASE_MODEL_NOTE}.")
+        self.base_note = QtWidgets.QLabel(self.tr("Note: base model: continues text rather than following instructions."))
         self.base_note.setStyleSheet("color:#8a6d00;")
         self.base_note.hide()
         lay.addWidget(self.base_note)
         row = QtWidgets.QHBoxLayout()
         self.input = ChatInput()
-        self.input.setPlaceholderText("Type a message — Ctrl+Enter to send, Esc to stop")
+        self.input.setPlaceholderText(self.tr("Type a message — Ctrl+Enter to send, Esc to stop"))
         self.input.setMaximumHeight(110)
         self.input.submitted.connect(self.send)
         self.input.stopRequested.connect(self.stop)
         row.addWidget(self.input, 1)
         buttons = QtWidgets.QVBoxLayout()
-        self.send_button = QtWidgets.QPushButton("Send")
-        self.send_button.setToolTip("Send (Ctrl+Enter)")
+        self.send_button = QtWidgets.QPushButton(self.tr("Send"))
+        self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
         self.send_button.clicked.connect(self.send)
-        self.stop_button = QtWidgets.QPushButton("Stop")
-        self.stop_button.setToolTip("Stop the reply (Esc)")
+        self.stop_button = QtWidgets.QPushButton(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("Stop the reply (Esc)"))
         self.stop_button.clicked.connect(self.stop)
-        self.regen_button = QtWidgets.QPushButton("Regenerate")
-        self.regen_button.setToolTip("Write the last reply again")
+        self.regen_button = QtWidgets.QPushButton(self.tr("Regenerate"))
+        self.regen_button.setToolTip(self.tr("Write the last reply again"))
         self.regen_button.clicked.connect(self.regenerate)
         for b in (self.send_button, self.stop_button, self.regen_button):
             buttons.addWidget(b)
@@ -299,7 +302,7 @@ class ChatPane(QtWidgets.QWidget):
         if self.sidebar.search.text().strip():
             self.search(self.sidebar.search.text().strip())
         else:
-            convs = self._read("Could not list the conversations", lambda s: s.list_conversations())
+            convs = self._read(self.tr("Could not list the conversations"), lambda s: s.list_conversations())
             if convs is not None:
                 self._show_conversations(convs)
 
@@ -317,7 +320,7 @@ class ChatPane(QtWidgets.QWidget):
     def open_conversation(self, conversation_id: int) -> None:
         if self.generating or conversation_id == self.conversation_id:
             return
-        data = self._read("Could not open the conversation",
+        data = self._read(self.tr("Could not open the conversation"),
                           lambda s: (s.get_conversation(conversation_id), s.messages(conversation_id)))
         if data is None:
             return
@@ -335,19 +338,19 @@ class ChatPane(QtWidgets.QWidget):
                 item.setText(" ".join(title.split()) or item.text())
         self._write(Store.rename_conversation, conversation_id, title,
                     on_done=lambda _: self.refresh_conversations(),
-                    on_error=lambda m: (self.errorRaised.emit(f"Could not rename the conversation: {m}"),
+                    on_error=lambda m: (self.errorRaised.emit(self.tr("Could not rename the conversation: {error}").format(error=translate_message(m))),
                                         self.refresh_conversations()))
 
     def delete_conversation(self, conversation_id: int) -> None:
         if self.generating and conversation_id == self.conversation_id:
             return
-        data = self._read("Could not delete the conversation", lambda s: s.export_json(conversation_id))
+        data = self._read(self.tr("Could not delete the conversation"), lambda s: s.export_json(conversation_id))
         if data is None:
             return
         self._deleted = data
         self._write(Store.delete_conversation, conversation_id,
                     on_done=lambda _: self.refresh_conversations(),
-                    on_error=lambda m: (self.errorRaised.emit(f"Could not delete the conversation: {m}"),
+                    on_error=lambda m: (self.errorRaised.emit(self.tr("Could not delete the conversation: {error}").format(error=translate_message(m))),
                                         self.refresh_conversations()))
         if conversation_id == self.conversation_id:
             self.new_conversation()
@@ -366,25 +369,25 @@ class ChatPane(QtWidgets.QWidget):
             self.open_conversation(cid)
 
         return self._write(Store.restore_conversation, data, on_done=restored,
-                           on_error=lambda m: self.errorRaised.emit(f"Could not restore the conversation: {m}"))
+                           on_error=lambda m: self.errorRaised.emit(self.tr("Could not restore the conversation: {error}").format(error=translate_message(m))))
 
     def search(self, query: str) -> None:
         if not query:
-            convs = self._read("Could not list the conversations", lambda s: s.list_conversations())
+            convs = self._read(self.tr("Could not list the conversations"), lambda s: s.list_conversations())
             if convs is not None:
                 self._show_conversations(convs)
             return
-        hits = self._read("Searching failed", lambda s: s.search(query))
+        hits = self._read(self.tr("Searching failed"), lambda s: s.search(query))
         if hits is not None:
             self.sidebar.set_search_results(hits)
 
     def export_conversation(self, conversation_id: int, fmt: str, path: str | Path) -> None:
         """Write the conversation to ``path`` (OSError when the file cannot be written)."""
         if fmt == "json":
-            data = self._read("Could not export the conversation", lambda s: s.export_json(conversation_id))
+            data = self._read(self.tr("Could not export the conversation"), lambda s: s.export_json(conversation_id))
             text = None if data is None else json.dumps(data, ensure_ascii=False, indent=2)
         else:
-            text = self._read("Could not export the conversation", lambda s: s.export_markdown(conversation_id))
+            text = self._read(self.tr("Could not export the conversation"), lambda s: s.export_markdown(conversation_id))
         if text is not None:
             Path(path).write_text(text, encoding="utf-8")
 
@@ -395,7 +398,7 @@ class ChatPane(QtWidgets.QWidget):
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
-            self.errorRaised.emit(f"Could not import {name}: {e}")
+            self.errorRaised.emit(self.tr("Could not import {name}: {error}").format(name=name, error=translate_message(str(e))))
             return None
 
         def imported(cid: int) -> None:
@@ -403,26 +406,26 @@ class ChatPane(QtWidgets.QWidget):
             self.open_conversation(cid)
 
         return self._write(Store.import_json, data, on_done=imported,
-                           on_error=lambda m: self.errorRaised.emit(f"Could not import {name}: {m}"))
+                           on_error=lambda m: self.errorRaised.emit(self.tr("Could not import {name}: {error}").format(name=name, error=translate_message(m))))
 
     def _export_dialog(self, conversation_id: int, fmt: str) -> None:
-        conv = self._read("Could not export the conversation", lambda s: s.get_conversation(conversation_id))
+        conv = self._read(self.tr("Could not export the conversation"), lambda s: s.get_conversation(conversation_id))
         if conv is None:
             return
         title = conv["title"]
         safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in title).strip() or "conversation"
         path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self, "Export conversation", str(Path.home() / f"{safe}.{fmt}"),
-            "Markdown (*.md)" if fmt == "md" else "JSON (*.json)")
+            self, self.tr("Export conversation"), str(Path.home() / f"{safe}.{fmt}"),
+            self.tr("Markdown (*.md)") if fmt == "md" else self.tr("JSON (*.json)"))
         if path:
             try:
                 self.export_conversation(conversation_id, fmt, path)
             except OSError as e:
-                self.errorRaised.emit(f"Could not write {path}: {e.strerror or e}")
+                self.errorRaised.emit(self.tr("Could not write {path}: {error}").format(path=path, error=e.strerror or e))
 
     def _import_dialog(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Import conversation", str(Path.home()),
-                                                        "Hearth conversation (*.json)")
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, self.tr("Import conversation"), str(Path.home()),
+                                                        self.tr("Hearth conversation (*.json)"))
         if path:
             self.import_conversation(path)
 
@@ -446,11 +449,11 @@ class ChatPane(QtWidgets.QWidget):
         self._write(Store.update_conversation_settings, target,
                     system_prompt=self.settings_panel.system_prompt(), settings=self.settings_panel.settings(),
                     key=("settings", target),
-                    on_error=lambda m: self.errorRaised.emit(f"Could not save the chat settings: {m}"))
+                    on_error=lambda m: self.errorRaised.emit(self.tr("Could not save the chat settings: {error}").format(error=translate_message(m))))
 
     def _save_model_defaults(self) -> None:
         if not self.model_info:
-            self.errorRaised.emit("Load a model first: defaults are saved per model.")
+            self.errorRaised.emit(self.tr("Load a model first: defaults are saved per model."))
             return
         all_defaults = dict(self.config.settings.get("model_defaults", {}) or {})
         all_defaults[self.model_info["path"]] = self.settings_panel.settings()
@@ -460,14 +463,14 @@ class ChatPane(QtWidgets.QWidget):
 
     def _save_preset(self, name: str, text: str) -> None:
         self._write(Store.save_preset, name, text, on_done=lambda _: self._refresh_presets(),
-                    on_error=lambda m: self.errorRaised.emit(f"Could not save the preset: {m}"))
+                    on_error=lambda m: self.errorRaised.emit(self.tr("Could not save the preset: {error}").format(error=translate_message(m))))
 
     def _delete_preset(self, name: str) -> None:
         self._write(Store.delete_preset, name, on_done=lambda _: self._refresh_presets(),
-                    on_error=lambda m: self.errorRaised.emit(f"Could not delete the preset: {m}"))
+                    on_error=lambda m: self.errorRaised.emit(self.tr("Could not delete the preset: {error}").format(error=translate_message(m))))
 
     def _refresh_presets(self) -> None:
-        presets = self._read("Could not read the presets", lambda s: s.list_presets())
+        presets = self._read(self.tr("Could not read the presets"), lambda s: s.list_presets())
         if presets is not None:
             self.settings_panel.set_presets(presets)
 
@@ -517,7 +520,7 @@ class ChatPane(QtWidgets.QWidget):
         if not text or self.generating:
             return
         if self.model_info is None:
-            self.errorRaised.emit("Load a model first: pick one above and press Load.")
+            self.errorRaised.emit(self.tr("Load a model first: pick one above and press Load."))
             return
         cid = self._ensure_conversation()
         # Queued before it is shown: whatever the user saw as sent reaches the database, in order
@@ -572,7 +575,7 @@ class ChatPane(QtWidgets.QWidget):
     def _edit_dialog(self, index: int) -> None:
         old = self.view.messages[index]["content"]
         text, ok = QtWidgets.QInputDialog.getMultiLineText(
-            self, "Edit and resend", "Resending replaces the messages after this one:", old)
+            self, self.tr("Edit and resend"), self.tr("Resending replaces the messages after this one:"), old)
         if ok:
             self.edit_and_resend(index, text)
 
@@ -597,7 +600,7 @@ class ChatPane(QtWidgets.QWidget):
             self._write(Store.update_message, self._reply_id, content=text, complete=complete,
                         stats={k: v for k, v in (stats or {}).items() if k != "text"} or None,
                         key=("reply", self._reply_id), on_done=saved,
-                        on_error=lambda m: (self.errorRaised.emit(f"Could not save the reply: {m}"), saved()))
+                        on_error=lambda m: (self.errorRaised.emit(self.tr("Could not save the reply: {error}").format(error=translate_message(m))), saved()))
         else:
             saved()
         self._reply_id = None
@@ -625,8 +628,8 @@ class ChatPane(QtWidgets.QWidget):
         dropped = stats.get("dropped_messages") or 0
         if dropped:
             self.view.set_messages(self.view.messages, memory_start=dropped)
-            self.errorRaised.emit(f"info:The conversation no longer fits the model's context: the {dropped} "
-                                  "oldest messages are outside the model's memory.")
+            self.errorRaised.emit("info:" + self.tr("The conversation no longer fits the model's context: the {n} "
+                                          "oldest messages are outside the model's memory.").format(n=dropped))
 
     def _on_failed(self, message: str) -> None:
         result = {"finish_reason": "error", "error": message}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from gui.qt import Qt, QtCore, QtWidgets, QTimer, Signal
+from gui.i18n import format_datetime
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -24,25 +25,25 @@ class ConversationList(QtWidgets.QWidget):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         top = QtWidgets.QHBoxLayout()
-        self.new_button = QtWidgets.QPushButton("＋ New chat")
+        self.new_button = QtWidgets.QPushButton(self.tr("＋ New chat"))
         self.new_button.clicked.connect(self.newRequested)
         top.addWidget(self.new_button, 1)
         more = QtWidgets.QToolButton()
         more.setText("⋯")
-        more.setToolTip("Rename, export, import")
+        more.setToolTip(self.tr("Rename, export, import"))
         more.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QtWidgets.QMenu(more)
-        self.rename_action = menu.addAction("Rename…", self._rename)
-        self.delete_action = menu.addAction("Delete", self._delete)
+        self.rename_action = menu.addAction(self.tr("Rename…"), self._rename)
+        self.delete_action = menu.addAction(self.tr("Delete"), self._delete)
         menu.addSeparator()
-        self.export_md_action = menu.addAction("Export as Markdown…", lambda: self._export("md"))
-        self.export_json_action = menu.addAction("Export as JSON…", lambda: self._export("json"))
-        menu.addAction("Import JSON…", self.importRequested)
+        self.export_md_action = menu.addAction(self.tr("Export as Markdown…"), lambda: self._export("md"))
+        self.export_json_action = menu.addAction(self.tr("Export as JSON…"), lambda: self._export("json"))
+        menu.addAction(self.tr("Import JSON…"), self.importRequested)
         more.setMenu(menu)
         top.addWidget(more)
         lay.addLayout(top)
         self.search = QtWidgets.QLineEdit()
-        self.search.setPlaceholderText("Search all messages…")
+        self.search.setPlaceholderText(self.tr("Search all messages…"))
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -60,9 +61,9 @@ class ConversationList(QtWidgets.QWidget):
         self.undo_row = QtWidgets.QWidget()
         ur = QtWidgets.QHBoxLayout(self.undo_row)
         ur.setContentsMargins(0, 0, 0, 0)
-        self.undo_label = QtWidgets.QLabel("Conversation deleted.")
+        self.undo_label = QtWidgets.QLabel(self.tr("Conversation deleted."))
         ur.addWidget(self.undo_label, 1)
-        undo = QtWidgets.QPushButton("Undo")
+        undo = QtWidgets.QPushButton(self.tr("Undo"))
         undo.clicked.connect(self._undo)
         ur.addWidget(undo)
         self.undo_row.hide()
@@ -80,8 +81,12 @@ class ConversationList(QtWidgets.QWidget):
         for c in conversations:
             item = QtWidgets.QListWidgetItem(c["title"])
             item.setData(ID_ROLE, c["id"])
-            when = (c.get("updated_at") or "")[:16].replace("T", " ")
-            item.setToolTip(f"{c['title']}\n{c.get('message_count', 0)} messages · {when} UTC")
+            try:
+                when = format_datetime(c.get("updated_at"))
+            except (TypeError, ValueError):
+                when = (c.get("updated_at") or "")[:16].replace("T", " ")
+            item.setToolTip(c["title"] + "\n" + self.tr("{n} messages · {when}").format(
+                n=c.get("message_count", 0), when=when))
             self.list.addItem(item)
             if c["id"] == current_id:
                 item.setSelected(True)
@@ -101,7 +106,7 @@ class ConversationList(QtWidgets.QWidget):
             item.setToolTip(html.escape(h["snippet"]))
             self.list.addItem(item)
         if not hits:
-            item = QtWidgets.QListWidgetItem("No messages match.")
+            item = QtWidgets.QListWidgetItem(self.tr("No messages match."))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(item)
 
@@ -114,7 +119,7 @@ class ConversationList(QtWidgets.QWidget):
                 if self.list.item(i).data(ID_ROLE) is not None]
 
     def show_undo(self, title: str) -> None:
-        self.undo_label.setText(f"Deleted “{title[:30]}”.")
+        self.undo_label.setText(self.tr("Deleted “{title}”.").format(title=title[:30]))
         self.undo_row.show()
         self._undo_timer.start()
 

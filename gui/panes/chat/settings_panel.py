@@ -12,20 +12,20 @@ keep the same pinned value. The panel's getters always return pinned values.
 
 from __future__ import annotations
 
-from gui.qt import QtWidgets, Signal
+from gui.qt import QtCore, QtWidgets, Signal
 
 from engine.host.protocol import LoadOptions, SamplingOptions
 
-MANAGED_TIP = "Managed by your administrator"
+MANAGED_TIP = QtCore.QT_TRANSLATE_NOOP("ChatSettingsPanel", "Managed by your administrator")
 
 SAMPLING_FIELDS = [
     # name, label, kind, min, max, step/decimals
-    ("temperature", "Temperature", float, 0.0, 2.0, 2),
-    ("top_p", "Top-p", float, 0.0, 1.0, 2),
-    ("top_k", "Top-k", int, 0, 1000, 1),
-    ("min_p", "Min-p", float, 0.0, 1.0, 2),
-    ("repeat_penalty", "Repeat penalty", float, 0.5, 2.0, 2),
-    ("max_tokens", "Max tokens", int, 1, 32768, 1),
+    ("temperature", QtCore.QT_TRANSLATE_NOOP("ChatSettingsPanel", "Temperature"), float, 0.0, 2.0, 2),
+    ("top_p", QtCore.QT_TRANSLATE_NOOP("ChatSettingsPanel", "Top-p"), float, 0.0, 1.0, 2),
+    ("top_k", QtCore.QT_TRANSLATE_NOOP("ChatSettingsPanel", "Top-k"), int, 0, 1000, 1),
+    ("min_p", QtCore.QT_TRANSLATE_NOOP("ChatSettingsPanel", "Min-p"), float, 0.0, 1.0, 2),
+    ("repeat_penalty", QtCore.QT_TRANSLATE_NOOP("ChatSettingsPanel", "Repeat penalty"), float, 0.5, 2.0, 2),
+    ("max_tokens", QtCore.QT_TRANSLATE_NOOP("ChatSettingsPanel", "Max tokens"), int, 1, 32768, 1),
 ]
 
 
@@ -63,31 +63,32 @@ class ChatSettingsPanel(QtWidgets.QWidget):
         self._form = form
         # System prompt and presets
         self.system = QtWidgets.QPlainTextEdit()
-        self.system.setPlaceholderText("System prompt (optional): how the assistant should behave")
+        self.system.setPlaceholderText(self.tr("System prompt (optional): how the assistant should behave"))
         self.system.setMaximumHeight(100)
         self.system.textChanged.connect(self._changed)
-        self.system_heading = QtWidgets.QLabel("<b>System prompt</b>")
+        self.system_heading = QtWidgets.QLabel("<b>" + self.tr("System prompt") + "</b>")
         form.addRow(self.system_heading)
         form.addRow(self.system)
         prow = QtWidgets.QHBoxLayout()
         self.presets = QtWidgets.QComboBox()
-        self.presets.setPlaceholderText("Presets…")
+        self.presets.setPlaceholderText(self.tr("Presets…"))
         self.presets.setMinimumContentsLength(8)
         self.presets.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.presets.activated.connect(self._apply_preset)
         prow.addWidget(self.presets, 1)
         self.save_preset_button = save_p = QtWidgets.QToolButton()
-        save_p.setText("Save")
-        save_p.setToolTip("Save this system prompt as a preset")
+        save_p.setText(self.tr("Save"))
+        save_p.setToolTip(self.tr("Save this system prompt as a preset"))
         save_p.clicked.connect(self._save_preset)
         prow.addWidget(save_p)
         self.delete_preset_button = del_p = QtWidgets.QToolButton()
-        del_p.setText("Delete")
+        del_p.setText(self.tr("Delete"))
+        del_p.setToolTip(self.tr("Delete the selected preset"))
         del_p.clicked.connect(self._delete_preset)
         prow.addWidget(del_p)
         form.addRow(prow)
         # Sampling
-        form.addRow(QtWidgets.QLabel("<b>Sampling</b>"))
+        form.addRow(QtWidgets.QLabel("<b>" + self.tr("Sampling") + "</b>"))
         self.fields: dict[str, QtWidgets.QAbstractSpinBox] = {}
         for name, label, kind, lo, hi, prec in SAMPLING_FIELDS:
             if kind is float:
@@ -99,35 +100,35 @@ class ChatSettingsPanel(QtWidgets.QWidget):
             w.setRange(lo, hi)
             w.valueChanged.connect(self._changed)
             self.fields[name] = w
-            form.addRow(label, w)
+            form.addRow(self.tr(label), w)
         self.seed = QtWidgets.QLineEdit()
-        self.seed.setPlaceholderText("random")
+        self.seed.setPlaceholderText(self.tr("random"))
         self.seed.textChanged.connect(self._changed)
-        form.addRow("Seed", self.seed)
+        form.addRow(self.tr("Seed"), self.seed)
         # Load options
-        form.addRow(QtWidgets.QLabel("<b>Model loading</b>"))
+        form.addRow(QtWidgets.QLabel("<b>" + self.tr("Model loading") + "</b>"))
         self.ctx = QtWidgets.QSpinBox()
         self.ctx.setRange(0, 1_048_576)
         self.ctx.setSingleStep(1024)
-        self.ctx.setSpecialValueText("model default")
+        self.ctx.setSpecialValueText(self.tr("model default"))
         self.ctx.valueChanged.connect(self._changed)
-        form.addRow("Context length", self.ctx)
+        form.addRow(self.tr("Context length"), self.ctx)
         self.gpu = QtWidgets.QComboBox()
         self.gpu.setEditable(True)
         self.gpu.addItems(["auto", "all", "0"])
-        self.gpu.setToolTip("GPU layers: auto fits free VRAM, all offloads everything, or a number")
+        self.gpu.setToolTip(self.tr("GPU layers: auto fits free VRAM, all offloads everything, or a number"))
         self.gpu.currentTextChanged.connect(self._changed)
-        form.addRow("GPU layers", self.gpu)
+        form.addRow(self.tr("GPU layers"), self.gpu)
         brow = QtWidgets.QHBoxLayout()
-        self.reload_button = QtWidgets.QPushButton("Reload model")
-        self.reload_button.setToolTip("Load the model again with these context and GPU settings")
+        self.reload_button = QtWidgets.QPushButton(self.tr("Reload model"))
+        self.reload_button.setToolTip(self.tr("Load the model again with these context and GPU settings"))
         self.reload_button.clicked.connect(self.reloadRequested)
         brow.addWidget(self.reload_button)
         form.addRow(brow)
-        self.reset_button = QtWidgets.QPushButton("Reset to defaults")
+        self.reset_button = QtWidgets.QPushButton(self.tr("Reset to defaults"))
         self.reset_button.clicked.connect(self.reset)
         form.addRow(self.reset_button)
-        self.save_defaults_button = QtWidgets.QPushButton("Save as this model's defaults")
+        self.save_defaults_button = QtWidgets.QPushButton(self.tr("Save as this model's defaults"))
         self.save_defaults_button.clicked.connect(self.saveDefaultsRequested)
         form.addRow(self.save_defaults_button)
         self._defaults = {"sampling": SamplingOptions().to_dict(), "load": {"n_ctx": 0, "gpu_layers": "auto"}}
@@ -171,7 +172,7 @@ class ChatSettingsPanel(QtWidgets.QWidget):
                 continue
             for w in widgets:
                 w.setEnabled(False)
-                w.setToolTip(MANAGED_TIP)
+                w.setToolTip(self.tr(MANAGED_TIP))
             if policy.is_hidden(name):
                 for w in widgets:
                     w.hide()
@@ -181,11 +182,12 @@ class ChatSettingsPanel(QtWidgets.QWidget):
                 if name == "system_prompt":
                     self.system_heading.hide()
             elif name == "system_prompt":
-                self.system_heading.setText("<b>System prompt</b> <i>(managed by your administrator)</i>")
+                self.system_heading.setText("<b>" + self.tr("System prompt") + "</b> <i>"
+                                            + self.tr("(managed by your administrator)") + "</i>")
             else:
                 label = self._form.labelForField(widgets[0])
                 if label is not None:
-                    label.setToolTip(MANAGED_TIP)
+                    label.setToolTip(self.tr(MANAGED_TIP))
         was, self._loading = self._loading, True
         try:
             self._show_pinned()
@@ -261,7 +263,7 @@ class ChatSettingsPanel(QtWidgets.QWidget):
         text = self.system_prompt().strip()
         if not text:
             return
-        name, ok = QtWidgets.QInputDialog.getText(self, "Save preset", "Preset name:")
+        name, ok = QtWidgets.QInputDialog.getText(self, self.tr("Save preset"), self.tr("Preset name:"))
         if ok and name.strip():
             self.presetSaveRequested.emit(name.strip(), text)
 
