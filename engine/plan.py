@@ -8,8 +8,11 @@ checks every device against its free memory less a safety margin.
 What is assumed about llama.cpp (llama-model.cpp / llama-context.cpp, 0.3.x):
 
 - ``n_gpu_layers = k`` offloads the *last* k of the ``n_layer + 1`` "layers",
-  the extra one being the output layer (``output_norm``, ``output``): the
-  output goes to the GPU only when ``k > n_layer``. The input layer
+  the extra one (slot ``n_layer``, the very last) being the output layer
+  (``output_norm``, ``output``): so the output goes to the GPU first, with
+  ``k = 1``, then the last repeating layers (llama-model.cpp of the llama.cpp
+  that llama-cpp-python 0.3.36 vendors: ``i_gpu_start = max(n_layer + 1 - k, 0)``;
+  its log says "offloading output layer to GPU" for any k > 0). The input layer
   (``token_embd`` and the other tensors outside ``blk.*``/``output*``) always
   stays on the CPU, mapped from the file.
 - Tied embeddings (no ``output.weight``): llama.cpp uses ``token_embd`` for the
@@ -252,12 +255,12 @@ def _check_kv_types(type_k: str, type_v: str, flash_attn: bool | None) -> None:
 def _layer_ranges(n_gpu_layers: int, n_layer: int, gpu_free: list[int]) -> list[tuple[int, int]]:
     """For each GPU, the slots ``[lo, hi)`` of the ``n_layer + 1`` layers (slot ``n_layer``
     is the output layer) it holds, as llama.cpp splits them: the last ``n_gpu_layers``
-    slots, shared in proportion to free memory. Slots outside every range stay on the CPU."""
+    slots (the output first), shared in proportion to free memory. Slots outside every range stay on the CPU."""
     n_gpu = len(gpu_free)
     if n_gpu == 0 or n_gpu_layers <= 0:
         return [(0, 0)] * n_gpu
     act = min(n_gpu_layers, n_layer + 1)
-    start = max(n_layer - n_gpu_layers, 0)
+    start = max(n_layer + 1 - n_gpu_layers, 0)
     weights = [max(f, 0) for f in gpu_free]
     if sum(weights) == 0:
         weights = [1] * n_gpu

@@ -37,10 +37,14 @@ def test_plan_json_for_a_given_card(tiny_model):
 
 
 def test_plan_context_scales_kv_and_explicit_layers(tiny_model):
-    d = plan_json(tiny_model, "--ctx", "2048", "--vram-free-gb", "8", "--gpu-layers", "1")
-    assert d["gpu_layers"] == 1 and d["kv_bytes"] == TINY_KV_PER_TOKEN * 2048
+    # 2 of the 3 slots: the output layer (llama.cpp offloads it first) and the last layer
+    d = plan_json(tiny_model, "--ctx", "2048", "--vram-free-gb", "8", "--gpu-layers", "2")
+    assert d["gpu_layers"] == 2 and d["kv_bytes"] == TINY_KV_PER_TOKEN * 2048
     gpu, cpu = d["devices"]
     assert gpu["layers"] == 1 and cpu["layers"] == 1 and gpu["kv_bytes"] == cpu["kv_bytes"]
+    # 1: the output layer alone, no KV cache on the GPU
+    gpu, cpu = plan_json(tiny_model, "--ctx", "2048", "--vram-free-gb", "8", "--gpu-layers", "1")["devices"]
+    assert gpu["layers"] == 0 and gpu["kv_bytes"] == 0 and gpu["weights_bytes"] > 0 and cpu["layers"] == 2
     d = plan_json(tiny_model, "--ctx", "2048", "--vram-free-gb", "8", "--gpu-layers", "all")
     assert d["gpu_layers"] == 3
     # a card with no room: nothing offloaded

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from engine.errors import BadInputError
@@ -93,17 +91,21 @@ def test_moe_experts_and_unequal_layers():
     dense = attn + 2 * 3 * 4096 * 2048
     moe = attn + 2 * 3 * 4096 * 2048 * 8 + 4096 * 8 * 4
     assert s.layer_bytes == [dense, dense, moe, moe, moe, moe]
-    # llama.cpp offloads the last layers first (the output layer only with n_layer + 1):
-    # room for exactly the last 4 (MoE) layers gives 4, although the first layers are smaller.
+    # llama.cpp (0.3.36's llama-model.cpp: i_gpu_start = n_layer + 1 - n_gpu_layers) offloads the output
+    # layer first, then the last layers: room for exactly the output and the last 3 (MoE) layers gives 4,
+    # although the first layers are smaller.
     kv = layer_kv_bytes(s, 4096)
-    need = 4 * moe + sum(kv[2:]) + compute_buffer_bytes(s, 4096, with_logits=False)
+    need = OUTPUT + 3 * moe + sum(kv[3:]) + compute_buffer_bytes(s, 4096, with_logits=True)
     p = plan_memory(s, n_ctx=4096, gpu_free=[need + GiB])
     assert p.gpu_layers == 4 and p.fits
-    assert p.devices[0].weights_bytes == 4 * moe and p.devices[0].layers == 4
+    assert p.devices[0].weights_bytes == OUTPUT + 3 * moe and p.devices[0].layers == 3
     assert p.total_gpu_bytes == need
-    assert p.devices[1].weights_bytes == EMBD + OUTPUT + 2 * dense
+    assert p.devices[1].weights_bytes == EMBD + 2 * dense + moe
     p = plan_memory(s, n_ctx=4096, gpu_free=[need + GiB - 1])
     assert p.gpu_layers == 3
+    # one layer: the output layer alone (llama.cpp logs "offloading output layer to GPU")
+    one = plan_memory(s, n_ctx=4096, gpu_free=[80 * GiB], gpu_layers=1)
+    assert one.devices[0].layers == 0 and one.devices[0].weights_bytes == OUTPUT
 
 
 def test_sliding_window_gemma3_pattern():
@@ -135,10 +137,14 @@ def test_tied_embeddings_output_copy_on_gpu_only():
     gpu, cpu = full.devices
     assert gpu.weights_bytes == 4 * DENSE_LAYER + EMBD + 4096 * 4   # output = a GPU copy of token_embd
     assert cpu.weights_bytes == EMBD                                # token_embd stays on the CPU
-    # all 4 layers but not the output layer: output (token_embd itself) is on the CPU, counted once
+    # 4 of 5 slots: the output (a GPU copy of token_embd) and the last 3 layers; the first layer and
+    # token_embd stay on the CPU
     four = plan_memory(s, n_ctx=2048, gpu_free=[80 * GiB], gpu_layers=4)
-    assert four.devices[0].weights_bytes == 4 * DENSE_LAYER
-    assert four.devices[1].weights_bytes == EMBD + 4096 * 4 == s.weights_bytes - 4 * DENSE_LAYER
+    assert four.devices[0].weights_bytes == 3 * DENSE_LAYER + EMBD + 4096 * 4 and four.devices[0].layers == 3
+    assert four.devices[1].weights_bytes == EMBD + DENSE_LAYER
+    # none offloaded: the output is token_embd itself, on the CPU, counted once
+    none = plan_memory(s, n_ctx=2048, gpu_free=[80 * GiB], gpu_layers=0)
+    assert none.devices[1].weights_bytes == s.weights_bytes and none.total_gpu_bytes == 0
 
 
 def test_exact_fit_and_margin():
@@ -157,7 +163,9 @@ def test_exact_fit_and_margin():
     p = plan_memory(s, n_ctx=ctx, gpu_free=[8 * GiB], gpu_layers="all")
     assert p.gpu_layers == 33 and not p.fits and "need more memory" in p.reason
     p = plan_memory(s, n_ctx=ctx, gpu_free=[8 * GiB], gpu_layers=10)
-    assert p.gpu_layers == 10 and p.fits and p.devices[0].layers == 10
+    # 10 slots: the output layer and the last 9 repeating layers
+    assert p.gpu_layers == 10 and p.fits and p.devices[0].layers == 9
+    assert p.devices[0].weights_bytes == OUTPUT + 9 * DENSE_LAYER
 
 
 def test_compute_buffer_grows_with_batch_and_context():
@@ -220,8 +228,10 @@ def test_small_gpu_keeps_kv_room_by_offloading_fewer_layers():
     p = plan_memory(s, n_ctx=8192, gpu_free=[6 * GiB])
     dev = p.devices[0]
     assert 0 < p.gpu_layers < 32 and dev.total_bytes <= 5 * GiB
-    assert dev.kv_bytes == p.gpu_layers * 8 * 256 * 2 * 8192
-    assert p.devices[1].layers == 32 - p.gpu_layers
+    # the output layer is one of the offloaded slots; each repeating layer brings its KV cache
+    assert dev.layers == p.gpu_layers - 1 and dev.weights_bytes == OUTPUT + dev.layers * DENSE_LAYER
+    assert dev.kv_bytes == dev.layers * 8 * 256 * 2 * 8192
+    assert p.devices[1].layers == 32 - dev.layers
 
 
 def test_two_gpus_split_by_free_memory():
@@ -236,20 +246,14 @@ def test_two_gpus_split_by_free_memory():
     assert cpu.layers == 0
 
 
-def test_plan_under_200_ms_for_100_layers():
+def test_plan_of_100_layers_and_a_bisected_context():
+    """The shapes bench/plan_speed.py times (its target: under 200 ms each); here only what they plan."""
     h = header(n_layer=100, moe_experts=8, dense_first=1, n_ff=2048)
-    t0 = time.perf_counter()
-    s = shape_from_header(h)
-    p = plan_memory(s, n_ctx=32768, gpu_free=[40 * GiB])
-    elapsed = time.perf_counter() - t0
+    p = plan_memory(shape_from_header(h), n_ctx=32768, gpu_free=[40 * GiB])
     assert 0 < p.gpu_layers < 101 and p.fits
-    assert elapsed < 0.2, elapsed
     # the slow path: no layer count fits 128k tokens, so the context is bisected
-    t0 = time.perf_counter()
     p = plan_memory(shape_from_header(h), n_ctx=131072, gpu_free=[20 * GiB, 20 * GiB], ram_free=8 * GiB)
-    elapsed = time.perf_counter() - t0
     assert not p.fits and p.n_ctx < 131072 and p.gpu_layers > 0
-    assert elapsed < 0.2, elapsed
 
 
 def test_gpu_split_matches_llamacpp_upper_bound():
@@ -265,7 +269,7 @@ def test_gpu_split_matches_llamacpp_upper_bound():
         free = [rng.choice([0, 1, 3, 8, 24, 80]) * GiB for _ in range(rng.randint(1, 4))]
         ngl = rng.randint(0, n_layer + 3)
         ranges = _layer_ranges(ngl, n_layer, free)
-        act, start = min(ngl, n_layer + 1), max(n_layer - ngl, 0)
+        act, start = min(ngl, n_layer + 1), max(n_layer + 1 - ngl, 0)
         weights = free if sum(free) else [1] * len(free)
         splits, acc = [], 0
         for w in weights:
