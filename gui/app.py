@@ -10,12 +10,13 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from gui.qt import QObject, QtCore, QtGui, QtWidgets, Qt, Signal
+from gui.qt import QObject, QtCore, QtGui, QtWidgets, Qt, Signal, QTimer
 
 from engine import logs
 from engine.config import AppConfig
 from engine.errors import HearthError
 from gui import gc_guard
+from gui.settings import appearance
 from gui.bridge import EngineThread
 from gui.panes.chat.chat_pane import ChatPane
 from gui.widgets.banner import Banner
@@ -23,6 +24,8 @@ from gui.widgets.model_picker import ModelPicker
 
 APP_TITLE = "Hearth"
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
+PANE_KEYS = ("chat", "summarize", "compare", "models")   # View menu order: Ctrl+1..4
+DOCS_URL = "https://github.com/hearth-app/hearth#readme"
 
 log = logging.getLogger("gui.app")
 
@@ -186,6 +189,72 @@ def app_icon() -> QtGui.QIcon:
     return icon
 
 
+class Notifier(QObject):
+    """Says that a long job finished when the window is not the active one: a tray message where the
+    desktop has a system tray, else ``QApplication.alert`` (the taskbar entry flashes or bounces)."""
+
+    notified = Signal(str, str, str)    # title, message, how ("tray" | "alert")
+
+    def __init__(self, window: QtWidgets.QWidget):
+        super().__init__(window)
+        self.window = window
+        self.tray: QtWidgets.QSystemTrayIcon | None = None
+        self._hide_tray = QTimer(self, singleShot=True, interval=15000)
+        self._hide_tray.timeout.connect(lambda: self.tray.hide() if self.tray is not None else None)
+
+    def in_background(self) -> bool:
+        w = self.window
+        return not w.isActiveWindow() or w.isMinimized()
+
+    def notify(self, title: str, message: str) -> str | None:
+        """Returns how the user was told, or None when the window is in front (nothing to do)."""
+        if not self.in_background():
+            return None
+        if QtWidgets.QSystemTrayIcon.isSystemTrayAvailable() and QtWidgets.QSystemTrayIcon.supportsMessages():
+            if self.tray is None:
+                self.tray = QtWidgets.QSystemTrayIcon(self.window.windowIcon(), self)
+                self.tray.setToolTip(APP_TITLE)
+                self.tray.messageClicked.connect(self._bring_back)
+            self.tray.show()
+            self.tray.showMessage(title, message, QtWidgets.QSystemTrayIcon.MessageIcon.Information, 8000)
+            self._hide_tray.start()
+            how = "tray"
+        else:
+            QtWidgets.QApplication.alert(self.window, 0)
+            how = "alert"
+        self.notified.emit(title, message, how)
+        return how
+
+    def _bring_back(self) -> None:
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+
+class _CheckRelay(QObject):
+    """Models → Check a model file: the header is read on a worker thread."""
+
+    done = Signal(str, str)      # path, "" when valid else the reason
+
+    def start(self, path: str) -> None:
+        threading.Thread(target=self._run, args=(path,), name="check-model", daemon=True).start()
+
+    def _run(self, path: str) -> None:
+        from engine.gguf_check import check_file
+
+        try:
+            check_file(path)
+            error = ""
+        except HearthError as e:
+            error = str(e)
+        except Exception as e:
+            error = f"{type(e).__name__}: {e}"
+        try:
+            self.done.emit(path, error)
+        except RuntimeError:
+            pass
+
+
 class MainWindow(QtWidgets.QMainWindow):
     def __init__(self, config: AppConfig | None = None, *, auto_load: bool = True):
         super().__init__()
@@ -198,8 +267,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.loaded_path: str | None = None
         self.setWindowTitle(APP_TITLE)
         self.resize(1100, 760)
+        self.settings_window = None
         self._build()
         self._connect()
+        self.notifier = Notifier(self)
+        self._connect_notifications()
+        self._build_menus()
+        self._tab_order()
+        self.setAcceptDrops(True)
+        QtWidgets.QApplication.instance().installEventFilter(self)   # drops onto any child widget
+        self.restore_state()
         self.show_policy_problem()
         self.bridge.refreshLibraryRequested.emit()
 
@@ -223,16 +300,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs.setDocumentMode(True)
         self.chat = ChatPane(self.bridge)
         self.chat.reloadRequested.connect(self._reload_with)
-        self.tabs.addTab(self.chat, "Chat")
+        self.tabs.addTab(self.chat, self.tr("Chat"))
         self._add_optional_panes()
         lay.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         sb = self.statusBar()
         self.speed_label = QtWidgets.QLabel("")
         sb.addPermanentWidget(self.speed_label)
-        sb.showMessage("Starting…")
-        self.about_action = self.menuBar().addMenu("&Help").addAction("&About Hearth")
-        self.about_action.triggered.connect(self.show_about)
+        sb.showMessage(self.tr("Starting…"))
 
     def _add_optional_panes(self) -> None:
         """Panes beyond chat are added when their code is present and policy allows."""
@@ -243,7 +318,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 raise
         else:
             self.summarize_pane = SummarizePane(self.bridge)
-            self.tabs.addTab(self.summarize_pane, "Summarise")
+            self.tabs.addTab(self.summarize_pane, self.tr("Summarise"))
         try:
             from gui.panes.compare.compare_pane import ComparePane
         except ModuleNotFoundError as e:
@@ -251,13 +326,13 @@ class MainWindow(QtWidgets.QMainWindow):
                 raise
         else:
             self.compare_pane = ComparePane(self.bridge)
-            self.tabs.addTab(self.compare_pane, "Compare")
+            self.tabs.addTab(self.compare_pane, self.tr("Compare"))
         try:
             from gui.panes.models.models_pane import ModelsPane
         except ImportError:
             return
         self.models_pane = ModelsPane(self.bridge, self.config)
-        self.tabs.addTab(self.models_pane, "Models")
+        self.tabs.addTab(self.models_pane, self.tr("Models"))
 
     def _connect(self) -> None:
         b = self.bridge
@@ -277,7 +352,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def load_model(self, path: str, options: dict | None = None) -> None:
         """Load ``path`` with the app's load settings, then the conversation's, then ``options``."""
         self.banner.hide()
-        opts = dict(self.config.settings.get("load", {}) or {})
+        from engine.preferences import default_load
+
+        opts = default_load(self.config.settings).to_dict()   # Preferences: context, GPU layers, threads
         opts.update(self.chat.load_options())
         opts.update(options or {})
         self.bridge.loadRequested.emit(path, self.config.policy.pin_load(opts))   # locked settings win
@@ -304,6 +381,366 @@ class MainWindow(QtWidgets.QMainWindow):
         if message.startswith("info:"):
             kind, message = "info", message[5:]
         self.banner.show_message(message, kind)
+
+    # ---- menus ----------------------------------------------------------------------
+    def _action(self, menu: QtWidgets.QMenu, text: str, slot, shortcuts=(), name: str = "") -> QtGui.QAction:
+        act = menu.addAction(text)
+        keys: list[QtGui.QKeySequence] = []
+        for sc in shortcuts:
+            seqs = QtGui.QKeySequence.keyBindings(sc) if isinstance(sc, QtGui.QKeySequence.StandardKey) \
+                else [QtGui.QKeySequence(sc)]
+            keys += [k for k in seqs if not k.isEmpty() and k not in keys]
+        if keys:
+            act.setShortcuts(keys)
+        act.triggered.connect(lambda _=False: slot())
+        if name:
+            act.setObjectName(name)
+            self.actions_by_name[name] = act
+        return act
+
+    def _build_menus(self) -> None:
+        """File, Edit, View, Models, Help, with the usual shortcuts."""
+        SK = QtGui.QKeySequence.StandardKey
+        self.actions_by_name: dict[str, QtGui.QAction] = {}
+        mb = self.menuBar()
+        m = self.file_menu = mb.addMenu(self.tr("&File"))
+        self._action(m, self.tr("&Import model…"), self.import_model_dialog, ["Ctrl+I"], "import_model")
+        self._action(m, self.tr("&Open document…"), self.open_document_dialog, [SK.Open], "open_document")
+        self._action(m, self.tr("&Export…"), self.export_current, ["Ctrl+E"], "export")
+        m.addSeparator()
+        pref = self._action(m, self.tr("&Preferences…"), self.show_preferences, [SK.Preferences, "Ctrl+,"],
+                            "preferences")
+        pref.setMenuRole(QtGui.QAction.MenuRole.PreferencesRole)
+        m.addSeparator()
+        quit_ = self._action(m, self.tr("&Quit"), self.close, [SK.Quit, "Ctrl+Q"], "quit")
+        quit_.setMenuRole(QtGui.QAction.MenuRole.QuitRole)
+
+        m = self.edit_menu = mb.addMenu(self.tr("&Edit"))
+        self._action(m, self.tr("&Copy"), lambda: self._edit("copy"), [SK.Copy], "copy")
+        self._action(m, self.tr("Select &all"), lambda: self._edit("selectAll"), [SK.SelectAll], "select_all")
+        m.addSeparator()
+        self._action(m, self.tr("&Find conversations…"), self.find, [SK.Find], "find")
+
+        m = self.view_menu = mb.addMenu(self.tr("&View"))
+        names = {"chat": self.tr("&Chat"), "summarize": self.tr("&Summarise"), "compare": self.tr("C&ompare"),
+                 "models": self.tr("&Models")}
+        for i, key in enumerate(k for k in PANE_KEYS if self.pane(k) is not None):
+            self._action(m, names[key], lambda k=key: self.show_pane(k), [f"Ctrl+{i + 1}"], f"pane_{key}")
+        m.addSeparator()
+        theme_menu = m.addMenu(self.tr("&Theme"))
+        self.theme_group = QtGui.QActionGroup(self)
+        current = self.config.settings.get("theme", "system") or "system"
+        for code, text in (("system", self.tr("Follow the &system")), ("light", self.tr("&Light")),
+                           ("dark", self.tr("&Dark"))):
+            act = self._action(theme_menu, text, lambda c=code: self.set_theme(c), (), f"theme_{code}")
+            act.setCheckable(True)
+            act.setChecked(code == current)
+            self.theme_group.addAction(act)
+        m.addSeparator()
+        self._action(m, self.tr("&Bigger text"), lambda: self.change_font_size(+1), [SK.ZoomIn, "Ctrl+="],
+                     "font_bigger")
+        self._action(m, self.tr("S&maller text"), lambda: self.change_font_size(-1), [SK.ZoomOut],
+                     "font_smaller")
+        self._action(m, self.tr("&Default text size"), lambda: self.change_font_size(0), ["Ctrl+0"],
+                     "font_default")
+
+        m = self.models_menu = mb.addMenu(self.tr("&Models"))
+        self._action(m, self.tr("&Load the selected model"), self._load_selected, ["Ctrl+L"], "load_model")
+        self._action(m, self.tr("&Unload"), self.unload_model, ["Ctrl+Shift+L"], "unload_model")
+        m.addSeparator()
+        self._action(m, self.tr("&Manage models…"), lambda: self.show_pane("models"), (), "manage_models")
+        self._action(m, self.tr("&Check a model file…"), self.check_model_dialog, (), "check_model")
+
+        m = self.help_menu = mb.addMenu(self.tr("&Help"))
+        self._action(m, self.tr("&Documentation"), self.open_documentation, [SK.HelpContents, "F1"], "docs")
+        self._action(m, self.tr("Open the &log folder"), self.open_log_folder, (), "log_folder")
+        m.addSeparator()
+        self.about_action = self._action(m, self.tr("&About Hearth"), self.show_about, (), "about")
+        self.about_action.setMenuRole(QtGui.QAction.MenuRole.AboutRole)
+
+    def pane(self, key: str):
+        return {"chat": self.chat}.get(key) or getattr(self, f"{key}_pane", None)
+
+    def pane_key(self, widget=None) -> str | None:
+        widget = widget if widget is not None else self.tabs.currentWidget()
+        return next((k for k in PANE_KEYS if self.pane(k) is widget and widget is not None), None)
+
+    def show_pane(self, key: str) -> bool:
+        """Switch to a pane (View → Ctrl+1..4) and put the keyboard focus in it."""
+        pane = self.pane(key)
+        if pane is None:
+            return False
+        self.tabs.setCurrentWidget(pane)
+        target = self.chat.input if pane is self.chat else self._first_focusable(pane)
+        (target or pane).setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
+
+    @staticmethod
+    def _first_focusable(pane: QtWidgets.QWidget):
+        w = pane.nextInFocusChain()
+        for _ in range(500):
+            if w is None or w is pane:
+                return None
+            if (pane.isAncestorOf(w) and w.isVisibleTo(pane) and w.isEnabled()
+                    and w.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                return w
+            w = w.nextInFocusChain()
+        return None
+
+    def _tab_order(self) -> None:
+        """Tab moves model picker → panes; Ctrl+Tab / Ctrl+PgDown switch panes (QTabWidget)."""
+        chain = [w for w in (self.picker.combo, getattr(self.picker, "load_button", None), self.tabs) if w]
+        for a, b in zip(chain, chain[1:]):
+            QtWidgets.QWidget.setTabOrder(a, b)
+
+    def _edit(self, what: str) -> None:
+        w = QtWidgets.QApplication.focusWidget()
+        fn = getattr(w, what, None) if w is not None else None
+        if callable(fn):
+            fn()
+
+    def find(self) -> None:
+        self.show_pane("chat")
+        search = self.chat.sidebar.search
+        search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        search.selectAll()
+
+    def _load_selected(self) -> None:
+        path = self.picker.current_path()
+        if path:
+            self.load_model(path)
+
+    def import_model_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, self.tr("Import a GGUF model"), str(Path.home()),
+                                                        self.tr("GGUF models (*.gguf);;All files (*)"))
+        if path:
+            self.import_model(path)
+
+    def import_model(self, path: str) -> bool:
+        """Copy a GGUF file into the library (Models pane's import: checked, then copied off the GUI thread)."""
+        pane = getattr(self, "models_pane", None)
+        if not self.config.policy.allows("import"):
+            self.show_error(self.tr("Importing models is switched off by your administrator."))
+            return False
+        if pane is None:
+            return False
+        pane.import_file(path, copy=True)
+        self.statusBar().showMessage(self.tr("Importing %1…").replace("%1", Path(path).name), 5000)
+        return True
+
+    def open_document_dialog(self) -> None:
+        if getattr(self, "summarize_pane", None) is None:
+            return
+        self.show_pane("summarize")
+        self.summarize_pane._open_dialog()
+
+    def export_current(self) -> None:
+        """Export what the current pane shows: the conversation (Markdown) or the summary."""
+        key = self.pane_key()
+        if key == "summarize" and getattr(self.summarize_pane, "summary_id", None):
+            self.summarize_pane._export_dialog("md")
+        elif key == "compare" and hasattr(self.compare_pane, "_export_clicked"):
+            self.compare_pane._export_clicked()
+        elif self.chat.conversation_id is not None:
+            self.chat._export_dialog(self.chat.conversation_id, "md")
+        else:
+            self.statusBar().showMessage(self.tr("Nothing to export here yet."), 5000)
+
+    def check_model_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, self.tr("Check a GGUF model file"), str(Path.home()),
+                                                        self.tr("GGUF models (*.gguf);;All files (*)"))
+        if path:
+            self.check_model(path)
+
+    def check_model(self, path: str) -> None:
+        """Validate a GGUF file's header on a worker thread; the answer comes as a banner."""
+        relay = _CheckRelay(self)
+        relay.done.connect(self._model_checked)
+        self._check_relay = relay
+        relay.start(path)
+
+    def _model_checked(self, path: str, error: str) -> None:
+        name = Path(path).name
+        if error:
+            self.show_error(self.tr("%1 is not a usable model: %2").replace("%1", name).replace("%2", error))
+        else:
+            self.show_error("info:" + self.tr("%1 is a valid GGUF model.").replace("%1", name))
+
+    def open_documentation(self) -> None:
+        readme = Path(__file__).resolve().parent.parent / "README.md"
+        url = QtCore.QUrl.fromLocalFile(str(readme)) if readme.is_file() else QtCore.QUrl(DOCS_URL)
+        QtGui.QDesktopServices.openUrl(url)
+
+    def open_log_folder(self) -> None:
+        from gui.settings.settings_window import open_folder
+
+        open_folder(self.config.paths.log_dir)
+
+    # ---- preferences ----------------------------------------------------------------
+    def show_preferences(self) -> None:
+        """File → Preferences (Ctrl+,): one window, raised when already open."""
+        if self.settings_window is None:
+            from gui.settings.settings_window import SettingsWindow
+
+            w = self.settings_window = SettingsWindow(self.config, self)
+            w.modelFoldersChanged.connect(self.bridge.refreshLibraryRequested.emit)
+            w.dataCleared.connect(self._on_data_cleared)
+            w.theme.currentIndexChanged.connect(lambda _=0: self._check_theme(w.theme.currentData()))
+        self.settings_window.show()
+        self.settings_window.raise_()
+        self.settings_window.activateWindow()
+
+    def _check_theme(self, code: str) -> None:
+        act = self.actions_by_name.get(f"theme_{code}")
+        if act is not None:
+            act.setChecked(True)
+
+    def set_theme(self, code: str) -> None:
+        self.config.settings.set("theme", code)
+        appearance.apply_theme(QtWidgets.QApplication.instance(), code)
+        self._check_theme(code)
+        w = self.settings_window
+        if w is not None:
+            w.theme.blockSignals(True)
+            w.theme.setCurrentIndex(max(0, w.theme.findData(code)))
+            w.theme.blockSignals(False)
+
+    def change_font_size(self, step: int) -> float:
+        """View → Bigger/Smaller text (0: the default size); saved like Preferences → Font size."""
+        app = QtWidgets.QApplication.instance()
+        if step == 0:
+            size = 0
+        else:
+            current = self.config.settings.get("font_size", 0) or round(appearance.base_font_size(app))
+            from engine.preferences import MAX_FONT, MIN_FONT
+
+            size = max(MIN_FONT, min(MAX_FONT, int(current) + step))
+        self.config.settings.set("font_size", size)
+        w = self.settings_window
+        if w is not None:
+            w.font_size.blockSignals(True)
+            w.font_size.setValue(size)
+            w.font_size.blockSignals(False)
+        return appearance.apply_font_size(app, size)
+
+    def _on_data_cleared(self, kind: str, count: int) -> None:
+        if kind == "chats":
+            if not self.chat.generating:
+                self.chat._cid = None
+                self.chat.new_conversation()
+            self.chat.refresh_conversations()
+        elif kind == "summaries" and hasattr(self, "summarize_pane"):
+            self.summarize_pane.refresh_history()
+        elif kind == "comparisons" and hasattr(self, "compare_pane"):
+            self.compare_pane.refresh_leaderboard()
+
+    # ---- window state ----------------------------------------------------------------
+    def _splitters(self) -> dict[str, QtWidgets.QSplitter]:
+        out = {}
+        for key in PANE_KEYS:
+            pane = self.pane(key)
+            if pane is not None:
+                for i, sp in enumerate(pane.findChildren(QtWidgets.QSplitter)):
+                    out[f"{key}/{i}"] = sp
+        return out
+
+    def save_state(self) -> None:
+        """Window size and position, splitter positions and the pane in front (settings key ``window``)."""
+        b64 = lambda ba: bytes(ba.toBase64()).decode("ascii")   # noqa: E731
+        state = {"geometry": b64(self.saveGeometry()), "pane": self.pane_key() or "chat",
+                 "splitters": {k: b64(sp.saveState()) for k, sp in self._splitters().items()}}
+        try:
+            self.config.settings.set("window", state)
+        except OSError:
+            log.warning("the window's size and layout could not be saved", exc_info=True)
+
+    def restore_state(self) -> None:
+        state = self.config.settings.get("window") or {}
+        if not isinstance(state, dict):
+            return
+        ba = lambda s: QtCore.QByteArray.fromBase64(str(s).encode("ascii"))   # noqa: E731
+        if state.get("geometry"):
+            self.restoreGeometry(ba(state["geometry"]))
+        for key, sp in self._splitters().items():
+            saved = (state.get("splitters") or {}).get(key)
+            if saved:
+                sp.restoreState(ba(saved))
+        pane = self.pane(state.get("pane") or "")
+        if pane is not None:
+            self.tabs.setCurrentWidget(pane)
+
+    # ---- drag and drop ---------------------------------------------------------------
+    @staticmethod
+    def _dropped_paths(mime) -> list[str]:
+        if mime is None or not mime.hasUrls():
+            return []
+        return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
+
+    def _drop_target(self, paths: list[str], over=None) -> str | None:
+        """What a drop would do: "import" (.gguf files), "document" (on the Summarise pane), or None."""
+        if paths and all(p.lower().endswith(".gguf") for p in paths):
+            return "import"
+        summarize = getattr(self, "summarize_pane", None)
+        if paths and summarize is not None and self.tabs.currentWidget() is summarize and not summarize.running:
+            if over is not None and (over is summarize or summarize.isAncestorOf(over)):
+                return None     # the pane takes it itself (its drop highlight)
+            return "document"
+        return None
+
+    def handle_drop(self, paths: list[str]) -> str | None:
+        """Act on dropped files: import .gguf models, or open a document on the Summarise pane."""
+        what = self._drop_target(paths)
+        if what == "import":
+            for p in paths:
+                if not self.import_model(p):
+                    break
+        elif what == "document":
+            self.summarize_pane.open_document(paths[0])
+        return what
+
+    def eventFilter(self, obj, e) -> bool:
+        t = e.type()
+        if t in (QtCore.QEvent.Type.DragEnter, QtCore.QEvent.Type.DragMove, QtCore.QEvent.Type.Drop) \
+                and isinstance(obj, QtWidgets.QWidget) and obj.window() is self:
+            paths = self._dropped_paths(e.mimeData())
+            if self._drop_target(paths, over=obj) is not None:
+                e.acceptProposedAction()
+                if t == QtCore.QEvent.Type.Drop:
+                    self.handle_drop(paths)
+                return True
+        return super().eventFilter(obj, e)
+
+    def dragEnterEvent(self, e: QtGui.QDragEnterEvent) -> None:
+        if self._drop_target(self._dropped_paths(e.mimeData())):
+            e.acceptProposedAction()
+        else:
+            e.ignore()
+
+    def dropEvent(self, e: QtGui.QDropEvent) -> None:
+        paths = self._dropped_paths(e.mimeData())
+        if self.handle_drop(paths):
+            e.acceptProposedAction()
+        else:
+            e.ignore()
+
+    # ---- notifications ---------------------------------------------------------------
+    def _connect_notifications(self) -> None:
+        """Finished long jobs tell the user when the window is in the background (existing signals only)."""
+        n, b = self.notifier, self.bridge
+        b.loaded.connect(lambda info: n.notify(self.tr("Model loaded"), self.tr("%1 is ready.").replace(
+            "%1", Path(info.get("path", "")).stem)))
+        b.summaryFinished.connect(lambda r: n.notify(self.tr("Summary finished"), self.tr(
+            "The summary of %1 is ready.").replace("%1", str(r.get("name") or Path(str(r.get("path", ""))).name))))
+        models = getattr(self, "models_pane", None)
+        if models is not None and hasattr(models, "modelDownloaded"):
+            models.modelDownloaded.connect(lambda path: n.notify(self.tr("Download finished"), self.tr(
+                "%1 was downloaded and verified.").replace("%1", Path(path).name)))
+        compare = getattr(self, "compare_pane", None)
+        if compare is not None:
+            compare.evalFinished.connect(lambda: n.notify(self.tr("Evaluation finished"),
+                                                          self.tr("The question-set scores are ready.")))
+            compare.runFinished.connect(lambda: n.notify(self.tr("Comparison finished"),
+                                                         self.tr("Every model has answered.")))
 
     # ---- bridge events -------------------------------------------------------------
     def _on_library(self, entries: list) -> None:
@@ -375,6 +812,12 @@ class MainWindow(QtWidgets.QMainWindow):
         if getattr(self, "_shut", False):
             return
         self._shut = True
+        self.save_state()
+        app = QtWidgets.QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        if self.settings_window is not None:
+            self.settings_window.shutdown()
         self.chat.shutdown()
         if hasattr(self, "summarize_pane"):
             self.summarize_pane.shutdown()
@@ -395,6 +838,19 @@ def _fonts(app: QtWidgets.QApplication) -> None:
         app.setFont(f)
 
 
+def install_language(app, settings) -> str:
+    """The interface language from Preferences (gui/i18n.py; applies at start-up)."""
+    try:
+        from gui.i18n import install_translation
+    except ImportError:
+        return "en"
+    try:
+        return install_translation(app, settings.get("language", "system") or "system")
+    except Exception:
+        log.warning("the translation could not be installed", exc_info=True)
+        return "en"
+
+
 def main(argv: list[str] | None = None) -> int:
     problem = platform_problem()
     if problem:
@@ -411,6 +867,8 @@ def main(argv: list[str] | None = None) -> int:
     except HearthError as e:
         QtWidgets.QMessageBox.critical(None, APP_TITLE, str(e))
         return 2
+    install_language(app, config.settings)
+    appearance.apply_appearance(app, config.settings)    # theme and font size from Preferences
     try:
         logs.setup_logging(config.paths.log_dir, debug=logs.debug_enabled(config.settings, config.policy),
                            component="gui")
