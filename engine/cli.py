@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "engine.commands.leaderboard",   # leaderboard, vote, votes list|export|delete
     "engine.commands.plan",          # plan
     "engine.commands.serve",         # serve (a local OpenAI-compatible API)
+    "engine.commands.endpoints",     # endpoints add|list|remove|test (company inference servers)
 ]
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_ENGINE, EXIT_CANCELLED = 0, 2, 3, 130

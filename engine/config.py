@@ -21,7 +21,11 @@ Policy keys (all optional; keys starting with "_" are comments)::
      "hub_endpoint": "https://hf-mirror.example.internal",    # "hf_endpoint" is read too
      "default_model": "Qwen2.5-7B-Instruct-Q4_K_M",
      "locked_settings": {"temperature": 0.2, "n_ctx": 8192, "debug_logging": false},
-     "hidden_settings": ["seed"]}
+     "hidden_settings": ["seed"],
+     "remote_endpoints": true,              # false: no company inference servers at all
+     "allow_remote_hosts": ["llm.intra.example", "*.corp.example"],   # host or host:port, * and ?
+     "endpoints": [{"name": "company", "url": "https://llm.intra.example/v1",
+                    "verify": true, "ca_bundle": "/etc/ssl/corp-ca.pem"}]}   # offered to every user
 
 ``locked_settings`` may also be a list of names (locked at their defaults).
 An invalid file never stops Hearth: the valid keys still apply, everything
@@ -76,7 +80,7 @@ LOCKABLE_SETTINGS = {
 }
 SETTING_ALIASES = {"context_length": "n_ctx", "ctx": "n_ctx"}
 MANAGED = "managed by your administrator"
-FEATURES = ("hub", "downloads", "import", "serve")
+FEATURES = ("hub", "downloads", "import", "serve", "remote")
 HF_OFFLINE_VALUES = ("1", "on", "yes", "true")
 
 
@@ -95,6 +99,8 @@ class Policy:
     default_model: str | None = None
     locked_settings: dict = field(default_factory=dict)   # name -> pinned value (None: the default)
     hidden_settings: frozenset[str] = frozenset()
+    allow_remote_hosts: tuple[str, ...] | None = None   # None: any host; patterns with * and ?
+    endpoints: list[dict] = field(default_factory=list)   # administrator-defined remote endpoints
     origin: str | None = None                   # how the file was found (HEARTH_POLICY, site folder...)
     error: str | None = None                    # an invalid file: what is wrong and on which line
 
@@ -136,6 +142,26 @@ class Policy:
             return None
         return (f"{repo_id} is not on your administrator's list of allowed repositories "
                 f"({', '.join(self.allow_repos or ()) or 'none'})")
+
+    def remote_block(self, host: str | None = None, port: int | None = None) -> str | None:
+        """Why remote endpoints (or this host) may not be used now (one sentence), or None."""
+        if self.error:
+            return "remote endpoints are off: " + self.problem()
+        if self.offline:
+            return "offline by policy: your administrator has switched off everything online in Hearth"
+        if not self.allows("remote"):
+            return "remote endpoints are switched off by your administrator"
+        if host is not None and not self.remote_host_allowed(host, port):
+            return (f"{host} is not on your administrator's list of allowed inference servers "
+                    f"({', '.join(self.allow_remote_hosts or ()) or 'none'})")
+        return None
+
+    def remote_host_allowed(self, host: str, port: int | None = None) -> bool:
+        if self.allow_remote_hosts is None:
+            return True
+        h = (host or "").strip().strip("[]").lower().rstrip(".")
+        names = [h] + ([f"{h}:{port}"] if port else [])
+        return any(fnmatch.fnmatchcase(n, pat.lower()) for pat in self.allow_remote_hosts for n in names)
 
     def is_locked(self, name: str) -> bool:
         name = SETTING_ALIASES.get(name, name)
@@ -193,6 +219,9 @@ class Policy:
             "extra_model_dirs": [{"path": str(d), "exists": d.is_dir(), "writable": writable(d)}
                                  for d in self.extra_model_dirs],
             "locked_settings": dict(self.locked_settings), "hidden_settings": sorted(self.hidden_settings),
+            "remote_endpoints": self.remote_block() is None,
+            "allow_remote_hosts": list(self.allow_remote_hosts) if self.allow_remote_hosts is not None else None,
+            "endpoints": [dict(e) for e in self.endpoints],
         }
 
 
@@ -253,7 +282,8 @@ def _parse_policy(raw: dict, text: str, path: Path, origin: str) -> tuple[Policy
 
     known = {"models_dir", "data_dir", "extra_model_dirs", "shared_model_dirs", "disable", "downloads",
              "hub", "import", "serve", "hub_endpoint", "hf_endpoint", "offline", "allow_repos", "default_model",
-             "locked_settings", "hidden_settings", "version"}
+             "locked_settings", "hidden_settings", "version", "remote", "remote_endpoints",
+             "allow_remote_hosts", "endpoints"}
     for key in raw:
         if key not in known and not key.startswith("_") and key not in ("comment", "about"):
             bad(key, f'unknown key "{key}"')
@@ -276,6 +306,8 @@ def _parse_policy(raw: dict, text: str, path: Path, origin: str) -> tuple[Policy
         v = get(f, bool, "true or false")
         if v is False:
             disabled.add(f)
+    if get("remote_endpoints", bool, "true or false") is False:
+        disabled.add("remote")     # no company inference servers
     if raw.get("downloads") is False:
         disabled.add("hub")   # no downloads: no browsing of the Hub either (nothing online for models)
     pol.disabled = frozenset(disabled)
@@ -335,6 +367,27 @@ def _parse_policy(raw: dict, text: str, path: Path, origin: str) -> tuple[Policy
             else:
                 hs.add(canon)
         pol.hidden_settings = frozenset(hs)
+    hosts = str_list("allow_remote_hosts", 'a list of host names, e.g. ["llm.intra.example", "*.corp.example"]')
+    if hosts is not None:
+        pol.allow_remote_hosts = tuple(h.lower().rstrip(".") for h in hosts)
+    eps = raw.get("endpoints")
+    if eps is not None:
+        if not isinstance(eps, list):
+            bad("endpoints", '"endpoints" must be a list of {"name": ..., "url": ...} objects')
+        else:
+            from engine.remote.endpoints import check_policy_endpoint
+
+            seen_names: set[str] = set()
+            for e in eps:
+                problem = check_policy_endpoint(e, pol)
+                if problem is None and e["name"].strip().lower() in seen_names:
+                    problem = f'"endpoints" names {e["name"]!r} twice'
+                if problem:
+                    bad("endpoints", problem)
+                    continue
+                seen_names.add(e["name"].strip().lower())
+                pol.endpoints.append({"name": e["name"].strip(), "url": e["url"].strip().rstrip("/"),
+                                      "verify": e.get("verify", True), "ca_bundle": e.get("ca_bundle")})
     return pol, problems
 
 

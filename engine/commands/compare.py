@@ -37,6 +37,9 @@ def _specs(args, ctx, lo: int, hi: int):
         try:
             entry = resolve_model(ctx, m)
             path = entry.path
+            if getattr(entry, "is_remote", False):   # NAME:MODEL_ID on a company server
+                specs.append(ModelSpec(path=path, n_ctx=opts.n_ctx, name=entry.name, remote=entry))
+                continue
         except BadInputError:
             from pathlib import Path
 
@@ -54,6 +57,10 @@ def _is_model(ctx, word: str) -> bool:
     if word == "-":
         return False
     if word.lower().endswith(".gguf") or word == "starter" or Path(word).expanduser().exists():
+        return True
+    from engine.remote.resolve import is_remote_ref
+
+    if is_remote_ref(ctx.config, word):
         return True
     try:
         ctx.library.find(word)

@@ -185,10 +185,16 @@ def cmd_delete_model(args, ctx) -> int:
 
 
 def resolve_model(ctx, name_or_path: str | None):
-    """A library entry for --model (the starter model when none is given)."""
+    """A library entry for --model (the starter model when none is given); ``NAME:MODEL_ID`` of a
+    known endpoint gives an ``engine.remote.resolve.RemoteModel`` (nothing is contacted here)."""
+    from engine.remote.resolve import resolve_remote
+
     lib = ctx.library
     if not name_or_path and ctx.config.policy.default_model:
         name_or_path = ctx.config.policy.default_model   # the administrator's default model
+    remote = resolve_remote(ctx.config, name_or_path)
+    if remote is not None:
+        return remote
     if not name_or_path or name_or_path == "starter":
         path = lib.ensure_starter()
         if path is None:
@@ -250,7 +256,8 @@ def sampling_from_args(args, settings=None, policy=None):
 
 
 def cmd_chat(args, ctx) -> int:
-    from engine.host.client import EngineClient
+    from engine.remote.client import StreamCutError
+    from engine.remote.resolve import make_client
 
     prompt = " ".join(args.prompt) if args.prompt else ""
     if prompt == "-" or (not prompt and not sys.stdin.isatty()):
@@ -270,7 +277,9 @@ def cmd_chat(args, ctx) -> int:
         store, conv_id, messages = _open_conversation(ctx, args, entry)
     messages.append({"role": "user", "content": prompt})
 
-    client = EngineClient(log_dir=ctx.config.paths.log_dir)
+    remote = getattr(entry, "is_remote", False)
+    client = make_client(entry, config=ctx.config, log_dir=ctx.config.paths.log_dir,
+                         on_notice=lambda t: print(f"hearth: {t}", file=sys.stderr))
     # Ctrl+C: first press stops generation (reply kept), the host then ends.
     old = signal.getsignal(signal.SIGINT)
     cancelled = threading.Event()
@@ -284,7 +293,9 @@ def cmd_chat(args, ctx) -> int:
     saver = None
     try:
         if not args.json and not args.quiet:
-            if entry.is_base_model:
+            if remote:
+                print(f"[{entry.name}: your text is sent to {entry.host}]", file=sys.stderr)
+            elif entry.is_base_model:
                 print(f"[{entry.name}: base model: continues text rather than following instructions]",
                       file=sys.stderr)
         info = client.load(entry.path, opts)
@@ -302,7 +313,11 @@ def cmd_chat(args, ctx) -> int:
             if saver:
                 saver.add(chunk)
 
-        stats = client.chat(messages, sampling, on_text=on_text)
+        cut = None
+        try:
+            stats = client.chat(messages, sampling, on_text=on_text)
+        except StreamCutError as e:   # the partial reply is kept, marked incomplete
+            cut, stats = e, e.stats
     finally:
         signal.signal(signal.SIGINT, old)
         client.unload()
@@ -313,6 +328,10 @@ def cmd_chat(args, ctx) -> int:
 
         out = {k: v for k, v in stats.to_dict().items()}
         out["model"] = str(entry.path)
+        if remote:
+            out["remote"] = entry.describe()
+        if cut is not None:
+            out["error"] = str(cut)
         if conv_id is not None:
             out["conversation_id"] = conv_id
         print_json(out)
@@ -326,6 +345,8 @@ def cmd_chat(args, ctx) -> int:
                   f"first token {stats.ttft_s:.2f} s, {stats.finish_reason}]", file=sys.stderr)
         if conv_id is not None and not args.quiet:
             print(f"[conversation {conv_id}]", file=sys.stderr)
+    if cut is not None:
+        raise cut
     if cancelled.is_set():
         raise CancelledError("the reply was stopped")
     return 0

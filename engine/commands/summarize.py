@@ -16,7 +16,7 @@ from engine.errors import BadInputError
 def cmd_summarize(args, ctx) -> int:
     from engine.commands.core import load_options_from_args, resolve_model
     from engine.documents import read_document
-    from engine.host.client import EngineClient
+    from engine.remote.resolve import make_client
     from engine.store import Store
     from engine.summarize import Summarizer
     from engine.summarize.prompts import SummaryOptions
@@ -27,9 +27,12 @@ def cmd_summarize(args, ctx) -> int:
         raise BadInputError("--ctx must be at least 128 tokens")
     document = read_document(args.file)           # a bad document fails before any model loads
     entry = resolve_model(ctx, args.model)
-    client = EngineClient(log_dir=ctx.config.paths.log_dir)
+    remote = getattr(entry, "is_remote", False)
+    client = make_client(entry, config=ctx.config, log_dir=ctx.config.paths.log_dir,
+                         on_notice=lambda t: print(f"hearth: {t}", file=sys.stderr))
     store = Store.open_default(ctx.config)
-    summarizer = Summarizer(client, store, model_id=f"{entry.path}|{entry.path.stat().st_size}")
+    model_id = f"remote:{entry.name}" if remote else f"{entry.path}|{entry.path.stat().st_size}"
+    summarizer = Summarizer(client, store, model_id=model_id)
     def on_event(e: dict) -> None:
         if args.json or args.quiet:
             return
@@ -43,8 +46,13 @@ def cmd_summarize(args, ctx) -> int:
     try:
         # Ctrl+C stops the summary; the parts already summarised are kept: run again to resume.
         with ctrl_c_cancels(summarizer):
-            client.load(entry.path, load_options_from_args(args))
+            info = client.load(entry.path, load_options_from_args(args))
+            if remote and not args.quiet:
+                print(f"[{entry.name}: your text is sent to {entry.host}]", file=sys.stderr)
+                if info.get("plan_note"):
+                    print(f"hearth: note: {info['plan_note']}", file=sys.stderr)
             result = summarizer.run(document, options, on_event=on_event, fresh=args.fresh)
+            counting = client.token_counting if remote else None
     finally:
         client.unload()
         store.close()
@@ -53,6 +61,8 @@ def cmd_summarize(args, ctx) -> int:
 
         out = result.to_json()
         out["parts"] = [{k: p[k] for k in ("level", "position", "pages", "text")} for p in result.parts]
+        if remote:
+            out["remote"] = entry.describe() | {"token_counting": counting}
         print_json(out)
     else:
         print(result.summary)

@@ -237,7 +237,7 @@ class Evaluator(ModelJobs):
                 gate.arrive(i)
 
         try:
-            client = self._new_client()
+            client = self._new_client(spec)
             monitor = _MemoryMonitor(client)
             monitor.start()
             try:

@@ -56,6 +56,7 @@ class ModelSpec:
     n_ctx: int = 0                  # 0: the model's own context, capped at 8192
     gpu_layers: str | int = "auto"  # "auto", "all" or a number of layers
     name: str | None = None         # shown in columns and results; default: the file name without .gguf
+    remote: object = None           # an engine.remote.resolve.RemoteModel: runs on a server, no local memory
 
     @property
     def label(self) -> str:
@@ -154,6 +155,8 @@ def estimate_need(spec: ModelSpec, vram_left: int, name: str | None = None, *,
     from engine.gguf_check import InvalidGGUF, check_file
 
     need = ModelNeed(name=name or spec.label)
+    if spec.remote is not None:
+        return need     # runs on its server: no memory, cores or GPU here
     try:
         info = check_file(spec.path)
         weights = _weights_bytes(Path(spec.path), info.split_count or 1)
@@ -257,9 +260,10 @@ def plan_run(specs: list[ModelSpec], free_ram_bytes: int | None = None, cores: i
                    vram_needed=vram_needed, vram_free=vram_free, cores=cores, models=needs,
                    stagger_loads=vram_free > 0)
     n = len(specs)
+    n_local = sum(1 for s in specs if s.remote is None)
     fits_ram = ram_needed <= free_ram_bytes
     fits_vram = vram_needed + vram_margin <= vram_free or vram_needed == 0
-    fits_cores = n <= cores
+    fits_cores = n_local <= cores
     memory = f"needs {human_bytes(ram_needed)}, {human_bytes(free_ram_bytes)} free"
     if vram_needed:
         memory += f"; GPU {human_bytes(vram_needed)} of {human_bytes(vram_free)} free"

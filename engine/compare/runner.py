@@ -339,10 +339,10 @@ class ModelJobs:
                 log.error("an event handler failed", exc_info=True)
 
     # ---- one model's host --------------------------------------------------------------------
-    def _new_client(self):
-        from engine.host.client import EngineClient
+    def _new_client(self, spec: ModelSpec | None = None):
+        from engine.remote.resolve import make_client
 
-        client = EngineClient(log_dir=self.log_dir, lower_priority=self.lower_priority)
+        client = make_client(spec, log_dir=self.log_dir, lower_priority=self.lower_priority)
         with self._lock:
             self._clients.add(client)   # from now on cancel() reaches it
         return client
@@ -472,7 +472,7 @@ class CompareRunner(ModelJobs):
                 gate.arrive(i)
 
         try:
-            client = self._new_client()
+            client = self._new_client(spec)
             monitor = _MemoryMonitor(client, on_tick=batcher.flush_due)
             monitor.start()
             try:

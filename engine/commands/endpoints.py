@@ -1,0 +1,146 @@
+"""``endpoints``: company inference servers (OpenAI-compatible) as model sources.
+
+    python main.py endpoints add NAME URL [--api-key-stdin] [--ca-bundle FILE] [--no-verify]
+    python main.py endpoints list [--json]
+    python main.py endpoints remove NAME
+    python main.py endpoints test NAME [--json]
+
+``add``, ``list`` and ``remove`` contact nothing; ``test`` asks the server for
+its models. A remote model is then used as ``NAME:MODEL_ID`` with ``chat``,
+``summarize`` and ``compare``. The API key is read from standard input and kept
+only in the OS keyring.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from engine.errors import BadInputError
+
+
+def _registry(ctx):
+    from engine.remote.endpoints import EndpointRegistry
+
+    return EndpointRegistry(ctx.config)
+
+
+def _read_key() -> str:
+    if sys.stdin is None or sys.stdin.closed:
+        raise BadInputError("--api-key-stdin: give the API key on standard input")
+    key = sys.stdin.readline().strip()
+    if not key:
+        raise BadInputError("--api-key-stdin: standard input had no API key")
+    return key
+
+
+def cmd_add(args, ctx) -> int:
+    reg = _registry(ctx)
+    key = _read_key() if args.api_key_stdin else None
+    ep = reg.add(args.name, args.url, verify=not args.no_verify, ca_bundle=args.ca_bundle, api_key=key)
+    extra = []
+    if key:
+        extra.append("API key in the keyring")
+    if not ep.verify:
+        extra.append("TLS verification OFF")
+    elif ep.ca_bundle:
+        extra.append(f"CA bundle {ep.ca_bundle}")
+    print(f"Added endpoint {ep.name}: {ep.url}" + (f" ({', '.join(extra)})" if extra else ""))
+    print(f"Nothing was contacted. Check it with `endpoints test {ep.name}`; use its models as "
+          f"--model {ep.name}:MODEL_ID. Your text is sent to {ep.host_label} when you use them.")
+    return 0
+
+
+def cmd_list(args, ctx) -> int:
+    from engine.remote.endpoints import get_api_key
+
+    reg = _registry(ctx)
+    eps = reg.list()
+    policy = ctx.config.policy
+    rows = []
+    for ep in eps:
+        rows.append(ep.to_dict() | {"host": ep.host_label, "source": ep.source,
+                                    "api_key": get_api_key(ep.name) is not None,
+                                    "allowed": policy.remote_block(ep.host, ep.port) is None})
+    if args.json:
+        from engine.cli import print_json
+
+        print_json(rows)
+        return 0
+    block = policy.remote_block()
+    if block:
+        print(f"[{block}]", file=sys.stderr)
+    if not rows:
+        print("No endpoints. Add one: python main.py endpoints add NAME URL [--api-key-stdin]")
+    for r in rows:
+        bits = [r["source"] if r["source"] == "user" else "set by your administrator"]
+        bits.append("API key set" if r["api_key"] else "no API key")
+        if not r["verify"]:
+            bits.append("TLS verification off")
+        elif r["ca_bundle"]:
+            bits.append(f"CA bundle {r['ca_bundle']}")
+        if not r["allowed"]:
+            bits.append("not allowed by policy")
+        print(f"{r['name']}  {r['url']}  ({', '.join(bits)})")
+    return 0
+
+
+def cmd_remove(args, ctx) -> int:
+    ep = _registry(ctx).remove(args.name)
+    print(f"Removed endpoint {ep.name} (and its API key, if one was stored)")
+    return 0
+
+
+def cmd_test(args, ctx) -> int:
+    from engine.remote.client import RemoteAPI
+
+    reg = _registry(ctx)
+    ep = reg.get(args.name)
+    reg.check_allowed(ep)
+    api = RemoteAPI(ep, on_notice=lambda t: print(f"hearth: {t}", file=sys.stderr))
+    try:
+        t0 = time.perf_counter()
+        models = api.models()
+        seconds = time.perf_counter() - t0
+    finally:
+        api.close()
+    ids = [m["id"] for m in models]
+    if args.json:
+        from engine.cli import print_json
+
+        print_json({"endpoint": ep.name, "url": ep.url, "host": ep.host_label, "ok": True,
+                    "models": ids, "seconds": round(seconds, 3)})
+        return 0
+    print(f"{ep.name}: {ep.host_label} answered in {seconds * 1000:.0f} ms with {len(ids)} model"
+          f"{'s' if len(ids) != 1 else ''}")
+    for i in ids:
+        print(f"  {ep.name}:{i}")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("endpoints", help="company inference servers (OpenAI-compatible) as model sources")
+    esub = p.add_subparsers(dest="endpoints_command", metavar="ACTION")
+    p.set_defaults(func=lambda args, ctx: (p.print_help(sys.stderr), 2)[1])
+
+    a = esub.add_parser("add", help="add (or replace) an endpoint; contacts nothing")
+    a.add_argument("name", help="a short name, used as NAME:MODEL_ID")
+    a.add_argument("url", help="base URL, e.g. https://llm.intra.example/v1")
+    a.add_argument("--api-key-stdin", action="store_true",
+                   help="read the API key from standard input (kept in the OS keyring only)")
+    a.add_argument("--ca-bundle", metavar="FILE", help="CA bundle for a company certificate authority")
+    a.add_argument("--no-verify", action="store_true", help="do not verify the TLS certificate (not advised)")
+    a.set_defaults(func=cmd_add)
+
+    a = esub.add_parser("list", help="the endpoints (contacts nothing)")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_list)
+
+    a = esub.add_parser("remove", help="remove an endpoint and its API key")
+    a.add_argument("name")
+    a.set_defaults(func=cmd_remove)
+
+    a = esub.add_parser("test", help="ask the endpoint for its models")
+    a.add_argument("name")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_test)

@@ -1,0 +1,133 @@
+"""`endpoints add|list|remove|test` through the CLI, against real servers on loopback."""
+
+from __future__ import annotations
+
+import json
+
+from tests.remote.conftest import API_KEY, MODEL_ID, add_endpoint, free_port
+
+
+def test_add_list_test_remove(hearth, llama_server, hearth_home, tmp_path):
+    r = add_endpoint(hearth, "lab", llama_server.url)
+    assert "Nothing was contacted" in r.stdout
+    r = hearth("endpoints", "list", "--json")
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert [(x["name"], x["url"], x["host"], x["verify"], x["source"], x["api_key"]) for x in rows] == \
+        [("lab", llama_server.url, f"127.0.0.1:{llama_server.port}", True, "user", False)]
+    r = hearth("endpoints", "test", "lab", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["models"] == [MODEL_ID]
+    r = hearth("endpoints", "test", "lab")
+    assert r.returncode == 0 and f"lab:{MODEL_ID}" in r.stdout
+    r = hearth("endpoints", "remove", "lab")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(hearth("endpoints", "list", "--json").stdout) == []
+    r = hearth("endpoints", "remove", "lab")
+    assert r.returncode == 2 and "no endpoint named 'lab'" in r.stderr
+
+
+def test_add_and_list_contact_nothing(hearth, fake_server):
+    add_endpoint(hearth, "quiet", fake_server.url("plain"))
+    assert hearth("endpoints", "list").returncode == 0
+    assert hearth("endpoints", "remove", "quiet").returncode == 0
+    assert fake_server.requests["plain"] == 0
+
+
+def test_bad_input_is_exit_2(hearth):
+    r = hearth("endpoints", "add", "lab", "ftp://example.org/v1")
+    assert r.returncode == 2 and "not an http:// or https:// URL" in r.stderr
+    r = hearth("endpoints", "add", "x", "http://127.0.0.1:1/v1")
+    assert r.returncode == 2 and "not a usable endpoint name" in r.stderr
+    r = hearth("endpoints", "add", "lab", "http://user:pw@127.0.0.1:1/v1")
+    assert r.returncode == 2 and "keyring" in r.stderr
+    r = hearth("endpoints", "test", "nothere")
+    assert r.returncode == 2
+
+
+def test_unreachable_port_is_one_sentence_exit_3(hearth):
+    port = free_port()   # nothing listens there
+    add_endpoint(hearth, "gone", f"http://127.0.0.1:{port}/v1")
+    r = hearth("endpoints", "test", "gone")
+    assert r.returncode == 3
+    assert r.stderr.strip() == (f"hearth: cannot reach 127.0.0.1:{port} (connection refused: nothing listens on "
+                                f"that port); check the endpoint's URL http://127.0.0.1:{port}/v1 and the network")
+    r = hearth("chat", "--model", "gone:tiny", "hello")
+    assert r.returncode == 3 and "cannot reach" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_api_key_kept_in_keyring_only_and_401(hearth, keyed_server, hearth_home, cli_env):
+    # No key: the server answers 401, said in one sentence with what to do.
+    add_endpoint(hearth, "sec", keyed_server.url)
+    r = hearth("endpoints", "test", "sec")
+    assert r.returncode == 2, r.stderr
+    assert "needs an API key (HTTP 401)" in r.stderr and "--api-key-stdin" in r.stderr
+    # A wrong key: refused.
+    add_endpoint(hearth, "sec", keyed_server.url, key="sk-wrong")
+    r = hearth("endpoints", "test", "sec")
+    assert r.returncode == 2 and "refused the API key (HTTP 401)" in r.stderr
+    r = hearth("chat", "--model", f"sec:{MODEL_ID}", "--max-tokens", "4", "hi")
+    assert r.returncode == 2 and "refused the API key" in r.stderr
+    # The right key works, and lives only in the keyring, never in Hearth's files.
+    add_endpoint(hearth, "sec", keyed_server.url, key=API_KEY)
+    r = hearth("endpoints", "test", "sec", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["models"] == [MODEL_ID]
+    assert json.loads(hearth("endpoints", "list", "--json").stdout)[0]["api_key"] is True
+    for f in hearth_home.rglob("*"):
+        if f.is_file():
+            assert API_KEY.encode() not in f.read_bytes(), f
+    keyring_file = cli_env["HEARTH_TEST_KEYRING_FILE"]
+    assert json.load(open(keyring_file)) == {"Hearth/endpoint:sec": API_KEY}
+    r = hearth("chat", "--model", f"sec:{MODEL_ID}", "--max-tokens", "4", "--json", "hi")
+    assert r.returncode == 0, r.stderr
+    # Removing the endpoint removes its key.
+    assert hearth("endpoints", "remove", "sec").returncode == 0
+    assert json.load(open(keyring_file)) == {}
+
+
+def _policy(hearth_home, text: str):
+    (hearth_home / "policy.json").write_text(text)
+
+
+def test_policy_forbids_remote_endpoints(hearth, hearth_home, fake_server):
+    add_endpoint(hearth, "lab", fake_server.url("plain"))
+    _policy(hearth_home, '{\n  "remote_endpoints": false\n}\n')
+    r = hearth("endpoints", "add", "other", fake_server.url("plain"))
+    assert r.returncode == 2 and "switched off by your administrator" in r.stderr
+    r = hearth("chat", "--model", "lab:fake", "hi")
+    assert r.returncode == 2 and "switched off by your administrator" in r.stderr
+    assert fake_server.requests["plain"] == 0
+
+
+def test_policy_allow_list_of_hosts(hearth, hearth_home, fake_server):
+    add_endpoint(hearth, "lab", fake_server.url("plain"))
+    _policy(hearth_home, '{\n  "allow_remote_hosts": ["llm.intra.example"]\n}\n')
+    r = hearth("chat", "--model", "lab:fake", "hi")
+    assert r.returncode == 2
+    assert "127.0.0.1 is not on your administrator's list of allowed inference servers (llm.intra.example)" \
+        in r.stderr
+    r = hearth("endpoints", "add", "other", fake_server.url("plain"))
+    assert r.returncode == 2
+    assert fake_server.requests["plain"] == 0
+    _policy(hearth_home, '{\n  "allow_remote_hosts": ["127.0.0.1"]\n}\n')
+    r = hearth("chat", "--model", "lab:fake", "--json", "hi")
+    assert r.returncode == 0, r.stderr
+
+
+def test_policy_endpoints_listed_and_validated(hearth, hearth_home, fake_server):
+    _policy(hearth_home, json.dumps({"endpoints": [{"name": "company", "url": fake_server.url("plain")}]},
+                                    indent=1))
+    rows = json.loads(hearth("endpoints", "list", "--json").stdout)
+    assert [(x["name"], x["source"]) for x in rows] == [("company", "policy")]
+    r = hearth("endpoints", "remove", "company")
+    assert r.returncode == 2 and "set by your administrator" in r.stderr
+    r = hearth("chat", "--model", "company:fake", "--json", "hi")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["remote"] == {"endpoint": "company", "host": f"127.0.0.1:{fake_server.port}"}
+    # An invalid entry names its line; the policy is then invalid and remote endpoints are off.
+    _policy(hearth_home, '{\n  "allow_remote_hosts": ["llm.intra.example"],\n'
+                         f'  "endpoints": [{{"name": "company", "url": "{fake_server.url("plain")}"}}]\n}}\n')
+    r = hearth("endpoints", "list", "--json")
+    assert "line 3:" in r.stderr and "not in \"allow_remote_hosts\"" in r.stderr
+    assert json.loads(r.stdout) == []
