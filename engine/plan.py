@@ -417,11 +417,13 @@ class OutOfMemory(Exception):
     """Raised by a ``try_load`` callable when the device ran out of memory.
 
     ``context`` True when it was the context (KV cache, compute buffer) that did
-    not fit rather than the weights."""
+    not fit rather than the weights; ``stage`` "load" (making the model or its
+    context) or "decode" (the first full-context decode after loading)."""
 
-    def __init__(self, message: str = "out of memory", *, context: bool = False):
+    def __init__(self, message: str = "out of memory", *, context: bool = False, stage: str = "load"):
         super().__init__(message)
         self.context = context
+        self.stage = stage
 
 
 def load_with_retry(try_load, gpu_layers: int, n_ctx: int, n_layer: int, *, min_ctx: int = MIN_CTX,
@@ -435,6 +437,7 @@ def load_with_retry(try_load, gpu_layers: int, n_ctx: int, n_layer: int, *, min_
         gpu_layers = n_layer + 1
     first_ngl, first_ctx = gpu_layers, n_ctx
     failed_at: int | None = None
+    first_stage = "load"
     last: OutOfMemory | None = None
     for _ in range(max_tries):
         try:
@@ -443,6 +446,7 @@ def load_with_retry(try_load, gpu_layers: int, n_ctx: int, n_layer: int, *, min_
             last = e
             if failed_at is None:
                 failed_at = gpu_layers
+                first_stage = getattr(e, "stage", "load")
             if gpu_layers > 0:
                 gpu_layers = gpu_layers * 3 // 4
             elif n_ctx > min_ctx:
@@ -458,7 +462,8 @@ def load_with_retry(try_load, gpu_layers: int, n_ctx: int, n_layer: int, *, min_
             ctx_part = f" and a context of {n_ctx} instead of {first_ctx}" if n_ctx != first_ctx else ""
             at = (f"GPU memory at {min(failed_at, n_layer)} layers" if failed_at
                   else f"memory at a context of {first_ctx}")
-            note = f"loaded with {where}{ctx_part} after running out of {at}"
+            when = " in the first full-context decode" if first_stage == "decode" else ""
+            note = f"loaded with {where}{ctx_part} after running out of {at}{when}"
         return result, gpu_layers, n_ctx, note
     raise last or OutOfMemory()
 

@@ -18,6 +18,21 @@ Replies (child -> parent)::
 
     ("loaded", info_dict)       ("text", chunk)       ("done", stats_dict)
     ("result", value)           ("error", kind, message)
+
+The load result (``info_dict``): ``path, n_ctx, gpu_layers`` (what was asked of llama.cpp:
+-1 all, else 0..n_layer + 1), ``threads, flash_attn, has_chat_template, architecture,
+context_length, load_s, gpu_offload`` (a GPU build), ``plan`` (the planner's figures for
+``auto`` on a GPU, else None), ``plan_note`` (a sentence when the load did something the user
+did not ask for: fewer layers or less context after running out of memory, a GPU build
+without a usable GPU; "" otherwise), ``warmup_s`` (the first full-context decode), and
+``offload``: what llama.cpp itself reports after loading, not the plan —
+``layers_offloaded`` of ``layers_total`` (n_layer + 1: the output layer counts as one; from
+llama.cpp's load log, 0 on a CPU build), ``n_layer`` and ``model_bytes`` (llama_model_n_layer,
+llama_model_size), ``backend``, ``buffers`` (llama.cpp's buffers per device in bytes:
+``{"CUDA0": {"model": .., "kv": .., "compute": .., "output": ..}, "CPU_Mapped": {...}}``),
+``gpu_buffer_bytes`` (their sum on the GPUs), ``on_gpu``, and ``devices`` (each GPU's
+``name, free_bytes, total_bytes, used_bytes``: free memory before loading less after, as
+ggml reports it). ``describe_offload(info)`` says it in one line.
 """
 
 from __future__ import annotations
@@ -65,6 +80,10 @@ class LoadOptions(_Record):
     n_batch: int = DEFAULT_BATCH
     n_ubatch: int = DEFAULT_UBATCH
     use_mmap: bool = True
+    # After loading, fill the whole context once (then empty it) so that an out-of-memory at the
+    # first full-context decode shows now and is retried with fewer layers, then less context.
+    # None: only when layers are offloaded to a GPU (where it is fast and where it happens).
+    warmup: bool | None = None
 
 
 def parse_gpu_layers(value: str | int) -> str | int:
@@ -114,3 +133,25 @@ class GenerationStats(_Record):
     threads_min: int = 0            # CPU threads used (the core budget may change them mid-reply)
     threads_max: int = 0
 
+
+
+# ---- the load result in words ------------------------------------------------------
+
+def describe_offload(info: dict | None) -> str:
+    """One line on where the loaded model runs, from llama.cpp's own report (``info["offload"]``):
+    "17 of 17 layers on the GPU (CUDA): 2.3 GiB in llama.cpp's buffers, 2.6 GiB used on CUDA0"
+    or "on the CPU". "" when the host sent no report (an older host)."""
+    rep = (info or {}).get("offload")
+    if not rep:
+        return ""
+    gib = 1 << 30
+    if not rep.get("on_gpu"):
+        return "on the CPU" + (f" ({rep['backend']} build)" if rep.get("backend") not in (None, "CPU") else "")
+    text = f"{rep.get('layers_offloaded', 0)} of {rep.get('layers_total')} layers on the GPU ({rep.get('backend')})"
+    bits = []
+    if rep.get("gpu_buffer_bytes"):
+        bits.append(f"{rep['gpu_buffer_bytes'] / gib:.2f} GiB in llama.cpp's buffers")
+    for d in rep.get("devices") or []:
+        if d.get("used_bytes"):
+            bits.append(f"{d['used_bytes'] / gib:.2f} GiB used on {d['name']}")
+    return text + (": " + ", ".join(bits) if bits else "")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import sys
 import time
 import traceback
@@ -80,6 +81,76 @@ class _load_progress:
 
             lc.llama_model_default_params = self._orig
         return False
+
+
+class _capture_llama_log:
+    """Collect llama.cpp's log lines while a model loads (its own report of where the
+    layers and buffers went), then give the log back to llama-cpp-python's handler."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self._cb = None
+
+    def __enter__(self):
+        import ctypes
+
+        import llama_cpp
+
+        lines = self.lines
+
+        def collect(_level, text, _user_data):
+            try:
+                lines.append(text.decode("utf-8", errors="replace"))
+            except Exception:
+                pass
+
+        self._cb = llama_cpp.llama_log_callback(collect)   # kept alive until __exit__
+        llama_cpp.llama_log_set(self._cb, ctypes.c_void_p(0))
+        return self
+
+    def __exit__(self, *exc):
+        import ctypes
+
+        import llama_cpp
+
+        try:
+            from llama_cpp._logger import llama_log_callback as default
+        except ImportError:  # pragma: no cover - an older llama-cpp-python
+            default = None
+        llama_cpp.llama_log_set(default, ctypes.c_void_p(0))
+        return False
+
+
+_OFFLOADED = re.compile(r"offloaded (\d+)/(\d+) layers to GPU")
+_BUFFER = re.compile(r"(\S+)\s+(model|KV|compute|output|RS) buffer size\s*=\s*([\d.]+) MiB")
+
+
+def offload_from_log(lines: list[str]) -> dict:
+    """What llama.cpp says it did: layers offloaded (of n_layer + 1, the output layer counting
+    as one; 0 when its log says nothing, as on a CPU build) and its buffers per device
+    (``CUDA0``, ``CPU``, ``CPU_Mapped``, ``CUDA_Host``...) in bytes."""
+    text = "".join(lines)
+    out: dict = {"layers_offloaded": 0, "layers_total": None, "buffers": {}}
+    m = None
+    for m in _OFFLOADED.finditer(text):
+        pass
+    if m:
+        out["layers_offloaded"], out["layers_total"] = int(m.group(1)), int(m.group(2))
+    for name, kind, mib in _BUFFER.findall(text):
+        b = out["buffers"].setdefault(name, {})
+        key = kind.lower()
+        b[key] = b.get(key, 0) + int(round(float(mib) * (1 << 20)))
+    return out
+
+
+def _gpu_memory() -> dict[str, tuple[int, int]] | None:
+    """Free and total bytes of each GPU llama.cpp sees, now (None when it cannot say)."""
+    from engine import hardware
+
+    hw = hardware.detect()
+    if hw.error:
+        return None
+    return {g.name: (g.free_bytes, g.total_bytes) for g in hw.gpus}
 
 
 class LlamaDecoder:
@@ -152,10 +223,15 @@ class LlamaDecoder:
                 cancelled[0] = True
             return ok
 
+        log = _capture_llama_log()
+        gpu_before = _gpu_memory() if offload else None
+        warmup_s = [0.0]
+
         def try_load(ngl: int, ctx: int):
             flash_on = opts.flash_attn if opts.flash_attn is not None else (offload and ngl != 0)
+            log.lines.clear()
             try:
-                with _load_progress(progress if on_progress is not None else None):
+                with _load_progress(progress if on_progress is not None else None), log:
                     llm = llama_cpp.Llama(
                         model_path=path, n_ctx=ctx, n_gpu_layers=ngl, n_threads=threads,
                         n_threads_batch=threads, n_batch=min(opts.n_batch, ctx), n_ubatch=min(opts.n_ubatch, ctx),
@@ -168,6 +244,21 @@ class LlamaDecoder:
                 if offload and not cancelled[0] and (ngl != 0 or "llama_context" in str(e)):
                     raise OutOfMemory(str(e), context="llama_context" in str(e)) from e
                 raise
+            # The first full-context decode: buffers some backends allocate only when the
+            # attention spans the whole cache (CUDA's pool) must fit too; found out now, not
+            # in the middle of the user's first long conversation.
+            if opts.warmup if opts.warmup is not None else (offload and ngl != 0):
+                t = time.perf_counter()
+                rc = _warmup_decode(llm, min(opts.n_batch, ctx))
+                warmup_s[0] += time.perf_counter() - t
+                if rc != 0:
+                    llm.close()
+                    if rc in (2, -2, -3) or rc < -1:   # aborted (cancel), allocation or compute failed
+                        if cancelled[0]:
+                            raise EngineError("loading the model was stopped")
+                        raise OutOfMemory(f"llama_decode returned {rc} at the first full-context decode",
+                                          context=True, stage="decode")
+                    raise EngineError(f"the first decode of the model failed (llama_decode returned {rc})")
             return llm, flash_on
 
         if offload:
@@ -206,12 +297,42 @@ class LlamaDecoder:
                 template=template, eos_token=tok_text(self.llm.token_eos()), bos_token=self._bos_text)
         self.info = {
             "path": path, "n_ctx": self.n_ctx, "gpu_layers": n_gpu, "threads": threads,
+            "offload": self._offload_report(log.lines, offload, gpu_before),
+            "warmup_s": warmup_s[0],
             "flash_attn": bool(flash), "has_chat_template": bool(template),
             "architecture": gguf.architecture, "context_length": gguf.context_length,
             "load_s": time.perf_counter() - t0, "gpu_offload": offload, "plan_note": plan_note,
             "plan": plan,  # the planner's figures for gpu_layers=auto on a GPU (None otherwise)
         }
         return self.info
+
+    def _offload_report(self, log_lines: list[str], offload: bool, gpu_before) -> dict:
+        """Where the model went, from llama.cpp itself (its load log, its model and the
+        device memory ggml reports before and after), not from the plan."""
+        import llama_cpp
+
+        rep = offload_from_log(log_lines)
+        model = self.llm.model
+        n_layer = int(llama_cpp.llama_model_n_layer(model))
+        rep["n_layer"] = n_layer
+        rep["layers_total"] = rep["layers_total"] or n_layer + 1
+        rep["model_bytes"] = int(llama_cpp.llama_model_size(model))
+        rep["backend"] = "CPU"
+        rep["devices"] = []
+        if offload:
+            from engine import hardware
+
+            hw = hardware.detect()
+            rep["backend"] = hw.backend
+            after = {g.name: (g.free_bytes, g.total_bytes) for g in hw.gpus}
+            for name, (free, total) in after.items():
+                before = (gpu_before or {}).get(name)
+                rep["devices"].append({"name": name, "free_bytes": free, "total_bytes": total,
+                                       "used_bytes": max(0, before[0] - free) if before else None})
+        gpu_bufs = {k: v for k, v in rep["buffers"].items() if not k.upper().startswith("CPU")}
+        rep["gpu_buffer_bytes"] = sum(sum(v.values()) for v in gpu_bufs.values())
+        rep["on_gpu"] = rep["layers_offloaded"] > 0 or bool(gpu_bufs)
+        return rep
 
     @staticmethod
     def _plan_offload(gguf, opts: LoadOptions, n_ctx: int, offload: bool) -> tuple[int, int, str, dict | None]:
@@ -500,6 +621,32 @@ class LlamaDecoder:
             stats.gen_tok_s = (n - 1) / (t_end - t_first) if n > 1 and t_end > t_first else 0.0
             stats.total_s = t_end - t0
             stats.finish_reason = finish
+
+
+def _warmup_decode(llm, n_batch: int) -> int:
+    """Fill the whole context once with a dummy token in batches of ``n_batch``, then empty the
+    cache: llama.cpp allocates what attention over a full cache needs. Returns llama_decode's
+    status (0: fine)."""
+    import llama_cpp as L
+
+    ctx = llm.ctx
+    n_ctx = llm.n_ctx()
+    tok = llm.token_bos()
+    if tok is None or tok < 0:
+        tok = 0
+    mem = L.llama_get_memory(ctx)
+    rc = 0
+    try:
+        pos = 0
+        n_batch = max(1, n_batch)
+        while pos < n_ctx and rc == 0:
+            n = min(n_batch, n_ctx - pos)
+            arr = (L.llama_token * n)(*([tok] * n))
+            rc = L.llama_decode(ctx, L.llama_batch_get_one(arr, n))
+            pos += n
+    finally:
+        L.llama_memory_clear(mem, True)
+    return int(rc)
 
 
 def _common_prefix(previous, tokens: list[int]) -> int:

@@ -462,3 +462,121 @@ def test_kv_and_weights_match_what_llamacpp_allocates(tiny_model):
     p = plan_memory(s, n_ctx=2048, gpu_free=[])
     assert kv_mib == round(p.kv_bytes / 2**20, 2) == 1.0
     assert abs(weights_mib - p.weights_bytes / 2**20) < 0.01
+
+
+# ---- the first full-context decode, and what llama.cpp reports after loading ----------
+
+def _decode_fails(monkeypatch, calls, fail):
+    """llama_decode returns -2 (llama.cpp: a buffer could not be allocated) while the last model
+    made was loaded with ``fail(n_gpu_layers, n_ctx)`` true; otherwise the real decode runs."""
+    import llama_cpp
+
+    real = llama_cpp.llama_decode
+    seen = []
+
+    def decode(ctx, batch):
+        seen.append(calls[-1])
+        return -2 if fail(*calls[-1]) else real(ctx, batch)
+
+    monkeypatch.setattr(llama_cpp, "llama_decode", decode)
+    return seen
+
+
+def test_oom_at_the_first_full_context_decode_retries_with_fewer_layers(monkeypatch, tiny_model):
+    from engine.host.protocol import LoadOptions, SamplingOptions, GenerationStats
+    from engine.host.worker import LlamaDecoder
+
+    calls = []
+    _gpu_build(monkeypatch, [8 * GiB], calls=calls)          # loading itself always works
+    seen = _decode_fails(monkeypatch, calls, lambda ngl, ctx: ngl > 1)
+    dec = LlamaDecoder()
+    info = dec.load(str(tiny_model), LoadOptions(gpu_layers="auto"))
+    assert calls[0] == (3, 512) and (3, 512) in seen          # the planned load was tried and decoded
+    assert info["gpu_layers"] == calls[-1][0] <= 1 and info["n_ctx"] == 512
+    assert info["plan_note"] == (f"loaded with {info['gpu_layers']} of 2 layers on the GPU after running out of "
+                                 "GPU memory at 2 layers in the first full-context decode")
+    assert info["warmup_s"] > 0
+    # the model that stayed works: a reply generates, and the warm-up left the cache empty
+    class Flag:
+        value = False
+    stats = GenerationStats()
+    text = "".join(dec.stream(dec.tokenize("the"), SamplingOptions(max_tokens=4, temperature=0), Flag(), stats))
+    assert stats.completion_tokens > 0 and stats.cached_tokens == 0 and isinstance(text, str)
+
+
+def test_oom_at_the_first_decode_then_less_context(monkeypatch, tiny_model):
+    from engine.host.protocol import LoadOptions
+    from engine.host.worker import LlamaDecoder
+
+    calls = []
+    _gpu_build(monkeypatch, [8 * GiB], calls=calls)
+    _decode_fails(monkeypatch, calls, lambda ngl, ctx: ctx > 256)   # the context itself is too big
+    info = LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers="auto", warmup=True))
+    assert calls[-1] == (0, 256) and (info["gpu_layers"], info["n_ctx"]) == (0, 256)
+    assert info["plan_note"] == ("loaded with no layers on the GPU and a context of 256 instead of 512 after "
+                                 "running out of GPU memory at 2 layers in the first full-context decode")
+
+
+def test_no_warmup_on_the_cpu_unless_asked(monkeypatch, tiny_model):
+    from engine.host.protocol import LoadOptions
+    from engine.host.worker import LlamaDecoder
+
+    calls = [(0, 0)]
+    seen = _decode_fails(monkeypatch, calls, lambda ngl, ctx: False)
+    info = LlamaDecoder().load(str(tiny_model), LoadOptions())
+    assert seen == [] and info["warmup_s"] == 0
+    LlamaDecoder().load(str(tiny_model), LoadOptions(warmup=True))
+    assert len(seen) == 1   # 512 tokens in one batch of 512
+
+
+def test_what_llama_cpp_reports_after_loading_on_the_cpu(tiny_model):
+    """The load result's ``offload`` comes from llama.cpp (its load log and model), not from the plan;
+    on this CPU build its buffers match what the planner expects."""
+    from engine.host.protocol import LoadOptions, describe_offload
+    from engine.host.worker import LlamaDecoder
+
+    info = LlamaDecoder().load(str(tiny_model), LoadOptions(n_ctx=2048))
+    rep = info["offload"]
+    p = plan_memory(shape_from_header(check_file(tiny_model)), n_ctx=2048, gpu_free=[])
+    assert rep["backend"] == "CPU" and rep["layers_offloaded"] == 0 and not rep["on_gpu"]
+    assert (rep["n_layer"], rep["layers_total"]) == (2, 3) and rep["devices"] == []
+    assert rep["buffers"]["CPU"]["kv"] == p.kv_bytes                       # 1.00 MiB, as logged
+    assert abs(rep["buffers"]["CPU_Mapped"]["model"] - p.weights_bytes) < 2**20 / 100
+    assert rep["model_bytes"] > 0 and rep["buffers"]["CPU"]["compute"] > 0
+    assert describe_offload(info) == "on the CPU"
+
+
+def test_gpu_offload_report_from_llama_cpp_log_lines():
+    """llama.cpp's own lines (llama-model.cpp, llama-kv-cache.cpp, llama-context.cpp of 0.3.36)."""
+    from engine.host.protocol import describe_offload
+    from engine.host.worker import offload_from_log
+
+    lines = ["load_tensors: offloading output layer to GPU\n", "load_tensors: offloading 16 repeating layers to GPU\n",
+             "load_tensors: offloaded 17/17 layers to GPU\n",
+             "load_tensors:        CUDA0 model buffer size =  2355.00 MiB\n",
+             "load_tensors:   CPU_Mapped model buffer size =   500.00 MiB\n",
+             "llama_context:  CUDA_Host  output buffer size =     0.50 MiB\n",
+             "llama_kv_cache:      CUDA0 KV buffer size =   256.00 MiB\n",
+             "sched_reserve:      CUDA0 compute buffer size =   300.75 MiB\n",
+             "sched_reserve:  CUDA_Host compute buffer size =    20.00 MiB\n"]
+    rep = offload_from_log(lines)
+    MiB = 2**20
+    assert (rep["layers_offloaded"], rep["layers_total"]) == (17, 17)
+    assert rep["buffers"]["CUDA0"] == {"model": 2355 * MiB, "kv": 256 * MiB, "compute": int(300.75 * MiB)}
+    assert rep["buffers"]["CUDA_Host"] == {"output": MiB // 2, "compute": 20 * MiB}
+    info = {"offload": dict(rep, backend="CUDA", on_gpu=True, gpu_buffer_bytes=(2355 + 256) * MiB + int(300.75 * MiB),
+                            devices=[{"name": "CUDA0", "used_bytes": 3 * GiB}])}
+    assert describe_offload(info) == ("17 of 17 layers on the GPU (CUDA): 2.84 GiB in llama.cpp's buffers, "
+                                      "3.00 GiB used on CUDA0")
+    assert offload_from_log(["load_tensors: CPU_Mapped model buffer size = 1.00 MiB\n"])["layers_offloaded"] == 0
+
+
+def test_cuda_build_without_gpu_reports_the_cpu(monkeypatch, tiny_model):
+    from engine.host.protocol import LoadOptions, describe_offload
+    from engine.host.worker import LlamaDecoder
+
+    _gpu_build(monkeypatch, [])
+    info = LlamaDecoder().load(str(tiny_model), LoadOptions(gpu_layers="auto"))
+    assert info["gpu_offload"] and info["offload"]["backend"] == "CUDA" and not info["offload"]["on_gpu"]
+    assert describe_offload(info) == "on the CPU (CUDA build)"
+    assert "found no usable GPU" in info["plan_note"]
