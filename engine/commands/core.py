@@ -39,6 +39,9 @@ def cmd_doctor(args, ctx) -> int:
         "versions": _versions(),
         "starter_model_installed": ctx.library.starter_available(),
         "errors": [hw.error] if hw.error else [],
+        # a GPU build that sees no GPU runs models on the CPU (the host says so when a model loads)
+        "gpu_note": (f"llama.cpp was built for {hw.backend} but sees no usable GPU, so models run on the CPU"
+                     if hw.gpu_offload and not hw.gpus and not hw.error else ""),
         # How this copy was built: packaged or not, llama.cpp version/commit, ggml backends.
         "build": packaged.build_info(),
     }
@@ -64,6 +67,8 @@ def cmd_doctor(args, ctx) -> int:
     print(f"starter model: {'installed' if report['starter_model_installed'] else 'not installed (' + packaged.no_model_hint() + ')'}")
     for line in packaged.describe(report["build"]):
         print(f"       build: {line}")
+    if report["gpu_note"]:
+        print(f"note: {report['gpu_note']}")
     for e in report["errors"]:
         print(f"problem: {e}")
     return 0
@@ -301,6 +306,12 @@ def cmd_chat(args, ctx) -> int:
         info = client.load(entry.path, opts)
         if info.get("plan_note") and not args.quiet:  # e.g. fewer GPU layers after running out of memory
             print(f"hearth: note: {info['plan_note']}", file=sys.stderr)
+        if info.get("gpu_offload") and not args.quiet and not args.json:  # a GPU build: where it really runs
+            from engine.host.protocol import describe_offload
+
+            where = describe_offload(info)
+            if where:
+                print(f"hearth: model {where}", file=sys.stderr)
         if store is not None:
             store.add_message(conv_id, "user", prompt)
             reply_id = store.add_message(conv_id, "assistant", "", model=str(entry.path), complete=False)
@@ -328,6 +339,9 @@ def cmd_chat(args, ctx) -> int:
 
         out = {k: v for k, v in stats.to_dict().items()}
         out["model"] = str(entry.path)
+        # how it was loaded: llama.cpp's own report (layers offloaded, backend, memory per device)
+        out.update(plan_note=info.get("plan_note", ""), offload=info.get("offload"),
+                   gpu_layers=info.get("gpu_layers"), n_ctx=info.get("n_ctx"))
         if remote:
             out["remote"] = entry.describe()
         if cut is not None:

@@ -47,6 +47,11 @@ def test_chat_json_contract(tiny_model):
     assert CHAT_KEYS <= data.keys()
     assert data["completion_tokens"] <= 12
     assert data["finish_reason"] in ("stop", "length")
+    # how it was loaded, from llama.cpp's own report (this CPU build: nothing offloaded)
+    assert data["n_ctx"] == 256 and data["gpu_layers"] == 0 and data["plan_note"] == ""
+    off = data["offload"]
+    assert off["backend"] == "CPU" and off["layers_offloaded"] == 0 and off["n_layer"] == 2
+    assert off["buffers"]["CPU"]["kv"] > 0 and off["model_bytes"] > 0
 
 
 @pytest.mark.starter
@@ -141,6 +146,22 @@ def test_doctor_json():
     for k in ("backend", "devices", "ram_total", "cpu_threads", "paths", "keyring_backend", "llama_cpp_python"):
         assert k in d
     assert d["backend"] in ("CPU", "CUDA", "ROCm", "Metal", "Vulkan", "SYCL", "OpenCL")
+    # a GPU build without a usable GPU would say so here; this CPU build has nothing to say
+    assert d["gpu_note"] == "" or d["gpu_offload"]
+
+
+def test_doctor_says_a_gpu_build_without_a_gpu_runs_on_the_cpu(monkeypatch, capsys):
+    from engine import hardware
+    from engine.cli import main
+
+    hw = hardware.HardwareInfo(backend="CUDA", gpu_offload=True, devices=[hardware.Device("CPU", "cpu", "cpu")],
+                               ram_total=8 << 30, ram_available=4 << 30, cpu_threads=2, cpu_cores=2)
+    monkeypatch.setattr(hardware, "detect", lambda: hw)
+    assert main(["doctor", "--json"]) == 0
+    note = "llama.cpp was built for CUDA but sees no usable GPU, so models run on the CPU"
+    assert json.loads(capsys.readouterr().out)["gpu_note"] == note
+    assert main(["doctor"]) == 0
+    assert f"note: {note}" in capsys.readouterr().out.splitlines()
 
 
 # The command names are a contract (IT scripts call them).
