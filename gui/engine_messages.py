@@ -36,6 +36,11 @@ TEMPLATES = (
                       "{reason} The parts already summarised are kept; start again to resume."),
     QT_TRANSLATE_NOOP("EngineMessages",
                       "{reason} Your conversation is kept; send again to restart the model."),
+    QT_TRANSLATE_NOOP("EngineMessages", "Load a model first: pick one above and press Load."),
+    QT_TRANSLATE_NOOP("EngineMessages", "Stopped: {n} part kept; start again to resume."),
+    QT_TRANSLATE_NOOP("EngineMessages", "Stopped: {n} parts kept; start again to resume."),
+    QT_TRANSLATE_NOOP("EngineMessages", "Stopped before the first part was finished; start again to begin."),
+    QT_TRANSLATE_NOOP("EngineMessages", "the summary was stopped before it started"),
     # ---- the model process (engine/host)
     QT_TRANSLATE_NOOP("EngineMessages", "{reason} The model could not be loaded."),
     QT_TRANSLATE_NOOP("EngineMessages", "The model process stopped: {reason}. Last message from llama.cpp: {clue}"),
@@ -119,6 +124,15 @@ TEMPLATES = (
                       "{repo} is not on your administrator's list of allowed repositories ({allowed})"),
     QT_TRANSLATE_NOOP("EngineMessages", "the administrator's policy file {path} is invalid ({detail}); "
                                         "everything online is switched off until it is fixed"),
+    # ---- summaries (engine/summarize): the plan, and the reader's notes on a document
+    QT_TRANSLATE_NOOP("EngineMessages",
+                      "one pass: the whole document ({tokens} tokens) fits the context of {ctx}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{n} chunks: the document ({tokens} tokens) is larger than the context "
+                                        "of {ctx}; each chunk is summarised, then the summaries are combined"),
+    QT_TRANSLATE_NOOP("EngineMessages", "page {page} has no text layer"),
+    QT_TRANSLATE_NOOP("EngineMessages", "pages {pages} have no text layer"),
+    QT_TRANSLATE_NOOP("EngineMessages", "page {page} is damaged and was left out"),
+    QT_TRANSLATE_NOOP("EngineMessages", "pages {pages} are damaged and were left out"),
     # ---- documents (engine/documents)
     QT_TRANSLATE_NOOP("EngineMessages", "{name}: Hearth cannot read {kind}; it reads PDF, Word (.docx), "
                                         "text (.txt), Markdown (.md) and HTML documents"),

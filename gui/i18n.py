@@ -219,9 +219,15 @@ def _english(loc: QtCore.QLocale) -> bool:
     return loc.language() in (QtCore.QLocale.Language.English, QtCore.QLocale.Language.C)
 
 
+def _locale() -> QtCore.QLocale:
+    loc = QtCore.QLocale()
+    # The C locale (no LANG) has no digit grouping: English separators, as Python's f"{n:,}".
+    return QtCore.QLocale("en_US") if loc.language() == QtCore.QLocale.Language.C else loc
+
+
 def format_number(value: float, decimals: int = 0) -> str:
     """A number in the current locale's digits and separators (``1,234.5`` / ``1.234,5``)."""
-    loc = QtCore.QLocale()
+    loc = _locale()
     if decimals <= 0:
         return loc.toString(int(round(value)))
     return loc.toString(float(value), "f", decimals)

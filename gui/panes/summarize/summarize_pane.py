@@ -24,6 +24,8 @@ from gui.bridge import NO_MODEL_MESSAGE
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, QTimer, Signal
 from gui.panes.summarize.widgets import (HistoryList, PartsTree, ResultView, duration_text, eta_text,
                                          level_title, pages_text)
+from gui.engine_messages import translate as translate_message
+from gui.i18n import format_number
 from gui.storage import READ_BUSY_TIMEOUT_MS, StorageWorker, is_locked_error
 from gui.widgets.banner import Banner
 
@@ -35,16 +37,18 @@ from engine.summarize.storage import SummaryStore
 PLAN_DEBOUNCE_MS = 300      # options are re-planned this long after the last change
 READ_RETRY_MS = 1000        # a locked database is read again after this long
 
-PART_HINT = "Select a part, or click a page citation in the summary, to read it"
-NO_DOCUMENT_MESSAGE = "Open a document first: drop it here or press Open…"
+PART_HINT = QtCore.QT_TRANSLATE_NOOP("SummarizePane", "Select a part, or click a page citation in the summary, to read it")
+NO_DOCUMENT_MESSAGE = QtCore.QT_TRANSLATE_NOOP("SummarizePane", "Open a document first: drop it here or press Open…")
 
-LENGTHS = [("short", "Short"), ("medium", "Medium"), ("detailed", "Detailed")]
-FORMS = [("paragraphs", "Paragraphs"), ("bullets", "Bullet points"), ("keypoints", "Key points + actions")]
-LANGUAGES = [("same", "Same as the document"), ("ja", "日本語"), ("en", "English")]
+LENGTHS = [("short", QtCore.QT_TRANSLATE_NOOP("SummarizePane", "Short")), ("medium", QtCore.QT_TRANSLATE_NOOP("SummarizePane", "Medium")), ("detailed", QtCore.QT_TRANSLATE_NOOP("SummarizePane", "Detailed"))]
+FORMS = [("paragraphs", QtCore.QT_TRANSLATE_NOOP("SummarizePane", "Paragraphs")), ("bullets", QtCore.QT_TRANSLATE_NOOP("SummarizePane", "Bullet points")),
+         ("keypoints", QtCore.QT_TRANSLATE_NOOP("SummarizePane", "Key points + actions"))]
+LANGUAGES = [("same", QtCore.QT_TRANSLATE_NOOP("SummarizePane", "Same as the document")), ("ja", "日本語"), ("en", "English")]
 
-FILE_FILTER = ("Documents (" + " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES) + ");;All files (*)")
+FILE_FILTER = "{documents} (" + " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES) + ");;{all} (*)"
 
-PLACEHOLDER_HTML = (
+PLACEHOLDER_HTML = QtCore.QT_TRANSLATE_NOOP(
+    "SummarizePane",
     '<div style="color:#777; margin:40px 20px;">'
     '<p style="font-size:large;">Drop a document here</p>'
     "<p>PDF, Word (.docx), text, Markdown or HTML — long ones too: Hearth reads all of it, in parts that fit "
@@ -123,8 +127,8 @@ class SummarizePane(QtWidgets.QWidget):
         card.setContentsMargins(10, 8, 10, 8)
         card.setHorizontalSpacing(12)
         card.setVerticalSpacing(2)
-        self.open_button = QtWidgets.QPushButton("Open document…")
-        self.open_button.setToolTip("PDF, Word (.docx), text, Markdown or HTML — or drop the file on this pane")
+        self.open_button = QtWidgets.QPushButton(self.tr("Open document…"))
+        self.open_button.setToolTip(self.tr("PDF, Word (.docx), text, Markdown or HTML — or drop the file on this pane"))
         self.open_button.clicked.connect(self._open_dialog)
         card.addWidget(self.open_button, 0, 0, 2, 1, Qt.AlignmentFlag.AlignVCenter)
         self.doc_label = QtWidgets.QLabel()
@@ -144,30 +148,30 @@ class SummarizePane(QtWidgets.QWidget):
         self.length_combo = self._combo(LENGTHS, "medium")
         self.form_combo = self._combo(FORMS, "paragraphs")
         self.language_combo = self._combo(LANGUAGES, "same")
-        for label, combo in (("Length", self.length_combo), ("Form", self.form_combo),
-                             ("Language", self.language_combo)):
-            lab = QtWidgets.QLabel(label + ":")
+        for label, combo in ((self.tr("Length"), self.length_combo), (self.tr("Form"), self.form_combo),
+                             (self.tr("Language"), self.language_combo)):
+            lab = QtWidgets.QLabel(self.tr("{label}:").format(label=label))
             lab.setBuddy(combo)
             row.addWidget(lab)
             row.addWidget(combo)
         self.instruction_edit = QtWidgets.QLineEdit()
-        self.instruction_edit.setPlaceholderText("Your own instruction (optional), e.g. focus on decisions and "
-                                                 "deadlines")
+        self.instruction_edit.setPlaceholderText(self.tr("Your own instruction (optional), e.g. focus on decisions "
+                                                         "and deadlines"))
         self.instruction_edit.setClearButtonEnabled(True)
         self.instruction_edit.textChanged.connect(self._options_changed)
         self.instruction_edit.returnPressed.connect(self.start)
         row.addWidget(self.instruction_edit, 1)
-        self.fresh_box = QtWidgets.QCheckBox("Start over")
-        self.fresh_box.setToolTip("Ignore the parts kept from a stopped run of this document and summarise "
-                                  "it all again")
+        self.fresh_box = QtWidgets.QCheckBox(self.tr("Start over"))
+        self.fresh_box.setToolTip(self.tr("Ignore the parts kept from a stopped run of this document and "
+                                          "summarise it all again"))
         row.addWidget(self.fresh_box)
-        self.start_button = QtWidgets.QPushButton("Start")
-        self.start_button.setToolTip("Summarise the whole document (resumes a stopped run)")
+        self.start_button = QtWidgets.QPushButton(self.tr("Start"))
+        self.start_button.setToolTip(self.tr("Summarise the whole document (resumes a stopped run)"))
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start)
         row.addWidget(self.start_button)
-        self.cancel_button = QtWidgets.QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop now; the parts already summarised are kept (Esc)")
+        self.cancel_button = QtWidgets.QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop now; the parts already summarised are kept (Esc)"))
         self.cancel_button.clicked.connect(self.cancel)
         row.addWidget(self.cancel_button)
         outer.addLayout(row)
@@ -190,12 +194,12 @@ class SummarizePane(QtWidgets.QWidget):
         left = QtWidgets.QWidget()
         ll = QtWidgets.QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self._heading("History"))
+        ll.addWidget(self._heading(self.tr("History")))
         self.history = HistoryList()
         self.history.summarySelected.connect(self.show_summary)
         ll.addWidget(self.history, 1)
-        self.delete_button = QtWidgets.QPushButton("Delete")
-        self.delete_button.setToolTip("Delete the selected summary from the history")
+        self.delete_button = QtWidgets.QPushButton(self.tr("Delete"))
+        self.delete_button.setToolTip(self.tr("Delete the selected summary from the history"))
         self.delete_button.clicked.connect(self._delete_clicked)
         ll.addWidget(self.delete_button)
         self.splitter.addWidget(left)
@@ -204,7 +208,7 @@ class SummarizePane(QtWidgets.QWidget):
         parts_box = QtWidgets.QWidget()
         pl = QtWidgets.QVBoxLayout(parts_box)
         pl.setContentsMargins(0, 0, 0, 0)
-        self.parts_heading = self._heading("Partial summaries")
+        self.parts_heading = self._heading(self.tr("Partial summaries"))
         pl.addWidget(self.parts_heading)
         self.parts = PartsTree()
         self.parts.partSelected.connect(self._show_part)
@@ -213,7 +217,7 @@ class SummarizePane(QtWidgets.QWidget):
         part_box = QtWidgets.QWidget()
         tl = QtWidgets.QVBoxLayout(part_box)
         tl.setContentsMargins(0, 0, 0, 0)
-        self.part_label = QtWidgets.QLabel(PART_HINT)
+        self.part_label = QtWidgets.QLabel(self.tr(PART_HINT))
         self.part_label.setStyleSheet("color:#555;")
         tl.addWidget(self.part_label)
         self.part_text = QtWidgets.QPlainTextEdit()
@@ -226,13 +230,13 @@ class SummarizePane(QtWidgets.QWidget):
         right = QtWidgets.QWidget()
         rl = QtWidgets.QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
-        self.result_heading = self._heading("Summary")
+        self.result_heading = self._heading(self.tr("Summary"))
         self.result_heading.setTextFormat(Qt.TextFormat.RichText)
         rl.addWidget(self.result_heading)
         self.result_stack = QtWidgets.QStackedWidget()
         self.result = ResultView()
         self.result.citationClicked.connect(self._on_citation)
-        self.result.show_note(PLACEHOLDER_HTML)
+        self.result.show_note(self.tr(PLACEHOLDER_HTML))
         self.live = QtWidgets.QPlainTextEdit()
         self.live.setReadOnly(True)
         self.live.setObjectName("liveText")
@@ -240,12 +244,12 @@ class SummarizePane(QtWidgets.QWidget):
         self.result_stack.addWidget(self.live)
         rl.addWidget(self.result_stack, 1)
         buttons = QtWidgets.QHBoxLayout()
-        self.copy_button = QtWidgets.QPushButton("Copy")
-        self.copy_button.setToolTip("Copy the summary (Markdown) to the clipboard")
+        self.copy_button = QtWidgets.QPushButton(self.tr("Copy"))
+        self.copy_button.setToolTip(self.tr("Copy the summary (Markdown) to the clipboard"))
         self.copy_button.clicked.connect(self.copy_summary)
-        self.export_md_button = QtWidgets.QPushButton("Export Markdown…")
+        self.export_md_button = QtWidgets.QPushButton(self.tr("Export Markdown…"))
         self.export_md_button.clicked.connect(lambda: self._export_dialog("md"))
-        self.export_docx_button = QtWidgets.QPushButton("Export Word…")
+        self.export_docx_button = QtWidgets.QPushButton(self.tr("Export Word…"))
         self.export_docx_button.clicked.connect(lambda: self._export_dialog("docx"))
         self.result_note = QtWidgets.QLabel("")
         self.result_note.setStyleSheet("color:#555;")
@@ -278,10 +282,13 @@ class SummarizePane(QtWidgets.QWidget):
         lab.setFont(f)
         return lab
 
+    def _pages_text(self, n: int) -> str:
+        return (self.tr("{n} page") if n == 1 else self.tr("{n} pages")).format(n=n)
+
     def _combo(self, items, current: str) -> QtWidgets.QComboBox:
         c = QtWidgets.QComboBox()
         for value, label in items:
-            c.addItem(label, value)
+            c.addItem(self.tr(label) if label not in ("日本語", "English") else label, value)
         c.setCurrentIndex(max(0, c.findData(current)))
         c.currentIndexChanged.connect(self._options_changed)
         return c
@@ -314,15 +321,16 @@ class SummarizePane(QtWidgets.QWidget):
     # ---- opening a document ------------------------------------------------------------------
     def _open_dialog(self) -> None:
         start = str(Path(self.path).parent) if self.path else str(Path.home())
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open a document to summarise", start, FILE_FILTER)
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, self.tr("Open a document to summarise"), start,
+                                                        FILE_FILTER.format(documents=self.tr("Documents"), all=self.tr("All files")))
         if path:
             self.open_document(path)
 
     def open_document(self, path: str | Path) -> bool:
         """Show ``path`` and ask the bridge to read and plan it. False while a summary runs."""
         if self.running:
-            self.banner.show_message("A summary is being written: cancel it before opening another document.",
-                                     "info")
+            self.banner.show_message(self.tr("A summary is being written: cancel it before opening another "
+                                             "document."), "info")
             return False
         self.banner.hide()
         self.path = str(path)
@@ -331,14 +339,14 @@ class SummarizePane(QtWidgets.QWidget):
         self.summary_text = ""
         self.parts.clear_parts()
         self.part_text.clear()
-        self.part_label.setText(PART_HINT)
+        self.part_label.setText(self.tr(PART_HINT))
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat("")
         self.result_stack.setCurrentWidget(self.result)
         self.result.show_note(f'<p style="color:#777; margin:30px 20px;">Press <b>Start</b> to summarise '
                               f'{html.escape(Path(self.path).name)}.</p>')
-        self.result_heading.setText("Summary")
+        self.result_heading.setText(self.tr("Summary"))
         self.result_note.setText("")
         self._set_result_buttons(False)
         self.history.clearSelection()
@@ -390,40 +398,42 @@ class SummarizePane(QtWidgets.QWidget):
         # Any file is taken: one Hearth cannot read gets the reader's sentence in the banner.
         self.open_document(paths[0])
         if len(paths) > 1:
-            self.banner.show_message(f"One document at a time: opened {Path(paths[0]).name}.", "info")
+            self.banner.show_message(self.tr("One document at a time: opened {name}.").format(name=Path(paths[0]).name), "info")
 
     # ---- header ----------------------------------------------------------------------------
     def _show_document_header(self, reading: bool = False, progress: str = "") -> None:
         info = self.document_info
         if not self.path:
-            self.doc_label.setText("<b>No document</b> — drop a PDF, Word, text, Markdown or HTML file here")
-            self.plan_label.setText("Its pages, characters and tokens, and how it will be summarised, "
-                                    "show here before you start.")
+            self.doc_label.setText(self.tr("<b>No document</b> — drop a PDF, Word, text, Markdown or HTML file here"))
+            self.plan_label.setText(self.tr("Its pages, characters and tokens, and how it will be summarised, "
+                                            "show here before you start."))
             if not self.running:
                 self.progress.setFormat("")
             return
         name = html.escape(Path(self.path).name)
         if info is None:
             self.doc_label.setText(f"<b>{name}</b>")
-            self.plan_label.setText(progress or ("Reading the document…" if reading else ""))
+            self.plan_label.setText(progress or (self.tr("Reading the document…") if reading else ""))
             return
-        facts = [f"{info['pages']} page{'s' if info['pages'] != 1 else ''}", f"{info['characters']:,} characters"]
+        facts = [self._pages_text(info["pages"]),
+                 self.tr("{n} characters").format(n=format_number(info["characters"]))]
         if info.get("document_tokens") is not None:
-            facts.append(f"{info['document_tokens']:,} tokens")
+            facts.append(self.tr("{n} tokens").format(n=format_number(info["document_tokens"])))
         self.doc_label.setText(f"<b>{name}</b> &nbsp;·&nbsp; " + " · ".join(facts))
         if info.get("error"):
-            plan = info["error"]
+            plan = translate_message(info["error"])
         elif info.get("plan"):
-            plan = f"Plan: {info['plan']}."
+            plan = self.tr("Plan: {plan}.").format(plan=translate_message(info["plan"]))
             if not info.get("one_pass") and info.get("steps"):
-                plan += f" About {info['steps']} model calls in all."
+                plan += " " + self.tr("About {n} model calls in all.").format(n=info["steps"])
         else:
-            plan = "Load a model to count the tokens and see the plan."
+            plan = self.tr("Load a model to count the tokens and see the plan.")
         if info.get("warnings"):
-            plan += " Note: " + " ".join(info["warnings"])
+            plan += " " + self.tr("Note: {warnings}").format(
+                warnings=" ".join(translate_message(w) for w in info["warnings"]))
         self.plan_label.setText(plan)
         if not self.running and self.progress.value() == 0 and self.summary_id is None:
-            self.progress.setFormat("Ready: press Start" if info.get("plan") and not info.get("error") else "")
+            self.progress.setFormat(self.tr("Ready: press Start") if info.get("plan") and not info.get("error") else "")
 
     # ---- start / cancel -----------------------------------------------------------------------
     def start(self) -> bool:
@@ -432,7 +442,7 @@ class SummarizePane(QtWidgets.QWidget):
         if self.running:
             return False
         if not self.path:
-            self.banner.show_message(NO_DOCUMENT_MESSAGE, "info")
+            self.banner.show_message(self.tr(NO_DOCUMENT_MESSAGE), "info")
             return False
         if self.model_info is None:
             self.banner.show_message(NO_MODEL_MESSAGE, "error")
@@ -444,7 +454,7 @@ class SummarizePane(QtWidgets.QWidget):
         self.last_result = None
         self.parts.clear_parts()
         self.part_text.clear()
-        self.part_label.setText(PART_HINT)
+        self.part_label.setText(self.tr(PART_HINT))
         self.live.clear()
         self.result_stack.setCurrentWidget(self.live)
         self.result_heading.setText("Writing…")
@@ -507,7 +517,8 @@ class SummarizePane(QtWidgets.QWidget):
         kind = e.get("type")
         if kind == "reading":
             if e.get("path") == self.path and self.document_info is None:
-                self._show_document_header(progress=f"Reading page {e['done']} of {e['total']}…")
+                self._show_document_header(progress=self.tr("Reading page {done} of {total}…").format(
+                    done=e["done"], total=e["total"]))
             return
         if not self.running:
             return
@@ -524,7 +535,8 @@ class SummarizePane(QtWidgets.QWidget):
                 self.refresh_history()
             self._progress(e, writing=True)
             self.live.clear()
-            self.result_heading.setText(f"Writing {self._step_name(e)} — [{e.get('pages')}]")
+            self.result_heading.setText(self.tr("Writing {what} — [{pages}]").format(what=self._step_name(e),
+                                                                                   pages=e.get("pages")))
         elif kind == "part":
             self.parts.add_part(e)
             self._progress(e, writing=False)
@@ -532,8 +544,9 @@ class SummarizePane(QtWidgets.QWidget):
     def _step_name(self, e: dict) -> str:
         level, position = int(e.get("level", 0)), int(e.get("position", 0))
         if level == 0:
-            return "the summary" if self._chunks <= 1 else f"chunk {position + 1}/{self._chunks}"
-        return f"combined part {position + 1} (round {level})"
+            return self.tr("the summary") if self._chunks <= 1 else self.tr("chunk {i}/{n}").format(
+                i=position + 1, n=self._chunks)
+        return self.tr("combined part {i} (round {level})").format(i=position + 1, level=level)
 
     def _progress(self, e: dict, writing: bool) -> None:
         done, total = int(e.get("done", 0)), int(e.get("total", 0))
@@ -545,9 +558,10 @@ class SummarizePane(QtWidgets.QWidget):
         what = self._step_name(e)
         if not writing:
             if int(e.get("level", 0)) == 0 and self._chunks > 1 and done < total:
-                what = f"chunk {min(int(e.get('position', 0)) + 1, self._chunks)}/{self._chunks} done"
+                what = self.tr("chunk {i}/{n} done").format(i=min(int(e.get("position", 0)) + 1, self._chunks),
+                                                             n=self._chunks)
             else:
-                what = f"{done}/{total} steps done"
+                what = self.tr("{done}/{total} steps done").format(done=done, total=total)
         self.progress.setFormat(f"{what} · {eta_text(e.get('eta_s'))}" if done < total else what)
 
     def _on_text(self, text: str) -> None:
@@ -570,9 +584,10 @@ class SummarizePane(QtWidgets.QWidget):
         self.progress.setValue(1)
         resumed = result.get("resumed_parts") or 0
         self.progress.setFormat(
-            f"Done in {duration_text(result.get('seconds', 0))} · {result.get('chunks')} "
-            f"chunk{'s' if result.get('chunks') != 1 else ''} · {result.get('calls')} model calls"
-            + (f" · {resumed} parts resumed" if resumed else ""))
+            self.tr("Done in {time}").format(time=duration_text(result.get("seconds", 0))) + " · "
+            + (self.tr("{n} chunk") if result.get("chunks") == 1 else self.tr("{n} chunks")).format(n=result.get("chunks"))
+            + " · " + self.tr("{n} model calls").format(n=result.get("calls"))
+            + (" · " + self.tr("{n} parts resumed").format(n=resumed) if resumed else ""))
         self.parts.set_parts(result.get("parts") or [])
         self.summary_id = result.get("summary_id")
         self._show_result(result.get("name") or Path(self.path or "").name, result.get("summary", ""),
@@ -592,15 +607,15 @@ class SummarizePane(QtWidgets.QWidget):
             if self.document_info is None and self._plans_pending == 0:
                 self.path = None
                 self._show_document_header()
-                self.result.show_note(PLACEHOLDER_HTML)
+                self.result.show_note(self.tr(PLACEHOLDER_HTML))
             self.banner.show_message(message, "error")
             return
         if not self.running:
             self.banner.show_message(message, "error")
             return
         self._set_running(False)
-        self.progress.setFormat("Failed" + (f" · {self.parts.count_parts()} parts kept"
-                                            if self.parts.count_parts() else ""))
+        self.progress.setFormat(self.tr("Failed") + (" · " + self.tr("{n} parts kept").format(n=self.parts.count_parts())
+                                                    if self.parts.count_parts() else ""))
         self._after_stop()
         self.banner.show_message(message, "error")
 
@@ -609,18 +624,21 @@ class SummarizePane(QtWidgets.QWidget):
             return
         self._set_running(False)
         kept = self.parts.count_parts()
-        self.progress.setFormat(f"Stopped · {kept} part{'s' if kept != 1 else ''} kept")
+        self.progress.setFormat((self.tr("Stopped · {n} part kept") if kept == 1
+                                 else self.tr("Stopped · {n} parts kept")).format(n=kept))
         self._after_stop()
         self.banner.show_message(message, "warning")
 
     def _after_stop(self) -> None:
         self.result_stack.setCurrentWidget(self.result)
-        self.result_heading.setText("Summary")
+        self.result_heading.setText(self.tr("Summary"))
         kept = self.parts.count_parts()
         self.result.show_note(
-            f'<p style="color:#777; margin:30px 20px;">Not finished: {kept} partial '
-            f'summar{"ies" if kept != 1 else "y"} kept (listed in the middle). Press <b>Start</b> to go on '
-            f'from where it stopped.</p>')
+            '<p style="color:#777; margin:30px 20px;">'
+            + (self.tr("Not finished: {n} partial summary kept (listed in the middle). Press <b>Start</b> to go "
+                       "on from where it stopped.") if kept == 1 else
+               self.tr("Not finished: {n} partial summaries kept (listed in the middle). Press <b>Start</b> to "
+                       "go on from where it stopped.")).format(n=kept) + "</p>")
         self.refresh_history()
         if self._replan_after_run:
             self._replan_after_run = False
@@ -633,12 +651,12 @@ class SummarizePane(QtWidgets.QWidget):
         self.result_stack.setCurrentWidget(self.result)
         facts = []
         if pages:
-            facts.append(f"{pages} page{'s' if pages != 1 else ''}")
+            facts.append(self._pages_text(pages))
         if model:
             facts.append(Path(str(model).split("|")[0]).stem)
         if seconds:
             facts.append(duration_text(seconds))
-        self.result_heading.setText(f"Summary of {html.escape(name)}" + (
+        self.result_heading.setText(self.tr("Summary of {name}").format(name=html.escape(name)) + (
             f'<span style="font-weight:normal; color:#666;"> &nbsp;·&nbsp; {html.escape(" · ".join(facts))}</span>'
             if facts else ""))
         self.result_note.setText("")
@@ -648,18 +666,18 @@ class SummarizePane(QtWidgets.QWidget):
 
     def _show_part(self, part: dict) -> None:
         label = part.get("pages") or pages_text(part["page_start"], part["page_end"])
-        self.part_label.setText(f"{level_title(int(part['level']))} · part {int(part['position']) + 1} · "
-                                f"[{label}]")
+        self.part_label.setText(self.tr("{level} · part {i} · [{pages}]").format(
+            level=level_title(int(part["level"])), i=int(part["position"]) + 1, pages=label))
         self.part_text.setPlainText(part.get("text", ""))
 
     def _on_citation(self, start: int, end: int) -> None:
         if not self.parts.select_pages(start, end):
-            self.part_label.setText(f"No partial summary covers {pages_text(start, end)}")
+            self.part_label.setText(self.tr("No partial summary covers {pages}").format(pages=pages_text(start, end)))
 
     def copy_summary(self) -> None:
         if self.summary_text:
             QtWidgets.QApplication.clipboard().setText(self.summary_text)
-            self.result_note.setText("Copied to the clipboard.")
+            self.result_note.setText(self.tr("Copied to the clipboard."))
 
     # ---- history ----------------------------------------------------------------------------------
     def _open_reader(self) -> Store | None:
@@ -670,7 +688,7 @@ class SummarizePane(QtWidgets.QWidget):
                 if is_locked_error(e):
                     self._read_retry.start()
                 else:
-                    self.banner.show_message(f"Could not read the summaries: {e}", "error")
+                    self.banner.show_message(self.tr("Could not read the summaries: {error}").format(error=translate_message(str(e))), "error")
                 return None
         return self.store
 
@@ -690,10 +708,10 @@ class SummarizePane(QtWidgets.QWidget):
         if is_locked_error(e):
             self._read_retry.start()   # another process is writing: read again in a moment
         else:
-            self.banner.show_message(f"{what}: {e}", "error")
+            self.banner.show_message(self.tr("{what}: {error}").format(what=what, error=translate_message(str(e))), "error")
 
     def refresh_history(self, select_id: int | None = None) -> None:
-        rows = self._read("Could not read the summaries", lambda ss: ss.list())
+        rows = self._read(self.tr("Could not read the summaries"), lambda ss: ss.list())
         if rows is None:
             return
         if select_id is None:
@@ -704,10 +722,10 @@ class SummarizePane(QtWidgets.QWidget):
     def show_summary(self, summary_id: int) -> None:
         """Show a stored summary (and its parts) from the history."""
         if self.running:
-            self.banner.show_message("A summary is being written: the history opens when it is done "
-                                     "or cancelled.", "info")
+            self.banner.show_message(self.tr("A summary is being written: the history opens when it is done "
+                                             "or cancelled."), "info")
             return
-        data = self._read("Could not open the summary", lambda ss: (ss.get(summary_id), ss.parts(summary_id)))
+        data = self._read(self.tr("Could not open the summary"), lambda ss: (ss.get(summary_id), ss.parts(summary_id)))
         if data is None:
             return
         row, parts = data
@@ -716,7 +734,7 @@ class SummarizePane(QtWidgets.QWidget):
             return
         self.parts.set_parts(list(parts.values()))
         self.part_text.clear()
-        self.part_label.setText(PART_HINT)
+        self.part_label.setText(self.tr(PART_HINT))
         if row["status"] == "done" and row.get("summary"):
             self.summary_id = row["id"]
             stats = row.get("stats") or {}
@@ -727,14 +745,21 @@ class SummarizePane(QtWidgets.QWidget):
             self.summary_text = ""
             self._set_result_buttons(False)
             self.result_stack.setCurrentWidget(self.result)
-            self.result_heading.setText(f"Summary of {html.escape(row['document_name'])}")
+            self.result_heading.setText(self.tr("Summary of {name}").format(name=html.escape(row["document_name"])))
             self.result_note.setText("")
-            status = {"cancelled": "was stopped", "failed": "failed", "running": "did not finish"}.get(
-                row["status"], row["status"])
+            one = len(parts) == 1
+            status = {"cancelled": self.tr("This summary was stopped after {n} part.") if one else
+                      self.tr("This summary was stopped after {n} parts."),
+                      "failed": self.tr("This summary failed after {n} part.") if one else
+                      self.tr("This summary failed after {n} parts."),
+                      "running": self.tr("This summary did not finish after {n} part.") if one else
+                      self.tr("This summary did not finish after {n} parts.")}.get(
+                row["status"], self.tr("This summary {status} after {n} part(s)."))
             self.result.show_note(
-                f'<p style="color:#777; margin:30px 20px;">This summary {html.escape(status)} after '
-                f'{len(parts)} part{"s" if len(parts) != 1 else ""}. Open {html.escape(row["document_name"])} '
-                f'with the same model and options and press <b>Start</b> to resume it.</p>')
+                '<p style="color:#777; margin:30px 20px;">'
+                + html.escape(status.format(n=len(parts), status=row["status"])) + " "
+                + self.tr("Open {name} with the same model and options and press <b>Start</b> to resume it.").format(
+                    name=html.escape(row["document_name"])) + "</p>")
         o = row.get("options") or {}
         self.set_options(o.get("length"), o.get("form"), o.get("language"), o.get("instruction"))
         self._plan_timer.stop()   # showing a stored summary is not a reason to plan again
@@ -747,7 +772,7 @@ class SummarizePane(QtWidgets.QWidget):
         return self._storage
 
     def _on_storage_failed(self, message: str) -> None:
-        self.banner.show_message(f"Could not save to the database: {message}", "error")
+        self.banner.show_message(self.tr("Could not save to the database: {error}").format(error=translate_message(message)), "error")
 
     def delete_summary(self, summary_id: int):
         """Delete a stored summary (on the storage thread); the history refreshes when it is gone."""
@@ -759,8 +784,8 @@ class SummarizePane(QtWidgets.QWidget):
             self._set_result_buttons(False)
             self.parts.clear_parts()
             self.part_text.clear()
-            self.result.show_note(PLACEHOLDER_HTML)
-            self.result_heading.setText("Summary")
+            self.result.show_note(self.tr(PLACEHOLDER_HTML))
+            self.result_heading.setText(self.tr("Summary"))
             self.result_note.setText("")
         return self._storage_worker().submit(
             _delete_summary, int(summary_id), on_done=self._after_delete,
@@ -770,17 +795,18 @@ class SummarizePane(QtWidgets.QWidget):
         self.refresh_history()
 
     def _delete_failed(self, message: str) -> None:
-        self.banner.show_message(f"Could not delete the summary: {message}", "error")
+        self.banner.show_message(self.tr("Could not delete the summary: {error}").format(error=translate_message(message)), "error")
 
     def _delete_clicked(self) -> None:
         sid = self.history.selected_id()
         if sid is None:
-            self.banner.show_message("Select a summary in the history to delete it.", "info")
+            self.banner.show_message(self.tr("Select a summary in the history to delete it."), "info")
             return
         item = self.history.currentItem()
-        name = item.text().split("\n", 1)[0] if item is not None else "this summary"
+        name = item.text().split("\n", 1)[0] if item is not None else self.tr("this summary")
         answer = QtWidgets.QMessageBox.question(
-            self, "Delete summary", f"Delete the summary of {name} and its partial summaries?",
+            self, self.tr("Delete summary"),
+            self.tr("Delete the summary of {name} and its partial summaries?").format(name=name),
             QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No,
             QtWidgets.QMessageBox.StandardButton.No)
         if answer == QtWidgets.QMessageBox.StandardButton.Yes:
@@ -791,8 +817,8 @@ class SummarizePane(QtWidgets.QWidget):
         """Write the summary on screen to ``path`` (Markdown or DOCX) on the storage thread;
         ``exported(path)`` when it is written, a banner when it cannot be."""
         if self.summary_id is None or getattr(self, "_shut", False):
-            self.banner.show_message("Nothing to export yet: finish a summary or pick one in the history.",
-                                     "info")
+            self.banner.show_message(self.tr("Nothing to export yet: finish a summary or pick one in the "
+                                             "history."), "info")
             return None
         fmt = fmt or ("docx" if str(path).lower().endswith(".docx") else "md")
         return self._storage_worker().submit(
@@ -800,20 +826,20 @@ class SummarizePane(QtWidgets.QWidget):
             on_done=self._on_exported, on_error=self._export_failed)
 
     def _on_exported(self, path: str) -> None:
-        self.result_note.setText(f"Saved {Path(path).name}.")
+        self.result_note.setText(self.tr("Saved {name}.").format(name=Path(path).name))
         self.exported.emit(path)
 
     def _export_failed(self, message: str) -> None:
-        self.banner.show_message(f"Could not export the summary: {message}", "error")
+        self.banner.show_message(self.tr("Could not export the summary: {error}").format(error=translate_message(message)), "error")
 
     def _export_dialog(self, fmt: str) -> None:
         if self.summary_id is None:
             return
         stem = Path(self._result_name or "summary").stem or "summary"
         safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in stem).strip() or "summary"
-        filt = "Markdown (*.md)" if fmt == "md" else "Word document (*.docx)"
+        filt = self.tr("Markdown (*.md)") if fmt == "md" else self.tr("Word document (*.docx)")
         start = str((Path(self.path).parent if self.path else Path.home()) / f"{safe} summary.{fmt}")
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Export summary", start, filt)
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, self.tr("Export summary"), start, filt)
         if path:
             if not path.lower().endswith(f".{fmt}"):
                 path += f".{fmt}"

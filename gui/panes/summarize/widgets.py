@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
 
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from gui.i18n import apply_cjk_fallback, format_datetime, format_number
 from gui.widgets import markdown
 from gui.widgets.chat_view import confirm_open_link
 
 # "[p. 3]", "[pp. 3–4]", "[pp. 3-4]" (the engine writes an en dash; models copy it either way).
 CITATION_RE = re.compile(r"\[(pp?)\.\s*(\d+)(?:\s*[\u2013\u2014\-~〜]\s*(\d+))?\]")
 
-STATUS_LABELS = {"done": "done", "running": "running", "cancelled": "stopped", "failed": "failed"}
-LENGTH_LABELS = {"short": "short", "medium": "medium", "detailed": "detailed"}
-FORM_LABELS = {"paragraphs": "paragraphs", "bullets": "bullet points", "keypoints": "key points"}
+STATUS_LABELS = {"done": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "done"), "running": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "running"), "cancelled": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "stopped"),
+                 "failed": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "failed")}
+LENGTH_LABELS = {"short": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "short"), "medium": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "medium"), "detailed": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "detailed")}
+FORM_LABELS = {"paragraphs": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "paragraphs"), "bullets": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "bullet points"), "keypoints": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "key points")}
+
+
+def _tr(text: str) -> str:
+    return QtCore.QCoreApplication.translate("SummaryWidgets", text)
 
 
 def pages_text(start: int, end: int) -> str:
@@ -25,23 +30,25 @@ def pages_text(start: int, end: int) -> str:
 
 def eta_text(eta_s: float | None) -> str:
     if eta_s is None:
-        return "estimating the time left"
+        return _tr("estimating the time left")
     s = max(0, int(round(eta_s)))
     if s < 60:
-        return f"about {max(s, 1)} s left"
+        return _tr("about {s} s left").format(s=max(s, 1))
     m, s = divmod(s, 60)
     if m < 60:
-        return f"about {m} min {s:02d} s left" if m < 10 else f"about {m} min left"
+        return (_tr("about {m} min {s} s left").format(m=m, s=f"{s:02d}") if m < 10
+                else _tr("about {m} min left").format(m=m))
     h, m = divmod(m, 60)
-    return f"about {h} h {m:02d} min left"
+    return _tr("about {h} h {m} min left").format(h=h, m=f"{m:02d}")
 
 
 def duration_text(seconds: float) -> str:
     s = max(0.0, float(seconds))
     if s < 60:
-        return f"{s:.1f} s"
+        return _tr("{s} s").format(s=format_number(s, 1))
     m, s = divmod(int(round(s)), 60)
-    return f"{m} min {s:02d} s" if m < 60 else f"{m // 60} h {m % 60:02d} min"
+    return (_tr("{m} min {s} s").format(m=m, s=f"{s:02d}") if m < 60
+            else _tr("{h} h {m} min").format(h=m // 60, m=f"{m % 60:02d}"))
 
 
 def local_time(iso_utc: str | None) -> str:
@@ -49,13 +56,13 @@ def local_time(iso_utc: str | None) -> str:
     if not iso_utc:
         return ""
     try:
-        return datetime.fromisoformat(iso_utc).astimezone().strftime("%Y-%m-%d %H:%M")
+        return format_datetime(iso_utc)
     except ValueError:
         return iso_utc[:16].replace("T", " ")
 
 
 def level_title(level: int) -> str:
-    return "Chunk summaries" if level == 0 else f"Combined, round {level}"
+    return _tr("Chunk summaries") if level == 0 else _tr("Combined, round {level}").format(level=level)
 
 
 def first_line(text: str, limit: int = 120) -> str:
@@ -72,7 +79,7 @@ class PartsTree(QtWidgets.QTreeWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setColumnCount(2)
-        self.setHeaderLabels(["Pages", "Partial summary"])
+        self.setHeaderLabels([self.tr("Pages"), self.tr("Partial summary")])
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
@@ -165,6 +172,7 @@ class ResultView(QtWidgets.QTextBrowser):
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
+        self.setFont(apply_cjk_fallback(self.font()))   # kana and kanji from a Japanese font
         self.document().setDocumentMargin(12)
         self.anchorClicked.connect(self._on_anchor)
         self._scheme = f"hearth-cite-{secrets.token_hex(6)}"  # no summary text can name it
@@ -212,7 +220,7 @@ class HistoryList(QtWidgets.QListWidget):
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.itemClicked.connect(self._on_clicked)
         self.itemActivated.connect(self._on_clicked)
-        self.placeholder = QtWidgets.QLabel("No summaries yet.", self)
+        self.placeholder = QtWidgets.QLabel(self.tr("No summaries yet."), self)
         self.placeholder.setStyleSheet("color:#888;")
         self.placeholder.move(10, 10)
 
@@ -222,14 +230,18 @@ class HistoryList(QtWidgets.QListWidget):
             self.clear()
             for r in rows:
                 o = r.get("options") or {}
-                status = STATUS_LABELS.get(r.get("status"), r.get("status") or "")
+                status = r.get("status") or ""
+                status = _tr(STATUS_LABELS[status]) if status in STATUS_LABELS else status
                 pages = r.get("pages")
-                line2 = f"{LENGTH_LABELS.get(o.get('length'), o.get('length'))}, " \
-                        f"{FORM_LABELS.get(o.get('form'), o.get('form'))} · {pages} page{'s' if pages != 1 else ''}"
+                length = _tr(LENGTH_LABELS[o["length"]]) if o.get("length") in LENGTH_LABELS else o.get("length")
+                form = _tr(FORM_LABELS[o["form"]]) if o.get("form") in FORM_LABELS else o.get("form")
+                line2 = self.tr("{length}, {form}").format(length=length, form=form) + " · " + (
+                    self.tr("{n} page") if pages == 1 else self.tr("{n} pages")).format(n=pages)
                 line3 = f"{status} · {local_time(r.get('updated_at'))}"
                 item = QtWidgets.QListWidgetItem(f"{r.get('document_name')}\n{line2}\n{line3}")
                 item.setData(Qt.ItemDataRole.UserRole, r["id"])
-                item.setToolTip(f"{r.get('document_name')}\nModel: {(r.get('model') or '').split('|')[0]}")
+                item.setToolTip(f"{r.get('document_name')}\n"
+                                + self.tr("Model: {model}").format(model=(r.get("model") or "").split("|")[0]))
                 if r.get("status") != "done":
                     item.setForeground(QtGui.QColor("#8a6d00"))
                 self.addItem(item)
