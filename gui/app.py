@@ -780,10 +780,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.loaded_path = info["path"]
         name = Path(info["path"]).stem
         self.picker.set_loaded(name)
-        where = "GPU" if info.get("gpu_layers") else "CPU"
+        from engine.host.protocol import describe_offload
+
+        # where it really runs, as llama.cpp reports it (not the plan); the plan's note when it changed something
+        where = describe_offload(info) or ("GPU" if info.get("gpu_layers") else "CPU")
+        self.picker.set_offload(where if info.get("gpu_offload") else "", info.get("plan_note") or "")
         self.statusBar().showMessage(
             f"{name} loaded in {info.get('load_s', 0):.1f} s · context {info.get('n_ctx')} · {where} · "
             f"{info.get('threads')} threads", 8000)
+        if info.get("plan_note"):
+            self.show_error("info:" + self.tr("Model loaded differently than asked: {note}").format(
+                note=info["plan_note"]))
         self.chat.input.setFocus()
 
     def _on_load_failed(self, message: str) -> None:

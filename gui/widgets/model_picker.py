@@ -90,3 +90,13 @@ class ModelPicker(QtWidgets.QWidget):
         self.unload_button.setEnabled(name is not None)
         self.unload_button.setText(self.tr("Unload"))
         self.state.setText(self.tr("Loaded: {name}").format(name=name) if name else self.tr("No model loaded"))
+        self.state.setToolTip("")
+
+    def set_offload(self, where: str, note: str = "") -> None:
+        """Where the loaded model really runs (llama.cpp's report) and the plan's note, if any."""
+        if where:
+            self.state.setText(self.state.text() + " · " + where)
+        tip = [self.tr("llama.cpp reports: {where}").format(where=where)] if where else []
+        if note:
+            tip.append(self.tr("Note: {note}").format(note=note))
+        self.state.setToolTip("\n".join(tip))
