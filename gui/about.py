@@ -13,6 +13,32 @@ import threading
 
 from gui.qt import QObject, QtCore, QtWidgets, Qt, Signal
 
+# What this copy ships and under which licence (the packaged build carries the licence texts).
+LICENCES = (
+    ("Hearth", "Apache-2.0"),
+    ("llama.cpp / ggml", "MIT"),
+    ("llama-cpp-python", "MIT"),
+    ("Qt 6 / PySide6", "LGPL-3.0"),
+    ("huggingface-hub", "Apache-2.0"),
+    ("pypdf", "BSD-3-Clause"),
+    ("python-docx", "MIT"),
+    ("platformdirs", "MIT"),
+    ("keyring", "MIT"),
+    ("gguf", "MIT"),
+    ("psutil", "BSD-3-Clause"),
+    ("Jinja2", "BSD-3-Clause"),
+    ("NumPy", "BSD-3-Clause"),
+    ("markdown-it-py", "MIT"),
+    ("Pygments", "BSD-2-Clause"),
+    ("requests", "Apache-2.0"),
+    ("charset-normalizer", "MIT"),
+    ("Gemma 3 270M starter model (optional)", "Gemma Terms of Use"),
+)
+
+
+def _tr(text: str) -> str:
+    return QtCore.QCoreApplication.translate("AboutDialog", text)
+
 from engine import __version__
 
 
@@ -42,28 +68,30 @@ def about_text(info: dict | None) -> str:
     lines = [f"Hearth {__version__}",
              f"Python {platform.python_version()}, Qt {QtCore.qVersion()}, {platform.platform()}"]
     if info is None:
-        lines.append("Reading the llama.cpp build…")
+        lines.append(_tr("Reading the llama.cpp build…"))
     else:
         lines += describe(info)
+    lines += ["", _tr("Licences:")] + [f"  {name}: {licence}" for name, licence in LICENCES]
     return "\n".join(lines)
 
 
 class AboutDialog(QtWidgets.QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("About Hearth")
+        self.setWindowTitle(self.tr("About Hearth"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.info: dict | None = None
         lay = QtWidgets.QVBoxLayout(self)
-        title = QtWidgets.QLabel(f"<h2>Hearth {html.escape(__version__)}</h2>"
-                                 "Language models, privately on this computer.")
+        title = QtWidgets.QLabel(f"<h2>Hearth {html.escape(__version__)}</h2>" +
+                                 html.escape(self.tr("Language models, privately on this computer.")))
         lay.addWidget(title)
         self.details = QtWidgets.QPlainTextEdit(about_text(None))
         self.details.setReadOnly(True)
         self.details.setMinimumSize(560, 200)
         lay.addWidget(self.details, 1)
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
-        self.copy_button = buttons.addButton("Copy", QtWidgets.QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
+        self.copy_button = buttons.addButton(self.tr("Copy"), QtWidgets.QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(
             lambda: QtWidgets.QApplication.clipboard().setText(self.details.toPlainText()))
         buttons.rejected.connect(self.reject)

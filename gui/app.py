@@ -69,8 +69,9 @@ class ExceptionHook(QObject):
         text = " ".join(str(exc).split())
         if len(text) > 200:
             text = text[:200] + "…"
-        return (f"Something went wrong: {exc_type.__name__}{': ' + text if text else ''}. "
-                f"Hearth keeps running; {logs.where()}.")
+        return (QtCore.QCoreApplication.translate("ExceptionHook", "Something went wrong: %1. Hearth keeps "
+                                                  "running; %2.")
+                .replace("%1", f"{exc_type.__name__}{': ' + text if text else ''}").replace("%2", logs.where()))
 
     def handle(self, exc_type, exc, tb, thread_name: str | None = None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
@@ -747,7 +748,7 @@ class MainWindow(QtWidgets.QMainWindow):
         last = self.config.settings.get("last_model")
         self.picker.set_models(entries, select_path=last)
         usable = [e for e in entries if e.ok]
-        self.statusBar().showMessage(f"{len(usable)} model(s) in the library", 5000)
+        self.statusBar().showMessage(self.tr("Models in the library: %n", "", len(usable)), 5000)
         if self._first_library:
             self._first_library = False
             pane = getattr(self, "models_pane", None)
@@ -758,8 +759,8 @@ class MainWindow(QtWidgets.QMainWindow):
             if not usable:
                 from engine.packaged import is_frozen, no_model_hint
 
-                self.show_error("info:No models yet: " + no_model_hint() + "." if is_frozen() else
-                                "info:No models yet. Download one in the Models tab, or " + no_model_hint() + ".")
+                self.show_error("info:" + (self.tr("No models yet: %1.") if is_frozen() else self.tr(
+                    "No models yet. Download one in the Models tab, or %1.")).replace("%1", no_model_hint()))
             elif self.auto_load and self.loaded_path is None:
                 # Ready to chat at once: the last model used, else the administrator's default model,
                 # else the only/starter model.
@@ -786,8 +787,9 @@ class MainWindow(QtWidgets.QMainWindow):
         where = describe_offload(info) or ("GPU" if info.get("gpu_layers") else "CPU")
         self.picker.set_offload(where if info.get("gpu_offload") else "", info.get("plan_note") or "")
         self.statusBar().showMessage(
-            f"{name} loaded in {info.get('load_s', 0):.1f} s · context {info.get('n_ctx')} · {where} · "
-            f"{info.get('threads')} threads", 8000)
+            self.tr("%1 loaded in %2 s · context %3 · %4 · %5 threads").replace("%1", name)
+            .replace("%2", f"{info.get('load_s', 0):.1f}").replace("%3", str(info.get("n_ctx")))
+            .replace("%4", where).replace("%5", str(info.get("threads"))), 8000)
         if info.get("plan_note"):
             self.show_error("info:" + self.tr("Model loaded differently than asked: {note}").format(
                 note=info["plan_note"]))
@@ -800,15 +802,16 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_unloaded(self) -> None:
         self.loaded_path = None
         self.picker.set_loaded(None)
-        self.statusBar().showMessage("Model unloaded: its memory is free again.", 5000)
+        self.statusBar().showMessage(self.tr("Model unloaded: its memory is free again."), 5000)
 
     def _on_host_crashed(self, message: str) -> None:
-        self.show_error(message + " Your conversation is kept; send again to restart the model.")
+        self.show_error(message + " " + self.tr("Your conversation is kept; send again to restart the model."))
 
     def _on_stats(self, s: dict) -> None:
         self.speed_label.setText(
-            f"{s.get('gen_tok_s', 0):.1f} tok/s · first token {s.get('ttft_s', 0):.2f} s · "
-            f"prompt {s.get('prompt_tok_s', 0):.0f} tok/s · {s.get('completion_tokens', 0)} tokens")
+            self.tr("%1 tok/s · first token %2 s · prompt %3 tok/s · %4 tokens")
+            .replace("%1", f"{s.get('gen_tok_s', 0):.1f}").replace("%2", f"{s.get('ttft_s', 0):.2f}")
+            .replace("%3", f"{s.get('prompt_tok_s', 0):.0f}").replace("%4", str(s.get("completion_tokens", 0))))
 
     # ---- shutdown -----------------------------------------------------------------
     def closeEvent(self, e: QtGui.QCloseEvent) -> None:
@@ -886,7 +889,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:
         log.error("the main window could not be built", exc_info=True)
         detail = str(e) if isinstance(e, HearthError) else f"{type(e).__name__}: {e}"
-        QtWidgets.QMessageBox.critical(None, APP_TITLE, f"Hearth could not start ({detail}); {logs.where()}.")
+        QtWidgets.QMessageBox.critical(None, APP_TITLE, QtCore.QCoreApplication.translate(
+            "MainWindow", "Hearth could not start (%1); %2.").replace("%1", detail).replace("%2", logs.where()))
         return 3
     hook = ExceptionHook(win.show_error, parent=win).install()
     win.show()
