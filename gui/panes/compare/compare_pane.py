@@ -30,7 +30,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gui.qt import Qt, QtGui, QtWidgets, QTimer, Signal
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, QTimer, Signal
+from gui.engine_messages import translate as translate_message
+from gui.i18n import format_number
 from gui.panes.compare.widgets import (BAD_COLOR, MUTED, OK_COLOR, ColumnView, EvalChart, LeaderboardTable,
                                        ModelRow, rate, seconds)
 from gui.panes.compare.worker import CompareThreads
@@ -41,12 +43,14 @@ from engine.errors import BadInputError
 
 MAX_MODELS = 4
 PLAN_DEBOUNCE_MS = 300
-ORDERS = [("", "Automatic"), ("parallel", "At the same time"), ("sequential", "One after another")]
-OUTCOME_TEXT = {"a": "{l} is better", "b": "{r} is better", "tie": "Tie", "both_bad": "Both bad"}
-QUESTION_FILTER = "Question sets (*.jsonl *.csv);;All files (*)"
-GGUF_FILTER = "GGUF models (*.gguf);;All files (*)"
-HIDDEN_TIP = "Blind comparison: the model's name is shown after your vote"
-MANAGED_TIP = "Managed by your administrator"
+ORDERS = [("", QtCore.QT_TRANSLATE_NOOP("ComparePane", "Automatic")), ("parallel", QtCore.QT_TRANSLATE_NOOP("ComparePane", "At the same time")),
+          ("sequential", QtCore.QT_TRANSLATE_NOOP("ComparePane", "One after another"))]
+OUTCOME_TEXT = {"a": QtCore.QT_TRANSLATE_NOOP("ComparePane", "{l} is better"), "b": QtCore.QT_TRANSLATE_NOOP("ComparePane", "{r} is better"), "tie": QtCore.QT_TRANSLATE_NOOP("ComparePane", "Tie"),
+                "both_bad": QtCore.QT_TRANSLATE_NOOP("ComparePane", "Both bad")}
+QUESTION_FILTER = QtCore.QT_TRANSLATE_NOOP("ComparePane", "Question sets (*.jsonl *.csv);;All files (*)")
+GGUF_FILTER = QtCore.QT_TRANSLATE_NOOP("ComparePane", "GGUF models (*.gguf);;All files (*)")
+HIDDEN_TIP = QtCore.QT_TRANSLATE_NOOP("ComparePane", "Blind comparison: the model's name is shown after your vote")
+MANAGED_TIP = QtCore.QT_TRANSLATE_NOOP("ComparePane", "Managed by your administrator")
 
 
 # ---- storage jobs (run on the StorageWorker's thread) ---------------------------------------------
@@ -132,7 +136,7 @@ class ComparePane(QtWidgets.QWidget):
         outer.addWidget(self.banner)
 
         # The models (shared by side by side and question sets).
-        self.models_box = QtWidgets.QGroupBox("Models to compare (2–4)")
+        self.models_box = QtWidgets.QGroupBox(self.tr("Models to compare (2–4)"))
         grid = QtWidgets.QGridLayout(self.models_box)
         grid.setContentsMargins(8, 4, 8, 6)
         grid.setHorizontalSpacing(16)
@@ -145,13 +149,13 @@ class ComparePane(QtWidgets.QWidget):
             self.model_rows.append(row)
             grid.addWidget(row, i // 2, i % 2)
         order_row = QtWidgets.QHBoxLayout()
-        order_label = QtWidgets.QLabel("Run:")
+        order_label = QtWidgets.QLabel(self.tr("Run:"))
         order_row.addWidget(order_label)
         self.order_combo = QtWidgets.QComboBox()
         for key, label in ORDERS:
-            self.order_combo.addItem(label, key)
-        self.order_combo.setToolTip("Automatic: at the same time when the models fit in memory together and the "
-                                    "CPU cores can be split, otherwise one after another")
+            self.order_combo.addItem(self.tr(label), key)
+        self.order_combo.setToolTip(self.tr("Automatic: at the same time when the models fit in memory together and the "
+                                    "CPU cores can be split, otherwise one after another"))
         self.order_combo.currentIndexChanged.connect(self._models_changed)
         order_label.setBuddy(self.order_combo)
         order_row.addWidget(self.order_combo)
@@ -162,17 +166,17 @@ class ComparePane(QtWidgets.QWidget):
         order_row.addWidget(self.plan_label, 1)
         grid.addLayout(order_row, 2, 0, 1, 2)
         outer.addWidget(self.models_box)
-        self.blind_note = QtWidgets.QLabel("Blind comparison: the models are hidden until you vote (or press "
-                                           "Reveal).")
+        self.blind_note = QtWidgets.QLabel(self.tr("Blind comparison: the models are hidden until you vote (or press "
+                                           "Reveal)."))
         self.blind_note.setStyleSheet("background:#eef3fb; color:#0d3c61; padding:6px; border-radius:4px;")
         self.blind_note.hide()
         outer.addWidget(self.blind_note)
 
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self._build_side_by_side(), "Side by side")
-        self.tabs.addTab(self._build_questions(), "Question sets")
-        self.tabs.addTab(self._build_leaderboard(), "Leaderboard")
+        self.tabs.addTab(self._build_side_by_side(), self.tr("Side by side"))
+        self.tabs.addTab(self._build_questions(), self.tr("Question sets"))
+        self.tabs.addTab(self._build_leaderboard(), self.tr("Leaderboard"))
         outer.addWidget(self.tabs, 1)
 
     def _build_side_by_side(self) -> QtWidgets.QWidget:
@@ -181,7 +185,7 @@ class ComparePane(QtWidgets.QWidget):
         lay.setContentsMargins(0, 6, 0, 0)
         lay.setSpacing(5)
         self.prompt_edit = QtWidgets.QPlainTextEdit()
-        self.prompt_edit.setPlaceholderText("The prompt every model answers (Ctrl+Enter runs)")
+        self.prompt_edit.setPlaceholderText(self.tr("The prompt every model answers (Ctrl+Enter runs)"))
         self.prompt_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
         lay.addWidget(self.prompt_edit)
         self._run_shortcut = QtGui.QShortcut(QtGui.QKeySequence("Ctrl+Return"), self.prompt_edit)
@@ -190,7 +194,7 @@ class ComparePane(QtWidgets.QWidget):
         row = QtWidgets.QHBoxLayout()
         row.setSpacing(6)
         self.system_edit = QtWidgets.QLineEdit()
-        self.system_edit.setPlaceholderText("System prompt (optional, the same for every model)")
+        self.system_edit.setPlaceholderText(self.tr("System prompt (optional, the same for every model)"))
         self.system_edit.setClearButtonEnabled(True)
         row.addWidget(self.system_edit, 1)
         self.temperature = QtWidgets.QDoubleSpinBox()
@@ -203,9 +207,10 @@ class ComparePane(QtWidgets.QWidget):
         self.seed = QtWidgets.QSpinBox()
         self.seed.setRange(-1, 2 ** 31 - 2)
         self.seed.setValue(-1)
-        self.seed.setSpecialValueText("random")
-        self.seed.setToolTip("The same seed goes to every model; random: one is drawn and shown after the run")
-        for label, w in (("Temperature", self.temperature), ("Max tokens", self.max_tokens), ("Seed", self.seed)):
+        self.seed.setSpecialValueText(self.tr("random"))
+        self.seed.setToolTip(self.tr("The same seed goes to every model; random: one is drawn and shown after the run"))
+        for label, w in ((self.tr("Temperature"), self.temperature), (self.tr("Max tokens"), self.max_tokens),
+                         (self.tr("Seed"), self.seed)):
             lab = QtWidgets.QLabel(label)
             lab.setBuddy(w)
             row.addWidget(lab)
@@ -213,24 +218,24 @@ class ComparePane(QtWidgets.QWidget):
         lay.addLayout(row)
         row2 = QtWidgets.QHBoxLayout()
         row2.setSpacing(6)
-        self.blind_box = QtWidgets.QCheckBox("Blind (A/B, names hidden until the vote)")
-        self.blind_box.setToolTip("Columns in a random order, labelled A, B…; vote which answer is better, then "
-                                  "the names are revealed and the vote goes to the leaderboard")
+        self.blind_box = QtWidgets.QCheckBox(self.tr("Blind (A/B, names hidden until the vote)"))
+        self.blind_box.setToolTip(self.tr("Columns in a random order, labelled A, B…; vote which answer is better, then "
+                                  "the names are revealed and the vote goes to the leaderboard"))
         row2.addWidget(self.blind_box)
-        tags_label = QtWidgets.QLabel("Tags")
+        tags_label = QtWidgets.QLabel(self.tr("Tags"))
         row2.addWidget(tags_label)
         self.tags_edit = QtWidgets.QLineEdit()
-        self.tags_edit.setPlaceholderText("e.g. email, Japanese (for the leaderboard filter)")
+        self.tags_edit.setPlaceholderText(self.tr("e.g. email, Japanese (for the leaderboard filter)"))
         self.tags_edit.setClearButtonEnabled(True)
         tags_label.setBuddy(self.tags_edit)
         row2.addWidget(self.tags_edit, 1)
-        self.run_button = QtWidgets.QPushButton("Run")
+        self.run_button = QtWidgets.QPushButton(self.tr("Run"))
         self.run_button.setDefault(True)
-        self.run_button.setToolTip("Send the prompt to every chosen model (Ctrl+Enter)")
+        self.run_button.setToolTip(self.tr("Send the prompt to every chosen model (Ctrl+Enter)"))
         self.run_button.clicked.connect(self.run)
         row2.addWidget(self.run_button)
-        self.cancel_button = QtWidgets.QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop every model now; the text written so far is kept")
+        self.cancel_button = QtWidgets.QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop every model now; the text written so far is kept"))
         self.cancel_button.clicked.connect(self.cancel)
         row2.addWidget(self.cancel_button)
         lay.addLayout(row2)
@@ -240,10 +245,9 @@ class ComparePane(QtWidgets.QWidget):
         lay.addWidget(self.run_status)
         self.columns_split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         self.columns_split.setChildrenCollapsible(False)
-        self.columns_placeholder = QtWidgets.QLabel(
-            "Pick two to four models above, write a prompt and press Run: the answers stream here side by side, "
+        self.columns_placeholder = QtWidgets.QLabel(self.tr("Pick two to four models above, write a prompt and press Run: the answers stream here side by side, "
             "each with its load time, first-token time, speed and peak memory.\n\nBlind mode hides which model "
-            "wrote which answer until you vote; the votes build the Leaderboard.")
+            "wrote which answer until you vote; the votes build the Leaderboard."))
         self.columns_placeholder.setWordWrap(True)
         self.columns_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.columns_placeholder.setStyleSheet(f"color:{MUTED}; margin:30px;")
@@ -257,10 +261,10 @@ class ComparePane(QtWidgets.QWidget):
         self.vote_bar.setStyleSheet("#voteBar { background:#f3f6fa; border-radius:4px; }")
         vb = QtWidgets.QHBoxLayout(self.vote_bar)
         vb.setContentsMargins(8, 5, 8, 5)
-        self.vote_label = QtWidgets.QLabel("Which answer is better?")
+        self.vote_label = QtWidgets.QLabel(self.tr("Which answer is better?"))
         vb.addWidget(self.vote_label)
         self.pair_left = QtWidgets.QComboBox()
-        self.pair_vs = QtWidgets.QLabel("vs")
+        self.pair_vs = QtWidgets.QLabel(self.tr("vs"))
         self.pair_right = QtWidgets.QComboBox()
         for w in (self.pair_left, self.pair_vs, self.pair_right):
             vb.addWidget(w)
@@ -273,8 +277,8 @@ class ComparePane(QtWidgets.QWidget):
             b.clicked.connect(self._vote_clicked)
             vb.addWidget(b)
             self.vote_buttons[outcome] = b
-        self.reveal_button = QtWidgets.QPushButton("Reveal")
-        self.reveal_button.setToolTip("Show the model names (no more votes on this comparison)")
+        self.reveal_button = QtWidgets.QPushButton(self.tr("Reveal"))
+        self.reveal_button.setToolTip(self.tr("Show the model names (no more votes on this comparison)"))
         self.reveal_button.clicked.connect(self.reveal)
         vb.addWidget(self.reveal_button)
         vb.addStretch(1)
@@ -291,7 +295,7 @@ class ComparePane(QtWidgets.QWidget):
         lay.setContentsMargins(0, 6, 0, 0)
         lay.setSpacing(5)
         row = QtWidgets.QHBoxLayout()
-        set_label = QtWidgets.QLabel("Question set")
+        set_label = QtWidgets.QLabel(self.tr("Question set"))
         row.addWidget(set_label)
         self.set_combo = QtWidgets.QComboBox()
         self.set_combo.setMinimumContentsLength(18)
@@ -303,34 +307,34 @@ class ComparePane(QtWidgets.QWidget):
         except Exception:
             shipped = {}
         for name, path in shipped.items():
-            self.set_combo.addItem(f"{name} (sample)", name)
+            self.set_combo.addItem(self.tr("{name} (sample)").format(name=name), name)
             self.set_combo.setItemData(self.set_combo.count() - 1, str(path), Qt.ItemDataRole.ToolTipRole)
         self.set_combo.currentIndexChanged.connect(self._select_set)
         set_label.setBuddy(self.set_combo)
         row.addWidget(self.set_combo)
-        self.open_set_button = QtWidgets.QPushButton("Open file…")
-        self.open_set_button.setToolTip("A JSONL or CSV file with the fields id, prompt, expected, rule")
+        self.open_set_button = QtWidgets.QPushButton(self.tr("Open file…"))
+        self.open_set_button.setToolTip(self.tr("A JSONL or CSV file with the fields id, prompt, expected, rule"))
         self.open_set_button.clicked.connect(self._open_set_dialog)
         row.addWidget(self.open_set_button)
         self.set_info = QtWidgets.QLabel("")
         self.set_info.setStyleSheet(f"color:{MUTED};")
         self.set_info.setTextFormat(Qt.TextFormat.PlainText)
         row.addWidget(self.set_info, 1)
-        mt = QtWidgets.QLabel("Max tokens")
+        mt = QtWidgets.QLabel(self.tr("Max tokens"))
         row.addWidget(mt)
         self.eval_max_tokens = QtWidgets.QSpinBox()
         self.eval_max_tokens.setRange(1, 8192)
         self.eval_max_tokens.setValue(256)
-        self.eval_max_tokens.setToolTip("Per answer; every question is asked with greedy decoding and seed 0, so a "
-                                        "run is repeatable")
+        self.eval_max_tokens.setToolTip(self.tr("Per answer; every question is asked with greedy decoding and seed 0, so a "
+                                        "run is repeatable"))
         mt.setBuddy(self.eval_max_tokens)
         row.addWidget(self.eval_max_tokens)
-        self.eval_button = QtWidgets.QPushButton("Run set")
-        self.eval_button.setToolTip("Ask every question to every chosen model and score the answers")
+        self.eval_button = QtWidgets.QPushButton(self.tr("Run set"))
+        self.eval_button.setToolTip(self.tr("Ask every question to every chosen model and score the answers"))
         self.eval_button.clicked.connect(self.run_question_set)
         row.addWidget(self.eval_button)
-        self.eval_cancel_button = QtWidgets.QPushButton("Cancel")
-        self.eval_cancel_button.setToolTip("Stop now; the answers so far are kept and scored")
+        self.eval_cancel_button = QtWidgets.QPushButton(self.tr("Cancel"))
+        self.eval_cancel_button.setToolTip(self.tr("Stop now; the answers so far are kept and scored"))
         self.eval_cancel_button.clicked.connect(self.cancel_eval)
         row.addWidget(self.eval_cancel_button)
         lay.addLayout(row)
@@ -348,8 +352,8 @@ class ComparePane(QtWidgets.QWidget):
         tl = QtWidgets.QHBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
         self.score_table = QtWidgets.QTableWidget(0, 6)
-        self.score_table.setHorizontalHeaderLabels(["Model", "Accuracy", "95 % interval", "Correct", "Speed",
-                                                    "Errors"])
+        self.score_table.setHorizontalHeaderLabels([self.tr("Model"), self.tr("Accuracy"), self.tr("95 % interval"),
+                                                    self.tr("Correct"), self.tr("Speed"), self.tr("Errors")])
         self.score_table.verticalHeader().hide()
         self.score_table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         h = self.score_table.horizontalHeader()
@@ -363,7 +367,7 @@ class ComparePane(QtWidgets.QWidget):
         split.addWidget(top)
         self.eval_split = split
         self.results_table = QtWidgets.QTableWidget(0, 3)
-        self.results_table.setHorizontalHeaderLabels(["ID", "Question", "Expected"])
+        self.results_table.setHorizontalHeaderLabels(["ID", self.tr("Question"), self.tr("Expected")])
         self.results_table.verticalHeader().hide()
         self.results_table.verticalHeader().setDefaultSectionSize(row_h)
         self.results_table.horizontalHeader().setStretchLastSection(True)
@@ -381,25 +385,25 @@ class ComparePane(QtWidgets.QWidget):
         lay.setContentsMargins(0, 6, 0, 0)
         lay.setSpacing(5)
         row = QtWidgets.QHBoxLayout()
-        tl = QtWidgets.QLabel("Tag")
+        tl = QtWidgets.QLabel(self.tr("Tag"))
         row.addWidget(tl)
         self.tag_combo = QtWidgets.QComboBox()
-        self.tag_combo.addItem("All votes", "")
+        self.tag_combo.addItem(self.tr("All votes"), "")
         self.tag_combo.setMinimumContentsLength(14)
         self.tag_combo.currentIndexChanged.connect(self._tag_changed)
         tl.setBuddy(self.tag_combo)
         row.addWidget(self.tag_combo)
-        self.refresh_button = QtWidgets.QPushButton("Refresh")
+        self.refresh_button = QtWidgets.QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh_leaderboard)
         row.addWidget(self.refresh_button)
         row.addStretch(1)
-        self.export_csv_button = QtWidgets.QPushButton("Export CSV…")
-        self.export_csv_button.setToolTip("Every vote (with this tag) as CSV, readable by Excel")
+        self.export_csv_button = QtWidgets.QPushButton(self.tr("Export CSV…"))
+        self.export_csv_button.setToolTip(self.tr("Every vote (with this tag) as CSV, readable by Excel"))
         self.export_csv_button.setProperty("fmt", "csv")
         self.export_csv_button.clicked.connect(self._export_clicked)
         row.addWidget(self.export_csv_button)
-        self.export_jsonl_button = QtWidgets.QPushButton("Export JSONL…")
-        self.export_jsonl_button.setToolTip("Every vote (with this tag) as JSON Lines")
+        self.export_jsonl_button = QtWidgets.QPushButton(self.tr("Export JSONL…"))
+        self.export_jsonl_button.setToolTip(self.tr("Every vote (with this tag) as JSON Lines"))
         self.export_jsonl_button.setProperty("fmt", "jsonl")
         self.export_jsonl_button.clicked.connect(self._export_clicked)
         row.addWidget(self.export_jsonl_button)
@@ -452,8 +456,8 @@ class ComparePane(QtWidgets.QWidget):
         return chosen
 
     def _browse_model(self, index: int) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Choose a GGUF model", str(Path.home()),
-                                                        GGUF_FILTER)
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, self.tr("Choose a GGUF model"), str(Path.home()),
+                                                        self.tr(GGUF_FILTER))
         if path:
             self.model_rows[index].set_path(path)
 
@@ -464,16 +468,17 @@ class ComparePane(QtWidgets.QWidget):
         specs = self.specs()
         if len(specs) < 2:
             self._plan_token += 1    # an answer still on its way is out of date
-            self.plan_label.setText("Choose at least two models.")
+            self.plan_label.setText(self.tr("Choose at least two models."))
             return
         self._plan_token += 1
-        self.plan_label.setText("Planning…")
+        self.plan_label.setText(self.tr("Planning…"))
         self.data.planRequested.emit(self._plan_token, specs, self.order_combo.currentData() or "")
 
     def _on_planned(self, token: int, plan: dict) -> None:
         if token != self._plan_token or self.run_job is not None:
             return
-        self.plan_label.setText(plan.get("error") or f"Plan: {plan['reason']}")
+        self.plan_label.setText(translate_message(plan["error"]) if plan.get("error")
+                                else self.tr("Plan: {plan}").format(plan=translate_message(plan["reason"])))
 
     # ---- side by side ----------------------------------------------------------------------------
     def sampling(self) -> dict:
@@ -500,21 +505,21 @@ class ComparePane(QtWidgets.QWidget):
                 value = getattr(pinned, name)
                 w.setValue(-1 if value is None else value)
                 w.setEnabled(False)
-                w.setToolTip(MANAGED_TIP)
+                w.setToolTip(self.tr(MANAGED_TIP))
         if policy.is_locked("system_prompt"):
             self.system_edit.setText(policy.pin_system_prompt(None) or "")
             self.system_edit.setEnabled(False)
-            self.system_edit.setToolTip(MANAGED_TIP)
+            self.system_edit.setToolTip(self.tr(MANAGED_TIP))
         load = policy.pin_load({})
         for row in self.model_rows:
             if policy.is_locked("n_ctx"):
                 row.ctx.setValue(int(load["n_ctx"] or 0))
                 row.ctx.setEnabled(False)
-                row.ctx.setToolTip(MANAGED_TIP)
+                row.ctx.setToolTip(self.tr(MANAGED_TIP))
             if policy.is_locked("gpu_layers"):
                 row.gpu.setCurrentText(str(load["gpu_layers"]))
                 row.gpu.setEnabled(False)
-                row.gpu.setToolTip(MANAGED_TIP)
+                row.gpu.setToolTip(self.tr(MANAGED_TIP))
 
     def run(self) -> int | None:
         """Start a side-by-side run with the chosen models and prompt; returns its job id."""
@@ -524,10 +529,10 @@ class ComparePane(QtWidgets.QWidget):
         specs = self.specs()
         prompt = self.prompt_edit.toPlainText()
         if len(specs) < 2:
-            self.banner.show_message("Choose two to four models to compare.", "info")
+            self.banner.show_message(self.tr("Choose two to four models to compare."), "info")
             return None
         if not prompt.strip():
-            self.banner.show_message("Write a prompt for the models to answer.", "info")
+            self.banner.show_message(self.tr("Write a prompt for the models to answer."), "info")
             self.prompt_edit.setFocus()
             return None
         blind = self.blind_box.isChecked()
@@ -540,7 +545,7 @@ class ComparePane(QtWidgets.QWidget):
             try:
                 rnd = BlindRound([s["name"] for s in specs], tags=tags)
             except BadInputError as e:
-                self.banner.show_message(f"Blind mode: {e}.", "error")
+                self.banner.show_message(self.tr("Blind mode: {error}.").format(error=translate_message(str(e))), "error")
                 return None
             by_name = {s["name"]: s for s in specs}
             specs = [by_name[n] for n in rnd.column_models()]   # column order; never displayed
@@ -559,8 +564,8 @@ class ComparePane(QtWidgets.QWidget):
                "blind": blind, "labels": labels}
         self.run_job = self.runs.new_job_id()
         self._plan_token += 1            # the run's own plan replaces any plan still on its way
-        self.plan_label.setText("Planning…")
-        self.run_status.setText("Starting the models…")
+        self.plan_label.setText(self.tr("Planning…"))
+        self.run_status.setText(self.tr("Starting the models…"))
         self._set_busy()
         self._update_vote_bar()
         self.runs.runRequested.emit(self.run_job, req)
@@ -569,11 +574,11 @@ class ComparePane(QtWidgets.QWidget):
     def cancel(self) -> None:
         if self.run_job is not None:
             self.runs.cancel(self.run_job)
-            self.run_status.setText("Stopping…")
+            self.run_status.setText(self.tr("Stopping…"))
 
     def _title(self, i: int) -> tuple[str, str]:
         if self.round is not None and not self.round.revealed:
-            return self.round.title(self.round.labels[i]), HIDDEN_TIP
+            return self.round.title(self.round.labels[i]), self.tr(HIDDEN_TIP)
         if self.round is not None:
             return self.round.title(self.round.labels[i]), self.column_paths[i]
         return self.column_names[i], self.column_paths[i]
@@ -604,8 +609,8 @@ class ComparePane(QtWidgets.QWidget):
         t, i = e.get("type"), e.get("index")
         col = self.columns[i] if isinstance(i, int) and 0 <= i < len(self.columns) else None
         if t == "plan":
-            self.plan_label.setText(f"Plan: {e.get('reason', '')}")
-            self.run_status.setText(f"Running with seed {e.get('seed')}…")
+            self.plan_label.setText(self.tr("Plan: {plan}").format(plan=translate_message(e.get("reason", ""))))
+            self.run_status.setText(self.tr("Running with seed {seed}…").format(seed=e.get("seed")))
         elif col is None:
             return
         elif t == "loading":
@@ -623,15 +628,16 @@ class ComparePane(QtWidgets.QWidget):
         col = self.columns[i]
         if result.get("finish_reason") == "cancelled":
             col.set_result(result)
-            col.status.setText(f"Stopped: {error}" if error else "Stopped")
+            col.status.setText(self.tr("Stopped: {error}").format(error=translate_message(error)) if error
+                               else self.tr("Stopped"))
             return
         self.column_errors[i] = error
         col.set_failed(self._error_text(i), result)
 
     def _error_text(self, i: int) -> str:
         if self._blind_pending():
-            return (f"Model {self.round.labels[i]} could not answer. The reason is shown after the vote "
-                    f"(it may name the model file).")
+            return self.tr("Model {label} could not answer. The reason is shown after the vote "
+                           "(it may name the model file).").format(label=self.round.labels[i])
         return self.column_errors.get(i, "")
 
     def _on_run_finished(self, job: int, out: dict) -> None:
@@ -650,11 +656,12 @@ class ComparePane(QtWidgets.QWidget):
                 col.set_result(r)
         plan = out.get("plan") or {}
         if plan.get("reason"):
-            self.plan_label.setText(f"Plan: {plan['reason']}")
-        status = f"{'Stopped' if out.get('cancelled') else 'Done'} in {out.get('total_s', 0):.1f} s · " \
-                 f"seed {out.get('seed')}"
+            self.plan_label.setText(self.tr("Plan: {plan}").format(plan=translate_message(plan["reason"])))
+        status = (self.tr("Stopped in {s} s · seed {seed}") if out.get("cancelled")
+                  else self.tr("Done in {s} s · seed {seed}")).format(s=format_number(out.get("total_s", 0), 1),
+                                                                      seed=out.get("seed"))
         if out.get("storage_error"):
-            status += f" · not saved: {out['storage_error']}"
+            status += " · " + self.tr("not saved: {error}").format(error=translate_message(out["storage_error"]))
         self.run_status.setText(status)
         if self.round is not None and out.get("comparison_id") is not None:
             self.round.comparison_id = out["comparison_id"]
@@ -673,7 +680,7 @@ class ComparePane(QtWidgets.QWidget):
         self.banner.show_message(message, "error")
         for c in self.columns:
             if c.state in ("waiting", "loading"):
-                c.status.setText("Did not run")
+                c.status.setText(self.tr("Did not run"))
         self._set_busy()
         self._update_vote_bar()
         self.runFinished.emit()
@@ -708,22 +715,22 @@ class ComparePane(QtWidgets.QWidget):
         can_vote = (finished and not rnd.revealed and not (self.last_run or {}).get("cancelled")
                     and left != right and tuple(sorted((left, right))) not in self._voted_pairs)
         for outcome, b in self.vote_buttons.items():
-            b.setText(OUTCOME_TEXT[outcome].format(l=left, r=right))
+            b.setText(self.tr(OUTCOME_TEXT[outcome]).format(l=left, r=right))
             b.setEnabled(can_vote)
             b.setVisible(not rnd.revealed)
         self.reveal_button.setVisible(not rnd.revealed)
         self.reveal_button.setEnabled(finished)
-        self.reveal_button.setText("Reveal" if many else "Reveal without voting")
+        self.reveal_button.setText(self.tr("Reveal") if many else self.tr("Reveal without voting"))
         if rnd.revealed:
-            self.vote_label.setText("Revealed: " + " · ".join(f"{lab} = {name}" for lab, name in rnd.mapping.items()))
+            self.vote_label.setText(self.tr("Revealed: ") + " · ".join(f"{lab} = {name}" for lab, name in rnd.mapping.items()))
         elif not finished:
-            self.vote_label.setText("Vote when the answers are complete.")
+            self.vote_label.setText(self.tr("Vote when the answers are complete."))
         elif (self.last_run or {}).get("cancelled"):
-            self.vote_label.setText("The run was stopped: no vote on incomplete answers.")
+            self.vote_label.setText(self.tr("The run was stopped: no vote on incomplete answers."))
         elif many:
-            self.vote_label.setText("Vote on pairs of columns (each pair once), then Reveal:")
+            self.vote_label.setText(self.tr("Vote on pairs of columns (each pair once), then Reveal:"))
         else:
-            self.vote_label.setText("Which answer is better?")
+            self.vote_label.setText(self.tr("Which answer is better?"))
 
     def _vote_clicked(self) -> None:
         b = self.sender()
@@ -742,12 +749,13 @@ class ComparePane(QtWidgets.QWidget):
         try:
             rec = rnd.vote(outcome, None, left=left, right=right, reveal=not many)
         except BadInputError as e:
-            self.banner.show_message(str(e), "error")
+            self.banner.show_message(translate_message(str(e)), "error")
             return None
         self._voted_pairs.add(tuple(sorted((left, right))))
-        word = {"a": f"{left} better", "b": f"{right} better", "tie": "tie", "both_bad": "both bad"}[outcome]
+        word = {"a": self.tr("{name} better").format(name=left), "b": self.tr("{name} better").format(name=right),
+                "tie": self.tr("tie"), "both_bad": self.tr("both bad")}[outcome]
         self._vote_word = word
-        self.vote_note.setText(f"Saving your vote ({word})…")
+        self.vote_note.setText(self.tr("Saving your vote ({word})…").format(word=word))
         pending = self._storage_worker().submit(_add_vote, rec, on_done=self._on_vote_saved,
                                                 on_error=self._on_vote_failed)
         if rnd.revealed:
@@ -774,18 +782,18 @@ class ComparePane(QtWidgets.QWidget):
         self.revealed.emit()
 
     def _on_vote_saved(self, vote_id: int) -> None:
-        self.vote_note.setText(f"Vote saved ({getattr(self, '_vote_word', '')}).")
+        self.vote_note.setText(self.tr("Vote saved ({word}).").format(word=getattr(self, "_vote_word", "")))
         self.voted.emit(int(vote_id))
         self.refresh_leaderboard()
 
     def _on_vote_failed(self, message: str) -> None:
         self.vote_note.setText("")
-        self.banner.show_message(f"The vote could not be saved: {message}", "error")
+        self.banner.show_message(self.tr("The vote could not be saved: {error}").format(error=translate_message(message)), "error")
 
     # ---- leaderboard ---------------------------------------------------------------------------------
     def refresh_leaderboard(self) -> None:
         self._board_token += 1
-        self.board_line.setText("Fitting the ratings…" if self.leaderboard is None else self.board_line.text())
+        self.board_line.setText(self.tr("Fitting the ratings…") if self.leaderboard is None else self.board_line.text())
         self.data.leaderboardRequested.emit(self._board_token, self.tag_combo.currentData() or "")
 
     def _tag_changed(self, *_args) -> None:
@@ -801,33 +809,37 @@ class ComparePane(QtWidgets.QWidget):
         if [self.tag_combo.itemData(i) for i in range(1, self.tag_combo.count())] != tags:
             self.tag_combo.blockSignals(True)
             self.tag_combo.clear()
-            self.tag_combo.addItem("All votes", "")
+            self.tag_combo.addItem(self.tr("All votes"), "")
             for t in tags:
                 self.tag_combo.addItem(t, t)
             i = self.tag_combo.findData(current)
             self.tag_combo.setCurrentIndex(max(i, 0))
             self.tag_combo.blockSignals(False)
         if not board.models:
-            where = f" tagged {board.tag!r}" if board.tag else ""
-            self.board_line.setText(f"No votes{where} yet: run a blind comparison and vote.")
+            self.board_line.setText(self.tr("No votes tagged {tag} yet: run a blind comparison and vote.").format(
+                tag=repr(board.tag)) if board.tag else self.tr("No votes yet: run a blind comparison and vote."))
         else:
             pb = board.position_bias
-            line = (f"{board.votes} vote{'s' if board.votes != 1 else ''}"
-                    f"{' tagged ' + repr(board.tag) if board.tag else ''} · Bradley–Terry fit, "
-                    f"{board.resamples:,} bootstrap resamples; models whose intervals overlap share a rank.")
+            line = ((self.tr("{n} vote") if board.votes == 1 else self.tr("{n} votes")).format(n=board.votes)
+                    + (" " + self.tr("tagged {tag}").format(tag=repr(board.tag)) if board.tag else "") + " · "
+                    + self.tr("Bradley–Terry fit, {n} bootstrap resamples; models whose intervals overlap share a "
+                              "rank.").format(n=format_number(board.resamples)))
             if pb.left_win_rate is not None:
-                line += (f" Left column won {pb.left_win_rate:.0%} of {pb.decisive} decisive vote"
-                         f"{'s' if pb.decisive != 1 else ''} (a warning shows outside 45–55 % once there are "
-                         f"enough).")
+                line += " " + (self.tr("Left column won {rate} of {n} decisive vote (a warning shows outside "
+                                       "45–55 % once there are enough).") if pb.decisive == 1 else
+                               self.tr("Left column won {rate} of {n} decisive votes (a warning shows outside "
+                                       "45–55 % once there are enough).")).format(
+                    rate=f"{pb.left_win_rate:.0%}", n=pb.decisive)
             self.board_line.setText(line)
         warning = board.position_bias_warning
-        self.bias_warning.setText(f"Position bias: {warning}" if warning else "")
+        self.bias_warning.setText(self.tr("Position bias: {warning}").format(warning=translate_message(warning))
+                                  if warning else "")
         self.bias_warning.setVisible(bool(warning))
         self.leaderboardShown.emit()
 
     def _on_leaderboard_failed(self, token: int, message: str) -> None:
         if token == self._board_token:
-            self.board_line.setText(f"The leaderboard could not be read: {message}")
+            self.board_line.setText(self.tr("The leaderboard could not be read: {error}").format(error=translate_message(message)))
 
     def export_votes(self, path: str, fmt: str | None = None):
         """Write the votes (with the tag chosen) to ``path`` as CSV or JSONL on the storage thread."""
@@ -840,7 +852,7 @@ class ComparePane(QtWidgets.QWidget):
         b = self.sender()
         fmt = b.property("fmt") if b is not None else "csv"
         filt = "CSV (*.csv)" if fmt == "csv" else "JSON Lines (*.jsonl)"
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Export votes", str(Path.home() / f"votes.{fmt}"),
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, self.tr("Export votes"), str(Path.home() / f"votes.{fmt}"),
                                                         filt)
         if path:
             if not path.lower().endswith(f".{fmt}"):
@@ -849,11 +861,12 @@ class ComparePane(QtWidgets.QWidget):
 
     def _on_exported(self, value) -> None:
         path, n = value
-        self.board_line.setText(f"Exported {n} vote{'s' if n != 1 else ''} to {Path(path).name}.")
+        self.board_line.setText((self.tr("Exported {n} vote to {name}.") if n == 1 else self.tr("Exported {n} votes to {name}.")).format(
+            n=n, name=Path(path).name))
         self.votesExported.emit(path)
 
     def _on_export_failed(self, message: str) -> None:
-        self.banner.show_message(f"Could not export the votes: {message}", "error")
+        self.banner.show_message(self.tr("Could not export the votes: {error}").format(error=translate_message(message)), "error")
 
     # ---- question sets ---------------------------------------------------------------------------------
     def add_question_set(self, path: str) -> None:
@@ -869,18 +882,18 @@ class ComparePane(QtWidgets.QWidget):
             self.set_combo.setCurrentIndex(i)
 
     def _open_set_dialog(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open a question set", str(Path.home()),
-                                                        QUESTION_FILTER)
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, self.tr("Open a question set"), str(Path.home()),
+                                                        self.tr(QUESTION_FILTER))
         if path:
             self.add_question_set(path)
 
     def _select_set(self, i: int) -> None:
         ref = self.set_combo.itemData(i) if i >= 0 else None
         if not ref:
-            self.set_info.setText("Open a question set (JSONL or CSV).")
+            self.set_info.setText(self.tr("Open a question set (JSONL or CSV)."))
             return
         self._set_token += 1
-        self.set_info.setText("Reading…")
+        self.set_info.setText(self.tr("Reading…"))
         self.data.questionSetRequested.emit(self._set_token, str(ref))
 
     def _on_set_loaded(self, token: int, info: dict) -> None:
@@ -888,27 +901,28 @@ class ComparePane(QtWidgets.QWidget):
             return
         if info.get("error"):
             self.set_info.setText("")
-            self.banner.show_message(info["error"], "error")
+            self.banner.show_message(translate_message(info["error"]), "error")
             return
         rules = ", ".join(f"{n} {r}" for r, n in sorted(info["rules"].items()))
-        self.set_info.setText(f"{info['count']} question{'s' if info['count'] != 1 else ''} ({rules})")
+        self.set_info.setText((self.tr("{n} question ({rules})") if info["count"] == 1
+                               else self.tr("{n} questions ({rules})")).format(n=info["count"], rules=rules))
 
     def run_question_set(self, ref: str | None = None) -> int | None:
         """Ask the selected (or given) question set to every chosen model; returns the job id."""
         if self.run_job is not None or self.eval_job is not None:
             return None
         if self._blind_pending():
-            self.banner.show_message("Vote on the blind comparison (or reveal it) first: a question-set run "
-                                     "shows the models' names.", "info")
+            self.banner.show_message(self.tr("Vote on the blind comparison (or reveal it) first: a question-set run "
+                                     "shows the models' names."), "info")
             return None
         self.banner.hide()
         ref = ref or self.set_combo.currentData()
         specs = self.specs()
         if not specs:
-            self.banner.show_message("Choose at least one model above to score.", "info")
+            self.banner.show_message(self.tr("Choose at least one model above to score."), "info")
             return None
         if not ref:
-            self.banner.show_message("Choose a question set, or open one (JSONL or CSV).", "info")
+            self.banner.show_message(self.tr("Choose a question set, or open one (JSONL or CSV)."), "info")
             return None
         self._eval_names = [s["name"] for s in specs]
         self._eval_questions = []
@@ -918,7 +932,7 @@ class ComparePane(QtWidgets.QWidget):
                "max_tokens": int(self.eval_max_tokens.value()), "seed": 0}
         self.eval_job = self.runs.new_job_id()
         self.eval_progress.setRange(0, 0)
-        self.eval_progress.setFormat("Starting…")
+        self.eval_progress.setFormat(self.tr("Starting…"))
         self._set_busy()
         self.runs.evalRequested.emit(self.eval_job, req)
         return self.eval_job
@@ -926,7 +940,7 @@ class ComparePane(QtWidgets.QWidget):
     def cancel_eval(self) -> None:
         if self.eval_job is not None:
             self.runs.cancel(self.eval_job)
-            self.eval_progress.setFormat("Stopping…")
+            self.eval_progress.setFormat(self.tr("Stopping…"))
 
     def _reset_eval_tables(self) -> None:
         self.score_table.setRowCount(0)
@@ -940,7 +954,7 @@ class ComparePane(QtWidgets.QWidget):
         self.results_table.clear()
         self.results_table.setRowCount(0)
         self.results_table.setColumnCount(3 + len(self._eval_names))
-        self.results_table.setHorizontalHeaderLabels(["ID", "Question", "Expected"] + self._eval_names)
+        self.results_table.setHorizontalHeaderLabels(["ID", self.tr("Question"), self.tr("Expected")] + self._eval_names)
 
     def _fill_questions(self, questions: list[dict]) -> None:
         self._eval_questions = list(questions)
@@ -1011,9 +1025,10 @@ class ComparePane(QtWidgets.QWidget):
             self.eval_progress.setFormat(f"0 / {total} answers")
         elif t == "plan":
             self.eval_progress.setFormat(f"{self.eval_progress.format()} · {e.get('reason', '')}")
-            self.plan_label.setText(f"Plan: {e.get('reason', '')}")
+            self.plan_label.setText(self.tr("Plan: {plan}").format(plan=translate_message(e.get("reason", ""))))
         elif t == "loading" and e.get("progress") == 0.0:
-            self.eval_progress.setFormat(f"Loading model {int(e['index']) + 1} of {len(self._eval_names)}…")
+            self.eval_progress.setFormat(self.tr("Loading model {i} of {n}…").format(i=int(e["index"]) + 1,
+                                                                                 n=len(self._eval_names)))
         elif t == "answer":
             self._answer_cell(int(e.get("position", 0)), int(e["index"]), e)
             done, total = int(e.get("done_all", 0)), int(e.get("total_all", 0))
@@ -1043,8 +1058,9 @@ class ComparePane(QtWidgets.QWidget):
         answered = sum(m.get("total", 0) for m in out.get("models", []))
         self.eval_progress.setRange(0, 1)
         self.eval_progress.setValue(1 if not out.get("cancelled") else 0)
-        self.eval_progress.setFormat(f"{'Stopped' if out.get('cancelled') else 'Done'}: {answered} answers in "
-                                     f"{out.get('total_s', 0):.1f} s · {out.get('set', '')}")
+        self.eval_progress.setFormat((self.tr("Stopped: {n} answers in {s} s · {set}") if out.get("cancelled")
+                                      else self.tr("Done: {n} answers in {s} s · {set}")).format(
+            n=answered, s=format_number(out.get("total_s", 0), 1), set=out.get("set", "")))
         self._set_busy()
         self.evalFinished.emit()
 
@@ -1078,7 +1094,7 @@ class ComparePane(QtWidgets.QWidget):
         return self._storage
 
     def _on_storage_failed(self, message: str) -> None:
-        self.banner.show_message(f"Could not save to the database: {message}", "error")
+        self.banner.show_message(self.tr("Could not save to the database: {error}").format(error=translate_message(message)), "error")
 
     def shutdown(self) -> None:
         """Stop a run (replies stop at once), finish queued writes, stop the threads."""

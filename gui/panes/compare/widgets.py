@@ -7,8 +7,10 @@ import html
 from pathlib import Path
 
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from gui.engine_messages import translate as translate_message
+from gui.i18n import apply_cjk_fallback, format_number
 
-NONE_LABEL = "— none —"
+NONE_LABEL = QtCore.QT_TRANSLATE_NOOP("CompareWidgets", "— none —")
 BROWSE = "__browse__"
 GPU_CHOICES = ("auto", "all", "0")
 
@@ -17,28 +19,32 @@ BAD_COLOR = "#b3261e"
 MUTED = "#666"
 
 
+def _tr(text: str) -> str:
+    return QtCore.QCoreApplication.translate("CompareWidgets", text)
+
+
 def human_bytes(n) -> str:
     if n is None:
         return "—"
     n = float(n)
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit in ("B", "KB", "MB") else f"{n:.2f} {unit}"
+            return f"{format_number(n, 0 if unit in ('B', 'KB', 'MB') else 2)} {unit}"
         n /= 1000
-    return f"{n:.2f} GB"
+    return f"{format_number(n, 2)} GB"
 
 
 def seconds(x) -> str:
     if x is None:
         return "—"
     x = float(x)
-    return f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s"
+    return f"{format_number(x * 1000, 0)} ms" if x < 1 else f"{format_number(x, 2)} s"
 
 
 def rate(x) -> str:
     if not x:
         return "—"
-    return f"{x:,.0f} tok/s" if x >= 100 else f"{x:.1f} tok/s"
+    return f"{format_number(x, 0)} tok/s" if x >= 100 else f"{format_number(x, 1)} tok/s"
 
 
 # ---- model rows --------------------------------------------------------------------------------
@@ -61,24 +67,24 @@ class ModelRow(QtWidgets.QWidget):
         self.combo = QtWidgets.QComboBox()
         self.combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(28)
-        self.combo.setToolTip("A model from the library, or another GGUF file")
+        self.combo.setToolTip(self.tr("A model from the library, or another GGUF file"))
         lay.addWidget(self.combo, 1)
-        ctx_label = QtWidgets.QLabel("Context")
+        ctx_label = QtWidgets.QLabel(self.tr("Context"))
         lay.addWidget(ctx_label)
         self.ctx = QtWidgets.QSpinBox()
         self.ctx.setRange(0, 1 << 20)
         self.ctx.setSingleStep(1024)
-        self.ctx.setSpecialValueText("auto")
-        self.ctx.setToolTip("Context size in tokens; auto: the model's own, at most 8,192")
+        self.ctx.setSpecialValueText(self.tr("auto"))
+        self.ctx.setToolTip(self.tr("Context size in tokens; auto: the model's own, at most 8,192"))
         self.ctx.setFixedWidth(78)
         ctx_label.setBuddy(self.ctx)
         lay.addWidget(self.ctx)
-        gpu_label = QtWidgets.QLabel("GPU layers")
+        gpu_label = QtWidgets.QLabel(self.tr("GPU layers"))
         lay.addWidget(gpu_label)
         self.gpu = QtWidgets.QComboBox()
         self.gpu.setEditable(True)
         self.gpu.addItems(GPU_CHOICES)
-        self.gpu.setToolTip("Layers to put on the GPU: auto (what fits), all, 0 (CPU only) or a number")
+        self.gpu.setToolTip(self.tr("Layers to put on the GPU: auto (what fits), all, 0 (CPU only) or a number"))
         self.gpu.setFixedWidth(64)
         self.gpu.setValidator(QtGui.QRegularExpressionValidator(QtCore.QRegularExpression(r"auto|all|\d{0,3}"),
                                                                 self.gpu))
@@ -93,15 +99,15 @@ class ModelRow(QtWidgets.QWidget):
     def _fill(self, entries, select: str | None) -> None:
         self.combo.blockSignals(True)
         self.combo.clear()
-        self.combo.addItem(NONE_LABEL, None)
+        self.combo.addItem(_tr(NONE_LABEL), None)
         for e in entries:
             self.combo.addItem(e.summary(), str(e.path))
             self.combo.setItemData(self.combo.count() - 1, str(e.path), Qt.ItemDataRole.ToolTipRole)
         for p in self._extra:
             if self.combo.findData(p) < 0:
-                self.combo.addItem(f"{Path(p).name} (file)", p)
+                self.combo.addItem(self.tr("{name} (file)").format(name=Path(p).name), p)
                 self.combo.setItemData(self.combo.count() - 1, p, Qt.ItemDataRole.ToolTipRole)
-        self.combo.addItem("Other GGUF file…", BROWSE)
+        self.combo.addItem(self.tr("Other GGUF file…"), BROWSE)
         i = self.combo.findData(select) if select else 0
         self.combo.setCurrentIndex(max(i, 0))
         self._last = self.combo.currentIndex()
@@ -167,7 +173,7 @@ class ColumnView(QtWidgets.QFrame):
         self.title.setFont(f)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.title)
-        self.status = QtWidgets.QLabel("Waiting…")
+        self.status = QtWidgets.QLabel(self.tr("Waiting…"))
         self.status.setStyleSheet(f"color:{MUTED};")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.status)
@@ -180,7 +186,8 @@ class ColumnView(QtWidgets.QFrame):
         self.text = QtWidgets.QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        self.text.setPlaceholderText("The answer appears here as it is written.")
+        self.text.setPlaceholderText(self.tr("The answer appears here as it is written."))
+        self.text.setFont(apply_cjk_fallback(self.text.font()))   # kana and kanji from a Japanese font
         lay.addWidget(self.text, 1)
         self.error = QtWidgets.QLabel()
         self.error.setWordWrap(True)
@@ -206,18 +213,19 @@ class ColumnView(QtWidgets.QFrame):
         self.state = "loading"
         self.progress.show()
         self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 100))
-        self.status.setText(f"Loading… {fraction:.0%}" if fraction > 0 else "Loading…")
+        self.status.setText(self.tr("Loading… {percent}").format(percent=f"{fraction:.0%}") if fraction > 0
+                            else self.tr("Loading…"))
 
     def set_loaded(self, load_s: float | None) -> None:
         self.progress.hide()
         self.state = "writing"
-        self.status.setText(f"Loaded in {seconds(load_s)} · writing…")
+        self.status.setText(self.tr("Loaded in {time} · writing…").format(time=seconds(load_s)))
 
     def append(self, text: str) -> None:
         if self.state in ("waiting", "loading"):
             self.progress.hide()
             self.state = "writing"
-            self.status.setText("Writing…")
+            self.status.setText(self.tr("Writing…"))
         self.received += text
         cur = self.text.textCursor()
         cur.movePosition(QtGui.QTextCursor.MoveOperation.End)
@@ -233,20 +241,22 @@ class ColumnView(QtWidgets.QFrame):
             self.text.setPlainText(r["text"])   # the finished text is the reference
         stopped = r.get("finish_reason") == "cancelled"
         self.state = "stopped" if stopped else "done"
-        reason = {"length": "stopped at the token limit", "stop": "finished", "cancelled": "stopped"}.get(
-            r.get("finish_reason") or "", "finished")
-        self.status.setText(f"Done: {reason}" if not stopped else "Stopped: the text so far is kept")
+        reason = {"length": self.tr("stopped at the token limit"), "stop": self.tr("finished"),
+                  "cancelled": self.tr("stopped")}.get(r.get("finish_reason") or "", self.tr("finished"))
+        self.status.setText(self.tr("Done: {reason}").format(reason=reason) if not stopped
+                            else self.tr("Stopped: the text so far is kept"))
         self._show_stats(r)
 
     def _show_stats(self, r: dict) -> None:
         mem = human_bytes(r.get("peak_rss_bytes"))
         if r.get("peak_vram_bytes"):
             mem += f" · GPU {human_bytes(r['peak_vram_bytes'])}"
-        rows = [("Load", seconds(r.get("load_s")), "First token", seconds(r.get("ttft_s")) if r.get(
-                    "completion_tokens") else "—"),
-                ("Prompt", rate(r.get("prompt_tok_s")), "Generation", rate(r.get("gen_tok_s"))),
-                ("Tokens", f"{r.get('prompt_tokens', 0)} in · {r.get('completion_tokens', 0)} out",
-                 "Peak memory", mem)]
+        rows = [(self.tr("Load"), seconds(r.get("load_s")), self.tr("First token"),
+                 seconds(r.get("ttft_s")) if r.get("completion_tokens") else "—"),
+                (self.tr("Prompt"), rate(r.get("prompt_tok_s")), self.tr("Generation"), rate(r.get("gen_tok_s"))),
+                (self.tr("Tokens"), self.tr("{inp} in · {out} out").format(inp=r.get("prompt_tokens", 0),
+                                                                           out=r.get("completion_tokens", 0)),
+                 self.tr("Peak memory"), mem)]
         cells = "".join(
             f"<tr><td style='color:{MUTED}; padding-right:6px'>{a}</td><td style='padding-right:14px'><b>{b}</b></td>"
             f"<td style='color:{MUTED}; padding-right:6px'>{c}</td><td><b>{html.escape(d)}</b></td></tr>"
@@ -256,8 +266,8 @@ class ColumnView(QtWidgets.QFrame):
     def set_failed(self, message: str, result: dict | None = None) -> None:
         self.progress.hide()
         self.state = "failed"
-        self.status.setText("Failed")
-        self.error.setText(message)
+        self.status.setText(self.tr("Failed"))
+        self.error.setText(translate_message(message))
         self.error.show()
         if result:
             self.stats = dict(result)
@@ -271,13 +281,15 @@ class ColumnView(QtWidgets.QFrame):
 
 # ---- the leaderboard --------------------------------------------------------------------------------
 
-LEADERBOARD_HEADERS = ("Rank", "Model", "Rating", "95 % interval", "Votes", "W / L / T", "Both bad")
+LEADERBOARD_HEADERS = (QtCore.QT_TRANSLATE_NOOP("CompareWidgets", "Rank"), QtCore.QT_TRANSLATE_NOOP("CompareWidgets", "Model"), QtCore.QT_TRANSLATE_NOOP("CompareWidgets", "Rating"),
+                       QtCore.QT_TRANSLATE_NOOP("CompareWidgets", "95 % interval"), QtCore.QT_TRANSLATE_NOOP("CompareWidgets", "Votes"), QtCore.QT_TRANSLATE_NOOP("CompareWidgets", "W / L / T"),
+                       QtCore.QT_TRANSLATE_NOOP("CompareWidgets", "Both bad"))
 
 
 class LeaderboardTable(QtWidgets.QTableWidget):
     def __init__(self, parent=None):
         super().__init__(0, len(LEADERBOARD_HEADERS), parent)
-        self.setHorizontalHeaderLabels(LEADERBOARD_HEADERS)
+        self.setHorizontalHeaderLabels([_tr(h) for h in LEADERBOARD_HEADERS])
         self.verticalHeader().hide()
         self.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
@@ -298,8 +310,8 @@ class LeaderboardTable(QtWidgets.QTableWidget):
                 if c != 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.setItem(r, c, item)
-            self.item(r, 3).setToolTip("Bootstrap 95 % interval (1,000 resamples); models whose intervals "
-                                       "overlap share a rank")
+            self.item(r, 3).setToolTip(self.tr("Bootstrap 95 % interval (1,000 resamples); models whose intervals "
+                                       "overlap share a rank"))
 
 
 # ---- accuracy and speed chart ------------------------------------------------------------------------
@@ -337,7 +349,7 @@ class EvalChart(QtWidgets.QWidget):
         w = self.width()
         if not self.scores:
             p.setPen(QtGui.QColor(MUTED))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Accuracy and speed appear here after a run.")
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Accuracy and speed appear here after a run."))
             p.end()
             return
         label_w = min(max(fm.horizontalAdvance(s["model"]) for s in self.scores) + 10, int(w * 0.3))
@@ -350,8 +362,8 @@ class EvalChart(QtWidgets.QWidget):
         bold = QtGui.QFont(p.font())
         bold.setBold(True)
         p.setFont(bold)
-        p.drawText(x_acc, 14, "Accuracy (95 % interval)")
-        p.drawText(x_spd, 14, "Generation speed")
+        p.drawText(x_acc, 14, self.tr("Accuracy (95 % interval)"))
+        p.drawText(x_spd, 14, self.tr("Generation speed"))
         p.setFont(self.font())
         grid = QtGui.QColor("#d8d8d8")
         acc_color = QtGui.QColor("#3b7dd8")
