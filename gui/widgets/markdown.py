@@ -124,7 +124,7 @@ def render(text: str, code_sink: list[str] | None = None,
                 link = (f'<p style="margin:6px 0 0 0;"><a href="{href}" '
                         f'style="font-size:small; text-decoration:none;">⧉ {html.escape(_tr("Copy code"))}</a>{lang_label}</p>')
             tok.content = ""
-            out.append((link, f'<pre style="background-color:{CODE_BG}; font-family:monospace; '
+            out.append((link, f'<pre style="background-color:{CODE_BG}; color:#24292f; font-family:monospace; '
                               f'margin:2px 0 8px 0; padding:6px;">{body}</pre>'))
         else:
             out.append(None)
