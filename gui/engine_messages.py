@@ -55,6 +55,11 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", "no model is loaded"),
     QT_TRANSLATE_NOOP("EngineMessages",
                       "the model does not fit in memory, even with no layers on the GPU and a context of {n}"),
+    # ---- how a model would run here (engine/hub/fit.py)
+    QT_TRANSLATE_NOOP("EngineMessages", "will not fit"),
+    QT_TRANSLATE_NOOP("EngineMessages", "runs fully on GPU"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{layers} of {total} layers on GPU"),
+    QT_TRANSLATE_NOOP("EngineMessages", "CPU only"),
     # ---- model files (engine/gguf_check.py, engine/library.py)
     QT_TRANSLATE_NOOP("EngineMessages", "not a GGUF model: the file is empty"),
     QT_TRANSLATE_NOOP("EngineMessages", "not a GGUF model: the file has only {n} bytes"),

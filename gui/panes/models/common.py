@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from engine.library import human_size
-from gui.qt import Qt, QtWidgets
+from gui.engine_messages import translate as translate_message
+from gui.i18n import format_number, format_size
+from gui.qt import Qt, QtCore, QtWidgets
 
 ADMIN_OFF = {
-    "hub": "Browsing the Hugging Face Hub is switched off by your administrator.",
-    "downloads": "Downloading models is switched off by your administrator.",
-    "import": "Importing model files is switched off by your administrator.",
+    "hub": QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Browsing the Hugging Face Hub is switched off by your administrator."),
+    "downloads": QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Downloading models is switched off by your administrator."),
+    "import": QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Importing model files is switched off by your administrator."),
 }
 
 
+def tr(text: str) -> str:
+    return QtCore.QCoreApplication.translate("ModelsCommon", text)
+
+
 def size_text(n: int | None) -> str:
-    return human_size(n) if n else "—"
+    return format_size(n) if n else "—"
 
 
 def count_text(n: int | None) -> str:
@@ -22,7 +27,7 @@ def count_text(n: int | None) -> str:
     for div, unit in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")):
         if n >= div:
             v = n / div
-            return f"{v:.1f}{unit}" if v < 10 else f"{v:.0f}{unit}"
+            return f"{format_number(v, 1)}{unit}" if v < 10 else f"{format_number(v, 0)}{unit}"
     return str(n)
 
 
@@ -37,21 +42,21 @@ def duration_text(s: float | None) -> str:
         return "—"
     s = int(s + 0.5)
     if s < 60:
-        return f"{s} s"
+        return tr("{s} s").format(s=s)
     if s < 3600:
-        return f"{s // 60} min {s % 60:02d} s"
-    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+        return tr("{m} min {s} s").format(m=s // 60, s=f"{s % 60:02d}")
+    return tr("{h} h {m} min").format(h=s // 3600, m=f"{s % 3600 // 60:02d}")
 
 
 def fit_text(fit, header_error: str | None = None) -> str:
     """'CPU only · up to 32K context' — the fit estimate as one line."""
     if fit is None:
-        return "unknown (header unreadable)" if header_error else "—"
-    bits = [fit.label]
+        return tr("unknown (header unreadable)") if header_error else "—"
+    bits = [translate_message(fit.label)]
     if fit.verdict != "no_fit" and fit.max_ctx:
-        bits.append(f"context up to {ctx_text(fit.max_ctx)}")
+        bits.append(tr("context up to {ctx}").format(ctx=ctx_text(fit.max_ctx)))
     if fit.approximate:
-        bits.append("rough: size only")
+        bits.append(tr("rough: size only"))
     return " · ".join(bits)
 
 
@@ -73,12 +78,12 @@ def note(text: str = "", *, muted: bool = True) -> QtWidgets.QLabel:
     return lab
 
 
-MANAGED_TIP = "Managed by your administrator"
+MANAGED_TIP = QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Managed by your administrator")
 
 
 def policy_label(feature: str, text: str | None = None) -> QtWidgets.QLabel:
     """The orange note saying a feature is off (``text``: another reason, e.g. offline)."""
-    lab = QtWidgets.QLabel(text or ADMIN_OFF[feature])
+    lab = QtWidgets.QLabel(text or tr(ADMIN_OFF[feature]))
     lab.setWordWrap(True)
     lab.setObjectName(f"policy_{feature}")
     lab.setStyleSheet("background:#fff4e5; color:#663c00; border:1px solid #ffd8a8; "
@@ -89,7 +94,7 @@ def policy_label(feature: str, text: str | None = None) -> QtWidgets.QLabel:
 def table(columns: list[str], widths: tuple[int, ...]) -> QtWidgets.QTreeWidget:
     """A flat, single-selection list with columns, as the Library and Downloads views use."""
     tree = QtWidgets.QTreeWidget()
-    tree.setHeaderLabels(columns)
+    tree.setHeaderLabels([tr(c) for c in columns])
     tree.setRootIsDecorated(False)
     tree.setUniformRowHeights(True)
     tree.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
@@ -97,3 +102,8 @@ def table(columns: list[str], widths: tuple[int, ...]) -> QtWidgets.QTreeWidget:
     for c, w in enumerate(widths):
         tree.setColumnWidth(c, w)
     return tree
+
+
+def admin_off(feature: str) -> str:
+    """The sentence saying ``feature`` (hub, downloads, import) is switched off, in the interface language."""
+    return tr(ADMIN_OFF[feature])

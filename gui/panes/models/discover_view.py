@@ -5,15 +5,15 @@ from __future__ import annotations
 from itertools import groupby
 
 from engine.hub.quant import quant_rank
-from gui.panes.models.common import ADMIN_OFF, count_text, ctx_text, fit_text, note, policy_label, size_text
-from gui.qt import Qt, QtGui, QtWidgets, Signal
+from gui.panes.models.common import tr, admin_off, count_text, ctx_text, fit_text, note, policy_label, size_text
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gui.widgets import markdown
 
-RESULT_COLUMNS = ["Model", "Author", "Downloads", "Likes", "Licence"]
-FILE_COLUMNS = ["Quant / file", "Size", "Runs here", "Max context"]
+RESULT_COLUMNS = [QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Model"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Author"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Downloads"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Likes"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Licence")]
+FILE_COLUMNS = [QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Quant / file"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Size"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Runs here"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Max context")]
 BEST_BG = QtGui.QColor("#e6f4ea")
 FIT_COLORS = {"gpu": "#137333", "partial": "#8a6d00", "cpu": "#1a4f8b", "no_fit": "#a50e0e"}
-SORTS = [("Most downloaded", "downloads"), ("Most liked", "likes"), ("Recently updated", "updated")]
+SORTS = [(QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Most downloaded"), "downloads"), (QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Most liked"), "likes"), (QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Recently updated"), "updated")]
 
 
 class DiscoverView(QtWidgets.QWidget):
@@ -32,19 +32,19 @@ class DiscoverView(QtWidgets.QWidget):
 
         row = QtWidgets.QHBoxLayout()
         self.query = QtWidgets.QLineEdit()
-        self.query.setPlaceholderText("Search GGUF models on Hugging Face (e.g. qwen 7b instruct)")
+        self.query.setPlaceholderText(self.tr("Search GGUF models on Hugging Face (e.g. qwen 7b instruct)"))
         self.query.setClearButtonEnabled(True)
         self.sort = QtWidgets.QComboBox()
         for label, key in SORTS:
-            self.sort.addItem(label, key)
-        self.search_btn = QtWidgets.QPushButton("Search")
+            self.sort.addItem(tr(label), key)
+        self.search_btn = QtWidgets.QPushButton(self.tr("Search"))
         self.search_btn.setDefault(True)
         row.addWidget(self.query, 1)
         row.addWidget(self.sort)
         row.addWidget(self.search_btn)
         lay.addLayout(row)
-        self.status = note("Type a name and press Search, or press Search with an empty box for the most "
-                           "downloaded GGUF models. Nothing is sent to Hugging Face until you search.")
+        self.status = note(self.tr("Type a name and press Search, or press Search with an empty box for the most "
+                           "downloaded GGUF models. Nothing is sent to Hugging Face until you search."))
         lay.addWidget(self.status)
         offline = config.policy.online_block()
         if not self.hub_allowed:
@@ -56,7 +56,7 @@ class DiscoverView(QtWidgets.QWidget):
 
         split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         self.results_tree = QtWidgets.QTreeWidget()
-        self.results_tree.setHeaderLabels(RESULT_COLUMNS)
+        self.results_tree.setHeaderLabels([tr(c) for c in RESULT_COLUMNS])
         self.results_tree.setRootIsDecorated(False)
         self.results_tree.setAlternatingRowColors(True)
         self.results_tree.setUniformRowHeights(True)
@@ -72,7 +72,7 @@ class DiscoverView(QtWidgets.QWidget):
         right = QtWidgets.QWidget()
         rl = QtWidgets.QVBoxLayout(right)
         rl.setContentsMargins(6, 0, 0, 0)
-        self.repo_title = QtWidgets.QLabel("Select a model to see its files and card")
+        self.repo_title = QtWidgets.QLabel(self.tr("Select a model to see its files and card"))
         f = self.repo_title.font()
         f.setBold(True)
         f.setPointSize(f.pointSize() + 2)
@@ -87,7 +87,7 @@ class DiscoverView(QtWidgets.QWidget):
         fl = QtWidgets.QVBoxLayout(files_box)
         fl.setContentsMargins(0, 0, 0, 0)
         self.files_tree = QtWidgets.QTreeWidget()
-        self.files_tree.setHeaderLabels(FILE_COLUMNS)
+        self.files_tree.setHeaderLabels([tr(c) for c in FILE_COLUMNS])
         self.files_tree.setAlternatingRowColors(False)
         fh = self.files_tree.header()
         fh.setStretchLastSection(False)
@@ -101,7 +101,7 @@ class DiscoverView(QtWidgets.QWidget):
         drow = QtWidgets.QHBoxLayout()
         self.file_note = note("")
         drow.addWidget(self.file_note, 1)
-        self.download_btn = QtWidgets.QPushButton("Download")
+        self.download_btn = QtWidgets.QPushButton(self.tr("Download"))
         self.download_btn.clicked.connect(self._download)
         drow.addWidget(self.download_btn)
         fl.addLayout(drow)
@@ -110,7 +110,7 @@ class DiscoverView(QtWidgets.QWidget):
         vsplit.addWidget(files_box)
         self.card = QtWidgets.QTextBrowser()
         self.card.setOpenExternalLinks(True)
-        self.card.setPlaceholderText("The model card appears here.")
+        self.card.setPlaceholderText(self.tr("The model card appears here."))
         vsplit.addWidget(self.card)
         vsplit.setSizes([200, 360])
         rl.addWidget(vsplit, 1)
@@ -128,7 +128,7 @@ class DiscoverView(QtWidgets.QWidget):
     def request_search(self) -> None:
         if not self.hub_allowed:
             return
-        self.status.setText("Searching…")
+        self.status.setText(self.tr("Searching…"))
         self.searchRequested.emit(self.query.text().strip(), self.sort.currentData())
 
     def set_results(self, results: list) -> None:
@@ -152,7 +152,7 @@ class DiscoverView(QtWidgets.QWidget):
                             if self.results else "No GGUF repositories found" + (f" for “{q}”" if q else ""))
 
     def search_failed(self, message: str) -> None:
-        self.status.setText("Search failed.")
+        self.status.setText(self.tr("Search failed."))
 
     def select_repo(self, repo_id: str) -> None:
         for n in range(self.results_tree.topLevelItemCount()):
@@ -176,7 +176,7 @@ class DiscoverView(QtWidgets.QWidget):
                     (r.last_modified or "")[:10] and f"updated {(r.last_modified or '')[:10]}",
                     "gated: needs an access token" if r.gated else None]
             self.repo_meta.setText(" · ".join(b for b in bits if b))
-        self.file_note.setText("Reading the files and their headers…")
+        self.file_note.setText(self.tr("Reading the files and their headers…"))
         self.card.setHtml("")
         self._update_download_button()
         self.repoSelected.emit(repo_id)
@@ -217,14 +217,14 @@ class DiscoverView(QtWidgets.QWidget):
         else:
             self.card.setHtml("<p><i>This repository has no model card.</i></p>")
         if not rf.files:
-            self.file_note.setText("This repository has no GGUF files.")
+            self.file_note.setText(self.tr("This repository has no GGUF files."))
         elif best_item is not None:
             self.files_tree.setCurrentItem(keep_item or best_item)
-            self.file_note.setText("★ marks the best file for this machine.")
+            self.file_note.setText(self.tr("★ marks the best file for this machine."))
         else:
             if keep_item is not None:
                 self.files_tree.setCurrentItem(keep_item)
-            self.file_note.setText("None of these files fits in this machine's memory.")
+            self.file_note.setText(self.tr("None of these files fits in this machine's memory."))
         self._update_download_button()
 
     def _file_item(self, fe, label: str) -> QtWidgets.QTreeWidgetItem:
@@ -268,7 +268,7 @@ class DiscoverView(QtWidgets.QWidget):
         return item
 
     def files_failed(self, message: str) -> None:
-        self.file_note.setText("The files could not be listed.")
+        self.file_note.setText(self.tr("The files could not be listed."))
         self._update_download_button()
 
     def selected_file(self):
@@ -279,11 +279,11 @@ class DiscoverView(QtWidgets.QWidget):
         fe = self.selected_file()
         if not self.downloads_allowed:
             self.download_btn.setEnabled(False)
-            self.download_btn.setToolTip(ADMIN_OFF["downloads"])
+            self.download_btn.setToolTip(admin_off("downloads"))
             return
         self.download_btn.setEnabled(fe is not None)
         if fe is not None and fe.fit is not None and not fe.fit.fits:
-            self.download_btn.setToolTip("This file will probably not fit in memory here")
+            self.download_btn.setToolTip(self.tr("This file will probably not fit in memory here"))
         else:
             self.download_btn.setToolTip("")
 

@@ -8,9 +8,9 @@ repository is known), Delete removes the file.
 from __future__ import annotations
 
 from gui.panes.models.common import duration_text, note, policy_label, size_text, table
-from gui.qt import Qt, QtGui, QtWidgets, Signal
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
-COLUMNS = ["Model", "Progress", "Bytes", "Speed", "ETA", "State"]
+COLUMNS = [QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Model"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Progress"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Bytes"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Speed"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "ETA"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "State")]
 STATE_TEXT = {"queued": "Queued", "downloading": "Downloading", "verifying": "Verifying",
               "paused": "Paused", "done": "Done", "failed": "Failed", "cancelled": "Cancelled"}
 ACTIVE = ("queued", "downloading", "verifying")
@@ -39,7 +39,7 @@ class DownloadsView(QtWidgets.QWidget):
             lay.addWidget(policy_label("downloads"))
         elif offline:
             lay.addWidget(policy_label("downloads", offline[:1].upper() + offline[1:] + "."))
-        self.summary = note("No downloads yet. Pick a model in Discover or Welcome.")
+        self.summary = note(self.tr("No downloads yet. Pick a model in Discover or Welcome."))
         lay.addWidget(self.summary)
         self.tree = table(COLUMNS, (270, 150, 150, 84, 76))
         self.tree.itemSelectionChanged.connect(self._update_buttons)
@@ -49,10 +49,10 @@ class DownloadsView(QtWidgets.QWidget):
         self.error.hide()
         lay.addWidget(self.error)
         row = QtWidgets.QHBoxLayout()
-        self.pause_btn = QtWidgets.QPushButton("Pause")
-        self.resume_btn = QtWidgets.QPushButton("Resume")
-        self.cancel_btn = QtWidgets.QPushButton("Cancel")
-        self.remove_btn = QtWidgets.QPushButton("Remove from list")
+        self.pause_btn = QtWidgets.QPushButton(self.tr("Pause"))
+        self.resume_btn = QtWidgets.QPushButton(self.tr("Resume"))
+        self.cancel_btn = QtWidgets.QPushButton(self.tr("Cancel"))
+        self.remove_btn = QtWidgets.QPushButton(self.tr("Remove from list"))
         for b, sig in ((self.pause_btn, self.pauseRequested), (self.resume_btn, self.resumeRequested),
                        (self.cancel_btn, self.cancelRequested), (self.remove_btn, self.removeRequested)):
             b.clicked.connect(lambda _=False, s=sig: self._emit(s))
@@ -160,14 +160,14 @@ class DownloadsView(QtWidgets.QWidget):
             self.summary.setText(f"{len(self.orphans)} partial download(s) found without a queue entry: "
                                  "resume or delete them.")
         elif not self.jobs:
-            self.summary.setText("No downloads yet. Pick a model in Discover or Welcome.")
+            self.summary.setText(self.tr("No downloads yet. Pick a model in Discover or Welcome."))
         elif active:
             left = sum(j.total - j.downloaded for j in active)
             self.summary.setText(f"{len(active)} download(s) in progress or queued · {size_text(left)} to go. "
                                  "Paused and interrupted downloads continue where they stopped, "
                                  "even after a restart.")
         else:
-            self.summary.setText("Nothing downloading. Paused downloads continue where they stopped.")
+            self.summary.setText(self.tr("Nothing downloading. Paused downloads continue where they stopped."))
 
     def _update_buttons(self) -> None:
         jid = self.selected_id()
@@ -175,13 +175,13 @@ class DownloadsView(QtWidgets.QWidget):
             o = self.orphans.get(jid[len(ORPHAN):])
             self.pause_btn.setEnabled(False)
             self.cancel_btn.setEnabled(False)
-            self.resume_btn.setText("Resume")
+            self.resume_btn.setText(self.tr("Resume"))
             self.resume_btn.setEnabled(self.allowed and o is not None and o.repo_id is not None)
-            self.remove_btn.setText("Delete file")
+            self.remove_btn.setText(self.tr("Delete file"))
             self.remove_btn.setEnabled(o is not None)
             self.error.hide()
             return
-        self.remove_btn.setText("Remove from list")
+        self.remove_btn.setText(self.tr("Remove from list"))
         job = self.jobs.get(jid) if jid else None
         st = job.state if job else None
         self.pause_btn.setEnabled(st in ACTIVE)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gui.panes.models.common import ADMIN_OFF, ctx_text, note, size_text, table
-from gui.qt import Qt, QtGui, QtWidgets, Signal
+from gui.engine_messages import translate as translate_message
+from gui.panes.models.common import tr, admin_off, ctx_text, note, size_text, table
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
-COLUMNS = ["Name", "Parameters", "Quant", "Context", "Size", "Source", "Status"]
-SOURCES = {"library": "Library", "starter": "Starter", "shared": "Shared (admin)",
-           "folder": "Added folder", "referenced": "Referenced"}
+COLUMNS = [QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Name"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Parameters"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Quant"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Context"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Size"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Source"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Status")]
+SOURCES = {"library": QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Library"), "starter": QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Starter"), "shared": QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Shared (admin)"),
+           "folder": QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Added folder"), "referenced": QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Referenced")}
 
 
 class LibraryView(QtWidgets.QWidget):
@@ -24,7 +25,7 @@ class LibraryView(QtWidgets.QWidget):
         self.entries: list = []
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.summary = note("Loading the library…")
+        self.summary = note(self.tr("Loading the library…"))
         lay.addWidget(self.summary)
         self.tree = table(COLUMNS, (250, 90, 70, 70, 80, 100))
         self.tree.setAlternatingRowColors(True)
@@ -35,10 +36,10 @@ class LibraryView(QtWidgets.QWidget):
         lay.addWidget(self.details)
 
         row = QtWidgets.QHBoxLayout()
-        self.import_btn = QtWidgets.QPushButton("Import file…")
-        self.delete_btn = QtWidgets.QPushButton("Delete")
-        self.reveal_btn = QtWidgets.QPushButton("Reveal in file manager")
-        self.refresh_btn = QtWidgets.QPushButton("Refresh")
+        self.import_btn = QtWidgets.QPushButton(self.tr("Import file…"))
+        self.delete_btn = QtWidgets.QPushButton(self.tr("Delete"))
+        self.reveal_btn = QtWidgets.QPushButton(self.tr("Reveal in file manager"))
+        self.refresh_btn = QtWidgets.QPushButton(self.tr("Refresh"))
         self.import_btn.clicked.connect(self._import)
         self.delete_btn.clicked.connect(self._delete)
         self.reveal_btn.clicked.connect(self._reveal)
@@ -50,7 +51,7 @@ class LibraryView(QtWidgets.QWidget):
         lay.addLayout(row)
         if not config.policy.allows("import"):
             self.import_btn.setEnabled(False)
-            self.import_btn.setToolTip(ADMIN_OFF["import"])
+            self.import_btn.setToolTip(admin_off("import"))
         self._update_buttons()
 
     # ---- data ---------------------------------------------------------------------
@@ -65,9 +66,10 @@ class LibraryView(QtWidgets.QWidget):
             params = (i.parameters_label if i else None) or "—"
             cells = [e.name, params, (i.quantization if i else None) or "—",
                      ctx_text(i.context_length if i else None), size_text(e.size),
-                     SOURCES.get(e.source, e.source), "ready" if e.ok else f"unusable: {e.error}"]
+                     tr(SOURCES[e.source]) if e.source in SOURCES else e.source,
+                     self.tr("ready") if e.ok else self.tr("unusable: {error}").format(error=translate_message(e.error))]
             if e.ok and e.is_base_model:
-                cells[6] = "ready (base model: no chat template)"
+                cells[6] = self.tr("ready (base model: no chat template)")
             item = QtWidgets.QTreeWidgetItem(cells)
             item.setData(0, Qt.ItemDataRole.UserRole, e)
             item.setToolTip(0, str(e.path))
@@ -83,7 +85,7 @@ class LibraryView(QtWidgets.QWidget):
         usable = sum(1 for e in self.entries if e.ok)
         total = sum(e.size for e in self.entries)
         if not self.entries:
-            self.summary.setText("No models yet. Download one from Discover, or import a GGUF file you have.")
+            self.summary.setText(self.tr("No models yet. Download one from Discover, or import a GGUF file you have."))
         else:
             self.summary.setText(f"{usable} usable model(s), {len(self.entries) - usable} unusable · "
                                  f"{size_text(total)} on disk")
@@ -102,7 +104,7 @@ class LibraryView(QtWidgets.QWidget):
     def _update_buttons(self) -> None:
         e = self.selected_entry()
         if e is None:
-            self.details.setText("Select a model to see where it is stored.")
+            self.details.setText(self.tr("Select a model to see where it is stored."))
         elif e.ok:
             self.details.setText(f"{e.summary()}\n{e.path}")
         else:
@@ -120,7 +122,7 @@ class LibraryView(QtWidgets.QWidget):
         if not path:
             return
         box = QtWidgets.QMessageBox(self)
-        box.setWindowTitle("Import model")
+        box.setWindowTitle(self.tr("Import model"))
         box.setText(f"Add {Path(path).name} to the library?")
         box.setInformativeText("Copy it into Hearth's models folder, or use it where it is "
                                "(it must stay there).")

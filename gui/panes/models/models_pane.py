@@ -116,11 +116,11 @@ class ModelsPane(QtWidgets.QWidget):
         self.nav.setFixedHeight(self.nav.sizeHintForRow(0) * len(SECTIONS) + 2 * self.nav.frameWidth() + 4)
         self.nav.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         left.addWidget(self.nav)
-        machine = QtWidgets.QGroupBox("This machine")
+        machine = QtWidgets.QGroupBox(self.tr("This machine"))
         machine.setFixedWidth(190)
         ml = QtWidgets.QVBoxLayout(machine)
         ml.setContentsMargins(8, 6, 8, 6)
-        self.machine_label = QtWidgets.QLabel("Checking memory and GPU…")
+        self.machine_label = QtWidgets.QLabel(self.tr("Checking memory and GPU…"))
         self.machine_label.setWordWrap(True)
         self.machine_label.setStyleSheet("color:#5f6368;")
         ml.addWidget(self.machine_label)
@@ -248,7 +248,7 @@ class ModelsPane(QtWidgets.QWidget):
                 result.card = prev.card   # the card came with the quick listing
             self.discover.set_repo_files(result)
             if kind == "files":
-                self.discover.file_note.setText("Reading the file headers for exact estimates…")
+                self.discover.file_note.setText(self.tr("Reading the file headers for exact estimates…"))
                 repo_id = result.repo.repo_id
                 self.worker.submit("fit", lambda: self._client().repo_files(
                     repo_id, hardware=self.hardware(), read_headers=True))
@@ -282,7 +282,7 @@ class ModelsPane(QtWidgets.QWidget):
         elif kind == "files":
             self.discover.files_failed(message)
         elif kind == "fit":
-            self.discover.file_note.setText("Estimates from file sizes only (headers unreadable).")
+            self.discover.file_note.setText(self.tr("Estimates from file sizes only (headers unreadable)."))
         elif kind in ("catalogue", "curated_online"):
             self.welcome.curated_failed(message)
             self._curated_requested = False

@@ -17,16 +17,16 @@ from typing import Callable
 
 from engine.errors import HearthError
 from engine.hub import token as hub_token
-from gui.qt import QObject, QtWidgets, Signal
+from gui.qt import QObject, QtCore, QtWidgets, Signal
 
-SOURCES = {"keyring": "stored in the system keyring", "environment": "from HF_TOKEN",
-           "session": "for this session only"}
+SOURCES = {"keyring": QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "stored in the system keyring"), "environment": QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "from HF_TOKEN"),
+           "session": QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "for this session only")}
 
 
 class TokenDialog(QtWidgets.QDialog):
     def __init__(self, keyring_ok: bool, note: str | None, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Hugging Face access token")
+        self.setWindowTitle(self.tr("Hugging Face access token"))
         self.session_only = not keyring_ok
         lay = QtWidgets.QVBoxLayout(self)
         text = ("Gated models (Llama, Gemma…) need a Hugging Face access token, after you accept the "
@@ -41,7 +41,7 @@ class TokenDialog(QtWidgets.QDialog):
             lay.addWidget(warn)
         self.edit = QtWidgets.QLineEdit()
         self.edit.setEchoMode(QtWidgets.QLineEdit.EchoMode.Password)
-        self.edit.setPlaceholderText("hf_…")
+        self.edit.setPlaceholderText(self.tr("hf_…"))
         lay.addWidget(self.edit)
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Cancel)
         ok = buttons.addButton("Use for this session" if not keyring_ok else "Save in keyring",
@@ -124,8 +124,8 @@ class TokenControl(QtWidgets.QGroupBox):
         self.status_label.setWordWrap(True)
         lay.addWidget(self.status_label)
         row = QtWidgets.QHBoxLayout()
-        self.set_btn = QtWidgets.QPushButton("Set…")
-        self.clear_btn = QtWidgets.QPushButton("Clear")
+        self.set_btn = QtWidgets.QPushButton(self.tr("Set…"))
+        self.clear_btn = QtWidgets.QPushButton(self.tr("Clear"))
         self.set_btn.clicked.connect(self._ask)
         self.clear_btn.clicked.connect(self.clear)
         row.addWidget(self.set_btn)
@@ -133,7 +133,7 @@ class TokenControl(QtWidgets.QGroupBox):
         lay.addLayout(row)
         self.status: dict = {}
         self.calls = KeyringCalls(self)
-        self.status_label.setText("Checking the keyring…")
+        self.status_label.setText(self.tr("Checking the keyring…"))
         self.set_btn.setEnabled(False)
         self.clear_btn.setEnabled(False)
         self.refresh()
@@ -178,7 +178,9 @@ class TokenControl(QtWidgets.QGroupBox):
         self.status = status
         s = self.status
         if s.get("token_set"):
-            text = f"Set, {SOURCES.get(s.get('source'), s.get('source'))}."
+            src = s.get("source")
+            text = self.tr("Set, {source}.").format(
+                source=QtCore.QCoreApplication.translate("ModelsCommon", SOURCES[src]) if src in SOURCES else src)
         else:
             text = "Not set: public models only."
         if not s.get("keyring_available"):

@@ -8,7 +8,7 @@ presses "Check on Hugging Face" (the real files and headers) or Download.
 from __future__ import annotations
 
 from engine.hub.catalogue import SOURCE_LABEL
-from gui.panes.models.common import ADMIN_OFF, fit_text, heading, note, policy_label, size_text
+from gui.panes.models.common import admin_off, fit_text, heading, note, policy_label, size_text
 from gui.qt import Qt, QtWidgets, Signal
 
 INTRO = ("Hearth runs AI language models entirely on this computer: your conversations never leave it, "
@@ -61,18 +61,18 @@ class CuratedCard(QtWidgets.QFrame):
         elif row.get("note"):
             self.fit_label.setText(f"<span style='color:#5f6368'>{row['note'][:1].upper() + row['note'][1:]}</span>")
         else:
-            self.fit_label.setText("<i>Estimating how it fits this machine…</i>")
+            self.fit_label.setText(self.tr("<i>Estimating how it fits this machine…</i>"))
         self.fit_label.setToolTip(
             "Estimated from the catalogue shipped with Hearth (file sizes and model shape), without going "
             "online. Check on Hugging Face reads the real files." if est is not None and fe is None else "")
-        self.button = QtWidgets.QPushButton("Download")
+        self.button = QtWidgets.QPushButton(self.tr("Download"))
         self.button.setEnabled(downloads_allowed and not row.get("error"))
         if not downloads_allowed:
-            self.button.setToolTip(ADMIN_OFF["downloads"])
+            self.button.setToolTip(admin_off("downloads"))
         else:
             fit = fe.fit if fe is not None else (est.fit if est is not None else None)
             if fit is not None and not fit.fits:
-                self.button.setToolTip("This file will probably not fit in memory here")
+                self.button.setToolTip(self.tr("This file will probably not fit in memory here"))
         self.button.clicked.connect(lambda: self.downloadClicked.emit(self.row))
         lay.addWidget(title, 0, 0)
         lay.addWidget(meta, 0, 1)
@@ -99,7 +99,7 @@ class WelcomeView(QtWidgets.QScrollArea):
         self.setWidget(body)
         lay = QtWidgets.QVBoxLayout(body)
         lay.setContentsMargins(4, 4, 12, 4)
-        lay.addWidget(heading("Welcome to Hearth", 17))
+        lay.addWidget(heading(self.tr("Welcome to Hearth"), 17))
         lay.addWidget(note(INTRO, muted=False))
 
         self.starter_box = QtWidgets.QFrame()
@@ -110,7 +110,7 @@ class WelcomeView(QtWidgets.QScrollArea):
         sl.setContentsMargins(10, 8, 10, 8)
         self.starter_label = note("", muted=False)
         sl.addWidget(self.starter_label, 1)
-        self.starter_btn = QtWidgets.QPushButton("Chat with it")
+        self.starter_btn = QtWidgets.QPushButton(self.tr("Chat with it"))
         sl.addWidget(self.starter_btn)
         self.starter_btn.clicked.connect(lambda: self._starter_path and
                                          self.tryStarterRequested.emit(self._starter_path))
@@ -120,24 +120,24 @@ class WelcomeView(QtWidgets.QScrollArea):
 
         lay.addSpacing(6)
         hrow = QtWidgets.QHBoxLayout()
-        hrow.addWidget(heading("Suggested models", 13))
+        hrow.addWidget(heading(self.tr("Suggested models"), 13))
         hrow.addStretch(1)
-        self.browse_btn = QtWidgets.QPushButton("Browse all models…")
+        self.browse_btn = QtWidgets.QPushButton(self.tr("Browse all models…"))
         self.browse_btn.clicked.connect(self.browseRequested)
         self.browse_btn.setEnabled(self.hub_allowed)
-        self.check_btn = QtWidgets.QPushButton("Check on Hugging Face")
-        self.check_btn.setToolTip("Read the real files and headers of the suggested models from Hugging Face "
-                                  "for exact sizes and fit (this goes online)")
+        self.check_btn = QtWidgets.QPushButton(self.tr("Check on Hugging Face"))
+        self.check_btn.setToolTip(self.tr("Read the real files and headers of the suggested models from Hugging Face "
+                                  "for exact sizes and fit (this goes online)"))
         self.check_btn.clicked.connect(self.checkOnlineRequested)
         self.check_btn.setEnabled(self.hub_allowed)
         if not self.hub_allowed:
-            self.check_btn.setToolTip(ADMIN_OFF["hub"])
-            self.browse_btn.setToolTip(ADMIN_OFF["hub"])
+            self.check_btn.setToolTip(admin_off("hub"))
+            self.browse_btn.setToolTip(admin_off("hub"))
         hrow.addWidget(self.check_btn)
         hrow.addWidget(self.browse_btn)
         lay.addLayout(hrow)
-        self.curated_note = note("Well-known chat models, smallest first, with the recommended file and "
-                                 "how it would run here.")
+        self.curated_note = note(self.tr("Well-known chat models, smallest first, with the recommended file and "
+                                 "how it would run here."))
         lay.addWidget(self.curated_note)
         offline = config.policy.online_block()
         if not self.hub_allowed:
@@ -162,16 +162,15 @@ class WelcomeView(QtWidgets.QScrollArea):
             self.starter_btn.show()
         else:
             self._starter_path = None
-            self.starter_label.setText(
-                "<b>No model yet.</b> Download one of the suggested models below to start chatting "
-                "(the smallest take a minute or two), or import a GGUF file in Library.")
+            self.starter_label.setText(self.tr("<b>No model yet.</b> Download one of the suggested models below to start chatting "
+                "(the smallest take a minute or two), or import a GGUF file in Library."))
             self.starter_btn.hide()
 
     def set_loading(self) -> None:
-        self.curated_note.setText("Estimating how the suggested models fit this machine…")
+        self.curated_note.setText(self.tr("Estimating how the suggested models fit this machine…"))
 
     def set_checking(self) -> None:
-        self.curated_note.setText("Checking the suggested models on Hugging Face…")
+        self.curated_note.setText(self.tr("Checking the suggested models on Hugging Face…"))
         self.check_btn.setEnabled(False)
 
     def set_curated(self, rows: list[dict], hidden: int = 0) -> None:
