@@ -92,7 +92,6 @@ class SettingsWindow(QtWidgets.QDialog):
     def _note(text: str) -> QtWidgets.QLabel:
         lab = QtWidgets.QLabel(text)
         lab.setWordWrap(True)
-        lab.setEnabled(False)       # secondary text: the palette's disabled colour, in either theme
         return lab
 
     # ---- General: language, theme, font size, debug logging ----------------------------------------
