@@ -341,6 +341,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.picker.unloadClicked.connect(self.unload_model)
         b.loadProgress.connect(self.picker.set_load_progress)
         b.libraryChanged.connect(self._on_library)
+        b.remoteModelsChanged.connect(self.picker.set_remote_models)
         b.loadStarted.connect(self._on_load_started)
         b.loaded.connect(self._on_loaded)
         b.loadFailed.connect(self._on_load_failed)

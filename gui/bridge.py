@@ -58,6 +58,7 @@ class EngineBridge(QObject):
 
     # ---- what happened
     libraryChanged = Signal(list)              # [ModelEntry]
+    remoteModelsChanged = Signal(list)         # [{"ref": "NAME:MODEL_ID", "endpoint", "model", "host"}]
     loadStarted = Signal(str)                  # model path
     loadProgress = Signal(float)               # 0..1 while llama.cpp loads the weights
     loaded = Signal(dict)                      # host info
@@ -141,6 +142,27 @@ class EngineBridge(QObject):
             except Exception as e:  # the starter model is a convenience; report, carry on
                 self.loadFailed.emit(f"The starter model could not be prepared: {e}")
         self.libraryChanged.emit(models)
+        try:   # remote models as each endpoint listed them last: no server is contacted here
+            from engine.remote.resolve import picker_entries
+
+            self.remoteModelsChanged.emit(picker_entries(self.config))
+        except Exception:
+            log.warning("the remote endpoints could not be listed", exc_info=True)
+
+    def _client_for(self, path: str):
+        """The engine client for ``path``: a RemoteClient for ``NAME:MODEL_ID`` of a known endpoint, else
+        the host process client. Switching ends the other one (its process, or its connection)."""
+        from engine.remote.resolve import resolve_remote
+
+        remote = resolve_remote(self.config, path)
+        if remote is not None:
+            old, self.client = self.client, remote.client()
+        elif getattr(self.client, "is_remote", False):
+            old, self.client = self.client, EngineClient(log_dir=self.config.paths.log_dir, lower_priority=True)
+        else:
+            return self.client
+        old.unload()
+        return self.client
 
     @Slot(str, dict)
     def _load(self, path: str, opts: dict) -> None:
@@ -148,7 +170,12 @@ class EngineBridge(QObject):
         self.busy = True
         self.loadStarted.emit(path)
         try:
-            info = self.client.load(path, LoadOptions.from_dict(opts), on_progress=self.loadProgress.emit)
+            client = self._client_for(path)
+            info = client.load(path, LoadOptions.from_dict(opts), on_progress=self.loadProgress.emit)
+            if getattr(client, "is_remote", False):
+                from engine.remote.endpoints import remember_models
+
+                remember_models(self.config, client.endpoint.name, client.listed_models)
         except HearthError as e:
             self.loadFailed.emit(str(e))
         except Exception as e:  # never let an engine surprise kill the thread

@@ -105,6 +105,9 @@ def cmd_test(args, ctx) -> int:
     finally:
         api.close()
     ids = [m["id"] for m in models]
+    from engine.remote.endpoints import remember_models
+
+    remember_models(ctx.config, ep.name, ids)   # the app's model picker offers them without asking again
     if args.json:
         from engine.cli import print_json
 

@@ -398,6 +398,7 @@ class RemoteClient:
         self._resp = None
         self._overhead = CHAT_OVERHEAD_PER_MESSAGE
         self.notices: list[str] = []
+        self.listed_models: list[str] = []
 
     @property
     def ref(self) -> str:
@@ -434,6 +435,7 @@ class RemoteClient:
             on_progress(0.0)
         models = self.api.models()
         ids = [m["id"] for m in models]
+        self.listed_models = ids
         model = next((m for m in models if m["id"] == self.model_id), None)
         if model is None and ids:
             shown = ", ".join(ids[:8]) + (", …" if len(ids) > 8 else "")
@@ -447,7 +449,7 @@ class RemoteClient:
             on_progress(1.0)
         self.model_path = self.ref
         self.load_options = options
-        self.model_info = {"remote": True, "endpoint": self.endpoint.name, "host": self.host,
+        self.model_info = {"path": self.ref, "remote": True, "endpoint": self.endpoint.name, "host": self.host,
                            "model": self.model_id, "n_ctx": n_ctx, "ctx_source": ctx_source,
                            "has_chat_template": True, "gpu_layers": None, "name": self.model_id}
         if ctx_source == "assumed":
@@ -462,6 +464,10 @@ class RemoteClient:
         self.model_path = self.model_info = None
 
     close = unload
+
+    def kill_host(self) -> None:
+        """EngineClient's emergency hook: there is no local process; the stream is closed."""
+        self.cancel()
 
     def __enter__(self):
         return self

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from engine.errors import BadInputError, EngineError
 
 SETTINGS_KEY = "endpoints"
+MODELS_KEY = "endpoint_models"    # endpoint name -> the model ids it listed last (pickers show them, no contact)
 KEYRING_SERVICE = "Hearth"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")   # 2+ characters: "C:" stays a Windows path
 
@@ -237,4 +238,28 @@ class EndpointRegistry:
         delete_api_key(ep.name)
         raw = [e for e in self._user_raw() if e["name"].lower() != ep.name.lower()]
         self.config.settings.set(SETTINGS_KEY, raw)
+        seen = dict(self.config.settings.get(MODELS_KEY) or {})
+        if seen.pop(ep.name.lower(), None) is not None:
+            self.config.settings.set(MODELS_KEY, seen)
         return ep
+
+
+# ---- models seen on each endpoint (for pickers, which must not contact a server) --------------------
+
+def remember_models(config, name: str, model_ids: list[str]) -> None:
+    seen = dict(config.settings.get(MODELS_KEY) or {})
+    seen[name.lower()] = [str(m) for m in model_ids]
+    config.settings.set(MODELS_KEY, seen)
+
+
+def remembered_models(config) -> list[tuple[Endpoint, str]]:
+    """(endpoint, model id) for the models each allowed endpoint listed when it was last tested or used."""
+    reg = EndpointRegistry(config)
+    seen = config.settings.get(MODELS_KEY) or {}
+    out = []
+    for ep in reg.list():
+        if config.policy.remote_block(ep.host, ep.port):
+            continue
+        for mid in seen.get(ep.name.lower()) or []:
+            out.append((ep, mid))
+    return out

@@ -88,3 +88,12 @@ def make_client(entry, *, config=None, log_dir=None, lower_priority: bool = Fals
     from engine.host.client import EngineClient
 
     return EngineClient(log_dir=log_dir, lower_priority=lower_priority)
+
+
+def picker_entries(config) -> list[dict]:
+    """Remote models for the app's pickers, from what each endpoint listed last (contacts nothing):
+    ``{"ref": "NAME:MODEL_ID", "endpoint", "model", "host"}``."""
+    from engine.remote.endpoints import remembered_models
+
+    return [{"ref": f"{ep.name}:{mid}", "endpoint": ep.name, "model": mid, "host": ep.host_label}
+            for ep, mid in remembered_models(config)]

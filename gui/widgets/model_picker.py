@@ -39,6 +39,7 @@ class ModelPicker(QtWidgets.QWidget):
         self.state.setMinimumWidth(160)
         lay.addWidget(self.state)
         self.entries = []
+        self.remote_models: list[dict] = []   # {"ref", "endpoint", "model", "host"}: run on a company server
 
     def set_models(self, entries, select_path: str | None = None) -> None:
         current = select_path or self.current_path()
@@ -53,10 +54,24 @@ class ModelPicker(QtWidgets.QWidget):
             tip = f"{e.path}\n" + (self.tr("Base model: continues text rather than following instructions")
                                    if e.is_base_model else self.tr("Chat model"))
             self.combo.setItemData(idx, tip, Qt.ItemDataRole.ToolTipRole)
+        for r in self.remote_models:
+            self.combo.addItem(self.tr("{model} — remote ({host})").format(model=r["ref"], host=r["host"]), r["ref"])
+            self.combo.setItemData(self.combo.count() - 1,
+                                   self.tr("Remote model on {host}: your text is sent to {host}").format(
+                                       host=r["host"]), Qt.ItemDataRole.ToolTipRole)
         i = self.combo.findData(current) if current else -1
         # With a placeholder set, QComboBox leaves nothing selected after clear().
         self.combo.setCurrentIndex(i if i >= 0 else (0 if self.combo.count() else -1))
         self.load_button.setEnabled(self.combo.count() > 0)
+
+    def set_remote_models(self, models: list) -> None:
+        """Models of the remote endpoints, listed after the local ones and marked with their host."""
+        self.remote_models = [dict(m) for m in models]
+        self.set_models(self.entries)
+
+    def current_remote(self) -> dict | None:
+        p = self.current_path()
+        return next((r for r in self.remote_models if r["ref"] == p), None)
 
     def current_path(self) -> str | None:
         return self.combo.currentData()

@@ -20,6 +20,9 @@ def test_add_list_test_remove(hearth, llama_server, hearth_home, tmp_path):
     assert json.loads(r.stdout)["models"] == [MODEL_ID]
     r = hearth("endpoints", "test", "lab")
     assert r.returncode == 0 and f"lab:{MODEL_ID}" in r.stdout
+    # The app's model picker offers what the test listed, without asking the server again.
+    settings = json.loads((hearth_home / "config" / "settings.json").read_text())
+    assert settings["endpoint_models"] == {"lab": [MODEL_ID]}
     r = hearth("endpoints", "remove", "lab")
     assert r.returncode == 0, r.stderr
     assert json.loads(hearth("endpoints", "list", "--json").stdout) == []

@@ -232,6 +232,11 @@ class ChatPane(QtWidgets.QWidget):
         self.storage_banner = Banner()
         self.storage_banner.setObjectName("storageBanner")
         lay.addWidget(self.storage_banner)
+        self.remote_note = QtWidgets.QLabel()   # a remote model: where the text goes, always in view
+        self.remote_note.setObjectName("remoteNote")
+        self.remote_note.setStyleSheet("color:#8a6d00; font-weight:bold;")
+        self.remote_note.hide()
+        lay.addWidget(self.remote_note)
         self.view = ChatView()
         lay.addWidget(self.view, 1)
         self.base_note = QtWidgets.QLabel(self.tr("Note: base model: continues text rather than following instructions."))
@@ -609,11 +614,15 @@ class ChatPane(QtWidgets.QWidget):
     def _on_loaded(self, info: dict) -> None:
         self.model_info = info
         self.base_note.setVisible(not info.get("has_chat_template", True))
+        if info.get("remote"):
+            self.remote_note.setText(self.tr("Your text is sent to {host}").format(host=info.get("host", "")))
+        self.remote_note.setVisible(bool(info.get("remote")))
         self.settings_panel.set_defaults(model_defaults(self.config.settings, info["path"]))
 
     def _on_unloaded(self) -> None:
         self.model_info = None
         self.base_note.hide()
+        self.remote_note.hide()
 
     def _on_finished(self, stats: dict) -> None:
         if not self.view.streaming:
