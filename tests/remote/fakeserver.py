@@ -80,7 +80,7 @@ def make_app(state):
 
 
 class FakeServer:
-    def __init__(self):
+    def __init__(self, certfile: str | None = None, keyfile: str | None = None):
         import uvicorn
 
         self.requests: Counter = Counter()
@@ -88,11 +88,13 @@ class FakeServer:
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
-        self.server = uvicorn.Server(uvicorn.Config(make_app(self), log_level="warning", lifespan="off"))
+        self.scheme = "https" if certfile else "http"
+        self.server = uvicorn.Server(uvicorn.Config(make_app(self), log_level="warning", lifespan="off",
+                                                    ssl_certfile=certfile, ssl_keyfile=keyfile))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def url(self, mode: str) -> str:
-        return f"http://127.0.0.1:{self.port}/{mode}/v1"
+        return f"{self.scheme}://127.0.0.1:{self.port}/{mode}/v1"
 
     def start(self) -> "FakeServer":
         self.thread.start()
