@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from engine.hub.quant import quant_rank
+from gui.engine_messages import translate as translate_message
 from gui.panes.models.common import tr, admin_off, count_text, ctx_text, fit_text, note, policy_label, size_text
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gui.widgets import markdown
@@ -148,8 +149,11 @@ class DiscoverView(QtWidgets.QWidget):
                 item.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.results_tree.addTopLevelItem(item)
         q = self.query.text().strip()
-        self.status.setText(f"{len(self.results)} GGUF repositories" + (f" for “{q}”" if q else "")
-                            if self.results else "No GGUF repositories found" + (f" for “{q}”" if q else ""))
+        if self.results:
+            text = (self.tr("{n} GGUF repositories for “{q}”") if q else self.tr("{n} GGUF repositories"))
+        else:
+            text = self.tr("No GGUF repositories found for “{q}”") if q else self.tr("No GGUF repositories found")
+        self.status.setText(text.format(n=len(self.results), q=q))
 
     def search_failed(self, message: str) -> None:
         self.status.setText(self.tr("Search failed."))
@@ -171,10 +175,12 @@ class DiscoverView(QtWidgets.QWidget):
         self.files_tree.clear()
         self.repo_title.setText(repo_id)
         if r is not None:
-            bits = [f"by {r.author}" if r.author else None, f"{count_text(r.downloads)} downloads",
-                    f"{count_text(r.likes)} likes", f"licence {r.license}" if r.license else None,
-                    (r.last_modified or "")[:10] and f"updated {(r.last_modified or '')[:10]}",
-                    "gated: needs an access token" if r.gated else None]
+            bits = [self.tr("by {author}").format(author=r.author) if r.author else None,
+                    self.tr("{n} downloads").format(n=count_text(r.downloads)),
+                    self.tr("{n} likes").format(n=count_text(r.likes)),
+                    self.tr("licence {licence}").format(licence=r.license) if r.license else None,
+                    (r.last_modified or "")[:10] and self.tr("updated {date}").format(date=(r.last_modified or "")[:10]),
+                    self.tr("gated: needs an access token") if r.gated else None]
             self.repo_meta.setText(" · ".join(b for b in bits if b))
         self.file_note.setText(self.tr("Reading the files and their headers…"))
         self.card.setHtml("")
@@ -235,25 +241,26 @@ class DiscoverView(QtWidgets.QWidget):
         if fe.fit is not None and fe.fit.approximate:
             runs += " (rough)"
         if m.kind != "model":
-            fit = runs = {"mmproj": "vision projector"}.get(m.kind, m.kind)
+            fit = runs = self.tr("vision projector") if m.kind == "mmproj" else m.kind
             max_ctx = ""
         best = bool(fe.fit and fe.fit.best)
         name = ("★ " if best else "") + label
         item = QtWidgets.QTreeWidgetItem([name, size_text(m.size), runs, max_ctx])
-        item.setToolTip(3, f"Largest context that fits: {max_ctx}" + (
-            f" (fully on GPU up to {ctx_text(fe.fit.max_ctx_gpu)})" if fe.fit and fe.fit.max_ctx_gpu else ""))
+        item.setToolTip(3, self.tr("Largest context that fits: {ctx}").format(ctx=max_ctx) + (
+            " " + self.tr("(fully on GPU up to {ctx})").format(ctx=ctx_text(fe.fit.max_ctx_gpu))
+            if fe.fit and fe.fit.max_ctx_gpu else ""))
         item.setData(0, Qt.ItemDataRole.UserRole, fe)
-        parts = f"\n{len(m.parts)} parts" if len(m.parts) > 1 else ""
+        parts = "\n" + self.tr("{n} parts").format(n=len(m.parts)) if len(m.parts) > 1 else ""
         item.setToolTip(0, m.name + parts)
         tip = fit
         if fe.fit is not None:
-            tip += (f"\nNeeds about {size_text(fe.fit.ram_needed)} RAM"
-                    + (f" and {size_text(fe.fit.vram_needed)} VRAM" if fe.fit.vram_needed else "")
-                    + f" at context {fe.fit.n_ctx}")
+            tip += "\n" + (self.tr("Needs about {ram} RAM and {vram} VRAM at context {ctx}") if fe.fit.vram_needed
+                           else self.tr("Needs about {ram} RAM at context {ctx}")).format(
+                ram=size_text(fe.fit.ram_needed), vram=size_text(fe.fit.vram_needed), ctx=fe.fit.n_ctx)
         if fe.header_error:
-            tip += f"\n{fe.header_error}"
+            tip += "\n" + translate_message(fe.header_error)
         if best:
-            tip = "Best file for this machine\n" + tip
+            tip = self.tr("Best file for this machine") + "\n" + tip
         item.setToolTip(2, tip)
         for c in (1, 3):
             item.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -7,12 +7,15 @@ repository is known), Delete removes the file.
 
 from __future__ import annotations
 
+from gui.engine_messages import translate as translate_message
 from gui.panes.models.common import duration_text, note, policy_label, size_text, table
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 COLUMNS = [QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Model"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Progress"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Bytes"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Speed"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "ETA"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "State")]
-STATE_TEXT = {"queued": "Queued", "downloading": "Downloading", "verifying": "Verifying",
-              "paused": "Paused", "done": "Done", "failed": "Failed", "cancelled": "Cancelled"}
+STATE_TEXT = {"queued": QtCore.QT_TRANSLATE_NOOP("DownloadsView", "Queued"), "downloading": QtCore.QT_TRANSLATE_NOOP("DownloadsView", "Downloading"),
+              "verifying": QtCore.QT_TRANSLATE_NOOP("DownloadsView", "Verifying"), "paused": QtCore.QT_TRANSLATE_NOOP("DownloadsView", "Paused"),
+              "done": QtCore.QT_TRANSLATE_NOOP("DownloadsView", "Done"), "failed": QtCore.QT_TRANSLATE_NOOP("DownloadsView", "Failed"),
+              "cancelled": QtCore.QT_TRANSLATE_NOOP("DownloadsView", "Cancelled")}
 ACTIVE = ("queued", "downloading", "verifying")
 ORPHAN = "orphan:"
 
@@ -87,15 +90,16 @@ class DownloadsView(QtWidgets.QWidget):
                 self.tree.addTopLevelItem(item)
                 self._items[jid] = item
             item.setText(0, o.name)
-            item.setToolTip(0, f"{o.repo_id or 'repository unknown'}\n{o.file}")
+            item.setToolTip(0, f"{o.repo_id or self.tr('repository unknown')}\n{o.file}")
             item.setText(1, f"{min(o.size / o.total, 1):.0%}" if o.total else "")
-            item.setText(2, f"{size_text(o.size)} of {size_text(o.total)}" if o.total else size_text(o.size))
+            item.setText(2, self.tr("{done} of {total}").format(done=size_text(o.size), total=size_text(o.total))
+                         if o.total else size_text(o.size))
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            item.setText(5, "Found, not in the queue" if o.repo_id else "Found, repository unknown")
-            item.setToolTip(5, "A partial download whose queue entry was lost. Resume continues it from "
-                            "this file; Delete frees the space." if o.repo_id else
-                            "A partial download whose origin is unknown: download the same file again "
-                            "to continue it, or delete it.")
+            item.setText(5, self.tr("Found, not in the queue") if o.repo_id else self.tr("Found, repository unknown"))
+            item.setToolTip(5, self.tr("A partial download whose queue entry was lost. Resume continues it from "
+                                       "this file; Delete frees the space.") if o.repo_id else
+                            self.tr("A partial download whose origin is unknown: download the same file again "
+                                    "to continue it, or delete it."))
             item.setForeground(5, QtGui.QColor("#8a6d00"))
         self._update_summary()
         self._update_buttons()
@@ -120,15 +124,16 @@ class DownloadsView(QtWidgets.QWidget):
         item.setToolTip(0, f"{job.repo_id}\n{job.final_path or ''}".strip())
         bar.setValue(int(job.fraction * 1000))
         bar.setFormat(f"{job.fraction * 100:.0f}%")
-        item.setText(2, f"{size_text(job.downloaded) if job.downloaded else '0 B'} of {size_text(job.total)}")
+        item.setText(2, self.tr("{done} of {total}").format(
+            done=size_text(job.downloaded) if job.downloaded else "0 B", total=size_text(job.total)))
         downloading = job.state == "downloading"
         item.setText(3, f"{size_text(job.speed)}/s" if downloading and job.speed else "—")
         item.setText(4, duration_text(job.eta) if downloading and job.eta is not None else "—")
-        state = STATE_TEXT.get(job.state, job.state)
+        state = self.tr(STATE_TEXT[job.state]) if job.state in STATE_TEXT else job.state
         if job.state == "failed" and job.error:
-            state = f"Failed: {job.error}"
+            state = self.tr("Failed: {error}").format(error=translate_message(job.error))
         item.setText(5, state)
-        item.setToolTip(5, job.error or state)
+        item.setToolTip(5, translate_message(job.error) if job.error else state)
         colour = {"failed": "#a50e0e", "done": "#137333", "paused": "#8a6d00"}.get(job.state)
         item.setForeground(5, QtGui.QColor(colour) if colour else self.palette().text().color())
         for c in (2, 3, 4):
@@ -157,15 +162,15 @@ class DownloadsView(QtWidgets.QWidget):
     def _update_summary(self) -> None:
         active = [j for j in self.jobs.values() if j.state in ACTIVE]
         if self.orphans and not active:
-            self.summary.setText(f"{len(self.orphans)} partial download(s) found without a queue entry: "
-                                 "resume or delete them.")
+            self.summary.setText(self.tr("{n} partial download(s) found without a queue entry: "
+                                         "resume or delete them.").format(n=len(self.orphans)))
         elif not self.jobs:
             self.summary.setText(self.tr("No downloads yet. Pick a model in Discover or Welcome."))
         elif active:
             left = sum(j.total - j.downloaded for j in active)
-            self.summary.setText(f"{len(active)} download(s) in progress or queued · {size_text(left)} to go. "
-                                 "Paused and interrupted downloads continue where they stopped, "
-                                 "even after a restart.")
+            self.summary.setText(self.tr("{n} download(s) in progress or queued · {left} to go. "
+                                         "Paused and interrupted downloads continue where they stopped, "
+                                         "even after a restart.").format(n=len(active), left=size_text(left)))
         else:
             self.summary.setText(self.tr("Nothing downloading. Paused downloads continue where they stopped."))
 

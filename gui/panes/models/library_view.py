@@ -87,8 +87,8 @@ class LibraryView(QtWidgets.QWidget):
         if not self.entries:
             self.summary.setText(self.tr("No models yet. Download one from Discover, or import a GGUF file you have."))
         else:
-            self.summary.setText(f"{usable} usable model(s), {len(self.entries) - usable} unusable · "
-                                 f"{size_text(total)} on disk")
+            self.summary.setText(self.tr("{usable} usable model(s), {unusable} unusable · {size} on disk").format(
+                usable=usable, unusable=len(self.entries) - usable, size=size_text(total)))
         self._update_buttons()
 
     def selected_entry(self):
@@ -108,26 +108,27 @@ class LibraryView(QtWidgets.QWidget):
         elif e.ok:
             self.details.setText(f"{e.summary()}\n{e.path}")
         else:
-            self.details.setText(f"{e.path}\nUnusable: {e.error}")
+            self.details.setText(f"{e.path}\n" + self.tr("Unusable: {error}").format(error=translate_message(e.error)))
         self.delete_btn.setEnabled(e is not None and e.source not in ("shared", "starter"))
         self.delete_btn.setToolTip("" if e is None or e.source not in ("shared", "starter") else
-                                   "Managed by your administrator: models in shared folders cannot be deleted "
-                                   "here" if e.source == "shared" else "The starter model cannot be deleted here")
+                                   self.tr("Managed by your administrator: models in shared folders cannot be "
+                                           "deleted here") if e.source == "shared" else
+                                   self.tr("The starter model cannot be deleted here"))
         self.reveal_btn.setEnabled(e is not None)
 
     # ---- actions ------------------------------------------------------------------
     def _import(self) -> None:
         path, _ = QtWidgets.QFileDialog.getOpenFileName(
-            self, "Import a GGUF model", str(Path.home()), "GGUF models (*.gguf);;All files (*)")
+            self, self.tr("Import a GGUF model"), str(Path.home()), self.tr("GGUF models (*.gguf);;All files (*)"))
         if not path:
             return
         box = QtWidgets.QMessageBox(self)
         box.setWindowTitle(self.tr("Import model"))
-        box.setText(f"Add {Path(path).name} to the library?")
-        box.setInformativeText("Copy it into Hearth's models folder, or use it where it is "
-                               "(it must stay there).")
-        copy_btn = box.addButton("Copy into library", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
-        ref_btn = box.addButton("Use where it is", QtWidgets.QMessageBox.ButtonRole.ActionRole)
+        box.setText(self.tr("Add {name} to the library?").format(name=Path(path).name))
+        box.setInformativeText(self.tr("Copy it into Hearth's models folder, or use it where it is "
+                                       "(it must stay there)."))
+        copy_btn = box.addButton(self.tr("Copy into library"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        ref_btn = box.addButton(self.tr("Use where it is"), QtWidgets.QMessageBox.ButtonRole.ActionRole)
         box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() in (copy_btn, ref_btn):
@@ -137,9 +138,9 @@ class LibraryView(QtWidgets.QWidget):
         e = self.selected_entry()
         if e is None:
             return
-        what = "forget this referenced file (it stays on disk)" if e.source == "referenced" else \
-            f"delete {e.path.name} ({size_text(e.size)}) from disk"
-        if self.confirm("Delete model", f"Really {what}?"):
+        question = self.tr("Really forget this referenced file (it stays on disk)?") if e.source == "referenced" \
+            else self.tr("Really delete {name} ({size}) from disk?").format(name=e.path.name, size=size_text(e.size))
+        if self.confirm(self.tr("Delete model"), question):
             self.deleteRequested.emit(e)
 
     def confirm(self, title: str, text: str) -> bool:

@@ -30,7 +30,8 @@ from gui.panes.models.hub_worker import HubWorker, readable
 from gui.panes.models.library_view import LibraryView
 from gui.panes.models.token_dialog import TokenControl
 from gui.panes.models.welcome_view import WelcomeView
-from gui.qt import QObject, Qt, QtWidgets, Signal
+from gui.engine_messages import translate as translate_message
+from gui.qt import QObject, Qt, QtCore, QtWidgets, Signal
 from gui.widgets.banner import Banner
 
 SECTIONS = ("Welcome", "Library", "Discover", "Downloads")
@@ -40,15 +41,19 @@ SEARCH_LIMIT = 50
 
 def machine_text(hw) -> str:
     """'8.6 GB of 17.2 GB RAM free · 8 threads · CPU only' for the side panel."""
-    from engine.library import human_size
+    from gui.i18n import format_size as human_size
 
-    lines = [f"{human_size(hw.ram_available)} of {human_size(hw.ram_total)} RAM free",
-             f"{hw.cpu_cores or '?'} cores, {hw.cpu_threads or '?'} threads"]
+    def tr(text: str) -> str:
+        return QtCore.QCoreApplication.translate("ModelsPane", text)
+
+    lines = [tr("{free} of {total} RAM free").format(free=human_size(hw.ram_available), total=human_size(hw.ram_total)),
+             tr("{cores} cores, {threads} threads").format(cores=hw.cpu_cores or "?", threads=hw.cpu_threads or "?")]
     if hw.gpu_offload and hw.gpus:
         for g in hw.gpus:
-            lines.append(f"{g.description or g.name}: {human_size(g.free_bytes)} free ({hw.backend})")
+            lines.append(tr("{gpu}: {free} free ({backend})").format(gpu=g.description or g.name,
+                                                                   free=human_size(g.free_bytes), backend=hw.backend))
     else:
-        lines.append("No GPU offload: models run on the CPU")
+        lines.append(tr("No GPU offload: models run on the CPU"))
     if hw.error:
         lines.append(hw.error)
     return "\n".join(lines)
@@ -205,7 +210,8 @@ class ModelsPane(QtWidgets.QWidget):
     # ---- banner ---------------------------------------------------------------------------
     def show_error(self, message: str) -> None:
         # Engine messages name the CLI command; in the app the token is set with the button.
-        message = message.replace("python main.py token set", "the Set… button under “Hugging Face token” (left)")
+        message = translate_message(message).replace(
+            "python main.py token set", self.tr("the Set… button under “Hugging Face token” (left)"))
         self.banner.show_message(message[:1].upper() + message[1:], "error")
         self.errorShown.emit(message)
 
@@ -267,16 +273,19 @@ class ModelsPane(QtWidgets.QWidget):
         elif kind == "token":
             self._use_token(result)
         elif kind == "import":
-            self.show_info(f"{result.name} was added to the library.")
+            self.show_info(self.tr("{name} was added to the library.").format(name=result.name))
             self.refresh_library()
 
     def _on_failure(self, req_id: int, kind: str, message: str) -> None:
-        what = {"search": "Searching the Hub failed", "files": "Listing the repository's files failed",
-                "fit": "Reading the file headers failed", "catalogue": "Estimating the suggested models failed",
-                "curated_online": "Checking the suggested models failed",
-                "curated_download": "The download could not start",
-                "import": "The model could not be imported", "hardware": "Detecting the hardware failed",
-                "token": "Reading the Hugging Face token failed"}.get(kind, "That did not work")
+        what = {"search": self.tr("Searching the Hub failed"),
+                "files": self.tr("Listing the repository's files failed"),
+                "fit": self.tr("Reading the file headers failed"),
+                "catalogue": self.tr("Estimating the suggested models failed"),
+                "curated_online": self.tr("Checking the suggested models failed"),
+                "curated_download": self.tr("The download could not start"),
+                "import": self.tr("The model could not be imported"),
+                "hardware": self.tr("Detecting the hardware failed"),
+                "token": self.tr("Reading the Hugging Face token failed")}.get(kind, self.tr("That did not work"))
         if kind == "search":
             self.discover.search_failed(message)
         elif kind == "files":
@@ -288,7 +297,7 @@ class ModelsPane(QtWidgets.QWidget):
             self._curated_requested = False
         elif kind == "token":
             self._use_token(None)
-        self.show_error(f"{what}: {message}")
+        self.show_error(self.tr("{what}: {error}").format(what=what, error=translate_message(message)))
 
     # ---- Discover ----------------------------------------------------------------------------
     _open_repo: str | None = None
@@ -385,7 +394,7 @@ class ModelsPane(QtWidgets.QWidget):
         if self.refuse_offline():
             return
         repo_id, quant = row["curated"]["repo_id"], row["curated"]["quant"]
-        self.show_info(f"Looking up the {quant} file of {repo_id} on Hugging Face…")
+        self.show_info(self.tr("Looking up the {quant} file of {repo} on Hugging Face…").format(quant=quant, repo=repo_id))
 
         def find():
             files = self._client().repo_files(repo_id, read_headers=False)
@@ -411,14 +420,15 @@ class ModelsPane(QtWidgets.QWidget):
         self.bridge.refreshLibraryRequested.emit()
 
     def import_file(self, path: str, copy: bool = True) -> None:
-        self.show_info(f"Checking and {'copying' if copy else 'adding'} {Path(path).name}…")
+        self.show_info((self.tr("Checking and copying {name}…") if copy else self.tr("Checking and adding {name}…")).format(
+            name=Path(path).name))
         self.worker.submit("import", lambda: self.library.import_file(path, copy=copy))
 
     def delete_model(self, entry) -> None:
         try:
             self.library.delete(entry)
         except HearthError as e:
-            self.show_error(f"The model could not be deleted: {e}")
+            self.show_error(self.tr("The model could not be deleted: {error}").format(error=translate_message(str(e))))
             return
         self.refresh_library()
 
@@ -444,7 +454,7 @@ class ModelsPane(QtWidgets.QWidget):
             try:
                 manager = DownloadManager(self.config, token=False)   # the token comes from the worker
             except HearthError as e:
-                self.show_error(f"Downloads are unavailable: {e}")
+                self.show_error(self.tr("Downloads are unavailable: {error}").format(error=translate_message(str(e))))
                 return
             self._start_downloads_with_token = True
             self.worker.submit("token", hub_token.get_token)
@@ -491,34 +501,35 @@ class ModelsPane(QtWidgets.QWidget):
         self.downloads_view.update_job(job)
         if job.state == "done" and job.id not in self._done_seen:
             self._done_seen.add(job.id)
-            self.show_info(f"{job.name} is downloaded, verified and in your library.")
+            self.show_info(self.tr("{name} is downloaded, verified and in your library.").format(name=job.name))
             self.refresh_library()
             if job.final_path:
                 self.modelDownloaded.emit(job.final_path)
         elif job.state == "failed":
             if job.id not in self._failed_seen:
                 self._failed_seen.add(job.id)
-                self.show_error(f"Downloading {job.name} failed: {job.error or 'unknown error'}")
+                self.show_error(self.tr("Downloading {name} failed: {error}").format(
+                    name=job.name, error=translate_message(job.error) if job.error else self.tr("unknown error")))
         else:
             self._failed_seen.discard(job.id)
 
     def _queue_download(self, repo_id: str, model, revision: str | None):
         if self.downloads is None:
             if not self.policy.allows("downloads"):
-                self.show_error("Downloading models is switched off by your administrator.")
+                self.show_error(self.tr("Downloading models is switched off by your administrator."))
             elif not self.refuse_offline():
-                self.show_error("Downloads are unavailable.")
+                self.show_error(self.tr("Downloads are unavailable."))
             return None
         try:
             job = self.downloads.add(repo_id, model, revision)
         except HearthError as e:
-            self.show_error(f"{model.name} cannot be downloaded: {e}")
+            self.show_error(self.tr("{name} cannot be downloaded: {error}").format(name=model.name, error=translate_message(str(e))))
             return None
         self._done_seen.discard(job.id)
         self._failed_seen.discard(job.id)
         self.downloads_view.update_job(job)
         self.downloads_view.select_job(job.id)
-        self.show_info(f"Downloading {job.name}: follow it in Downloads.")
+        self.show_info(self.tr("Downloading {name}: follow it in Downloads.").format(name=job.name))
         return job
 
     def _download_file(self, file_entry, repo_files) -> None:

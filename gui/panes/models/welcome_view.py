@@ -7,13 +7,28 @@ presses "Check on Hugging Face" (the real files and headers) or Download.
 
 from __future__ import annotations
 
-from engine.hub.catalogue import SOURCE_LABEL
+from gui.engine_messages import translate as translate_message
 from gui.panes.models.common import admin_off, fit_text, heading, note, policy_label, size_text
-from gui.qt import Qt, QtWidgets, Signal
+from gui.qt import Qt, QtCore, QtWidgets, Signal
 
-INTRO = ("Hearth runs AI language models entirely on this computer: your conversations never leave it, "
-         "and once a model is downloaded it works offline. Models are GGUF files from Hugging Face; "
-         "Hearth shows how well each one will run on this machine before you download it.")
+INTRO = QtCore.QT_TRANSLATE_NOOP("WelcomeView", "Hearth runs AI language models entirely on this computer: your conversations never "
+                                          "leave it, and once a model is downloaded it works offline. Models are "
+                                          "GGUF files from Hugging Face; Hearth shows how well each one will run "
+                                          "on this machine before you download it.")
+
+# The descriptions in resources/curated_models.json, for lupdate (a new one shows in English until translated).
+CURATED_DESCRIPTIONS = (
+    QtCore.QT_TRANSLATE_NOOP("CuratedModels", "Tiny and fast; runs on any machine. Good for quick tests and simple rewriting."),
+    QtCore.QT_TRANSLATE_NOOP("CuratedModels", "Meta's smallest chat model; quick answers and summaries on laptops."),
+    QtCore.QT_TRANSLATE_NOOP("CuratedModels", "Small multilingual assistant with a long context; fine on CPU."),
+    QtCore.QT_TRANSLATE_NOOP("CuratedModels", "Google's compact chat model; fluent writing for its size."),
+    QtCore.QT_TRANSLATE_NOOP("CuratedModels", "A capable everyday assistant that still runs well without a GPU."),
+    QtCore.QT_TRANSLATE_NOOP("CuratedModels", "Meta's 3B chat model: good summaries and instruction following."),
+    QtCore.QT_TRANSLATE_NOOP("CuratedModels", "Microsoft's small model, strong at reasoning and code for its size."),
+    QtCore.QT_TRANSLATE_NOOP("CuratedModels", "A well-rounded 7B assistant; best with 8 GB of free memory or a GPU."),
+    QtCore.QT_TRANSLATE_NOOP("CuratedModels", "Strong general, multilingual and coding assistant; wants a GPU or plenty of RAM."),
+    QtCore.QT_TRANSLATE_NOOP("CuratedModels", "Meta's popular 8B chat model with a 128K context."),
+)
 
 
 def _colour(fit) -> str:
@@ -37,34 +52,38 @@ class CuratedCard(QtWidgets.QFrame):
         lay.setHorizontalSpacing(12)
         lay.setVerticalSpacing(2)
         title = QtWidgets.QLabel(f"<b>{c['name']}</b>")
-        meta_bits = [c.get("params"), c.get("licence") and f"licence {c['licence']}",
-                     "gated" if c.get("gated") else None, c["repo_id"]]
+        meta_bits = [c.get("params"), c.get("licence") and self.tr("licence {licence}").format(licence=c["licence"]),
+                     self.tr("gated") if c.get("gated") else None, c["repo_id"]]
         meta = note(" · ".join(b for b in meta_bits if b))
-        desc = note(c.get("description", ""), muted=False)
+        desc = note(QtCore.QCoreApplication.translate("CuratedModels", c.get("description", "")) if c.get("description")
+                    else "", muted=False)
         self.fit_label = QtWidgets.QLabel()
         self.fit_label.setWordWrap(True)
         fe, est = row.get("entry"), row.get("estimate")
         if row.get("error"):
-            self.fit_label.setText(f"<span style='color:#a50e0e'>{row['error']}</span>")
+            self.fit_label.setText(f"<span style='color:#a50e0e'>{translate_message(row['error'])}</span>")
         elif fe is not None:
             fit = fit_text(fe.fit, fe.header_error)
             self.fit_label.setText(f"{fe.model.quant or ''} · {size_text(fe.model.size)} · "
                                    f"<span style='color:{_colour(fe.fit)}'>{fit}</span> · "
-                                   "<i>checked on Hugging Face</i>")
+                                   "<i>" + self.tr("checked on Hugging Face") + "</i>")
         elif est is not None:
             size = ("≈ " if est.size_estimated else "") + size_text(est.size)
             text = (f"{est.quant} · {size} · <span style='color:{_colour(est.fit)}'>{fit_text(est.fit)}</span>"
-                    f" · <i>{SOURCE_LABEL}</i>")
+                    f" · <i>{self.tr('estimated from the catalogue')}</i>")
             if est.best_quant and est.best_quant != est.quant:
-                text += f"<br>Best here: {est.best_quant} (≈ {size_text(est.best_size)})"
+                text += "<br>" + self.tr("Best here: {quant} (≈ {size})").format(quant=est.best_quant,
+                                                                                 size=size_text(est.best_size))
             self.fit_label.setText(text)
         elif row.get("note"):
-            self.fit_label.setText(f"<span style='color:#5f6368'>{row['note'][:1].upper() + row['note'][1:]}</span>")
+            note_text = translate_message(row["note"])
+            self.fit_label.setText(f"<span style='color:#5f6368'>{note_text[:1].upper() + note_text[1:]}</span>")
         else:
             self.fit_label.setText(self.tr("<i>Estimating how it fits this machine…</i>"))
         self.fit_label.setToolTip(
-            "Estimated from the catalogue shipped with Hearth (file sizes and model shape), without going "
-            "online. Check on Hugging Face reads the real files." if est is not None and fe is None else "")
+            self.tr("Estimated from the catalogue shipped with Hearth (file sizes and model shape), without "
+                    "going online. Check on Hugging Face reads the real files.") if est is not None and fe is None
+            else "")
         self.button = QtWidgets.QPushButton(self.tr("Download"))
         self.button.setEnabled(downloads_allowed and not row.get("error"))
         if not downloads_allowed:
@@ -100,7 +119,7 @@ class WelcomeView(QtWidgets.QScrollArea):
         lay = QtWidgets.QVBoxLayout(body)
         lay.setContentsMargins(4, 4, 12, 4)
         lay.addWidget(heading(self.tr("Welcome to Hearth"), 17))
-        lay.addWidget(note(INTRO, muted=False))
+        lay.addWidget(note(self.tr(INTRO), muted=False))
 
         self.starter_box = QtWidgets.QFrame()
         self.starter_box.setObjectName("starterBox")
@@ -156,9 +175,9 @@ class WelcomeView(QtWidgets.QScrollArea):
         if entry is not None and entry.ok:
             self._starter_path = str(entry.path)
             self.starter_label.setText(
-                f"<b>The starter model is ready to try.</b> {entry.summary()} — a very small model "
-                "that runs anywhere: good for trying Hearth out, not for serious work. "
-                "Download a larger model below for better answers.")
+                self.tr("<b>The starter model is ready to try.</b> {model} — a very small model that runs "
+                        "anywhere: good for trying Hearth out, not for serious work. Download a larger model "
+                        "below for better answers.").format(model=entry.summary()))
             self.starter_btn.show()
         else:
             self._starter_path = None
@@ -185,30 +204,33 @@ class WelcomeView(QtWidgets.QScrollArea):
             self.cards_box.addWidget(card)
             self.cards.append(card)
         self.check_btn.setEnabled(self.hub_allowed)
-        more = (f" {hidden} other suggestion{'s are' if hidden != 1 else ' is'} hidden: not on your "
-                "administrator's list of allowed repositories.") if hidden else ""
+        more = (" " + (self.tr("{n} other suggestion is hidden: not on your administrator's list of allowed "
+                               "repositories.") if hidden == 1 else
+                       self.tr("{n} other suggestions are hidden: not on your administrator's list of allowed "
+                               "repositories.")).format(n=hidden)) if hidden else ""
         online = [r["entry"] for r in rows if r.get("entry") is not None]
         estimated = [r["estimate"] for r in rows if r.get("estimate") is not None]
         if online:
             ok = sum(1 for e in online if e.fit and e.fit.fits)
-            self.curated_note.setText(f"Well-known chat models, smallest first: {ok} of {len(rows)} fit this "
-                                      "machine (checked on Hugging Face). Each shows the recommended file and "
-                                      "how it would run here." + more)
+            self.curated_note.setText(self.tr("Well-known chat models, smallest first: {ok} of {n} fit this "
+                                              "machine (checked on Hugging Face). Each shows the recommended "
+                                              "file and how it would run here.").format(ok=ok, n=len(rows)) + more)
         elif estimated:
             ok = sum(1 for e in estimated if e.fit and e.fit.fits)
             self.curated_note.setText(
-                f"Well-known chat models, smallest first: {ok} of {len(rows)} should fit this machine, "
-                f"{SOURCE_LABEL} (sizes and model shapes shipped with Hearth; nothing was looked up online). "
-                "Check on Hugging Face reads the real files." + more)
+                self.tr("Well-known chat models, smallest first: {ok} of {n} should fit this machine, estimated "
+                        "from the catalogue (sizes and model shapes shipped with Hearth; nothing was looked up "
+                        "online). Check on Hugging Face reads the real files.").format(ok=ok, n=len(rows)) + more)
         elif rows and any(r.get("error") for r in rows) and not any(r.get("note") for r in rows):
             # Offline (or the Hub refused every request): don't claim that nothing fits.
-            self.curated_note.setText("Well-known chat models, smallest first. Hearth could not reach Hugging "
-                                      "Face to check them; connect to the internet to see how each would run "
-                                      "here." + more)
+            self.curated_note.setText(self.tr("Well-known chat models, smallest first. Hearth could not reach "
+                                              "Hugging Face to check them; connect to the internet to see how "
+                                              "each would run here.") + more)
         else:
-            self.curated_note.setText("Well-known chat models, smallest first, with the recommended file and "
-                                      "how it would run here." + more)
+            self.curated_note.setText(self.tr("Well-known chat models, smallest first, with the recommended "
+                                              "file and how it would run here.") + more)
 
     def curated_failed(self, message: str) -> None:
-        self.curated_note.setText(f"The suggested models could not be checked: {message}")
+        self.curated_note.setText(self.tr("The suggested models could not be checked: {error}").format(
+            error=translate_message(message)))
         self.check_btn.setEnabled(self.hub_allowed)
