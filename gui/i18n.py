@@ -38,7 +38,7 @@ def tr(text: str) -> str:
 
 def available_languages() -> list[tuple[str, str]]:
     """(code, name) for the language setting: the system's, then each language in its own name."""
-    return [("system", tr("Follow the system")), ("en", "English"), ("ja", "日本語")]
+    return [("system", QtCore.QCoreApplication.translate("i18n", "Follow the system")), ("en", "English"), ("ja", "日本語")]
 
 
 def resolve_language(language: str | None = "system", system_locale: QtCore.QLocale | None = None) -> str:

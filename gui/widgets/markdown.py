@@ -23,9 +23,10 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
-def _tr(text: str) -> str:
-    from gui.qt import QtCore
+from gui.qt import QtCore
 
+
+def _tr(text: str) -> str:
     return QtCore.QCoreApplication.translate("Markdown", text)
 
 
@@ -80,10 +81,10 @@ def _neutralise_links(tokens) -> None:
                 src = child.attrGet("src") or ""
                 if is_safe_link(src) and not dropping:
                     children.append(_link_token(child, "link_open", src))
-                    children.append(_text_token(child, _tr("[image: {alt}]").format(alt=alt)))
+                    children.append(_text_token(child, QtCore.QCoreApplication.translate("Markdown", "[image: {alt}]").format(alt=alt)))
                     children.append(_link_token(child, "link_close", None))
                 else:
-                    children.append(_text_token(child, _tr("[image: {alt}]").format(alt=alt)))
+                    children.append(_text_token(child, QtCore.QCoreApplication.translate("Markdown", "[image: {alt}]").format(alt=alt)))
                 continue
             children.append(child)
         tok.children = children
@@ -122,7 +123,7 @@ def render(text: str, code_sink: list[str] | None = None,
                 lang_label = f' <span style="color:#888; font-size:small;">{html.escape(lang)}</span>' if lang else ""
                 href = html.escape(copy_href(len(code_sink) - 1), quote=True)
                 link = (f'<p style="margin:6px 0 0 0;"><a href="{href}" '
-                        f'style="font-size:small; text-decoration:none;">⧉ {html.escape(_tr("Copy code"))}</a>{lang_label}</p>')
+                        f'style="font-size:small; text-decoration:none;">⧉ {html.escape(QtCore.QCoreApplication.translate("Markdown", "Copy code"))}</a>{lang_label}</p>')
             tok.content = ""
             out.append((link, f'<pre style="background-color:{CODE_BG}; color:#24292f; font-family:monospace; '
                               f'margin:2px 0 8px 0; padding:6px;">{body}</pre>'))

@@ -42,21 +42,21 @@ def duration_text(s: float | None) -> str:
         return "—"
     s = int(s + 0.5)
     if s < 60:
-        return tr("{s} s").format(s=s)
+        return QtCore.QCoreApplication.translate("ModelsCommon", "{s} s").format(s=s)
     if s < 3600:
-        return tr("{m} min {s} s").format(m=s // 60, s=f"{s % 60:02d}")
-    return tr("{h} h {m} min").format(h=s // 3600, m=f"{s % 3600 // 60:02d}")
+        return QtCore.QCoreApplication.translate("ModelsCommon", "{m} min {s} s").format(m=s // 60, s=f"{s % 60:02d}")
+    return QtCore.QCoreApplication.translate("ModelsCommon", "{h} h {m} min").format(h=s // 3600, m=f"{s % 3600 // 60:02d}")
 
 
 def fit_text(fit, header_error: str | None = None) -> str:
     """'CPU only · up to 32K context' — the fit estimate as one line."""
     if fit is None:
-        return tr("unknown (header unreadable)") if header_error else "—"
+        return QtCore.QCoreApplication.translate("ModelsCommon", "unknown (header unreadable)") if header_error else "—"
     bits = [translate_message(fit.label)]
     if fit.verdict != "no_fit" and fit.max_ctx:
-        bits.append(tr("context up to {ctx}").format(ctx=ctx_text(fit.max_ctx)))
+        bits.append(QtCore.QCoreApplication.translate("ModelsCommon", "context up to {ctx}").format(ctx=ctx_text(fit.max_ctx)))
     if fit.approximate:
-        bits.append(tr("rough: size only"))
+        bits.append(QtCore.QCoreApplication.translate("ModelsCommon", "rough: size only"))
     return " · ".join(bits)
 
 

@@ -46,14 +46,14 @@ def machine_text(hw) -> str:
     def tr(text: str) -> str:
         return QtCore.QCoreApplication.translate("ModelsPane", text)
 
-    lines = [tr("{free} of {total} RAM free").format(free=human_size(hw.ram_available), total=human_size(hw.ram_total)),
-             tr("{cores} cores, {threads} threads").format(cores=hw.cpu_cores or "?", threads=hw.cpu_threads or "?")]
+    lines = [QtCore.QCoreApplication.translate("ModelsPane", "{free} of {total} RAM free").format(free=human_size(hw.ram_available), total=human_size(hw.ram_total)),
+             QtCore.QCoreApplication.translate("ModelsPane", "{cores} cores, {threads} threads").format(cores=hw.cpu_cores or "?", threads=hw.cpu_threads or "?")]
     if hw.gpu_offload and hw.gpus:
         for g in hw.gpus:
-            lines.append(tr("{gpu}: {free} free ({backend})").format(gpu=g.description or g.name,
+            lines.append(QtCore.QCoreApplication.translate("ModelsPane", "{gpu}: {free} free ({backend})").format(gpu=g.description or g.name,
                                                                    free=human_size(g.free_bytes), backend=hw.backend))
     else:
-        lines.append(tr("No GPU offload: models run on the CPU"))
+        lines.append(QtCore.QCoreApplication.translate("ModelsPane", "No GPU offload: models run on the CPU"))
     if hw.error:
         lines.append(hw.error)
     return "\n".join(lines)

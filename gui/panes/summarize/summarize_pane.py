@@ -457,13 +457,13 @@ class SummarizePane(QtWidgets.QWidget):
         self.part_label.setText(self.tr(PART_HINT))
         self.live.clear()
         self.result_stack.setCurrentWidget(self.live)
-        self.result_heading.setText("Writing…")
+        self.result_heading.setText(self.tr("Writing…"))
         self.result_note.setText("")
         info = self.document_info or {}
         self._chunks = int(info.get("chunks") or 0)
         self.progress.setRange(0, max(int(info.get("steps") or 1), 1))
         self.progress.setValue(0)
-        self.progress.setFormat("Starting…")
+        self.progress.setFormat(self.tr("Starting…"))
         self._set_running(True)
         self._history_has_run = False
         self.bridge.summarizeRequested.emit(self.path, self.options(), self.fresh_box.isChecked())

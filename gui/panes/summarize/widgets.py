@@ -30,25 +30,25 @@ def pages_text(start: int, end: int) -> str:
 
 def eta_text(eta_s: float | None) -> str:
     if eta_s is None:
-        return _tr("estimating the time left")
+        return QtCore.QCoreApplication.translate("SummaryWidgets", "estimating the time left")
     s = max(0, int(round(eta_s)))
     if s < 60:
-        return _tr("about {s} s left").format(s=max(s, 1))
+        return QtCore.QCoreApplication.translate("SummaryWidgets", "about {s} s left").format(s=max(s, 1))
     m, s = divmod(s, 60)
     if m < 60:
-        return (_tr("about {m} min {s} s left").format(m=m, s=f"{s:02d}") if m < 10
-                else _tr("about {m} min left").format(m=m))
+        return (QtCore.QCoreApplication.translate("SummaryWidgets", "about {m} min {s} s left").format(m=m, s=f"{s:02d}") if m < 10
+                else QtCore.QCoreApplication.translate("SummaryWidgets", "about {m} min left").format(m=m))
     h, m = divmod(m, 60)
-    return _tr("about {h} h {m} min left").format(h=h, m=f"{m:02d}")
+    return QtCore.QCoreApplication.translate("SummaryWidgets", "about {h} h {m} min left").format(h=h, m=f"{m:02d}")
 
 
 def duration_text(seconds: float) -> str:
     s = max(0.0, float(seconds))
     if s < 60:
-        return _tr("{s} s").format(s=format_number(s, 1))
+        return QtCore.QCoreApplication.translate("SummaryWidgets", "{s} s").format(s=format_number(s, 1))
     m, s = divmod(int(round(s)), 60)
-    return (_tr("{m} min {s} s").format(m=m, s=f"{s:02d}") if m < 60
-            else _tr("{h} h {m} min").format(h=m // 60, m=f"{m % 60:02d}"))
+    return (QtCore.QCoreApplication.translate("SummaryWidgets", "{m} min {s} s").format(m=m, s=f"{s:02d}") if m < 60
+            else QtCore.QCoreApplication.translate("SummaryWidgets", "{h} h {m} min").format(h=m // 60, m=f"{m % 60:02d}"))
 
 
 def local_time(iso_utc: str | None) -> str:
@@ -62,7 +62,7 @@ def local_time(iso_utc: str | None) -> str:
 
 
 def level_title(level: int) -> str:
-    return _tr("Chunk summaries") if level == 0 else _tr("Combined, round {level}").format(level=level)
+    return QtCore.QCoreApplication.translate("SummaryWidgets", "Chunk summaries") if level == 0 else QtCore.QCoreApplication.translate("SummaryWidgets", "Combined, round {level}").format(level=level)
 
 
 def first_line(text: str, limit: int = 120) -> str:
