@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import logging
 import signal
 import tempfile
 import threading
@@ -35,6 +36,8 @@ HARD_CANCEL_AFTER_S = 1.0
 # CPU may take seconds per token, so wait longer before ending the host.
 HARD_CANCEL_STREAMING_S = 30.0
 POLL_S = 0.05
+
+log = logging.getLogger("engine.host")
 
 
 def _describe_exit(code: int | None) -> str:
@@ -78,6 +81,7 @@ class EngineClient:
         self.model_info: dict | None = None
         self._needs_reload = False
         self._lower_priority = lower_priority
+        self._load_attempt: tuple[int, int] | None = None   # what a GPU build's host last tried
 
     # ---- process lifetime ---------------------------------------------------------
     @property
@@ -187,6 +191,9 @@ class EngineClient:
                     if on_progress:
                         on_progress(msg[1])
                     continue
+                if msg[0] == "attempt":    # a GPU build is about to try (gpu_layers, n_ctx)
+                    self._load_attempt = (msg[1], msg[2])
+                    continue
                 return msg
             if not self.alive:
                 self._on_crash()
@@ -213,11 +220,44 @@ class EngineClient:
         """Start a host (ending any previous one) and load the model into it.
 
         ``on_progress(fraction)`` follows llama.cpp's loading of the weights.
+
+        The host retries an out-of-memory that llama.cpp reports with fewer GPU
+        layers itself. A GPU driver that aborts the whole process instead (CUDA
+        does, in some allocations) is retried here: a fresh host with three
+        quarters of the layers the dead one was trying, down to none, and the
+        load result's ``plan_note`` says so.
         """
         from engine.gguf_check import check_file
 
         check_file(model_path)  # a bad file is refused here, before any process starts
         options = options or LoadOptions()
+        first_crash: tuple[int, int] | None = None
+        while True:
+            self._load_attempt = None
+            try:
+                info = self._load_once(model_path, options, on_progress)
+            except HostCrashedError:
+                tried = self._load_attempt
+                if tried is None or tried[0] <= 0:
+                    raise      # not a GPU load (or already none on the GPU): nothing to take off
+                if first_crash is None:
+                    first_crash = tried
+                fewer = tried[0] * 3 // 4
+                log.warning("the model process died loading with %d GPU layers; retrying with %d",
+                            tried[0], fewer)
+                options = LoadOptions.from_dict({**options.to_dict(), "gpu_layers": fewer, "n_ctx": tried[1]})
+                continue
+            if first_crash is not None:
+                n_layer = (info.get("offload") or {}).get("n_layer") or first_crash[0]
+                got = info.get("gpu_layers", 0)
+                n = min(got, n_layer)
+                where = "no layers" if got == 0 else f"{n} layer{'s' if n != 1 else ''}"
+                note = (f"loaded with {where} on the GPU after the model process crashed at "
+                        f"{min(first_crash[0], n_layer)} layers (most likely out of GPU memory)")
+                info["plan_note"] = f"{info['plan_note']}; {note}" if info.get("plan_note") else note
+            return info
+
+    def _load_once(self, model_path, options: LoadOptions, on_progress) -> dict:
         if self._proc is not None:
             self.unload()
         rid = self.new_request_id()

@@ -186,9 +186,11 @@ class LlamaDecoder:
             self.threads = n
 
     # ---- loading ------------------------------------------------------------
-    def load(self, path: str, opts: LoadOptions, on_progress=None) -> dict:
+    def load(self, path: str, opts: LoadOptions, on_progress=None, on_attempt=None) -> dict:
         """Load the model; ``on_progress(fraction) -> bool`` is called by llama.cpp
-        while weights load (returning False aborts the load)."""
+        while weights load (returning False aborts the load). ``on_attempt(gpu_layers,
+        n_ctx)`` is told each try on a GPU build before llama.cpp starts it, so the
+        parent knows what was tried when a GPU driver aborts the whole process."""
         import llama_cpp
         from engine.gguf_check import check_file
 
@@ -229,6 +231,8 @@ class LlamaDecoder:
 
         def try_load(ngl: int, ctx: int):
             flash_on = opts.flash_attn if opts.flash_attn is not None else (offload and ngl != 0)
+            if on_attempt is not None and offload:
+                on_attempt(ngl, ctx)
             log.lines.clear()
             try:
                 with _load_progress(progress if on_progress is not None else None), log:
@@ -747,7 +751,8 @@ def _handle(decoder: LlamaDecoder, conn, shared_cancel, req: tuple) -> bool:
                 conn.send(("progress", fraction))
             return not cancel_flag.value
 
-        info = decoder.load(path, LoadOptions.from_dict(opts), on_progress)
+        info = decoder.load(path, LoadOptions.from_dict(opts), on_progress,
+                            on_attempt=lambda ngl, ctx: conn.send(("attempt", ngl, ctx)))
         conn.send(("loaded", info))
     elif kind in ("chat", "complete"):
         if decoder.llm is None:
@@ -841,6 +846,13 @@ def host_main(conn, cancel_flag, log_path: str | None = None, lower_priority: bo
         sys.stderr = open(2, "w", buffering=1, closefd=False)
     if lower_priority:
         _lower_priority()
+    hook = os.environ.get("HEARTH_HOST_TEST_HOOK")
+    if hook:
+        # Tests only: a module whose install() simulates hardware this machine lacks
+        # (e.g. a GPU driver that aborts the process on out-of-memory).
+        import importlib
+
+        importlib.import_module(hook).install()
     decoder = LlamaDecoder()
     try:
         _serve(decoder, conn, cancel_flag)
