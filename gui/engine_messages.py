@@ -187,31 +187,38 @@ def _tr(template: str) -> str:
     return QtCore.QCoreApplication.translate(CONTEXT, template)
 
 
-def _match(text: str) -> str | None:
-    for template in TEMPLATES:
-        m = _pattern(template).fullmatch(text)
-        if m is None:
-            continue
-        values = {k: (translate(v) if k in _RECURSE else v) for k, v in m.groupdict().items()}
-        try:
-            return _tr(template).format(**values)
-        except (KeyError, IndexError, ValueError):   # a translation with a wrong placeholder: keep English
-            return template.format(**values)
-    return None
+def _fill(template: str, m: re.Match) -> str:
+    values = {k: (translate(v) if k in _RECURSE else v) for k, v in m.groupdict().items()}
+    try:
+        return _tr(template).format(**values)
+    except (KeyError, IndexError, ValueError):   # a translation with a wrong placeholder: keep English
+        return template.format(**values)
 
 
 def _lookup(text: str) -> str | None:
-    out = _match(text)
-    if out is not None:
-        return out
+    """The translation of ``text``, also when it begins with a capital or ends with a period that the
+    engine's sentence does not have; None when no template matches. Templates are tried in order, each
+    against every form of the text, so a specific sentence wins over a general one."""
+    forms = [(text, False, False)]
     if text[:1].isupper():
-        out = _match(text[:1].lower() + text[1:])
-        if out is not None:
-            return out[:1].upper() + out[1:]      # the sentence began a banner: keep its capital
+        forms.append((text[:1].lower() + text[1:], True, False))
     if text.endswith("."):
-        inner = _lookup(text[:-1])
-        if inner is not None:
-            return _tr("{sentence}.").format(sentence=inner)
+        bare = text[:-1]
+        forms.append((bare, False, True))
+        if bare[:1].isupper():
+            forms.append((bare[:1].lower() + bare[1:], True, True))
+    for template in TEMPLATES:
+        pattern = _pattern(template)
+        for form, lowered, stripped in forms:
+            m = pattern.fullmatch(form)
+            if m is None:
+                continue
+            out = _fill(template, m)
+            if lowered:
+                out = out[:1].upper() + out[1:]      # the sentence began a banner: keep its capital
+            if stripped:
+                out = _tr("{sentence}.").format(sentence=out)
+            return out
     return None
 
 

@@ -1646,12 +1646,12 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     <message>
         <location filename="../../gui/engine_messages.py" line="35" />
         <source>{reason} The parts already summarised are kept; start again to resume.</source>
-        <translation>{reason} 要約済みの部分は保存されています。もう一度開始すると再開します。</translation>
+        <translation>{reason}要約済みの部分は保存されています。もう一度開始すると再開します。</translation>
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="37" />
         <source>{reason} Your conversation is kept; send again to restart the model.</source>
-        <translation>{reason} 会話は保存されています。もう一度送信するとモデルを再起動します。</translation>
+        <translation>{reason}会話は保存されています。もう一度送信するとモデルを再起動します。</translation>
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="39" />
@@ -1681,7 +1681,7 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     <message>
         <location filename="../../gui/engine_messages.py" line="45" />
         <source>{reason} The model could not be loaded.</source>
-        <translation>{reason} モデルを読み込めませんでした。</translation>
+        <translation>{reason}モデルを読み込めませんでした。</translation>
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="46" />
