@@ -586,6 +586,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
             w = self.settings_window = SettingsWindow(self.config, self)
             w.modelFoldersChanged.connect(self.bridge.refreshLibraryRequested.emit)
+            w.remoteModelsChanged.connect(self.bridge.remoteModelsChanged.emit)   # every picker learns them
             w.dataCleared.connect(self._on_data_cleared)
             w.theme.currentIndexChanged.connect(lambda _=0: self._check_theme(w.theme.currentData()))
         self.settings_window.show()

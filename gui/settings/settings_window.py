@@ -44,6 +44,7 @@ class SettingsWindow(QtWidgets.QDialog):
     countsShown = Signal(dict)            # stored counts read (for the labels and confirmations)
     confirmShown = Signal(str)            # a confirmation is open (kind); its box is ``confirm_box``
     loadDefaultsChanged = Signal()
+    remoteModelsChanged = Signal(list)    # Servers: an endpoint was tested, added or removed (picker entries)
 
     def __init__(self, config, parent=None):
         super().__init__(parent)
@@ -63,6 +64,14 @@ class SettingsWindow(QtWidgets.QDialog):
         self.tabs.addTab(self._generation_page(), self.tr("Generation"))
         self.tabs.addTab(self._models_page(), self.tr("Models"))
         self.tabs.addTab(self._data_page(), self.tr("Data"))
+        from gui.settings.endpoints_tab import EndpointsTab
+        from gui.settings.serve_tab import ServeTab
+
+        self.endpoints_tab = EndpointsTab(config)
+        self.endpoints_tab.remoteModelsChanged.connect(self.remoteModelsChanged)
+        self.tabs.addTab(self.endpoints_tab, self.tr("Servers"))
+        self.serve_tab = ServeTab(config)
+        self.tabs.addTab(self.serve_tab, self.tr("Local API"))
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
         buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
         buttons.rejected.connect(self.close)
@@ -498,6 +507,9 @@ class SettingsWindow(QtWidgets.QDialog):
             self.token.refresh()
 
     def shutdown(self) -> None:
+        for tab in (getattr(self, "serve_tab", None), getattr(self, "endpoints_tab", None)):
+            if tab is not None:
+                tab.shutdown()   # the local API stops (and its model process ends) with Hearth
         if self._worker is not None:
             self._worker.shutdown()
             self._worker = None

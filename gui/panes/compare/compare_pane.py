@@ -121,6 +121,7 @@ class ComparePane(QtWidgets.QWidget):
         d.leaderboardReady.connect(self._on_leaderboard)
         d.leaderboardFailed.connect(self._on_leaderboard_failed)
         bridge.libraryChanged.connect(self.set_library)
+        bridge.remoteModelsChanged.connect(self.set_remote_models)
         self._set_busy()
         self._update_vote_bar()
         self.refresh_leaderboard()
@@ -229,6 +230,11 @@ class ComparePane(QtWidgets.QWidget):
         self.tags_edit.setClearButtonEnabled(True)
         tags_label.setBuddy(self.tags_edit)
         row2.addWidget(self.tags_edit, 1)
+        self.remote_note = QtWidgets.QLabel()   # a remote model is chosen: where the text goes
+        self.remote_note.setObjectName("compareRemoteNote")
+        self.remote_note.setStyleSheet("color:#8a6d00; font-weight:bold;")
+        self.remote_note.hide()
+        row2.addWidget(self.remote_note)
         self.run_button = QtWidgets.QPushButton(self.tr("Run"))
         self.run_button.setDefault(True)
         self.run_button.setToolTip(self.tr("Send the prompt to every chosen model (Ctrl+Enter)"))
@@ -434,6 +440,21 @@ class ComparePane(QtWidgets.QWidget):
                     row.set_path(str(e.path))
         self._models_changed()
 
+    def set_remote_models(self, models: list) -> None:
+        """Models on company servers, offered in every row marked with their host (nothing contacted)."""
+        for row in self.model_rows:
+            row.set_remote_models(models)
+        self._models_changed()
+
+    def remote_hosts(self) -> list[str]:
+        """The hosts the chosen remote models run on (the prompt is sent there), in row order."""
+        hosts: list[str] = []
+        for row in self.model_rows:
+            r = row.remote()
+            if r is not None and r["host"] not in hosts:
+                hosts.append(r["host"])
+        return hosts
+
     def set_models(self, paths: list[str]) -> None:
         """Choose these model files (library models or any GGUF), the other rows none."""
         if len(paths) > MAX_MODELS:
@@ -462,6 +483,10 @@ class ComparePane(QtWidgets.QWidget):
             self.model_rows[index].set_path(path)
 
     def _models_changed(self, *_args) -> None:
+        hosts = self.remote_hosts()
+        if hosts:
+            self.remote_note.setText(self.tr("Your text is sent to {host}").format(host=", ".join(hosts)))
+        self.remote_note.setVisible(bool(hosts))
         self._plan_timer.start()
 
     def request_plan(self) -> None:

@@ -91,6 +91,7 @@ class ModelRow(QtWidgets.QWidget):
         gpu_label.setBuddy(self.gpu)
         lay.addWidget(self.gpu)
         self._extra: list[str] = []          # files picked outside the library
+        self._remote: list[dict] = []        # {"ref": "NAME:MODEL_ID", "endpoint", "model", "host"}
         self._fill([], None)
         self.combo.currentIndexChanged.connect(self._on_index)
         self.ctx.valueChanged.connect(self.changed)
@@ -103,6 +104,11 @@ class ModelRow(QtWidgets.QWidget):
         for e in entries:
             self.combo.addItem(e.summary(), str(e.path))
             self.combo.setItemData(self.combo.count() - 1, str(e.path), Qt.ItemDataRole.ToolTipRole)
+        for r in self._remote:
+            self.combo.addItem(self.tr("{model} — remote ({host})").format(model=r["ref"], host=r["host"]), r["ref"])
+            self.combo.setItemData(self.combo.count() - 1,
+                                   self.tr("Remote model on {host}: your text is sent to {host}").format(
+                                       host=r["host"]), Qt.ItemDataRole.ToolTipRole)
         for p in self._extra:
             if self.combo.findData(p) < 0:
                 self.combo.addItem(self.tr("{name} (file)").format(name=Path(p).name), p)
@@ -117,6 +123,16 @@ class ModelRow(QtWidgets.QWidget):
         """The library's usable models; keeps the current choice when it is still there."""
         self._entries = list(entries)
         self._fill(self._entries, select if select is not None else self.path())
+
+    def set_remote_models(self, models: list) -> None:
+        """Models on company servers (as each endpoint listed them last), after the library's."""
+        self._remote = [dict(m) for m in models]
+        self._fill(getattr(self, "_entries", []), self.path())
+
+    def remote(self) -> dict | None:
+        """The chosen remote model ({"ref", "endpoint", "model", "host"}), or None for a local one."""
+        p = self.path()
+        return next((r for r in self._remote if r["ref"] == p), None)
 
     def set_path(self, path: str) -> None:
         """Choose ``path`` (a library model, or any file: it is added to the list)."""

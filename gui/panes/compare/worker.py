@@ -39,11 +39,22 @@ DATA_BUSY_TIMEOUT_MS = 2000     # the data thread's reads wait this long for ano
 DATA_READ_TRIES = 5
 
 
-def _specs(dicts: list[dict]):
+def _specs(dicts: list[dict], config: AppConfig | None = None):
+    """ModelSpecs; ``NAME:MODEL_ID`` of a known endpoint becomes a remote one (BadInputError when the
+    policy forbids it), run through a RemoteClient by the runner."""
     from engine.compare.plan import ModelSpec
+    from engine.remote.resolve import resolve_remote
 
-    return [ModelSpec(path=d["path"], n_ctx=int(d.get("n_ctx") or 0), gpu_layers=d.get("gpu_layers", "auto"),
-                      name=d.get("name")) for d in dicts]
+    out = []
+    for d in dicts:
+        remote = resolve_remote(config, str(d["path"])) if config is not None else None
+        if remote is not None:
+            out.append(ModelSpec(path=remote.path, n_ctx=int(d.get("n_ctx") or 0), name=d.get("name") or remote.name,
+                                 remote=remote))
+            continue
+        out.append(ModelSpec(path=d["path"], n_ctx=int(d.get("n_ctx") or 0), gpu_layers=d.get("gpu_layers", "auto"),
+                             name=d.get("name")))
+    return out
 
 
 def _sentence(e: BaseException, what: str) -> str:
@@ -135,7 +146,7 @@ class RunWorker(QObject):
 
         self.thread_ident = threading.get_ident()
         try:
-            specs = _specs(req["specs"])
+            specs = _specs(req["specs"], self.config)
             sampling = SamplingOptions.from_dict(req.get("sampling") or {})
             plan = plan_run(specs, force=req.get("force") or None)
         except Exception as e:
@@ -173,7 +184,7 @@ class RunWorker(QObject):
         self.thread_ident = threading.get_ident()
         try:
             qset = load_question_set(req["set"])
-            specs = _specs(req["specs"])
+            specs = _specs(req["specs"], self.config)
             if not specs:
                 raise BadInputError("choose at least one model to score")
             plan = plan_run(specs, force=req.get("force") or None)
@@ -238,7 +249,7 @@ class DataWorker(QObject):
 
         self.thread_ident = threading.get_ident()
         try:
-            plan = plan_run(_specs(specs), force=force or None)
+            plan = plan_run(_specs(specs, self.config), force=force or None)
         except Exception as e:
             self.planned.emit(token, {"error": _sentence(e, "Planning the comparison")})
             return

@@ -165,6 +165,11 @@ class SummarizePane(QtWidgets.QWidget):
         self.fresh_box.setToolTip(self.tr("Ignore the parts kept from a stopped run of this document and "
                                           "summarise it all again"))
         row.addWidget(self.fresh_box)
+        self.remote_note = QtWidgets.QLabel()   # the loaded model is remote: where the document goes
+        self.remote_note.setObjectName("summarizeRemoteNote")
+        self.remote_note.setStyleSheet("color:#8a6d00; font-weight:bold;")
+        self.remote_note.hide()
+        row.addWidget(self.remote_note)
         self.start_button = QtWidgets.QPushButton(self.tr("Start"))
         self.start_button.setToolTip(self.tr("Summarise the whole document (resumes a stopped run)"))
         self.start_button.setDefault(True)
@@ -496,11 +501,15 @@ class SummarizePane(QtWidgets.QWidget):
     # ---- bridge events ----------------------------------------------------------------------------
     def _on_loaded(self, info: dict) -> None:
         self.model_info = info
+        if info.get("remote"):
+            self.remote_note.setText(self.tr("Your text is sent to {host}").format(host=info.get("host", "")))
+        self.remote_note.setVisible(bool(info.get("remote")))
         if self.path:
             self.request_plan()   # tokens and the plan depend on the model and its context
 
     def _on_unloaded(self) -> None:
         self.model_info = None
+        self.remote_note.hide()
         if self.path:
             self.request_plan()
 

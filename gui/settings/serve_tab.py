@@ -1,0 +1,276 @@
+"""Preferences → Local API: serve a model to other apps (OpenAI-compatible), off by default.
+
+The switch runs ``engine.serve.background.BackgroundServer`` inside the app: the model gets its own
+Hearth host process (the machine-wide core budget applies), uvicorn runs on a background thread
+and the status line shows the URL, or what went wrong in one sentence (a port in use...). Loopback
+(127.0.0.1) by default; another address needs an API key and a confirmation. The administrator's
+policy (``"disable": ["serve"]``) switches it off. Switching off stops it, and so does quitting
+Hearth (``SettingsWindow.shutdown``). The switch is never on when Hearth starts; the model, address
+and port are remembered (settings key ``"serve"``), the API key is not.
+"""
+
+from __future__ import annotations
+
+from gui.qt import QtWidgets, Qt, Signal
+from gui.engine_messages import translate as translate_message
+from gui.panes.models.token_dialog import KeyringCalls
+
+from engine.errors import HearthError
+
+SETTINGS_KEY = "serve"
+DEFAULT_PORT = 8765
+
+
+def _capitalised(text: str) -> str:
+    text = translate_message(text)
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "。")) else text + "."
+
+
+def _list_models(config):
+    from engine.library import ModelLibrary
+
+    try:
+        return [e for e in ModelLibrary(config).list_models() if e.ok]
+    except Exception:
+        return []
+
+
+class ServeTab(QtWidgets.QWidget):
+    serving = Signal(str)        # the URL (http://HOST:PORT/v1): requests are answered
+    stopped = Signal()           # nothing is served any more (switched off, or it failed)
+    failed = Signal(str)         # the sentence shown
+    confirmShown = Signal()      # the "other computers can reach it" confirmation is open (``confirm_box``)
+    modelsListed = Signal()      # the model list is filled
+
+    _ready = Signal(str)         # from the server thread
+    _ended = Signal(object)      # from the server thread: None or the error sentence
+
+    def __init__(self, config, parent=None):
+        super().__init__(parent)
+        self.config = config
+        self.settings = config.settings
+        self.policy = config.policy
+        self.server = None
+        self.url: str | None = None
+        self.confirm_box: QtWidgets.QMessageBox | None = None
+        self._calls: KeyringCalls | None = None
+        self._ready.connect(self._on_ready)
+        self._ended.connect(self._on_ended)
+        saved = self.settings.get(SETTINGS_KEY) or {}
+        if not isinstance(saved, dict):
+            saved = {}
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addWidget(QtWidgets.QLabel(self.tr("<b>Hearth's models as a local API</b>")))
+        intro = QtWidgets.QLabel(self.tr(
+            "Editors, scripts and other apps that speak the OpenAI API can use a model of yours: "
+            "GET /v1/models, POST /v1/chat/completions and /v1/completions. It runs in its own model process "
+            "and shares the CPU cores with every other model Hearth runs."))
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        self.policy_note = QtWidgets.QLabel("")
+        self.policy_note.setWordWrap(True)
+        self.policy_note.setStyleSheet("background:#fff4e5; color:#663c00; padding:5px; border-radius:4px;")
+        self.policy_note.hide()
+        lay.addWidget(self.policy_note)
+        self.switch = QtWidgets.QCheckBox(self.tr("Serve models to other apps (OpenAI-compatible API)"))
+        self.switch.setObjectName("serveSwitch")
+        lay.addWidget(self.switch)
+        form = QtWidgets.QFormLayout()
+        self.model_combo = QtWidgets.QComboBox()
+        self.model_combo.setPlaceholderText(self.tr("No models yet — add one in Models"))
+        self._wanted_model = saved.get("model") or self.settings.get("last_model")
+        form.addRow(self.tr("Model"), self.model_combo)
+        self.host_edit = QtWidgets.QLineEdit(str(saved.get("host") or "127.0.0.1"))
+        self.host_edit.setToolTip(self.tr("127.0.0.1: this computer only. Another address lets other computers "
+                                          "reach it, and needs an API key."))
+        form.addRow(self.tr("Address"), self.host_edit)
+        self.port_spin = QtWidgets.QSpinBox()
+        self.port_spin.setRange(0, 65535)
+        self.port_spin.setSpecialValueText(self.tr("any free port"))
+        port = saved.get("port", DEFAULT_PORT)
+        self.port_spin.setValue(int(port) if isinstance(port, int) and 0 <= port <= 65535 else DEFAULT_PORT)
+        form.addRow(self.tr("Port"), self.port_spin)
+        self.key_edit = QtWidgets.QLineEdit()
+        self.key_edit.setEchoMode(QtWidgets.QLineEdit.EchoMode.Password)
+        self.key_edit.setPlaceholderText(self.tr("optional on 127.0.0.1; kept for this session only"))
+        form.addRow(self.tr("API key"), self.key_edit)
+        lay.addLayout(form)
+        self.status = QtWidgets.QLabel(self.tr("Off."))
+        self.status.setObjectName("serveStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.status)
+        lay.addStretch(1)
+        self.fields = (self.model_combo, self.host_edit, self.port_spin, self.key_edit)
+        block = None
+        if not self.policy.allows("serve"):
+            block = self.tr("Serving is switched off by your administrator.")
+        else:
+            from engine.serve.background import missing_extra
+
+            missing = missing_extra()
+            if missing:
+                block = _capitalised(missing)
+        self.block = block
+        if block:
+            self.policy_note.setText(block)
+            self.policy_note.show()
+            self.switch.setEnabled(False)
+            self.switch.setToolTip(block)
+            for w in self.fields:
+                w.setEnabled(False)
+        self.switch.toggled.connect(self._switched)
+        self.refresh_models()
+
+    # ---- models -------------------------------------------------------------------------------
+    def refresh_models(self) -> None:
+        """List the library's models on a worker thread (reading GGUF headers is not for the GUI thread)."""
+        if self._calls is None:
+            self._calls = KeyringCalls(self)
+        config = self.config
+        self._calls.submit(lambda: _list_models(config), self._fill_models)
+
+    def _fill_models(self, entries) -> None:
+        current = self.model_combo.currentData() or self._wanted_model
+        self.model_combo.clear()
+        for e in entries if isinstance(entries, list) else []:
+            self.model_combo.addItem(e.summary(), str(e.path))
+            self.model_combo.setItemData(self.model_combo.count() - 1, str(e.path), Qt.ItemDataRole.ToolTipRole)
+        i = self.model_combo.findData(current) if current else -1
+        self.model_combo.setCurrentIndex(i if i >= 0 else (0 if self.model_combo.count() else -1))
+        self.modelsListed.emit()
+
+    def set_model(self, path: str) -> None:
+        """Choose the model to serve (a library model, or any GGUF file)."""
+        path = str(path)
+        if self.model_combo.findData(path) < 0:
+            from pathlib import Path
+
+            self.model_combo.addItem(Path(path).stem, path)
+        self.model_combo.setCurrentIndex(self.model_combo.findData(path))
+
+    # ---- the switch ---------------------------------------------------------------------------
+    def _set_switch(self, on: bool) -> None:
+        self.switch.blockSignals(True)
+        self.switch.setChecked(on)
+        self.switch.blockSignals(False)
+
+    def _switched(self, on: bool) -> None:
+        if on:
+            self.start()
+        else:
+            self.stop()
+
+    def _refuse(self, text: str) -> None:
+        self._set_switch(False)
+        self.status.setText(text)
+        self.failed.emit(text)
+
+    def start(self) -> bool:
+        """Switch on: check, ask when other computers could reach it, then serve. False when refused."""
+        from engine.serve.background import check_request
+
+        if self.block:
+            self._refuse(self.block)
+            return False
+        if self.server is not None and self.server.running:
+            return True
+        if not self.model_combo.currentData():
+            self._refuse(self.tr("Choose a model to serve first."))
+            return False
+        host, port, key = self.host_edit.text().strip(), self.port_spin.value(), self.key_edit.text().strip()
+        try:
+            loopback = check_request(self.policy, host, port, key)
+        except HearthError as e:
+            self._refuse(_capitalised(str(e)))
+            return False
+        self._set_switch(True)
+        if loopback:
+            self._begin()
+            return True
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Warning, self.tr("Serve to other computers?"),
+            self.tr("Serving on {host} lets other computers on the network reach this model. Every request "
+                    "needs the API key. Serve on {host}?").format(host=host),
+            QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No, self)
+        yes = box.button(QtWidgets.QMessageBox.StandardButton.Yes)
+        yes.setText(self.tr("Serve on the network"))
+        box.button(QtWidgets.QMessageBox.StandardButton.No).setText(self.tr("Cancel"))
+        box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _r, b=box, y=yes: self._confirmed(b.clickedButton() is y))
+        self.confirm_box = box
+        self.status.setText(self.tr("Waiting for your confirmation…"))
+        box.open()
+        self.confirmShown.emit()
+        return True
+
+    def _confirmed(self, yes: bool) -> None:
+        self.confirm_box = None
+        if yes:
+            self._begin()
+        else:
+            self._set_switch(False)
+            self.status.setText(self.tr("Off: nothing is served."))
+            self.stopped.emit()
+
+    def _begin(self) -> None:
+        from engine.preferences import default_load
+        from engine.serve.background import BackgroundServer
+
+        path = self.model_combo.currentData()
+        host, port, key = self.host_edit.text().strip(), self.port_spin.value(), self.key_edit.text().strip()
+        self.settings.set(SETTINGS_KEY, {"model": path, "host": host, "port": port})
+        server = BackgroundServer(self.config, path, host=host, port=port, api_key=key or None,
+                                  load_options=default_load(self.settings, self.policy),
+                                  on_ready=self._ready.emit, on_stopped=self._ended.emit)
+        try:
+            server.start()
+        except HearthError as e:
+            self._refuse(_capitalised(str(e)))
+            self.stopped.emit()
+            return
+        self.server = server
+        for w in self.fields:
+            w.setEnabled(False)
+        self.status.setText(self.tr("Starting: loading {model}…").format(model=server.model_name))
+
+    def _on_ready(self, url: str) -> None:
+        if self.server is None:
+            return
+        self.url = url
+        self.status.setText(self.tr("Serving {model} at {url}").format(model=self.server.model_name, url=url))
+        self.serving.emit(url)
+
+    def _on_ended(self, error) -> None:
+        self.server = None
+        self.url = None
+        self._set_switch(False)
+        if not self.block:
+            for w in self.fields:
+                w.setEnabled(True)
+        if error:
+            text = _capitalised(str(error))
+            self.status.setText(text)
+            self.failed.emit(text)
+        else:
+            self.status.setText(self.tr("Off: nothing is served."))
+        self.stopped.emit()
+
+    def stop(self) -> None:
+        """Switch off: returns at once; ``stopped`` when the server has ended."""
+        self._set_switch(False)
+        if self.server is not None:
+            self.status.setText(self.tr("Stopping…"))
+            self.server.stop()
+
+    def shutdown(self) -> None:
+        """Hearth quits: stop serving and wait for it (the model process ends with it)."""
+        server, self.server = self.server, None
+        if server is not None:
+            server.on_ready = server.on_stopped = None
+            server.stop(wait=True)
+        if self._calls is not None:
+            self._calls.shutdown()
+            self._calls = None
