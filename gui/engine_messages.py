@@ -114,6 +114,10 @@ TEMPLATES = (
                       "no repository {repo} on the Hub (or it is private and your token cannot see it)"),
     QT_TRANSLATE_NOOP("EngineMessages", "the Hub cannot be reached: HF_HUB_OFFLINE is set"),
     QT_TRANSLATE_NOOP("EngineMessages", "the Hub answered with an error ({status}); try again later"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{reason}, so Hearth cannot store the token safely (it never writes it to "
+                                        "a file). For this session only, set the HF_TOKEN environment variable, "
+                                        "or use a session-only token in the app."),
+    QT_TRANSLATE_NOOP("EngineMessages", "no system keyring backend is available"),
     # ---- the administrator's policy (engine/config.py)
     QT_TRANSLATE_NOOP("EngineMessages", "browsing the Hugging Face Hub is switched off by your administrator's policy"),
     QT_TRANSLATE_NOOP("EngineMessages", "downloading models is switched off by your administrator's policy"),

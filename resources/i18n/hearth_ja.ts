@@ -25,6 +25,89 @@
     </message>
 </context>
 <context>
+    <name>AddEndpointDialog</name>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="107" />
+        <source>Add a server</source>
+        <translation>サーバーを追加</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="110" />
+        <source>A company inference server that speaks the OpenAI-compatible API (llama-server, vLLM, Ollama, LM Studio). Adding it contacts nothing; press Test afterwards to list its models.</source>
+        <translation>OpenAI 互換 API を話す社内の推論サーバー(llama-server、vLLM、Ollama、LM Studio)。追加しただけでは接続しません。あとで「テスト」を押すとモデルの一覧を取得します。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="116" />
+        <source>company</source>
+        <translation>社内</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="117" />
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="120" />
+        <source>Base URL</source>
+        <translation>ベース URL</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="123" />
+        <source>optional; kept in the system keyring only</source>
+        <translation>任意。システムのキーリングにのみ保存されます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="124" />
+        <source>API key</source>
+        <translation>API キー</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="125" />
+        <source>Verify the server's TLS certificate (recommended)</source>
+        <translation>サーバーの TLS 証明書を検証する(推奨)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="127" />
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="130" />
+        <source>optional: your company's CA bundle (.pem)</source>
+        <translation>任意: 社内の CA バンドル (.pem)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="132" />
+        <source>Browse…</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="135" />
+        <source>CA bundle</source>
+        <translation>CA バンドル</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="140" />
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="141" />
+        <source>Add</source>
+        <translation>追加</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="149" />
+        <source>Choose a CA bundle</source>
+        <translation>CA バンドルを選択</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="150" />
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>証明書 (*.pem *.crt *.cer);;すべてのファイル (*)</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <location filename="../../gui/widgets/banner.py" line="30" />
@@ -429,98 +512,98 @@
 <context>
     <name>ColumnView</name>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="176" />
+        <location filename="../../gui/panes/compare/widgets.py" line="192" />
         <source>Waiting…</source>
         <translation>待機中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="189" />
+        <location filename="../../gui/panes/compare/widgets.py" line="205" />
         <source>The answer appears here as it is written.</source>
         <translation>回答は生成されるとここに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="216" />
+        <location filename="../../gui/panes/compare/widgets.py" line="232" />
         <source>Loading… {percent}</source>
         <translation>読み込み中… {percent}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="217" />
+        <location filename="../../gui/panes/compare/widgets.py" line="233" />
         <source>Loading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="222" />
+        <location filename="../../gui/panes/compare/widgets.py" line="238" />
         <source>Loaded in {time} · writing…</source>
         <translation>{time}で読み込み完了 · 生成中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="228" />
+        <location filename="../../gui/panes/compare/widgets.py" line="244" />
         <source>Writing…</source>
         <translation>生成中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="244" />
+        <location filename="../../gui/panes/compare/widgets.py" line="260" />
         <source>stopped at the token limit</source>
         <translation>トークン上限で停止</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="244" />
-        <location filename="../../gui/panes/compare/widgets.py" line="245" />
+        <location filename="../../gui/panes/compare/widgets.py" line="260" />
+        <location filename="../../gui/panes/compare/widgets.py" line="261" />
         <source>finished</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="245" />
+        <location filename="../../gui/panes/compare/widgets.py" line="261" />
         <source>stopped</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="246" />
+        <location filename="../../gui/panes/compare/widgets.py" line="262" />
         <source>Done: {reason}</source>
         <translation>完了: {reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="247" />
+        <location filename="../../gui/panes/compare/widgets.py" line="263" />
         <source>Stopped: the text so far is kept</source>
         <translation>停止: ここまでの文章は残ります</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="254" />
+        <location filename="../../gui/panes/compare/widgets.py" line="270" />
         <source>Load</source>
         <translation>読み込む</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="254" />
+        <location filename="../../gui/panes/compare/widgets.py" line="270" />
         <source>First token</source>
         <translation>最初のトークン</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="256" />
+        <location filename="../../gui/panes/compare/widgets.py" line="272" />
         <source>Prompt</source>
         <translation>プロンプト</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="256" />
+        <location filename="../../gui/panes/compare/widgets.py" line="272" />
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="257" />
+        <location filename="../../gui/panes/compare/widgets.py" line="273" />
         <source>Tokens</source>
         <translation>トークン</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="257" />
+        <location filename="../../gui/panes/compare/widgets.py" line="273" />
         <source>{inp} in · {out} out</source>
         <translation>入力 {inp} · 出力 {out}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="259" />
+        <location filename="../../gui/panes/compare/widgets.py" line="275" />
         <source>Peak memory</source>
         <translation>最大メモリ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="269" />
+        <location filename="../../gui/panes/compare/widgets.py" line="285" />
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
@@ -583,119 +666,119 @@
         <translation>管理者が設定しています</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="139" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="140" />
         <source>Models to compare (2–4)</source>
         <translation>比較するモデル(2〜4 個)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="152" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="153" />
         <source>Run:</source>
         <translation>実行方法:</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="157" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="158" />
         <source>Automatic: at the same time when the models fit in memory together and the CPU cores can be split, otherwise one after another</source>
         <translation>自動: モデルが同時にメモリに収まり CPU コアを分け合えるときは同時に、そうでなければ順番に実行します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="169" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="170" />
         <source>Blind comparison: the models are hidden until you vote (or press Reveal).</source>
         <translation>ブラインド比較: 投票する(または「公開」を押す)までモデルは伏せられます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="177" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="178" />
         <source>Side by side</source>
         <translation>並べて比較</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="178" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="179" />
         <source>Question sets</source>
         <translation>問題セット</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="179" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="180" />
         <source>Leaderboard</source>
         <translation>リーダーボード</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="188" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="189" />
         <source>The prompt every model answers (Ctrl+Enter runs)</source>
         <translation>すべてのモデルが答えるプロンプト(Ctrl+Enter で実行)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="197" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="198" />
         <source>System prompt (optional, the same for every model)</source>
         <translation>システムプロンプト(任意、すべてのモデルで共通)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="210" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="211" />
         <source>random</source>
         <translation>ランダム</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="211" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="212" />
         <source>The same seed goes to every model; random: one is drawn and shown after the run</source>
         <translation>すべてのモデルに同じシードを使います。ランダム: 実行時に決めて、実行後に表示します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="212" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="213" />
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="212" />
-        <location filename="../../gui/panes/compare/compare_pane.py" line="323" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="213" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="329" />
         <source>Max tokens</source>
         <translation>最大トークン数</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="213" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="214" />
         <source>Seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="221" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="222" />
         <source>Blind (A/B, names hidden until the vote)</source>
         <translation>ブラインド(A/B、投票まで名前を隠す)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="222" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="223" />
         <source>Columns in a random order, labelled A, B…; vote which answer is better, then the names are revealed and the vote goes to the leaderboard</source>
         <translation>列はランダムな順に A、B… と表示されます。良い方の回答に投票すると名前が公開され、投票がリーダーボードに反映されます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="225" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="226" />
         <source>Tags</source>
         <translation>タグ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="228" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="229" />
         <source>e.g. email, Japanese (for the leaderboard filter)</source>
         <translation>例: メール, 日本語(リーダーボードの絞り込み用)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="232" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="238" />
         <source>Run</source>
         <translation>実行</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="234" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="240" />
         <source>Send the prompt to every chosen model (Ctrl+Enter)</source>
         <translation>選んだすべてのモデルにプロンプトを送信 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="237" />
-        <location filename="../../gui/panes/compare/compare_pane.py" line="336" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="243" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="342" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="238" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="244" />
         <source>Stop every model now; the text written so far is kept</source>
         <translation>すべてのモデルを今すぐ停止します。ここまでの文章は残ります</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="248" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="254" />
         <source>Pick two to four models above, write a prompt and press Run: the answers stream here side by side, each with its load time, first-token time, speed and peak memory.
 
 Blind mode hides which model wrote which answer until you vote; the votes build the Leaderboard.</source>
@@ -704,427 +787,432 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 ブラインドモードでは、投票するまでどのモデルの回答かを伏せます。投票はリーダーボードに反映されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="264" />
-        <location filename="../../gui/panes/compare/compare_pane.py" line="733" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="270" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="758" />
         <source>Which answer is better?</source>
         <translation>どちらの回答が良いですか?</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="267" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="273" />
         <source>vs</source>
         <translation>対</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="280" />
-        <location filename="../../gui/panes/compare/compare_pane.py" line="723" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="286" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="748" />
         <source>Reveal</source>
         <translation>公開</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="281" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="287" />
         <source>Show the model names (no more votes on this comparison)</source>
         <translation>モデル名を表示します(この比較ではそれ以上投票できません)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="298" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="304" />
         <source>Question set</source>
         <translation>問題セット</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="310" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="316" />
         <source>{name} (sample)</source>
         <translation>{name}(サンプル)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="315" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="321" />
         <source>Open file…</source>
         <translation>ファイルを開く…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="316" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="322" />
         <source>A JSONL or CSV file with the fields id, prompt, expected, rule</source>
         <translation>id、prompt、expected、rule の項目を持つ JSONL または CSV ファイル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="328" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="334" />
         <source>Per answer; every question is asked with greedy decoding and seed 0, so a run is repeatable</source>
         <translation>回答ごとの上限。全問を貪欲法デコード・シード 0 で出題するため、結果は再現できます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="332" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="338" />
         <source>Run set</source>
         <translation>セットを実行</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="333" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="339" />
         <source>Ask every question to every chosen model and score the answers</source>
         <translation>選んだすべてのモデルに全問を出題し、回答を採点します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="337" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="343" />
         <source>Stop now; the answers so far are kept and scored</source>
         <translation>今すぐ停止します。ここまでの回答は保存・採点されます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="355" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="361" />
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="355" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="361" />
         <source>Accuracy</source>
         <translation>正答率</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="355" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="361" />
         <source>95 % interval</source>
         <translation>95% 区間</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="356" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="362" />
         <source>Correct</source>
         <translation>正解数</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="356" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="362" />
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="356" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="362" />
         <source>Errors</source>
         <translation>エラー</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="370" />
-        <location filename="../../gui/panes/compare/compare_pane.py" line="957" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="376" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="982" />
         <source>Question</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="370" />
-        <location filename="../../gui/panes/compare/compare_pane.py" line="957" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="376" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="982" />
         <source>Expected</source>
         <translation>期待される答え</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="388" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="394" />
         <source>Tag</source>
         <translation>タグ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="391" />
-        <location filename="../../gui/panes/compare/compare_pane.py" line="812" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="397" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="837" />
         <source>All votes</source>
         <translation>すべての投票</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="396" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="402" />
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="400" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="406" />
         <source>Export CSV…</source>
         <translation>CSV をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="401" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="407" />
         <source>Every vote (with this tag) as CSV, readable by Excel</source>
         <translation>(このタグの)すべての投票を CSV で(Excel で開けます)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="405" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="411" />
         <source>Export JSONL…</source>
         <translation>JSONL をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="406" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="412" />
         <source>Every vote (with this tag) as JSON Lines</source>
         <translation>(このタグの)すべての投票を JSON Lines で</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="459" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="480" />
         <source>Choose a GGUF model</source>
         <translation>GGUF モデルを選択</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="471" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="488" />
+        <source>Your text is sent to {host}</source>
+        <translation>入力したテキストは {host} に送信されます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="496" />
         <source>Choose at least two models.</source>
         <translation>モデルを 2 つ以上選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="474" />
-        <location filename="../../gui/panes/compare/compare_pane.py" line="567" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="499" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="592" />
         <source>Planning…</source>
         <translation>計画中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="481" />
-        <location filename="../../gui/panes/compare/compare_pane.py" line="612" />
-        <location filename="../../gui/panes/compare/compare_pane.py" line="659" />
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1028" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="506" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="637" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="684" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="1053" />
         <source>Plan: {plan}</source>
         <translation>計画: {plan}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="532" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="557" />
         <source>Choose two to four models to compare.</source>
         <translation>比較するモデルを 2〜4 個選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="535" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="560" />
         <source>Write a prompt for the models to answer.</source>
         <translation>モデルが答えるプロンプトを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="548" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="573" />
         <source>Blind mode: {error}.</source>
         <translation>ブラインドモード: {error}。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="568" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="593" />
         <source>Starting the models…</source>
         <translation>モデルを起動しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="577" />
-        <location filename="../../gui/panes/compare/compare_pane.py" line="943" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="602" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="968" />
         <source>Stopping…</source>
         <translation>停止しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="613" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="638" />
         <source>Running with seed {seed}…</source>
         <translation>シード {seed} で実行しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="631" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="656" />
         <source>Stopped: {error}</source>
         <translation>停止: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="632" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="657" />
         <source>Stopped</source>
         <translation>停止しました</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="639" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="664" />
         <source>Model {label} could not answer. The reason is shown after the vote (it may name the model file).</source>
         <translation>モデル {label} は回答できませんでした。理由は投票後に表示されます(モデルファイル名が含まれる場合があるため)。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="660" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="685" />
         <source>Stopped in {s} s · seed {seed}</source>
         <translation>{s} 秒で停止 · シード {seed}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="661" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="686" />
         <source>Done in {s} s · seed {seed}</source>
         <translation>{s} 秒で完了 · シード {seed}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="664" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="689" />
         <source>not saved: {error}</source>
         <translation>保存されていません: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="683" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="708" />
         <source>Did not run</source>
         <translation>実行されませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="723" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="748" />
         <source>Reveal without voting</source>
         <translation>投票せずに公開</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="725" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="750" />
         <source>Revealed: </source>
         <translation>公開: </translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="727" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="752" />
         <source>Vote when the answers are complete.</source>
         <translation>回答がそろったら投票してください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="729" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="754" />
         <source>The run was stopped: no vote on incomplete answers.</source>
         <translation>実行が停止されました。未完成の回答には投票できません。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="731" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="756" />
         <source>Vote on pairs of columns (each pair once), then Reveal:</source>
         <translation>列の組ごとに投票し(各組 1 回)、最後に公開してください:</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="755" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="780" />
         <source>{name} better</source>
         <translation>{name} の方が良い</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="756" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="781" />
         <source>tie</source>
         <translation>引き分け</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="756" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="781" />
         <source>both bad</source>
         <translation>どちらも悪い</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="758" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="783" />
         <source>Saving your vote ({word})…</source>
         <translation>投票を保存しています({word})…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="785" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="810" />
         <source>Vote saved ({word}).</source>
         <translation>投票を保存しました({word})。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="791" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="816" />
         <source>The vote could not be saved: {error}</source>
         <translation>投票を保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="796" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="821" />
         <source>Fitting the ratings…</source>
         <translation>レーティングを推定しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="819" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="844" />
         <source>No votes tagged {tag} yet: run a blind comparison and vote.</source>
         <translation>タグ {tag} の投票はまだありません。ブラインド比較を実行して投票してください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="820" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="845" />
         <source>No votes yet: run a blind comparison and vote.</source>
         <translation>投票はまだありません。ブラインド比較を実行して投票してください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="823" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="848" />
         <source>{n} vote</source>
         <translation>{n} 票</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="823" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="848" />
         <source>{n} votes</source>
         <translation>{n} 票</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="824" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="849" />
         <source>tagged {tag}</source>
         <translation>タグ {tag}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="825" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="850" />
         <source>Bradley–Terry fit, {n} bootstrap resamples; models whose intervals overlap share a rank.</source>
         <translation>Bradley–Terry モデルで推定、ブートストラップ再標本化 {n} 回。区間が重なるモデルは同順位です。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="828" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="853" />
         <source>Left column won {rate} of {n} decisive vote (a warning shows outside 45–55 % once there are enough).</source>
         <translation>勝敗がついた {n} 件の投票のうち、左の列が {rate} 勝ちました(十分な件数がたまると、45〜55% の範囲外で警告を表示します)。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="830" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="855" />
         <source>Left column won {rate} of {n} decisive votes (a warning shows outside 45–55 % once there are enough).</source>
         <translation>勝敗がついた {n} 件の投票のうち、左の列が {rate} 勝ちました(十分な件数がたまると、45〜55% の範囲外で警告を表示します)。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="835" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="860" />
         <source>Position bias: {warning}</source>
         <translation>位置の偏り: {warning}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="842" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="867" />
         <source>The leaderboard could not be read: {error}</source>
         <translation>リーダーボードを読み込めませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="855" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="880" />
         <source>Export votes</source>
         <translation>投票をエクスポート</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="864" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="889" />
         <source>Exported {n} vote to {name}.</source>
         <translation>{n} 件の投票を {name} にエクスポートしました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="864" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="889" />
         <source>Exported {n} votes to {name}.</source>
         <translation>{n} 件の投票を {name} にエクスポートしました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="869" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="894" />
         <source>Could not export the votes: {error}</source>
         <translation>投票をエクスポートできませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="885" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="910" />
         <source>Open a question set</source>
         <translation>問題セットを開く</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="893" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="918" />
         <source>Open a question set (JSONL or CSV).</source>
         <translation>問題セット(JSONL または CSV)を開いてください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="896" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="921" />
         <source>Reading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="907" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="932" />
         <source>{n} question ({rules})</source>
         <translation>{n} 問({rules})</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="908" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="933" />
         <source>{n} questions ({rules})</source>
         <translation>{n} 問({rules})</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="915" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="940" />
         <source>Vote on the blind comparison (or reveal it) first: a question-set run shows the models' names.</source>
         <translation>先にブラインド比較に投票(または公開)してください。問題セットを実行するとモデル名が表示されてしまいます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="922" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="947" />
         <source>Choose at least one model above to score.</source>
         <translation>採点するモデルを上で 1 つ以上選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="925" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="950" />
         <source>Choose a question set, or open one (JSONL or CSV).</source>
         <translation>問題セットを選ぶか、ファイル(JSONL または CSV)を開いてください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="935" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="960" />
         <source>Starting…</source>
         <translation>開始しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1030" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="1055" />
         <source>Loading model {i} of {n}…</source>
         <translation>モデルを読み込んでいます({i} / {n})…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1061" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="1086" />
         <source>Stopped: {n} answers in {s} s · {set}</source>
         <translation>停止: {n} 件の回答を {s} 秒で · {set}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1062" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="1087" />
         <source>Done: {n} answers in {s} s · {set}</source>
         <translation>完了: {n} 件の回答を {s} 秒で · {set}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1097" />
+        <location filename="../../gui/panes/compare/compare_pane.py" line="1122" />
         <source>Could not save to the database: {error}</source>
         <translation>データベースに保存できませんでした: {error}</translation>
     </message>
@@ -1137,37 +1225,37 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>— なし —</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="284" />
+        <location filename="../../gui/panes/compare/widgets.py" line="300" />
         <source>Rank</source>
         <translation>順位</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="284" />
+        <location filename="../../gui/panes/compare/widgets.py" line="300" />
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="284" />
+        <location filename="../../gui/panes/compare/widgets.py" line="300" />
         <source>Rating</source>
         <translation>レーティング</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="285" />
+        <location filename="../../gui/panes/compare/widgets.py" line="301" />
         <source>95 % interval</source>
         <translation>95% 区間</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="285" />
+        <location filename="../../gui/panes/compare/widgets.py" line="301" />
         <source>Votes</source>
         <translation>投票数</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="285" />
+        <location filename="../../gui/panes/compare/widgets.py" line="301" />
         <source>W / L / T</source>
         <translation>勝 / 負 / 分</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="286" />
+        <location filename="../../gui/panes/compare/widgets.py" line="302" />
         <source>Both bad</source>
         <translation>どちらも悪い</translation>
     </message>
@@ -1545,6 +1633,7 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     <message>
         <location filename="../../gui/panes/models/downloads_view.py" line="56" />
         <location filename="../../gui/panes/models/downloads_view.py" line="183" />
+        <location filename="../../gui/panes/models/downloads_view.py" line="194" />
         <source>Resume</source>
         <translation>再開</translation>
     </message>
@@ -1609,6 +1698,155 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <location filename="../../gui/panes/models/downloads_view.py" line="185" />
         <source>Delete file</source>
         <translation>ファイルを削除</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/downloads_view.py" line="194" />
+        <source>Retry</source>
+        <translation>再試行</translation>
+    </message>
+</context>
+<context>
+    <name>EndpointsTab</name>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="182" />
+        <source>&lt;b&gt;Company inference servers&lt;/b&gt;</source>
+        <translation>&lt;b&gt;社内の推論サーバー&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="184" />
+        <source>Servers that speak the OpenAI-compatible API can be model sources beside your own models; their models are marked “remote” with the host name. Your text is sent to that server when you use one. Nothing is contacted until you press Test or pick a remote model.</source>
+        <translation>OpenAI 互換 API を話すサーバーを、手元のモデルと並ぶモデルの入手先として使えます。そのモデルには「リモート」とホスト名が表示されます。使うと入力したテキストはそのサーバーに送信されます。「テスト」を押すかリモートモデルを選ぶまで、どこにも接続しません。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="197" />
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="197" />
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="197" />
+        <source>Host</source>
+        <translation>ホスト</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="197" />
+        <source>TLS verification</source>
+        <translation>TLS 検証</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="198" />
+        <source>API key</source>
+        <translation>API キー</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="198" />
+        <source>Added by</source>
+        <translation>追加した人</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="203" />
+        <source>Add…</source>
+        <translation>追加…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="205" />
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="207" />
+        <source>Test</source>
+        <translation>テスト</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="208" />
+        <source>Ask the server for its models (GET /v1/models)</source>
+        <translation>サーバーにモデルの一覧を問い合わせます (GET /v1/models)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="273" />
+        <source>off</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="275" />
+        <source>on (CA bundle {file})</source>
+        <translation>オン(CA バンドル {file})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="277" />
+        <source>on</source>
+        <translation>オン</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="280" />
+        <source>set</source>
+        <translation>設定済み</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="280" />
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="280" />
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="281" />
+        <source>you</source>
+        <translation>あなた</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="281" />
+        <source>🔒 administrator</source>
+        <translation>🔒 管理者</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="286" />
+        <location filename="../../gui/settings/endpoints_tab.py" line="323" />
+        <source>Set by your administrator: it cannot be removed here.</source>
+        <translation>管理者が設定しています。ここでは削除できません。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="324" />
+        <source>Remove the server and its API key</source>
+        <translation>サーバーとその API キーを削除します</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="346" />
+        <source>Adding {name}…</source>
+        <translation>{name} を追加しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="356" />
+        <source>Added {name}. Nothing was contacted: press Test to list its models. Your text is sent to {host} when you use them.</source>
+        <translation>{name} を追加しました。まだ接続していません。「テスト」を押すとモデルの一覧を取得します。そのモデルを使うと、入力したテキストは {host} に送信されます。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="376" />
+        <source>{name} is set by your administrator and cannot be removed here.</source>
+        <translation>{name} は管理者が設定しているため、ここでは削除できません。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="389" />
+        <source>Removed {name} and its API key.</source>
+        <translation>{name} とその API キーを削除しました。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="409" />
+        <source>Testing {name}…</source>
+        <translation>{name} をテストしています…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/settings/endpoints_tab.py" line="426" />
+        <source>{name}: {host} answered in {ms} ms with %n model(s).</source>
+        <translation><numerusform>{name}: {host} が {ms} ミリ秒で応答しました(モデル %n 個)。</numerusform></translation>
     </message>
 </context>
 <context>
@@ -1959,182 +2197,192 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>Hub がエラーを返しました({status})。しばらくしてからもう一度お試しください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="118" />
+        <location filename="../../gui/engine_messages.py" line="117" />
+        <source>{reason}, so Hearth cannot store the token safely (it never writes it to a file). For this session only, set the HF_TOKEN environment variable, or use a session-only token in the app.</source>
+        <translation>{reason}ため、Hearth はトークンを安全に保存できません(ファイルには決して書き込みません)。このセッションだけ使うには、環境変数 HF_TOKEN を設定するか、アプリでこのセッション限りのトークンを使ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="120" />
+        <source>no system keyring backend is available</source>
+        <translation>システムのキーリングが使えない</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="122" />
         <source>browsing the Hugging Face Hub is switched off by your administrator's policy</source>
         <translation>Hugging Face Hub の閲覧は管理者のポリシーで無効にされています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="119" />
+        <location filename="../../gui/engine_messages.py" line="123" />
         <source>downloading models is switched off by your administrator's policy</source>
         <translation>モデルのダウンロードは管理者のポリシーで無効にされています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="120" />
+        <location filename="../../gui/engine_messages.py" line="124" />
         <source>importing models is switched off by your administrator</source>
         <translation>モデルのインポートは管理者によって無効にされています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="121" />
+        <location filename="../../gui/engine_messages.py" line="125" />
         <source>serving is switched off by your administrator</source>
         <translation>API の提供は管理者によって無効にされています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="122" />
+        <location filename="../../gui/engine_messages.py" line="126" />
         <source>this model is in a shared folder managed by your administrator</source>
         <translation>このモデルは管理者が管理する共有フォルダーにあります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="123" />
+        <location filename="../../gui/engine_messages.py" line="127" />
         <source>offline by policy: your administrator has switched off everything online in Hearth</source>
         <translation>ポリシーによりオフライン: 管理者が Hearth のオンライン機能をすべて無効にしています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="125" />
+        <location filename="../../gui/engine_messages.py" line="129" />
         <source>offline by policy: {reason}</source>
         <translation>ポリシーによりオフライン: {reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="126" />
+        <location filename="../../gui/engine_messages.py" line="130" />
         <source>offline: HF_HUB_OFFLINE is set, so Hearth does not go online (unset it to search or download)</source>
         <translation>オフライン: HF_HUB_OFFLINE が設定されているため、Hearth はオンラインに接続しません(検索やダウンロードをするには設定を解除してください)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="128" />
+        <location filename="../../gui/engine_messages.py" line="132" />
         <source>{repo} is not on your administrator's list of allowed repositories ({allowed})</source>
         <translation>{repo} は管理者の許可リストにありません({allowed})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="130" />
+        <location filename="../../gui/engine_messages.py" line="134" />
         <source>the administrator's policy file {path} is invalid ({detail}); everything online is switched off until it is fixed</source>
         <translation>管理者のポリシーファイル {path} が不正です({detail})。修正されるまでオンライン機能はすべて無効です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="133" />
+        <location filename="../../gui/engine_messages.py" line="137" />
         <source>one pass: the whole document ({tokens} tokens) fits the context of {ctx}</source>
         <translation>一度に処理: 文書全体({tokens} トークン)がコンテキスト {ctx} に収まります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="135" />
+        <location filename="../../gui/engine_messages.py" line="139" />
         <source>{n} chunks: the document ({tokens} tokens) is larger than the context of {ctx}; each chunk is summarised, then the summaries are combined</source>
         <translation>{n} チャンク: 文書({tokens} トークン)がコンテキスト {ctx} より大きいため、チャンクごとに要約してから統合します</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="137" />
+        <location filename="../../gui/engine_messages.py" line="141" />
         <source>page {page} has no text layer</source>
         <translation>{page} ページにテキスト層がありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="138" />
+        <location filename="../../gui/engine_messages.py" line="142" />
         <source>pages {pages} have no text layer</source>
         <translation>{pages} ページにテキスト層がありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="139" />
+        <location filename="../../gui/engine_messages.py" line="143" />
         <source>page {page} is damaged and was left out</source>
         <translation>{page} ページは壊れているため除外しました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="140" />
+        <location filename="../../gui/engine_messages.py" line="144" />
         <source>pages {pages} are damaged and were left out</source>
         <translation>{pages} ページは壊れているため除外しました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="142" />
+        <location filename="../../gui/engine_messages.py" line="146" />
         <source>{name}: Hearth cannot read {kind}; it reads PDF, Word (.docx), text (.txt), Markdown (.md) and HTML documents</source>
         <translation>{name}: Hearth は {kind} を読めません。対応形式は PDF、Word (.docx)、テキスト (.txt)、Markdown (.md)、HTML です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="144" />
+        <location filename="../../gui/engine_messages.py" line="148" />
         <source>{name} is too large to read with the memory this computer has free</source>
         <translation>{name} はこのコンピューターの空きメモリでは読み込めないほど大きいです</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="145" />
+        <location filename="../../gui/engine_messages.py" line="149" />
         <source>{name} cannot be read: the file is damaged or is not {format} ({error})</source>
         <translation>{name} を読み取れません: ファイルが壊れているか、{format} ではありません({error})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="146" />
+        <location filename="../../gui/engine_messages.py" line="150" />
         <source>{name} is not a Word .docx document: the file is damaged or has the wrong extension</source>
         <translation>{name} は Word の .docx 文書ではありません: ファイルが壊れているか、拡張子が間違っています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="148" />
+        <location filename="../../gui/engine_messages.py" line="152" />
         <source>{name}: this Word document is damaged and cannot be read</source>
         <translation>{name}: この Word 文書は壊れていて読み取れません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="149" />
+        <location filename="../../gui/engine_messages.py" line="153" />
         <source>{name}: this Word document is encrypted: remove the password in Word and open that copy</source>
         <translation>{name}: この Word 文書は暗号化されています。Word でパスワードを外し、そのコピーを開いてください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="151" />
+        <location filename="../../gui/engine_messages.py" line="155" />
         <source>{name} is an old Word 97–2003 document, not a .docx: save it as .docx in Word and open that copy</source>
         <translation>{name} は .docx ではなく古い Word 97–2003 形式の文書です。Word で .docx として保存し、そのコピーを開いてください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="153" />
+        <location filename="../../gui/engine_messages.py" line="157" />
         <source>{name} is not a PDF: the file is damaged or has the wrong extension</source>
         <translation>{name} は PDF ではありません: ファイルが壊れているか、拡張子が間違っています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="154" />
+        <location filename="../../gui/engine_messages.py" line="158" />
         <source>{name}: this PDF is encrypted: remove the password (for example by printing it to a new PDF) and open that copy</source>
         <translation>{name}: この PDF は暗号化されています。パスワードを外し(例: 新しい PDF に印刷する)、そのコピーを開いてください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="156" />
+        <location filename="../../gui/engine_messages.py" line="160" />
         <source>{name}: this PDF has no pages</source>
         <translation>{name}: この PDF にはページがありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="157" />
+        <location filename="../../gui/engine_messages.py" line="161" />
         <source>{name}: this PDF is damaged and cannot be read</source>
         <translation>{name}: この PDF は壊れていて読み取れません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="158" />
+        <location filename="../../gui/engine_messages.py" line="162" />
         <source>{name}: this PDF has no text layer: it is a scan; run text recognition (OCR) on it and open the result</source>
         <translation>{name}: この PDF にはテキスト層がありません(スキャン画像です)。文字認識 (OCR) をかけてから、その結果を開いてください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="160" />
+        <location filename="../../gui/engine_messages.py" line="164" />
         <source>{name} is not a text file: it contains binary data</source>
         <translation>{name} はテキストファイルではありません: バイナリデータを含んでいます</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="161" />
+        <location filename="../../gui/engine_messages.py" line="165" />
         <source>{name} is not a text file Hearth can read: it is not UTF-8, UTF-16, Shift_JIS, EUC-JP or another known text encoding</source>
         <translation>{name} は Hearth が読めるテキストファイルではありません: UTF-8、UTF-16、Shift_JIS、EUC-JP などの既知の文字コードではありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="163" />
+        <location filename="../../gui/engine_messages.py" line="167" />
         <source>{name} is too large to read as text ({size} MB; the limit is {limit} MB)</source>
         <translation>{name} はテキストとして読むには大きすぎます({size} MB、上限は {limit} MB)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="164" />
+        <location filename="../../gui/engine_messages.py" line="168" />
         <source>{name} has no text</source>
         <translation>{name} にはテキストがありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="165" />
+        <location filename="../../gui/engine_messages.py" line="169" />
         <source>{name} is empty</source>
         <translation>{name} は空です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="166" />
+        <location filename="../../gui/engine_messages.py" line="170" />
         <source>{name} could not be read: {reason}</source>
         <translation>{name} を読み取れませんでした: {reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="167" />
+        <location filename="../../gui/engine_messages.py" line="171" />
         <source>cannot read {path}: {detail}</source>
         <translation>{path} を読み取れません: {detail}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="233" />
+        <location filename="../../gui/engine_messages.py" line="244" />
         <source>{sentence}.</source>
         <translation>{sentence}。</translation>
     </message>
@@ -2142,17 +2390,17 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 <context>
     <name>EvalChart</name>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="352" />
+        <location filename="../../gui/panes/compare/widgets.py" line="368" />
         <source>Accuracy and speed appear here after a run.</source>
         <translation>実行後、ここに正答率と速度が表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="365" />
+        <location filename="../../gui/panes/compare/widgets.py" line="381" />
         <source>Accuracy (95 % interval)</source>
         <translation>正答率(95% 区間)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="366" />
+        <location filename="../../gui/panes/compare/widgets.py" line="382" />
         <source>Generation speed</source>
         <translation>生成速度</translation>
     </message>
@@ -2196,7 +2444,7 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 <context>
     <name>LeaderboardTable</name>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="313" />
+        <location filename="../../gui/panes/compare/widgets.py" line="329" />
         <source>Bootstrap 95 % interval (1,000 resamples); models whose intervals overlap share a rank</source>
         <translation>ブートストラップ 95% 区間(1,000 回の再標本化)。区間が重なるモデルは同順位です</translation>
     </message>
@@ -2544,97 +2792,97 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>%1 は有効な GGUF モデルです。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="732" />
+        <location filename="../../gui/app.py" line="733" />
         <source>Model loaded</source>
         <translation>モデルを読み込みました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="732" />
+        <location filename="../../gui/app.py" line="733" />
         <source>%1 is ready.</source>
         <translation>%1 の準備ができました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="734" />
+        <location filename="../../gui/app.py" line="735" />
         <source>Summary finished</source>
         <translation>要約が完了しました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="735" />
+        <location filename="../../gui/app.py" line="736" />
         <source>The summary of %1 is ready.</source>
         <translation>%1 の要約ができました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="738" />
+        <location filename="../../gui/app.py" line="739" />
         <source>Download finished</source>
         <translation>ダウンロードが完了しました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="739" />
+        <location filename="../../gui/app.py" line="740" />
         <source>%1 was downloaded and verified.</source>
         <translation>%1 をダウンロードして検証しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="742" />
+        <location filename="../../gui/app.py" line="743" />
         <source>Evaluation finished</source>
         <translation>評価が完了しました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="743" />
+        <location filename="../../gui/app.py" line="744" />
         <source>The question-set scores are ready.</source>
         <translation>問題セットの採点が完了しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="744" />
+        <location filename="../../gui/app.py" line="745" />
         <source>Comparison finished</source>
         <translation>比較が完了しました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="745" />
+        <location filename="../../gui/app.py" line="746" />
         <source>Every model has answered.</source>
         <translation>すべてのモデルが回答しました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/app.py" line="752" />
+        <location filename="../../gui/app.py" line="753" />
         <source>Models in the library: %n</source>
         <translation><numerusform>ライブラリのモデル: %n 個</numerusform></translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="763" />
+        <location filename="../../gui/app.py" line="764" />
         <source>No models yet: %1.</source>
         <translation>モデルがまだありません: %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="764" />
+        <location filename="../../gui/app.py" line="765" />
         <source>No models yet. Download one in the Models tab, or %1.</source>
         <translation>モデルがまだありません。「モデル」タブでダウンロードするか、%1。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="791" />
+        <location filename="../../gui/app.py" line="792" />
         <source>%1 loaded in %2 s · context %3 · %4 · %5 threads</source>
         <translation>%1 を %2 秒で読み込みました · コンテキスト %3 · %4 · %5 スレッド</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="795" />
+        <location filename="../../gui/app.py" line="796" />
         <source>Model loaded differently than asked: {note}</source>
         <translation>指定とは異なる設定でモデルを読み込みました: {note}</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="806" />
+        <location filename="../../gui/app.py" line="807" />
         <source>Model unloaded: its memory is free again.</source>
         <translation>モデルを解放しました。メモリが空きました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="809" />
+        <location filename="../../gui/app.py" line="810" />
         <source>Your conversation is kept; send again to restart the model.</source>
         <translation>会話は保存されています。もう一度送信するとモデルを再起動します。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="813" />
+        <location filename="../../gui/app.py" line="814" />
         <source>%1 tok/s · first token %2 s · prompt %3 tok/s · %4 tokens</source>
         <translation>%1 tok/s · 最初のトークンまで %2 秒 · プロンプト %3 tok/s · %4 トークン</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="893" />
+        <location filename="../../gui/app.py" line="894" />
         <source>Hearth could not start (%1); %2.</source>
         <translation>Hearth を起動できませんでした(%1)。%2。</translation>
     </message>
@@ -2772,11 +3020,21 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
     <message>
         <location filename="../../gui/panes/compare/widgets.py" line="108" />
+        <source>{model} — remote ({host})</source>
+        <translation>{model} — リモート({host})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/widgets.py" line="110" />
+        <source>Remote model on {host}: your text is sent to {host}</source>
+        <translation>{host} 上のリモートモデル: 入力したテキストは {host} に送信されます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/widgets.py" line="114" />
         <source>{name} (file)</source>
         <translation>{name}(ファイル)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="110" />
+        <location filename="../../gui/panes/compare/widgets.py" line="116" />
         <source>Other GGUF file…</source>
         <translation>別の GGUF ファイル…</translation>
     </message>
@@ -2976,23 +3234,43 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>参照</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/token_dialog.py" line="22" />
+        <location filename="../../gui/panes/models/token_dialog.py" line="23" />
         <source>stored in the system keyring</source>
         <translation>システムのキーリングに保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/token_dialog.py" line="22" />
+        <location filename="../../gui/panes/models/token_dialog.py" line="23" />
         <source>from HF_TOKEN</source>
         <translation>HF_TOKEN から</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/token_dialog.py" line="23" />
+        <location filename="../../gui/panes/models/token_dialog.py" line="24" />
         <source>for this session only</source>
         <translation>このセッションのみ</translation>
     </message>
 </context>
 <context>
     <name>ModelsPane</name>
+    <message>
+        <location filename="../../gui/panes/models/models_pane.py" line="37" />
+        <source>Welcome</source>
+        <translation>ようこそ</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/models_pane.py" line="37" />
+        <source>Library</source>
+        <translation>ライブラリ</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/models_pane.py" line="37" />
+        <source>Discover</source>
+        <translation>探す</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/models_pane.py" line="37" />
+        <source>Downloads</source>
+        <translation>ダウンロード</translation>
+    </message>
     <message>
         <location filename="../../gui/panes/models/models_pane.py" line="49" />
         <source>{free} of {total} RAM free</source>
@@ -3173,6 +3451,125 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
 </context>
 <context>
+    <name>ServeTab</name>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="64" />
+        <source>&lt;b&gt;Hearth's models as a local API&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Hearth のモデルをローカル API として提供&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="66" />
+        <source>Editors, scripts and other apps that speak the OpenAI API can use a model of yours: GET /v1/models, POST /v1/chat/completions and /v1/completions. It runs in its own model process and shares the CPU cores with every other model Hearth runs.</source>
+        <translation>OpenAI API に対応したエディターやスクリプト、ほかのアプリから手元のモデルを使えます: GET /v1/models、POST /v1/chat/completions、/v1/completions。専用のモデルプロセスで動き、Hearth が動かすほかのモデルと CPU コアを共有します。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="76" />
+        <source>Serve models to other apps (OpenAI-compatible API)</source>
+        <translation>ほかのアプリにモデルを提供する(OpenAI 互換 API)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="81" />
+        <source>No models yet — add one in Models</source>
+        <translation>モデルがありません — 「モデル」で追加してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="83" />
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="85" />
+        <source>127.0.0.1: this computer only. Another address lets other computers reach it, and needs an API key.</source>
+        <translation>127.0.0.1: このコンピューターからのみ。ほかのアドレスにするとほかのコンピューターから接続でき、API キーが必要になります。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="87" />
+        <source>Address</source>
+        <translation>アドレス</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="90" />
+        <source>any free port</source>
+        <translation>空いている任意のポート</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="93" />
+        <source>Port</source>
+        <translation>ポート</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="96" />
+        <source>optional on 127.0.0.1; kept for this session only</source>
+        <translation>127.0.0.1 では任意。このセッションの間だけ保持されます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="97" />
+        <source>API key</source>
+        <translation>API キー</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="99" />
+        <source>Off.</source>
+        <translation>オフ。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="108" />
+        <source>Serving is switched off by your administrator.</source>
+        <translation>API の提供は管理者によって無効にされています。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="180" />
+        <source>Choose a model to serve first.</source>
+        <translation>先に提供するモデルを選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="193" />
+        <source>Serve to other computers?</source>
+        <translation>ほかのコンピューターに提供しますか?</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="194" />
+        <source>Serving on {host} lets other computers on the network reach this model. Every request needs the API key. Serve on {host}?</source>
+        <translation>{host} で提供すると、ネットワーク上のほかのコンピューターからこのモデルに接続できます。すべてのリクエストに API キーが必要です。{host} で提供しますか?</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="198" />
+        <source>Serve on the network</source>
+        <translation>ネットワークに提供</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="199" />
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="204" />
+        <source>Waiting for your confirmation…</source>
+        <translation>確認を待っています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="215" />
+        <location filename="../../gui/settings/serve_tab.py" line="258" />
+        <source>Off: nothing is served.</source>
+        <translation>オフ: 何も提供していません。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="237" />
+        <source>Starting: loading {model}…</source>
+        <translation>開始中: {model} を読み込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="243" />
+        <source>Serving {model} at {url}</source>
+        <translation>{model} を {url} で提供中</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="265" />
+        <source>Stopping…</source>
+        <translation>停止しています…</translation>
+    </message>
+</context>
+<context>
     <name>SettingsWindow</name>
     <message>
         <location filename="../../gui/settings/settings_window.py" line="30" />
@@ -3180,381 +3577,391 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>管理者が設定しています</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="53" />
+        <location filename="../../gui/settings/settings_window.py" line="54" />
         <source>Preferences</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="62" />
+        <location filename="../../gui/settings/settings_window.py" line="63" />
         <source>General</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="63" />
+        <location filename="../../gui/settings/settings_window.py" line="64" />
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="64" />
+        <location filename="../../gui/settings/settings_window.py" line="65" />
         <source>Models</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="65" />
+        <location filename="../../gui/settings/settings_window.py" line="66" />
         <source>Data</source>
         <translation>データ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="67" />
+        <location filename="../../gui/settings/settings_window.py" line="72" />
+        <source>Servers</source>
+        <translation>サーバー</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/settings_window.py" line="74" />
+        <source>Local API</source>
+        <translation>ローカル API</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/settings_window.py" line="76" />
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="107" />
+        <location filename="../../gui/settings/settings_window.py" line="116" />
         <source>Language</source>
         <translation>言語</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="108" />
+        <location filename="../../gui/settings/settings_window.py" line="117" />
         <source>A new language applies after Hearth restarts.</source>
         <translation>新しい言語は Hearth の再起動後に反映されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="112" />
+        <location filename="../../gui/settings/settings_window.py" line="121" />
         <source>Follow the system</source>
         <translation>システムに合わせる</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="112" />
+        <location filename="../../gui/settings/settings_window.py" line="121" />
         <source>Light</source>
         <translation>ライト</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="113" />
+        <location filename="../../gui/settings/settings_window.py" line="122" />
         <source>Dark</source>
         <translation>ダーク</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="117" />
+        <location filename="../../gui/settings/settings_window.py" line="126" />
         <source>Theme</source>
         <translation>テーマ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="122" />
+        <location filename="../../gui/settings/settings_window.py" line="131" />
         <source>System default (%1 pt)</source>
         <translation>システムの既定値 (%1 pt)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="126" />
+        <location filename="../../gui/settings/settings_window.py" line="135" />
         <source>Font size</source>
         <translation>文字サイズ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="128" />
+        <location filename="../../gui/settings/settings_window.py" line="137" />
         <source>Write prompts and replies to the log file (debug logging)</source>
         <translation>プロンプトと応答をログファイルに書き込む(デバッグログ)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="131" />
+        <location filename="../../gui/settings/settings_window.py" line="140" />
         <source>Debug logging</source>
         <translation>デバッグログ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="134" />
+        <location filename="../../gui/settings/settings_window.py" line="143" />
         <source>HEARTH_DEBUG is set in the environment: debug logging is on.</source>
         <translation>環境変数 HEARTH_DEBUG が設定されているため、デバッグログは有効です。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="140" />
-        <location filename="../../gui/settings/settings_window.py" line="293" />
-        <location filename="../../gui/settings/settings_window.py" line="378" />
+        <location filename="../../gui/settings/settings_window.py" line="149" />
+        <location filename="../../gui/settings/settings_window.py" line="302" />
+        <location filename="../../gui/settings/settings_window.py" line="387" />
         <source>Open folder</source>
         <translation>フォルダーを開く</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="143" />
+        <location filename="../../gui/settings/settings_window.py" line="152" />
         <source>Log folder</source>
         <translation>ログフォルダー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="175" />
+        <location filename="../../gui/settings/settings_window.py" line="184" />
         <source>What a new conversation and every model load start from. Each conversation can still change them in the chat's settings panel. The command line uses them too when a flag is left out.</source>
         <translation>新しい会話とモデル読み込みの初期値です。会話ごとにチャットの設定パネルで変更できます。コマンドラインでもフラグを省略したときに使われます。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="181" />
+        <location filename="../../gui/settings/settings_window.py" line="190" />
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="181" />
+        <location filename="../../gui/settings/settings_window.py" line="190" />
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="181" />
+        <location filename="../../gui/settings/settings_window.py" line="190" />
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="182" />
+        <location filename="../../gui/settings/settings_window.py" line="191" />
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="182" />
+        <location filename="../../gui/settings/settings_window.py" line="191" />
         <source>Repeat penalty</source>
         <translation>繰り返しペナルティ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="183" />
+        <location filename="../../gui/settings/settings_window.py" line="192" />
         <source>Max tokens</source>
         <translation>最大トークン数</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="202" />
+        <location filename="../../gui/settings/settings_window.py" line="211" />
         <source>random</source>
         <translation>ランダム</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="205" />
+        <location filename="../../gui/settings/settings_window.py" line="214" />
         <source>Seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="212" />
+        <location filename="../../gui/settings/settings_window.py" line="221" />
         <source>Model default</source>
         <translation>モデルの既定値</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="215" />
+        <location filename="../../gui/settings/settings_window.py" line="224" />
         <source>Context length</source>
         <translation>コンテキスト長</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="221" />
+        <location filename="../../gui/settings/settings_window.py" line="230" />
         <source>GPU layers: auto fits free VRAM, all offloads everything, or a number</source>
         <translation>GPU レイヤー数: auto は空き VRAM に合わせ、all はすべてを GPU に載せます。数値でも指定できます</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="223" />
+        <location filename="../../gui/settings/settings_window.py" line="232" />
         <source>GPU layers</source>
         <translation>GPU レイヤー数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="230" />
+        <location filename="../../gui/settings/settings_window.py" line="239" />
         <source>Automatic (physical cores: %n)</source>
         <translation><numerusform>自動(物理コア: %n)</numerusform></translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="233" />
+        <location filename="../../gui/settings/settings_window.py" line="242" />
         <source>Automatic: every model Hearth runs shares the physical cores, re-balanced as models start and stop. A number caps this model's threads.</source>
         <translation>自動: Hearth が動かすすべてのモデルが物理コアを共有し、モデルの開始・終了に応じて配分し直します。数値を指定すると、このモデルのスレッド数の上限になります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="236" />
+        <location filename="../../gui/settings/settings_window.py" line="245" />
         <source>CPU threads</source>
         <translation>CPU スレッド数</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="241" />
+        <location filename="../../gui/settings/settings_window.py" line="250" />
         <source>Settings marked 🔒 are managed by your administrator.</source>
         <translation>🔒 の付いた設定は管理者が管理しています。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="277" />
+        <location filename="../../gui/settings/settings_window.py" line="286" />
         <source>&lt;b&gt;Model folders&lt;/b&gt;</source>
         <translation>&lt;b&gt;モデルフォルダー&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="279" />
+        <location filename="../../gui/settings/settings_window.py" line="288" />
         <source>Hearth lists the GGUF files in these folders. Removing a folder deletes nothing. Shared folders come from your administrator and are used read-only.</source>
         <translation>Hearth はこれらのフォルダーにある GGUF ファイルを一覧表示します。フォルダーを一覧から外しても何も削除されません。共有フォルダーは管理者が設定したもので、読み取り専用で使われます。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="283" />
+        <location filename="../../gui/settings/settings_window.py" line="292" />
         <source>Folder</source>
         <translation>フォルダー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="283" />
+        <location filename="../../gui/settings/settings_window.py" line="292" />
         <source>Kind</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="289" />
+        <location filename="../../gui/settings/settings_window.py" line="298" />
         <source>Add folder…</source>
         <translation>フォルダーを追加…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="291" />
+        <location filename="../../gui/settings/settings_window.py" line="300" />
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="307" />
+        <location filename="../../gui/settings/settings_window.py" line="316" />
         <source>Hearth's models folder</source>
         <translation>Hearth のモデルフォルダー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="307" />
+        <location filename="../../gui/settings/settings_window.py" line="316" />
         <source>Shared (read-only)</source>
         <translation>共有(読み取り専用)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="308" />
+        <location filename="../../gui/settings/settings_window.py" line="317" />
         <source>Added by you</source>
         <translation>ユーザーが追加</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="313" />
+        <location filename="../../gui/settings/settings_window.py" line="322" />
         <source>Set by your administrator</source>
         <translation>管理者が設定</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="318" />
+        <location filename="../../gui/settings/settings_window.py" line="327" />
         <source>Hearth's own folder: downloads and imported models go here.</source>
         <translation>Hearth 専用のフォルダー: ダウンロードやインポートしたモデルはここに入ります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="354" />
+        <location filename="../../gui/settings/settings_window.py" line="363" />
         <source>Add a folder of GGUF models</source>
         <translation>GGUF モデルのフォルダーを追加</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="373" />
+        <location filename="../../gui/settings/settings_window.py" line="382" />
         <source>&lt;b&gt;Data location&lt;/b&gt;</source>
         <translation>&lt;b&gt;データの保存場所&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="383" />
+        <location filename="../../gui/settings/settings_window.py" line="392" />
         <source>This folder is set by your administrator.</source>
         <translation>このフォルダーは管理者が設定しています。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="385" />
+        <location filename="../../gui/settings/settings_window.py" line="394" />
         <source>The chats, summaries and comparisons database and the models folder live here. To keep them elsewhere, move the folder yourself and start Hearth with HEARTH_HOME set to the new place; Hearth never moves your data on its own.</source>
         <translation>チャット・要約・比較のデータベースとモデルフォルダーはここにあります。別の場所に置くには、フォルダーをご自身で移動し、HEARTH_HOME に新しい場所を設定して Hearth を起動してください。Hearth がデータを勝手に移動することはありません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="391" />
+        <location filename="../../gui/settings/settings_window.py" line="400" />
         <source>&lt;b&gt;Stored results&lt;/b&gt;</source>
         <translation>&lt;b&gt;保存済みの結果&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="395" />
+        <location filename="../../gui/settings/settings_window.py" line="404" />
         <source>Delete all chats…</source>
         <translation>すべてのチャットを削除…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="395" />
+        <location filename="../../gui/settings/settings_window.py" line="404" />
         <source>Delete all summaries…</source>
         <translation>すべての要約を削除…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="396" />
+        <location filename="../../gui/settings/settings_window.py" line="405" />
         <source>Delete all comparison results…</source>
         <translation>すべての比較結果を削除…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="425" />
-        <location filename="../../gui/settings/settings_window.py" line="441" />
+        <location filename="../../gui/settings/settings_window.py" line="434" />
+        <location filename="../../gui/settings/settings_window.py" line="450" />
         <source>Chats: %n</source>
         <translation><numerusform>チャット: %n 件</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="425" />
+        <location filename="../../gui/settings/settings_window.py" line="434" />
         <source>messages: %n</source>
         <translation><numerusform>メッセージ: %n 件</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="426" />
-        <location filename="../../gui/settings/settings_window.py" line="446" />
+        <location filename="../../gui/settings/settings_window.py" line="435" />
+        <location filename="../../gui/settings/settings_window.py" line="455" />
         <source>Summaries: %n</source>
         <translation><numerusform>要約: %n 件</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="428" />
+        <location filename="../../gui/settings/settings_window.py" line="437" />
         <source>Comparisons: %n</source>
         <translation><numerusform>比較: %n 件</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="429" />
+        <location filename="../../gui/settings/settings_window.py" line="438" />
         <source>question-set runs: %n</source>
         <translation><numerusform>問題セットの実行: %n 件</numerusform></translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="440" />
+        <location filename="../../gui/settings/settings_window.py" line="449" />
         <source>Delete every stored chat?</source>
         <translation>保存されているチャットをすべて削除しますか?</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="442" />
+        <location filename="../../gui/settings/settings_window.py" line="451" />
         <source>Messages in them: %n</source>
         <translation><numerusform>含まれるメッセージ: %n 件</numerusform></translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="443" />
+        <location filename="../../gui/settings/settings_window.py" line="452" />
         <source>They are lost for good. System-prompt presets are kept.</source>
         <translation>完全に失われます。システムプロンプトのプリセットは残ります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="445" />
+        <location filename="../../gui/settings/settings_window.py" line="454" />
         <source>Delete every stored summary?</source>
         <translation>保存されている要約をすべて削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="447" />
+        <location filename="../../gui/settings/settings_window.py" line="456" />
         <source>Their text and the parts kept for resuming are lost for good. Your documents are not touched.</source>
         <translation>要約の本文と再開用に保存した部分は完全に失われます。元の文書には影響しません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="449" />
+        <location filename="../../gui/settings/settings_window.py" line="458" />
         <source>Delete every stored comparison result?</source>
         <translation>保存されている比較結果をすべて削除しますか?</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="450" />
+        <location filename="../../gui/settings/settings_window.py" line="459" />
         <source>Side-by-side comparisons: %n</source>
         <translation><numerusform>並べて比較: %n 件</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="451" />
+        <location filename="../../gui/settings/settings_window.py" line="460" />
         <source>Question-set runs: %n</source>
         <translation><numerusform>問題セットの実行: %n 件</numerusform></translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="452" />
+        <location filename="../../gui/settings/settings_window.py" line="461" />
         <source>They are lost for good. Votes and the leaderboard are kept.</source>
         <translation>完全に失われます。投票とリーダーボードは残ります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="462" />
+        <location filename="../../gui/settings/settings_window.py" line="471" />
         <source>There is nothing stored to delete.</source>
         <translation>削除する保存データはありません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="464" />
+        <location filename="../../gui/settings/settings_window.py" line="473" />
         <source>Delete stored data</source>
         <translation>保存データの削除</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="469" />
+        <location filename="../../gui/settings/settings_window.py" line="478" />
         <source>Delete</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="470" />
+        <location filename="../../gui/settings/settings_window.py" line="479" />
         <source>Keep</source>
         <translation>残す</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="481" />
+        <location filename="../../gui/settings/settings_window.py" line="490" />
         <source>Nothing was deleted.</source>
         <translation>何も削除されませんでした。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="487" />
+        <location filename="../../gui/settings/settings_window.py" line="496" />
         <source>Deleted. Items removed: %n</source>
         <translation><numerusform>削除しました。削除した項目: %n 件</numerusform></translation>
     </message>
@@ -3665,401 +4072,406 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>この文書の中断時に保存された部分を使わず、最初から要約し直します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="168" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="173" />
         <source>Start</source>
         <translation>開始</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="169" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="174" />
         <source>Summarise the whole document (resumes a stopped run)</source>
         <translation>文書全体を要約します(中断した処理は再開します)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="173" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="178" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="174" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="179" />
         <source>Stop now; the parts already summarised are kept (Esc)</source>
         <translation>今すぐ停止します。要約済みの部分は保存されます (Esc)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="197" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="202" />
         <source>History</source>
         <translation>履歴</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="201" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="206" />
         <source>Delete</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="202" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="207" />
         <source>Delete the selected summary from the history</source>
         <translation>選択した要約を履歴から削除</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="211" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="216" />
         <source>Partial summaries</source>
         <translation>部分要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="233" />
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="349" />
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="634" />
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="788" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="238" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="354" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="643" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="797" />
         <source>Summary</source>
         <translation>要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="247" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="252" />
         <source>Copy</source>
         <translation>コピー</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="248" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="253" />
         <source>Copy the summary (Markdown) to the clipboard</source>
         <translation>要約(Markdown)をクリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="250" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="255" />
         <source>Export Markdown…</source>
         <translation>Markdown をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="252" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="257" />
         <source>Export Word…</source>
         <translation>Word をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="286" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="291" />
         <source>{n} page</source>
         <translation>{n} ページ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="286" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="291" />
         <source>{n} pages</source>
         <translation>{n} ページ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="324" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="329" />
         <source>Open a document to summarise</source>
         <translation>要約する文書を開く</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="325" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="330" />
         <source>Documents</source>
         <translation>文書</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="325" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="330" />
         <source>All files</source>
         <translation>すべてのファイル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="332" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="337" />
         <source>A summary is being written: cancel it before opening another document.</source>
         <translation>要約を作成中です。別の文書を開く前にキャンセルしてください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="401" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="406" />
         <source>One document at a time: opened {name}.</source>
         <translation>文書は一度に 1 つです: {name} を開きました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="407" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="412" />
         <source>&lt;b&gt;No document&lt;/b&gt; — drop a PDF, Word, text, Markdown or HTML file here</source>
         <translation>&lt;b&gt;文書がありません&lt;/b&gt; — PDF、Word、テキスト、Markdown、HTML ファイルをここにドロップしてください</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="408" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="413" />
         <source>Its pages, characters and tokens, and how it will be summarised, show here before you start.</source>
         <translation>開始前に、ページ数・文字数・トークン数と要約の進め方がここに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="416" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="421" />
         <source>Reading the document…</source>
         <translation>文書を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="419" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="424" />
         <source>{n} characters</source>
         <translation>{n} 文字</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="421" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="426" />
         <source>{n} tokens</source>
         <translation>{n} トークン</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="426" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="431" />
         <source>Plan: {plan}.</source>
         <translation>計画: {plan}。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="428" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="433" />
         <source>About {n} model calls in all.</source>
         <translation>モデル呼び出しは全部で約 {n} 回です。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="430" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="435" />
         <source>Load a model to count the tokens and see the plan.</source>
         <translation>モデルを読み込むと、トークン数と要約の計画が表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="432" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="437" />
         <source>Note: {warnings}</source>
         <translation>注意: {warnings}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="436" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="441" />
         <source>Ready: press Start</source>
         <translation>準備完了: 「開始」を押してください</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="460" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="465" />
         <source>Writing…</source>
         <translation>生成中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="466" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="471" />
         <source>Starting…</source>
         <translation>開始しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="520" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="505" />
+        <source>Your text is sent to {host}</source>
+        <translation>入力したテキストは {host} に送信されます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="529" />
         <source>Reading page {done} of {total}…</source>
         <translation>ページを読み込んでいます({done} / {total})…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="538" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="547" />
         <source>Writing {what} — [{pages}]</source>
         <translation>{what}を作成中 — [{pages}]</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="547" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="556" />
         <source>the summary</source>
         <translation>要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="547" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="556" />
         <source>chunk {i}/{n}</source>
         <translation>チャンク {i}/{n}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="549" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="558" />
         <source>combined part {i} (round {level})</source>
         <translation>統合部分 {i}(第 {level} 段階)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="561" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="570" />
         <source>chunk {i}/{n} done</source>
         <translation>チャンク {i}/{n} 完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="564" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="573" />
         <source>{done}/{total} steps done</source>
         <translation>{done}/{total} ステップ完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="587" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="596" />
         <source>Done in {time}</source>
         <translation>{time}で完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="588" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="597" />
         <source>{n} chunk</source>
         <translation>{n} チャンク</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="588" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="597" />
         <source>{n} chunks</source>
         <translation>{n} チャンク</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="589" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="598" />
         <source>{n} model calls</source>
         <translation>モデル呼び出し {n} 回</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="590" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="599" />
         <source>{n} parts resumed</source>
         <translation>{n} 件の部分を再利用</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="617" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="626" />
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="617" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="626" />
         <source>{n} parts kept</source>
         <translation>{n} 件の部分を保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="627" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="636" />
         <source>Stopped · {n} part kept</source>
         <translation>停止 · {n} 件の部分を保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="628" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="637" />
         <source>Stopped · {n} parts kept</source>
         <translation>停止 · {n} 件の部分を保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="638" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="647" />
         <source>Not finished: {n} partial summary kept (listed in the middle). Press &lt;b&gt;Start&lt;/b&gt; to go on from where it stopped.</source>
         <translation>未完了: {n} 件の部分要約を保存しました(中央に一覧表示)。&lt;b&gt;開始&lt;/b&gt;を押すと中断したところから続けます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="640" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="649" />
         <source>Not finished: {n} partial summaries kept (listed in the middle). Press &lt;b&gt;Start&lt;/b&gt; to go on from where it stopped.</source>
         <translation>未完了: {n} 件の部分要約を保存しました(中央に一覧表示)。&lt;b&gt;開始&lt;/b&gt;を押すと中断したところから続けます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="659" />
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="748" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="668" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="757" />
         <source>Summary of {name}</source>
         <translation>{name} の要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="669" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="678" />
         <source>{level} · part {i} · [{pages}]</source>
         <translation>{level} · 部分 {i} · [{pages}]</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="675" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="684" />
         <source>No partial summary covers {pages}</source>
         <translation>{pages} を含む部分要約はありません</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="680" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="689" />
         <source>Copied to the clipboard.</source>
         <translation>クリップボードにコピーしました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="691" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="700" />
         <source>Could not read the summaries: {error}</source>
         <translation>要約を読み込めませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="711" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="720" />
         <source>{what}: {error}</source>
         <translation>{what}: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="714" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="723" />
         <source>Could not read the summaries</source>
         <translation>要約を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="725" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="734" />
         <source>A summary is being written: the history opens when it is done or cancelled.</source>
         <translation>要約を作成中です。履歴は完了またはキャンセル後に開けます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="728" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="737" />
         <source>Could not open the summary</source>
         <translation>要約を開けませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="751" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="760" />
         <source>This summary was stopped after {n} part.</source>
         <translation>この要約は {n} 件の部分のあと停止されました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="752" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="761" />
         <source>This summary was stopped after {n} parts.</source>
         <translation>この要約は {n} 件の部分のあと停止されました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="753" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="762" />
         <source>This summary failed after {n} part.</source>
         <translation>この要約は {n} 件の部分のあと失敗しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="754" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="763" />
         <source>This summary failed after {n} parts.</source>
         <translation>この要約は {n} 件の部分のあと失敗しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="755" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="764" />
         <source>This summary did not finish after {n} part.</source>
         <translation>この要約は {n} 件の部分のあと完了しませんでした。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="756" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="765" />
         <source>This summary did not finish after {n} parts.</source>
         <translation>この要約は {n} 件の部分のあと完了しませんでした。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="757" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="766" />
         <source>This summary {status} after {n} part(s).</source>
         <translation>この要約は {n} 件の部分のあと「{status}」になりました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="761" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="770" />
         <source>Open {name} with the same model and options and press &lt;b&gt;Start&lt;/b&gt; to resume it.</source>
         <translation>同じモデルと設定で {name} を開き、&lt;b&gt;開始&lt;/b&gt;を押すと再開できます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="775" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="784" />
         <source>Could not save to the database: {error}</source>
         <translation>データベースに保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="798" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="807" />
         <source>Could not delete the summary: {error}</source>
         <translation>要約を削除できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="803" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="812" />
         <source>Select a summary in the history to delete it.</source>
         <translation>削除する要約を履歴から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="806" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="815" />
         <source>this summary</source>
         <translation>この要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="808" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="817" />
         <source>Delete summary</source>
         <translation>要約を削除</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="809" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="818" />
         <source>Delete the summary of {name} and its partial summaries?</source>
         <translation>{name} の要約と部分要約を削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="820" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="829" />
         <source>Nothing to export yet: finish a summary or pick one in the history.</source>
         <translation>エクスポートできるものはまだありません。要約を完了するか、履歴から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="829" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="838" />
         <source>Saved {name}.</source>
         <translation>{name} を保存しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="833" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="842" />
         <source>Could not export the summary: {error}</source>
         <translation>要約をエクスポートできませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="840" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="849" />
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="840" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="849" />
         <source>Word document (*.docx)</source>
         <translation>Word 文書 (*.docx)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="842" />
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="851" />
         <source>Export summary</source>
         <translation>要約をエクスポート</translation>
     </message>
@@ -4170,37 +4582,77 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 <context>
     <name>TokenControl</name>
     <message>
-        <location filename="../../gui/panes/models/token_dialog.py" line="127" />
+        <location filename="../../gui/panes/models/token_dialog.py" line="122" />
+        <source>Hugging Face token</source>
+        <translation>Hugging Face トークン</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/token_dialog.py" line="129" />
         <source>Set…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/token_dialog.py" line="128" />
+        <location filename="../../gui/panes/models/token_dialog.py" line="130" />
         <source>Clear</source>
         <translation>クリア</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/token_dialog.py" line="136" />
+        <location filename="../../gui/panes/models/token_dialog.py" line="138" />
         <source>Checking the keyring…</source>
         <translation>キーリングを確認しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/token_dialog.py" line="182" />
+        <location filename="../../gui/panes/models/token_dialog.py" line="184" />
         <source>Set, {source}.</source>
         <translation>設定済み({source})。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/token_dialog.py" line="187" />
+        <source>Not set: public models only.</source>
+        <translation>未設定: 公開モデルのみ利用できます。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/token_dialog.py" line="189" />
+        <source>No system keyring: a token can be used for this session only.</source>
+        <translation>システムのキーリングがありません: トークンはこのセッションの間だけ使えます。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/token_dialog.py" line="192" />
+        <source>Keyring: {backend}</source>
+        <translation>キーリング: {backend}</translation>
     </message>
 </context>
 <context>
     <name>TokenDialog</name>
     <message>
-        <location filename="../../gui/panes/models/token_dialog.py" line="29" />
+        <location filename="../../gui/panes/models/token_dialog.py" line="30" />
         <source>Hugging Face access token</source>
         <translation>Hugging Face アクセストークン</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/token_dialog.py" line="44" />
+        <location filename="../../gui/panes/models/token_dialog.py" line="33" />
+        <source>Gated models (Llama, Gemma…) need a Hugging Face access token, after you accept the model's licence on its Hub page. Create a read token at huggingface.co/settings/tokens.</source>
+        <translation>利用申請が必要なモデル(Llama、Gemma など)には、Hub のモデルページでライセンスに同意したうえで Hugging Face アクセストークンが必要です。読み取り用トークンは huggingface.co/settings/tokens で作成できます。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/token_dialog.py" line="39" />
+        <source>No system keyring is available.</source>
+        <translation>システムのキーリングが使えません。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/token_dialog.py" line="45" />
         <source>hf_…</source>
         <translation>hf_…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/token_dialog.py" line="48" />
+        <source>Use for this session</source>
+        <translation>このセッションで使う</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/token_dialog.py" line="48" />
+        <source>Save in keyring</source>
+        <translation>キーリングに保存</translation>
     </message>
 </context>
 <context>

@@ -191,7 +191,7 @@ class DownloadsView(QtWidgets.QWidget):
         st = job.state if job else None
         self.pause_btn.setEnabled(st in ACTIVE)
         self.resume_btn.setEnabled(self.allowed and st in ("paused", "failed"))
-        self.resume_btn.setText("Retry" if st == "failed" else "Resume")
+        self.resume_btn.setText(self.tr("Retry") if st == "failed" else self.tr("Resume"))
         self.cancel_btn.setEnabled(st in ACTIVE or st == "paused")
         self.remove_btn.setEnabled(st in ("done", "failed", "cancelled", "paused"))
         if job is not None and job.state == "failed" and job.error:

@@ -34,7 +34,7 @@ from gui.engine_messages import translate as translate_message
 from gui.qt import QObject, Qt, QtCore, QtWidgets, Signal
 from gui.widgets.banner import Banner
 
-SECTIONS = ("Welcome", "Library", "Discover", "Downloads")
+SECTIONS = (QtCore.QT_TRANSLATE_NOOP("ModelsPane", "Welcome"), QtCore.QT_TRANSLATE_NOOP("ModelsPane", "Library"), QtCore.QT_TRANSLATE_NOOP("ModelsPane", "Discover"), QtCore.QT_TRANSLATE_NOOP("ModelsPane", "Downloads"))
 UPDATE_INTERVAL_S = 0.1      # at most ~10 progress updates per second per job reach the GUI
 SEARCH_LIMIT = 50
 
@@ -115,7 +115,7 @@ class ModelsPane(QtWidgets.QWidget):
         self.nav = QtWidgets.QListWidget()
         self.nav.setObjectName("modelsNav")
         for name in SECTIONS:
-            self.nav.addItem(name)
+            self.nav.addItem(self.tr(name))
         self.nav.setFixedWidth(190)
         self.nav.setStyleSheet("#modelsNav { font-size: 11pt; } #modelsNav::item { padding: 6px 8px; }")
         self.nav.setFixedHeight(self.nav.sizeHintForRow(0) * len(SECTIONS) + 2 * self.nav.frameWidth() + 4)

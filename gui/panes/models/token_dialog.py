@@ -17,6 +17,7 @@ from typing import Callable
 
 from engine.errors import HearthError
 from engine.hub import token as hub_token
+from gui.engine_messages import translate as translate_message
 from gui.qt import QObject, QtCore, QtWidgets, Signal
 
 SOURCES = {"keyring": QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "stored in the system keyring"), "environment": QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "from HF_TOKEN"),
@@ -29,13 +30,13 @@ class TokenDialog(QtWidgets.QDialog):
         self.setWindowTitle(self.tr("Hugging Face access token"))
         self.session_only = not keyring_ok
         lay = QtWidgets.QVBoxLayout(self)
-        text = ("Gated models (Llama, Gemma…) need a Hugging Face access token, after you accept the "
-                "model's licence on its Hub page. Create a read token at huggingface.co/settings/tokens.")
+        text = self.tr("Gated models (Llama, Gemma…) need a Hugging Face access token, after you accept the "
+                       "model's licence on its Hub page. Create a read token at huggingface.co/settings/tokens.")
         info = QtWidgets.QLabel(text)
         info.setWordWrap(True)
         lay.addWidget(info)
         if not keyring_ok:
-            warn = QtWidgets.QLabel(note or "No system keyring is available.")
+            warn = QtWidgets.QLabel(translate_message(note) if note else self.tr("No system keyring is available."))
             warn.setWordWrap(True)
             warn.setStyleSheet("color:#663c00;")
             lay.addWidget(warn)
@@ -44,7 +45,7 @@ class TokenDialog(QtWidgets.QDialog):
         self.edit.setPlaceholderText(self.tr("hf_…"))
         lay.addWidget(self.edit)
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        ok = buttons.addButton("Use for this session" if not keyring_ok else "Save in keyring",
+        ok = buttons.addButton(self.tr("Use for this session") if not keyring_ok else self.tr("Save in keyring"),
                                QtWidgets.QDialogButtonBox.ButtonRole.AcceptRole)
         ok.setDefault(True)
         buttons.accepted.connect(self.accept)
@@ -117,7 +118,8 @@ class TokenControl(QtWidgets.QGroupBox):
     finished = Signal(str, bool)     # "refresh" | "set" | "clear", succeeded
 
     def __init__(self, parent=None):
-        super().__init__("Hugging Face token", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Hugging Face token"))
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 6)
         self.status_label = QtWidgets.QLabel()
@@ -182,12 +184,12 @@ class TokenControl(QtWidgets.QGroupBox):
             text = self.tr("Set, {source}.").format(
                 source=QtCore.QCoreApplication.translate("ModelsCommon", SOURCES[src]) if src in SOURCES else src)
         else:
-            text = "Not set: public models only."
+            text = self.tr("Not set: public models only.")
         if not s.get("keyring_available"):
-            text += " No system keyring: a token can be used for this session only."
-            self.status_label.setToolTip(s.get("note") or "")
+            text += " " + self.tr("No system keyring: a token can be used for this session only.")
+            self.status_label.setToolTip(translate_message(s.get("note") or ""))
         else:
-            self.status_label.setToolTip(f"Keyring: {s.get('keyring_backend')}")
+            self.status_label.setToolTip(self.tr("Keyring: {backend}").format(backend=s.get("keyring_backend")))
         self.status_label.setText(text)
         idle = self.calls.in_flight == 0
         self.set_btn.setEnabled(idle)
