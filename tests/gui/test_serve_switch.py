@@ -1,0 +1,142 @@
+"""Preferences → Local API: the switch serves the chosen model inside the app (GET /v1/models answers on
+a free loopback port), switching off stops it (connection refused), switching on again works, quitting
+Hearth stops it; a taken port, a network address without an API key and the policy's "disable":
+["serve"] are refused in one sentence."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+import requests
+
+from engine.config import AppConfig
+
+pytest.importorskip("uvicorn")
+pytest.importorskip("sse_starlette")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_models(url: str, key: str | None = None):
+    with requests.Session() as s:
+        s.trust_env = False     # no proxy between the test and loopback
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return s.get(f"{url}/models", headers=headers, timeout=30)
+
+
+def serve_tab(qtbot, win):
+    win.show_preferences()
+    w = win.settings_window
+    qtbot.waitUntil(lambda: w.isVisible(), timeout=5000)
+    w.tabs.setCurrentWidget(w.serve_tab)
+    tab = w.serve_tab
+    qtbot.waitUntil(lambda: tab.model_combo.count() > 0, timeout=30000)
+    return tab
+
+
+@pytest.fixture
+def make_tab(qtbot):
+    from gui.settings.serve_tab import ServeTab
+
+    made = []
+
+    def make():
+        tab = ServeTab(AppConfig.load())
+        qtbot.addWidget(tab)
+        made.append(tab)
+        return tab
+
+    yield make
+    for tab in made:
+        tab.shutdown()
+
+
+def test_switch_serves_stops_restarts_and_quitting_stops_it(qtbot, main_window):
+    win = main_window
+    tab = serve_tab(qtbot, win)
+    assert not tab.switch.isChecked()                    # off by default
+    assert tab.host_edit.text() == "127.0.0.1"
+    model = next(str(e.path) for e in win.picker.entries if e.path.name.startswith("tiny-chat"))
+    tab.set_model(model)
+    port = free_port()
+    tab.port_spin.setValue(port)
+    url = f"http://127.0.0.1:{port}/v1"
+
+    with qtbot.waitSignal(tab.serving, timeout=90000) as sig:
+        tab.switch.click()
+    assert sig.args == [url]
+    assert tab.status.text() == f"Serving tiny-chat at {url}"
+    assert tab.switch.isChecked() and not tab.port_spin.isEnabled()
+    r = get_models(url)
+    assert r.status_code == 200
+    assert [m["id"] for m in r.json()["data"]] == ["tiny-chat"]
+    assert AppConfig.load().settings.get("serve") == {"model": model, "host": "127.0.0.1", "port": port}
+
+    with qtbot.waitSignal(tab.stopped, timeout=60000):
+        tab.switch.click()                               # off
+    assert tab.status.text() == "Off: nothing is served."
+    assert tab.port_spin.isEnabled()
+    with pytest.raises(requests.ConnectionError):
+        get_models(url)
+
+    with qtbot.waitSignal(tab.serving, timeout=90000):   # on again: a fresh server on the same port
+        tab.switch.click()
+    assert get_models(url).status_code == 200
+    win.shutdown()                                       # Hearth quits: the server goes with it
+    with pytest.raises(requests.ConnectionError):
+        get_models(url)
+
+
+def test_port_in_use_is_one_sentence(qtbot, make_tab, tiny_model):
+    tab = make_tab()
+    tab.set_model(str(tiny_model))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        tab.port_spin.setValue(port)
+        with qtbot.waitSignal(tab.failed, timeout=10000) as sig:
+            tab.switch.click()
+    assert sig.args[0] == f"Cannot listen on 127.0.0.1:{port}: Address already in use."
+    assert tab.status.text() == sig.args[0]
+    assert not tab.switch.isChecked() and tab.server is None
+
+
+def test_network_address_needs_a_key_and_a_confirmation(qtbot, make_tab, tiny_model):
+    tab = make_tab()
+    tab.set_model(str(tiny_model))
+    tab.host_edit.setText("0.0.0.0")
+    tab.port_spin.setValue(free_port())
+    with qtbot.waitSignal(tab.failed, timeout=5000) as sig:
+        tab.switch.click()
+    assert sig.args[0] == "Serving on 0.0.0.0 (not this computer only) needs an API key."
+    assert not tab.switch.isChecked() and tab.server is None and tab.confirm_box is None
+
+    tab.key_edit.setText("sk-local-123")
+    with qtbot.waitSignal(tab.confirmShown, timeout=5000):
+        tab.switch.click()
+    box = tab.confirm_box
+    assert box is not None and "other computers" in box.text()
+    assert tab.server is None                            # nothing listens before the answer
+    with qtbot.waitSignal(tab.stopped, timeout=5000):
+        box.button(box.StandardButton.No).click()
+    assert not tab.switch.isChecked() and tab.server is None
+    assert tab.status.text() == "Off: nothing is served."
+
+
+def test_policy_can_forbid_serving(qtbot, make_tab, hearth_home, tiny_model):
+    (hearth_home / "policy.json").write_text(json.dumps({"disable": ["serve"]}))
+    tab = make_tab()
+    assert not tab.switch.isEnabled()
+    assert not tab.policy_note.isHidden()
+    assert tab.policy_note.text() == "Serving is switched off by your administrator."
+    assert not any(w.isEnabled() for w in tab.fields)
+    tab.set_model(str(tiny_model))
+    assert tab.start() is False
+    assert tab.server is None and not tab.switch.isChecked()
