@@ -125,6 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
+    # The Japanese interface: resources/i18n/hearth_ja.ts compiled by pyside6-lrelease (the .qm is not in git).
+    from gui.i18n import compile_translation
+
+    qm = compile_translation("ja", force=True, out=ROOT / "resources" / "i18n" / "hearth_ja.qm")
+    if qm is None:
+        print("pyside6-lrelease could not compile resources/i18n/hearth_ja.ts", file=sys.stderr)
+        return 1
+    print(f"compiled {qm.relative_to(ROOT)}", flush=True)
     cmd = [sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm", "--log-level", "WARN",
            "--distpath", str(args.dist), "--workpath", str(args.work)]
     if args.clean:

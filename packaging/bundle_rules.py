@@ -73,8 +73,8 @@ QT_PLUGINS: dict[str, set[str] | None] = {
     "wayland-graphics-integration-client": {"qt-plugin-wayland-egl"},
     "styles": None,                               # Windows' modern style
 }
-# The app installs no QTranslator, so Qt's own strings (standard buttons) are English and no .qm
-# file would be read. Add base names here (e.g. "qtbase") if gui/app.py starts loading them.
+# Qt's translations folder stays out: the one file the Japanese interface needs (qtbase_ja.qm) is
+# copied into resources/i18n by packaging/hearth.spec, where gui/i18n.py looks in a frozen build.
 QT_TRANSLATIONS: tuple[str, ...] = ()
 
 # llama-cpp-python libraries Hearth never loads (multimodal projectors)
