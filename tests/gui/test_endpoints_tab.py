@@ -239,3 +239,31 @@ def test_preferences_has_the_servers_and_local_api_pages(qtbot, hearth_home):
         assert isinstance(w.endpoints_tab, QtWidgets.QWidget) and isinstance(w.serve_tab, QtWidgets.QWidget)
     finally:
         w.shutdown()
+
+
+def test_summarise_with_a_remote_model_says_where_the_text_goes(qtbot, main_window, fake_server, tmp_path):
+    from engine.remote.endpoints import EndpointRegistry, remember_models
+
+    win = main_window
+    EndpointRegistry(win.config).add("fk", fake_server.url("plain"))
+    remember_models(win.config, "fk", ["fake"])
+    host = f"127.0.0.1:{fake_server.port}"
+    pane = win.summarize_pane
+    assert pane.remote_note.isHidden()
+    win.load_model("fk:fake")
+    qtbot.waitUntil(lambda: pane.model_info is not None and pane.model_info.get("remote"), timeout=30000)
+    assert not pane.remote_note.isHidden()
+    assert pane.remote_note.text() == f"Your text is sent to {host}"
+    doc = tmp_path / "note.txt"
+    doc.write_text("The quarterly report is due on Friday.\n", encoding="utf-8")
+    before = fake_server.requests["plain"]
+    assert pane.open_document(doc)
+    qtbot.waitUntil(lambda: pane.document_info is not None, timeout=30000)
+    with qtbot.waitSignal(pane.summaryShown, timeout=60000):
+        assert pane.start()
+    assert pane.last_result["summary"].startswith("Summary: ")      # written by the fake server
+    assert fake_server.requests["plain"] > before
+    local = next(str(e.path) for e in win.picker.entries if e.path.name.startswith("tiny-chat"))
+    win.load_model(local)
+    qtbot.waitUntil(lambda: pane.model_info is not None and not pane.model_info.get("remote"), timeout=60000)
+    assert pane.remote_note.isHidden()
