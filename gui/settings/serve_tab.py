@@ -137,9 +137,19 @@ class ServeTab(QtWidgets.QWidget):
         for e in entries if isinstance(entries, list) else []:
             self.model_combo.addItem(e.summary(), str(e.path))
             self.model_combo.setItemData(self.model_combo.count() - 1, str(e.path), Qt.ItemDataRole.ToolTipRole)
+        if current and self.model_combo.findData(current) < 0 and str(current).lower().endswith(".gguf"):
+            from pathlib import Path
+
+            if Path(current).is_file():   # a file chosen outside the library stays chosen
+                self.model_combo.addItem(Path(current).stem, str(current))
         i = self.model_combo.findData(current) if current else -1
         self.model_combo.setCurrentIndex(i if i >= 0 else (0 if self.model_combo.count() else -1))
         self.modelsListed.emit()
+
+    def showEvent(self, e) -> None:
+        super().showEvent(e)
+        if self.server is None and self._calls is not None and not self._calls.in_flight:
+            self.refresh_models()   # models downloaded or imported since the page was made
 
     def set_model(self, path: str) -> None:
         """Choose the model to serve (a library model, or any GGUF file)."""
