@@ -1346,27 +1346,32 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>Hugging Face で確認済み</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="75" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="72" />
+        <source>estimated from the catalogue</source>
+        <translation>カタログからの見積もり</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/welcome_view.py" line="76" />
         <source>Best here: {quant} (≈ {size})</source>
         <translation>このマシンでの最適: {quant}(約 {size})</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="82" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="83" />
         <source>&lt;i&gt;Estimating how it fits this machine…&lt;/i&gt;</source>
         <translation>&lt;i&gt;このマシンでの動作を見積もっています…&lt;/i&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="84" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="85" />
         <source>Estimated from the catalogue shipped with Hearth (file sizes and model shape), without going online. Check on Hugging Face reads the real files.</source>
         <translation>Hearth 同梱のカタログ(ファイルサイズとモデル構造)からオフラインで見積もりました。「Hugging Face で確認」で実際のファイルを読み取ります。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="87" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="88" />
         <source>Download</source>
         <translation>ダウンロード</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="94" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="95" />
         <source>This file will probably not fit in memory here</source>
         <translation>このファイルはこのマシンのメモリに収まらない可能性が高いです</translation>
     </message>
@@ -3518,53 +3523,53 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>API の提供は管理者によって無効にされています。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="180" />
+        <location filename="../../gui/settings/serve_tab.py" line="190" />
         <source>Choose a model to serve first.</source>
         <translation>先に提供するモデルを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="193" />
+        <location filename="../../gui/settings/serve_tab.py" line="203" />
         <source>Serve to other computers?</source>
         <translation>ほかのコンピューターに提供しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="194" />
+        <location filename="../../gui/settings/serve_tab.py" line="204" />
         <source>Serving on {host} lets other computers on the network reach this model. Every request needs the API key. Serve on {host}?</source>
         <translation>{host} で提供すると、ネットワーク上のほかのコンピューターからこのモデルに接続できます。すべてのリクエストに API キーが必要です。{host} で提供しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="198" />
+        <location filename="../../gui/settings/serve_tab.py" line="208" />
         <source>Serve on the network</source>
         <translation>ネットワークに提供</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="199" />
+        <location filename="../../gui/settings/serve_tab.py" line="209" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="204" />
+        <location filename="../../gui/settings/serve_tab.py" line="214" />
         <source>Waiting for your confirmation…</source>
         <translation>確認を待っています…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="215" />
-        <location filename="../../gui/settings/serve_tab.py" line="258" />
+        <location filename="../../gui/settings/serve_tab.py" line="225" />
+        <location filename="../../gui/settings/serve_tab.py" line="268" />
         <source>Off: nothing is served.</source>
         <translation>オフ: 何も提供していません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="237" />
+        <location filename="../../gui/settings/serve_tab.py" line="247" />
         <source>Starting: loading {model}…</source>
         <translation>開始中: {model} を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="243" />
+        <location filename="../../gui/settings/serve_tab.py" line="253" />
         <source>Serving {model} at {url}</source>
         <translation>{model} を {url} で提供中</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="265" />
+        <location filename="../../gui/settings/serve_tab.py" line="275" />
         <source>Stopping…</source>
         <translation>停止しています…</translation>
     </message>
@@ -4663,88 +4668,88 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>Hearth は AI 言語モデルをすべてこのコンピューター上で動かします。会話が外部に送られることはなく、モデルを一度ダウンロードすればオフラインで使えます。モデルは Hugging Face の GGUF ファイルで、Hearth はダウンロード前に、このマシンでどの程度快適に動くかを表示します。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="121" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="122" />
         <source>Welcome to Hearth</source>
         <translation>Hearth へようこそ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="132" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="133" />
         <source>Chat with it</source>
         <translation>チャットする</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="142" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="143" />
         <source>Suggested models</source>
         <translation>おすすめのモデル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="144" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="145" />
         <source>Browse all models…</source>
         <translation>すべてのモデルを見る…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="147" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="148" />
         <source>Check on Hugging Face</source>
         <translation>Hugging Face で確認</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="148" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="149" />
         <source>Read the real files and headers of the suggested models from Hugging Face for exact sizes and fit (this goes online)</source>
         <translation>おすすめモデルの実際のファイルとヘッダーを Hugging Face から読み取り、正確なサイズと適合を調べます(オンライン接続します)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="158" />
-        <location filename="../../gui/panes/models/welcome_view.py" line="230" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="159" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="231" />
         <source>Well-known chat models, smallest first, with the recommended file and how it would run here.</source>
         <translation>定番のチャットモデルを小さい順に、推奨ファイルとこのマシンでの動作とともに表示しています。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="178" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="179" />
         <source>&lt;b&gt;The starter model is ready to try.&lt;/b&gt; {model} — a very small model that runs anywhere: good for trying Hearth out, not for serious work. Download a larger model below for better answers.</source>
         <translation>&lt;b&gt;スターターモデルをすぐに試せます。&lt;/b&gt;{model} — どの環境でも動くとても小さなモデルです。Hearth のお試し向きで、本格的な作業には向きません。より良い回答が欲しい場合は、下から大きめのモデルをダウンロードしてください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="184" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="185" />
         <source>&lt;b&gt;No model yet.&lt;/b&gt; Download one of the suggested models below to start chatting (the smallest take a minute or two), or import a GGUF file in Library.</source>
         <translation>&lt;b&gt;モデルがまだありません。&lt;/b&gt;下のおすすめモデルをダウンロードするとチャットを始められます(小さいものなら 1〜2 分)。GGUF ファイルは「ライブラリ」からインポートすることもできます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="189" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="190" />
         <source>Estimating how the suggested models fit this machine…</source>
         <translation>おすすめモデルがこのマシンで動くか見積もっています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="192" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="193" />
         <source>Checking the suggested models on Hugging Face…</source>
         <translation>Hugging Face でおすすめモデルを確認しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="207" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="208" />
         <source>{n} other suggestion is hidden: not on your administrator's list of allowed repositories.</source>
         <translation>ほかに {n} 件のおすすめは、管理者の許可リストにないため非表示です。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="209" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="210" />
         <source>{n} other suggestions are hidden: not on your administrator's list of allowed repositories.</source>
         <translation>ほかに {n} 件のおすすめは、管理者の許可リストにないため非表示です。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="215" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="216" />
         <source>Well-known chat models, smallest first: {ok} of {n} fit this machine (checked on Hugging Face). Each shows the recommended file and how it would run here.</source>
         <translation>定番のチャットモデル(小さい順): {n} 個中 {ok} 個がこのマシンで動きます(Hugging Face で確認済み)。それぞれ推奨ファイルとこのマシンでの動作を表示しています。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="221" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="222" />
         <source>Well-known chat models, smallest first: {ok} of {n} should fit this machine, estimated from the catalogue (sizes and model shapes shipped with Hearth; nothing was looked up online). Check on Hugging Face reads the real files.</source>
         <translation>定番のチャットモデル(小さい順): {n} 個中 {ok} 個がこのマシンで動く見込みです。カタログからの見積もりです(Hearth 同梱のサイズとモデル構造による。オンライン検索はしていません)。「Hugging Face で確認」で実際のファイルを読み取ります。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="226" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="227" />
         <source>Well-known chat models, smallest first. Hearth could not reach Hugging Face to check them; connect to the internet to see how each would run here.</source>
         <translation>定番のチャットモデルを小さい順に表示しています。Hugging Face に接続できず確認できませんでした。インターネットに接続すると、このマシンでの動作を確認できます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="234" />
+        <location filename="../../gui/panes/models/welcome_view.py" line="235" />
         <source>The suggested models could not be checked: {error}</source>
         <translation>おすすめモデルを確認できませんでした: {error}</translation>
     </message>

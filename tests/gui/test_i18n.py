@@ -225,11 +225,30 @@ def _strip_mnemonic(text: str) -> str:
     return re.sub(r"&(?=\w)", "", text).replace("&&", "&")
 
 
+def _english_phrases() -> list[str]:
+    """The .ts sources of three words or more, as they would appear inside a longer text."""
+    out = set()
+    for _, source, _, _ in _ts_messages():
+        for part in re.split(r"\{\w+\}|%\d|%n|<[^>]+>", source):
+            part = part.strip(" .:;,·—()")
+            if len(re.findall(r"[A-Za-z]{2,}", part)) >= 3:
+                out.add(part)
+    return sorted(out)
+
+
+PHRASES = None
+
+
 def _english_left(text: str, names: set[str]) -> bool:
-    """True when ``text`` reads as untranslated English: no Japanese, and words outside the allow-list."""
+    """True when ``text`` reads as untranslated English: no Japanese and words outside the allow-list,
+    or a Japanese text with an English source phrase of three words or more left inside it."""
+    global PHRASES
     text = _strip_mnemonic(re.sub(r"<[^>]+>", " ", text or "")).strip()
-    if not text or JAPANESE.search(text):
+    if not text:
         return False
+    if JAPANESE.search(text):
+        PHRASES = PHRASES or _english_phrases()
+        return any(p in text for p in PHRASES)
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, " ")
     text = re.sub(r"(?:[A-Za-z]:)?[\\/][^\s]*", " ", text)                          # paths
@@ -379,8 +398,9 @@ def test_walk_flags_english_that_is_left(qtbot, japanese):
     lay.addWidget(QtWidgets.QLabel("Stop the reply"))
     lay.addWidget(QtWidgets.QLabel("tiny-chat.gguf · 3.0 MB · GGUF"))
     lay.addWidget(QtWidgets.QLabel("送信"))
+    lay.addWidget(QtWidgets.QLabel("Q4_K_M · 303.0 MB · CPU のみ · estimated from the catalogue"))
     bad = _check(w, set(), [])
-    assert len(bad) == 1 and "Stop the reply" in bad[0]
+    assert len(bad) == 2 and "Stop the reply" in bad[0] and "estimated from the catalogue" in bad[1]
 
 
 def test_japanese_reply_and_summary_render_with_a_japanese_font(qtbot, japanese):

@@ -69,8 +69,9 @@ class CuratedCard(QtWidgets.QFrame):
                                    "<i>" + self.tr("checked on Hugging Face") + "</i>")
         elif est is not None:
             size = ("≈ " if est.size_estimated else "") + size_text(est.size)
+            source = self.tr("estimated from the catalogue")
             text = (f"{est.quant} · {size} · <span style='color:{_colour(est.fit)}'>{fit_text(est.fit)}</span>"
-                    f" · <i>{self.tr('estimated from the catalogue')}</i>")
+                    f" · <i>{source}</i>")
             if est.best_quant and est.best_quant != est.quant:
                 text += "<br>" + self.tr("Best here: {quant} (≈ {size})").format(quant=est.best_quant,
                                                                                  size=size_text(est.best_size))
