@@ -125,8 +125,15 @@ def test_add_through_the_dialog_then_test_teaches_every_picker(qtbot, main_windo
     pane.set_models([local, ref])
     assert not pane.remote_note.isHidden()
     assert pane.remote_note.text() == f"Your text is sent to {host}"
+    # Context and GPU layers are the server's business: disabled for the remote row only.
+    local_row, remote_row = pane.model_rows[:2]
+    assert local_row.ctx.isEnabled() and local_row.gpu.isEnabled()
+    assert not remote_row.ctx.isEnabled() and not remote_row.gpu.isEnabled()
+    assert remote_row.gpu.toolTip() == "Set by the server for a remote model"
     pane.set_models([local, local])
     assert pane.remote_note.isHidden()
+    assert remote_row.ctx.isEnabled() and remote_row.gpu.isEnabled()
+    assert remote_row.gpu.toolTip().startswith("Layers to put on the GPU")
 
 
 def test_compare_run_routes_the_remote_model_through_the_server(qtbot, main_window, fake_server):

@@ -118,6 +118,8 @@ class ModelRow(QtWidgets.QWidget):
         self.combo.setCurrentIndex(max(i, 0))
         self._last = self.combo.currentIndex()
         self.combo.blockSignals(False)
+        if hasattr(self, "ctx"):
+            self._sync_local_controls()
 
     def set_entries(self, entries, select: str | None = None) -> None:
         """The library's usable models; keeps the current choice when it is still there."""
@@ -166,7 +168,17 @@ class ModelRow(QtWidgets.QWidget):
             self.browseRequested.emit(self.index)
             return
         self._last = i
+        self._sync_local_controls()
         self.changed.emit()
+
+    def _sync_local_controls(self) -> None:
+        """Context and GPU layers are the server's business for a remote model."""
+        local = self.remote() is None
+        for w in (self.ctx, self.gpu):
+            if w.property("localTip") is None:
+                w.setProperty("localTip", w.toolTip())
+            w.setEnabled(local)
+            w.setToolTip(w.property("localTip") if local else self.tr("Set by the server for a remote model"))
 
 
 # ---- one answer column ---------------------------------------------------------------------------
