@@ -113,12 +113,14 @@ class ChatView(QtWidgets.QTextBrowser):
         label = html.escape(self.tr(ROLE_LABEL[role])) if role in ROLE_LABEL else html.escape(role)
         if role == "assistant" and m.get("model"):
             label += f" · {html.escape(_short_model(m['model']))}"
-        links = [f'<a href="{self.action_href("msgcopy", i)}" style="text-decoration:none;">{html.escape(self.tr("Copy"))}</a>']
+        copy_text, edit_text = html.escape(self.tr("Copy")), html.escape(self.tr("Edit"))
+        links = [f'<a href="{self.action_href("msgcopy", i)}" style="text-decoration:none;">{copy_text}</a>']
         if role == "user":
-            links.append(f'<a href="{self.action_href("edit", i)}" style="text-decoration:none;">{html.escape(self.tr("Edit"))}</a>')
+            links.append(f'<a href="{self.action_href("edit", i)}" style="text-decoration:none;">{edit_text}</a>')
         note = ""
         if role == "assistant" and m.get("complete") is False:
-            note = f' <span style="color:#b00020;">{html.escape(self.tr("(incomplete)"))}</span>'
+            incomplete = html.escape(self.tr("(incomplete)"))
+            note = f' <span style="color:#b00020;">{incomplete}</span>'
         return (f'<p style="margin-top:14px; margin-bottom:2px;"><b style="color:{ROLE_COLOR.get(role, "#444")};">'
                 f'{label}</b>{note} &nbsp; <span style="font-size:small;">{" · ".join(links)}</span></p>')
 

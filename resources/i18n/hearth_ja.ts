@@ -494,17 +494,32 @@
         <translation>以前のメッセージ {n} 件を表示</translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/chat_view.py" line="284" />
+        <location filename="../../gui/widgets/chat_view.py" line="116" />
+        <source>Copy</source>
+        <translation>コピー</translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/chat_view.py" line="116" />
+        <source>Edit</source>
+        <translation>編集</translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/chat_view.py" line="122" />
+        <source>(incomplete)</source>
+        <translation>(未完)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/widgets/chat_view.py" line="286" />
         <source>Write an email with your email program?</source>
         <translation>メールソフトでメールを作成しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/chat_view.py" line="286" />
+        <location filename="../../gui/widgets/chat_view.py" line="288" />
         <source>Open this link in your browser?</source>
         <translation>このリンクをブラウザーで開きますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/widgets/chat_view.py" line="289" />
+        <location filename="../../gui/widgets/chat_view.py" line="291" />
         <source>Open link</source>
         <translation>リンクを開く</translation>
     </message>
@@ -512,98 +527,98 @@
 <context>
     <name>ColumnView</name>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="192" />
+        <location filename="../../gui/panes/compare/widgets.py" line="204" />
         <source>Waiting…</source>
         <translation>待機中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="205" />
+        <location filename="../../gui/panes/compare/widgets.py" line="217" />
         <source>The answer appears here as it is written.</source>
         <translation>回答は生成されるとここに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="232" />
+        <location filename="../../gui/panes/compare/widgets.py" line="244" />
         <source>Loading… {percent}</source>
         <translation>読み込み中… {percent}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="233" />
+        <location filename="../../gui/panes/compare/widgets.py" line="245" />
         <source>Loading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="238" />
+        <location filename="../../gui/panes/compare/widgets.py" line="250" />
         <source>Loaded in {time} · writing…</source>
         <translation>{time}で読み込み完了 · 生成中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="244" />
+        <location filename="../../gui/panes/compare/widgets.py" line="256" />
         <source>Writing…</source>
         <translation>生成中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="260" />
+        <location filename="../../gui/panes/compare/widgets.py" line="272" />
         <source>stopped at the token limit</source>
         <translation>トークン上限で停止</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="260" />
-        <location filename="../../gui/panes/compare/widgets.py" line="261" />
+        <location filename="../../gui/panes/compare/widgets.py" line="272" />
+        <location filename="../../gui/panes/compare/widgets.py" line="273" />
         <source>finished</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="261" />
+        <location filename="../../gui/panes/compare/widgets.py" line="273" />
         <source>stopped</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="262" />
+        <location filename="../../gui/panes/compare/widgets.py" line="274" />
         <source>Done: {reason}</source>
         <translation>完了: {reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="263" />
+        <location filename="../../gui/panes/compare/widgets.py" line="275" />
         <source>Stopped: the text so far is kept</source>
         <translation>停止: ここまでの文章は残ります</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="270" />
+        <location filename="../../gui/panes/compare/widgets.py" line="282" />
         <source>Load</source>
         <translation>読み込む</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="270" />
+        <location filename="../../gui/panes/compare/widgets.py" line="282" />
         <source>First token</source>
         <translation>最初のトークン</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="272" />
+        <location filename="../../gui/panes/compare/widgets.py" line="284" />
         <source>Prompt</source>
         <translation>プロンプト</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="272" />
+        <location filename="../../gui/panes/compare/widgets.py" line="284" />
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="273" />
+        <location filename="../../gui/panes/compare/widgets.py" line="285" />
         <source>Tokens</source>
         <translation>トークン</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="273" />
+        <location filename="../../gui/panes/compare/widgets.py" line="285" />
         <source>{inp} in · {out} out</source>
         <translation>入力 {inp} · 出力 {out}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="275" />
+        <location filename="../../gui/panes/compare/widgets.py" line="287" />
         <source>Peak memory</source>
         <translation>最大メモリ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="285" />
+        <location filename="../../gui/panes/compare/widgets.py" line="297" />
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
@@ -1225,37 +1240,37 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>— なし —</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="300" />
+        <location filename="../../gui/panes/compare/widgets.py" line="312" />
         <source>Rank</source>
         <translation>順位</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="300" />
+        <location filename="../../gui/panes/compare/widgets.py" line="312" />
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="300" />
+        <location filename="../../gui/panes/compare/widgets.py" line="312" />
         <source>Rating</source>
         <translation>レーティング</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="301" />
+        <location filename="../../gui/panes/compare/widgets.py" line="313" />
         <source>95 % interval</source>
         <translation>95% 区間</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="301" />
+        <location filename="../../gui/panes/compare/widgets.py" line="313" />
         <source>Votes</source>
         <translation>投票数</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="301" />
+        <location filename="../../gui/panes/compare/widgets.py" line="313" />
         <source>W / L / T</source>
         <translation>勝 / 負 / 分</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="302" />
+        <location filename="../../gui/panes/compare/widgets.py" line="314" />
         <source>Both bad</source>
         <translation>どちらも悪い</translation>
     </message>
@@ -1652,6 +1667,11 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <location filename="../../gui/panes/models/downloads_view.py" line="189" />
         <source>Remove from list</source>
         <translation>一覧から外す</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/downloads_view.py" line="93" />
+        <source>repository unknown</source>
+        <translation>リポジトリ不明</translation>
     </message>
     <message>
         <location filename="../../gui/panes/models/downloads_view.py" line="95" />
@@ -2395,17 +2415,17 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 <context>
     <name>EvalChart</name>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="368" />
+        <location filename="../../gui/panes/compare/widgets.py" line="380" />
         <source>Accuracy and speed appear here after a run.</source>
         <translation>実行後、ここに正答率と速度が表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="381" />
+        <location filename="../../gui/panes/compare/widgets.py" line="393" />
         <source>Accuracy (95 % interval)</source>
         <translation>正答率(95% 区間)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="382" />
+        <location filename="../../gui/panes/compare/widgets.py" line="394" />
         <source>Generation speed</source>
         <translation>生成速度</translation>
     </message>
@@ -2449,7 +2469,7 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 <context>
     <name>LeaderboardTable</name>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="329" />
+        <location filename="../../gui/panes/compare/widgets.py" line="341" />
         <source>Bootstrap 95 % interval (1,000 resamples); models whose intervals overlap share a rank</source>
         <translation>ブートストラップ 95% 区間(1,000 回の再標本化)。区間が重なるモデルは同順位です</translation>
     </message>
@@ -2900,6 +2920,11 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <source>[image: {alt}]</source>
         <translation>[画像: {alt}]</translation>
     </message>
+    <message>
+        <location filename="../../gui/widgets/markdown.py" line="125" />
+        <source>Copy code</source>
+        <translation>コードをコピー</translation>
+    </message>
 </context>
 <context>
     <name>ModelPicker</name>
@@ -3042,6 +3067,11 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <location filename="../../gui/panes/compare/widgets.py" line="116" />
         <source>Other GGUF file…</source>
         <translation>別の GGUF ファイル…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/widgets.py" line="181" />
+        <source>Set by the server for a remote model</source>
+        <translation>リモートモデルではサーバーが決めます</translation>
     </message>
 </context>
 <context>

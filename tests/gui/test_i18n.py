@@ -426,6 +426,22 @@ def test_japanese_reply_and_summary_render_with_a_japanese_font(qtbot, japanese)
                for ch in "日本語の応答です")
 
 
+def test_transcript_links_and_notes_are_japanese(qtbot, japanese):
+    """Texts the views write into their documents (message headers, copy links, notes) are translated."""
+    from gui.widgets.chat_view import ChatView
+
+    view = ChatView()
+    qtbot.addWidget(view)
+    view.set_messages([{"role": "user", "content": "こんにちは"},
+                       {"role": "assistant", "content": "はい。\n\n```python\nprint(1)\n```", "complete": False}],
+                      memory_start=1)
+    text = view.toPlainText()
+    for ja in ("あなた", "アシスタント", "コピー", "編集", "(未完)", "コードをコピー", "モデルの記憶の範囲外"):
+        assert ja in text
+    for en in ("You", "Assistant", "Copy", "Edit", "(incomplete)", "outside the model's memory"):
+        assert en not in text
+
+
 # ---- switching language ------------------------------------------------------------------------------
 def test_language_setting_applies_at_next_start(qtbot, qapp, ja_qm, hearth_home, tiny_model, tiny_long_model):
     """Live switching is not supported: Preferences stores the language; the next start installs it."""

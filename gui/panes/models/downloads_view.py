@@ -90,7 +90,7 @@ class DownloadsView(QtWidgets.QWidget):
                 self.tree.addTopLevelItem(item)
                 self._items[jid] = item
             item.setText(0, o.name)
-            item.setToolTip(0, f"{o.repo_id or self.tr('repository unknown')}\n{o.file}")
+            item.setToolTip(0, (o.repo_id or self.tr("repository unknown")) + "\n" + o.file)
             item.setText(1, f"{min(o.size / o.total, 1):.0%}" if o.total else "")
             item.setText(2, self.tr("{done} of {total}").format(done=size_text(o.size), total=size_text(o.total))
                          if o.total else size_text(o.size))
