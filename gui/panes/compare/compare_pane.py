@@ -539,12 +539,10 @@ class ComparePane(QtWidgets.QWidget):
         for row in self.model_rows:
             if policy.is_locked("n_ctx"):
                 row.ctx.setValue(int(load["n_ctx"] or 0))
-                row.ctx.setEnabled(False)
-                row.ctx.setToolTip(self.tr(MANAGED_TIP))
+                row.lock_setting(row.ctx, self.tr(MANAGED_TIP))
             if policy.is_locked("gpu_layers"):
                 row.gpu.setCurrentText(str(load["gpu_layers"]))
-                row.gpu.setEnabled(False)
-                row.gpu.setToolTip(self.tr(MANAGED_TIP))
+                row.lock_setting(row.gpu, self.tr(MANAGED_TIP))
 
     def run(self) -> int | None:
         """Start a side-by-side run with the chosen models and prompt; returns its job id."""

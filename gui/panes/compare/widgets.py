@@ -90,6 +90,7 @@ class ModelRow(QtWidgets.QWidget):
                                                                 self.gpu))
         gpu_label.setBuddy(self.gpu)
         lay.addWidget(self.gpu)
+        self._locked: set = set()            # controls the administrator's policy pins
         self._extra: list[str] = []          # files picked outside the library
         self._remote: list[dict] = []        # {"ref": "NAME:MODEL_ID", "endpoint", "model", "host"}
         self._fill([], None)
@@ -171,10 +172,18 @@ class ModelRow(QtWidgets.QWidget):
         self._sync_local_controls()
         self.changed.emit()
 
+    def lock_setting(self, widget, tooltip: str) -> None:
+        """A control the administrator's policy pins: disabled for good, with the reason."""
+        self._locked.add(widget)
+        widget.setEnabled(False)
+        widget.setToolTip(tooltip)
+
     def _sync_local_controls(self) -> None:
         """Context and GPU layers are the server's business for a remote model."""
         local = self.remote() is None
         for w in (self.ctx, self.gpu):
+            if w in self._locked:
+                continue
             if w.property("localTip") is None:
                 w.setProperty("localTip", w.toolTip())
             w.setEnabled(local)
