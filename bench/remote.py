@@ -12,7 +12,7 @@ Same prompt, greedy sampling, fixed seed; the order rotates every run so
 machine noise hits all sides alike; medians are reported.
 
     python bench/remote.py                          # the starter model, 5 runs of 128 tokens
-    python bench/remote.py --model M.gguf --runs 3 --tokens 64 [--skip-serve] [--json]
+    python bench/remote.py --model M.gguf --runs 3 --tokens 64 [--route chat] [--skip-serve] [--json]
 
 Do not run it beside other heavy work: it measures milliseconds.
 """
@@ -72,29 +72,40 @@ def _stop(proc) -> None:
             proc.wait()
 
 
-def openai_stream(base_url: str, model: str, tokens: int, seed: int) -> dict:
-    """TTFT and tok/s with the official client, measured the same way Hearth measures them."""
+def openai_stream(base_url: str, model: str, tokens: int, seed: int, route: str = "chat") -> dict:
+    """TTFT and tok/s with the official client, measured the same way Hearth measures them.
+    ``route``: "chat" (/chat/completions) or "completions" (/completions, a raw prompt)."""
     from openai import OpenAI
 
+    # The very request Hearth's RemoteClient sends for these sampling options (llama.cpp's top_k, min_p
+    # and repeat_penalty included): the server must do the same work for both sides.
+    from engine.host.protocol import SamplingOptions
+
+    s = SamplingOptions(max_tokens=tokens, temperature=0.0, seed=seed)
+    common = dict(model=model, max_tokens=tokens, temperature=s.temperature, top_p=s.top_p, seed=seed, stream=True,
+                  stream_options={"include_usage": True},
+                  extra_body={"top_k": s.top_k, "min_p": s.min_p, "repeat_penalty": s.repeat_penalty})
     client = OpenAI(base_url=base_url, api_key="none", max_retries=0)
     t0 = time.perf_counter()
     first = last = None
     n = 0
     text = []
-    stream = client.chat.completions.create(model=model, messages=[{"role": "user", "content": PROMPT}],
-                                            max_tokens=tokens, temperature=0.0, seed=seed, stream=True,
-                                            stream_options={"include_usage": True})
+    if route == "chat":
+        stream = client.chat.completions.create(messages=[{"role": "user", "content": PROMPT}], **common)
+    else:
+        stream = client.completions.create(prompt=PROMPT, **common)
     usage = None
     for chunk in stream:
         if getattr(chunk, "usage", None) is not None:
             usage = chunk.usage.completion_tokens
         for c in chunk.choices or []:
-            if c.delta and c.delta.content:
+            piece = (c.delta.content if c.delta else None) if route == "chat" else c.text
+            if piece:
                 now = time.perf_counter()
                 first = first or now
                 last = now
                 n += 1
-                text.append(c.delta.content)
+                text.append(piece)
     client.close()
     n = usage or n      # `serve` batches several tokens per chunk and says how many in its usage
     return {"ttft_s": (first or time.perf_counter()) - t0,
@@ -102,7 +113,7 @@ def openai_stream(base_url: str, model: str, tokens: int, seed: int) -> dict:
             "text": "".join(text)}
 
 
-def hearth_remote_stream(base_url: str, model: str, tokens: int, seed: int) -> dict:
+def hearth_remote_stream(base_url: str, model: str, tokens: int, seed: int, route: str = "chat") -> dict:
     from engine.host.protocol import LoadOptions, SamplingOptions
     from engine.remote.client import RemoteClient
     from engine.remote.endpoints import Endpoint
@@ -111,8 +122,11 @@ def hearth_remote_stream(base_url: str, model: str, tokens: int, seed: int) -> d
     client.load(None, LoadOptions(n_ctx=2048))
     # Both sides count streamed chunks: the server sends one token per chunk.
     chunks = []
-    stats = client.chat([{"role": "user", "content": PROMPT}],
-                        SamplingOptions(max_tokens=tokens, temperature=0.0, seed=seed), on_text=chunks.append)
+    sampling = SamplingOptions(max_tokens=tokens, temperature=0.0, seed=seed)
+    if route == "chat":
+        stats = client.chat([{"role": "user", "content": PROMPT}], sampling, on_text=chunks.append)
+    else:
+        stats = client.complete(PROMPT, sampling, on_text=chunks.append)
     client.unload()
     n = len(chunks)
     return {"ttft_s": stats.ttft_s, "tok_s": stats.gen_tok_s if n == stats.completion_tokens else 0.0,
@@ -122,10 +136,14 @@ def hearth_remote_stream(base_url: str, model: str, tokens: int, seed: int) -> d
 def in_process(model_path: Path, tokens: int, seed: int, client) -> dict:
     from engine.host.protocol import SamplingOptions
 
+    # TTFT as the caller sees it (the first text handed to on_text), like the HTTP sides measure it.
+    first = []
+    t0 = time.perf_counter()
     stats = client.chat([{"role": "user", "content": PROMPT}],
-                        SamplingOptions(max_tokens=tokens, temperature=0.0, seed=seed))
-    return {"ttft_s": stats.ttft_s, "tok_s": stats.gen_tok_s, "tokens": stats.completion_tokens,
-            "text": stats.text}
+                        SamplingOptions(max_tokens=tokens, temperature=0.0, seed=seed),
+                        on_text=lambda t: first or first.append(time.perf_counter()))
+    return {"ttft_s": (first[0] if first else time.perf_counter()) - t0, "tok_s": stats.gen_tok_s,
+            "tokens": stats.completion_tokens, "text": stats.text}
 
 
 def _median(rows: list[dict], key: str) -> float:
@@ -144,7 +162,7 @@ def _summary(rows: list[dict]) -> dict:
             "tokens": int(_median(rows, "tokens")), "runs": len(rows)}
 
 
-def bench_remote(model: Path, runs: int, tokens: int, threads: int) -> dict:
+def bench_remote(model: Path, runs: int, tokens: int, threads: int, route: str) -> dict:
     port = _free_port()
     log = open(Path(tempfile.gettempdir()) / f"hearth-bench-llama-server-{port}.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias",
@@ -153,14 +171,18 @@ def bench_remote(model: Path, runs: int, tokens: int, threads: int) -> dict:
     base = f"http://127.0.0.1:{port}/v1"
     try:
         _wait_http(f"{base}/models", proc)
-        openai_stream(base, MODEL_ID, 8, 1)          # warm up both paths (first request loads caches)
-        hearth_remote_stream(base, MODEL_ID, 8, 1)
+        openai_stream(base, MODEL_ID, 8, 1, route)          # warm up both paths (first request loads caches)
+        hearth_remote_stream(base, MODEL_ID, 8, 1, route)
         sides = {"hearth": [], "openai": []}
         for i in range(runs):
             order = ["hearth", "openai"] if i % 2 == 0 else ["openai", "hearth"]
             for side in order:
                 fn = hearth_remote_stream if side == "hearth" else openai_stream
-                sides[side].append(fn(base, MODEL_ID, tokens, 7))
+                sides[side].append(fn(base, MODEL_ID, tokens, 7, route))
+        for side, rows in sides.items():
+            if not all(r["tokens"] > 1 for r in rows):
+                raise SystemExit(f"the {side} side streamed {[r['tokens'] for r in rows]} tokens: nothing to "
+                                 f"measure (a base model on /chat may stop at once: --route completions)")
         same = sides["hearth"][0]["text"] == sides["openai"][0]["text"]
         return {"hearth_remote": _summary(sides["hearth"]), "openai_client": _summary(sides["openai"]),
                 "same_text": same, **_ratios(sides["hearth"], sides["openai"])}
@@ -219,6 +241,9 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--tokens", type=int, default=128)
     ap.add_argument("--threads", type=int, default=0, help="llama_cpp.server threads (default: physical cores)")
+    ap.add_argument("--route", choices=("completions", "chat"), default="completions",
+                    help="the API route both remote sides stream from (default: completions, which a base "
+                         "model such as the starter model continues; chat for instruction-tuned models)")
     ap.add_argument("--skip-serve", action="store_true")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
@@ -234,7 +259,8 @@ def main() -> int:
     threads = args.threads or default_threads()
     result = {"machine": platform.platform(), "python": platform.python_version(), "model": model.name,
               "runs": args.runs, "tokens": args.tokens, "date": time.strftime("%Y-%m-%d %H:%M"),
-              "remote": bench_remote(model, args.runs, args.tokens, threads)}
+              "route": args.route,
+              "remote": bench_remote(model, args.runs, args.tokens, threads, args.route)}
     if not args.skip_serve:
         result["serve"] = bench_serve(model, args.runs, args.tokens)
     if args.json:

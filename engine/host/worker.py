@@ -697,7 +697,9 @@ def _generate(decoder: LlamaDecoder, conn, cancel_flag, prompt, stops: list[str]
     tokens = decoder.tokenize_prompt(prompt)
     text_parts = []
     pending = []
-    last_flush = time.perf_counter()
+    # The first text goes out at once (time to first token is what a user and an API client feel);
+    # after it, text is batched to at most ~30 messages a second.
+    last_flush = float("-inf")
     stream = decoder.stream(tokens, s, cancel_flag, stats)
     try:
         for piece in _apply_stops(stream, list(s.stop) + stops):
