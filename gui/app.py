@@ -786,15 +786,18 @@ class MainWindow(QtWidgets.QMainWindow):
         from engine.host.protocol import describe_offload
 
         # where it really runs, as llama.cpp reports it (not the plan); the plan's note when it changed something
-        where = describe_offload(info) or ("GPU" if info.get("gpu_layers") else "CPU")
-        self.picker.set_offload(where if info.get("gpu_offload") else "", info.get("plan_note") or "")
+        from gui.engine_messages import translate
+
+        where = translate(describe_offload(info) or ("GPU" if info.get("gpu_layers") else "CPU"))
+        # a note may join several sentences ("context reduced …; loaded with …"): each is translated
+        note = "; ".join(translate(part) for part in (info.get("plan_note") or "").split("; ") if part)
+        self.picker.set_offload(where if info.get("gpu_offload") else "", note)
         self.statusBar().showMessage(
             self.tr("%1 loaded in %2 s · context %3 · %4 · %5 threads").replace("%1", name)
             .replace("%2", f"{info.get('load_s', 0):.1f}").replace("%3", str(info.get("n_ctx")))
             .replace("%4", where).replace("%5", str(info.get("threads"))), 8000)
-        if info.get("plan_note"):
-            self.show_error("info:" + self.tr("Model loaded differently than asked: {note}").format(
-                note=info["plan_note"]))
+        if note:
+            self.show_error("info:" + self.tr("Model loaded differently than asked: {note}").format(note=note))
         self.chat.input.setFocus()
 
     def _on_load_failed(self, message: str) -> None:

@@ -58,6 +58,28 @@ TEMPLATES = (
     # ---- how a model would run here (engine/hub/fit.py)
     QT_TRANSLATE_NOOP("EngineMessages", "will not fit"),
     QT_TRANSLATE_NOOP("EngineMessages", "runs fully on GPU"),
+    # ---- where a loaded model runs (engine/host/protocol.py describe_offload) and the load notes
+    QT_TRANSLATE_NOOP("EngineMessages", "on the CPU ({backend} build)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "on the CPU"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{layers} of {total} layers on the GPU ({backend}): {figures}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{layers} of {total} layers on the GPU ({backend})"),
+    QT_TRANSLATE_NOOP("EngineMessages",
+                      "llama.cpp was built for {backend} but found no usable GPU, so the model runs on the CPU"),
+    QT_TRANSLATE_NOOP("EngineMessages", "context reduced from {asked} to {got} to fit in memory"),
+    QT_TRANSLATE_NOOP("EngineMessages", "loaded with no layers on the GPU after the model process crashed at {n} "
+                                        "layers (most likely out of GPU memory)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "loaded with {got} layer on the GPU after the model process crashed at {n} "
+                                        "layers (most likely out of GPU memory)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "loaded with {got} layers on the GPU after the model process crashed at {n} "
+                                        "layers (most likely out of GPU memory)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "loaded with {got} of {total} layers on the GPU after running out of GPU "
+                                        "memory at {n} layers in the first full-context decode"),
+    QT_TRANSLATE_NOOP("EngineMessages", "loaded with {got} of {total} layers on the GPU after running out of GPU "
+                                        "memory at {n} layers"),
+    QT_TRANSLATE_NOOP("EngineMessages", "loaded with no layers on the GPU after running out of GPU memory at {n} "
+                                        "layers in the first full-context decode"),
+    QT_TRANSLATE_NOOP("EngineMessages", "loaded with no layers on the GPU after running out of GPU memory at {n} "
+                                        "layers"),
     QT_TRANSLATE_NOOP("EngineMessages", "{layers} of {total} layers on GPU"),
     QT_TRANSLATE_NOOP("EngineMessages", "CPU only"),
     # ---- model files (engine/gguf_check.py, engine/library.py)

@@ -467,3 +467,57 @@ def test_language_setting_applies_at_next_start(qtbot, qapp, ja_qm, hearth_home,
         win2.shutdown()
     finally:
         i18n.install_translation(qapp, "en")
+
+
+# ---- fitting the screen ---------------------------------------------------------------------------------
+def _assert_fits_and_reflows(qtbot, win, narrow_columns: int) -> None:
+    """The window can be as narrow as a 1366-pixel screen (with room to spare), and the comparison's model
+    rows go to one per line when two no longer fit, never squeezed below their own minimum."""
+    assert win.minimumSizeHint().width() <= 1280, win.minimumSizeHint()
+    win.show()
+    win.show_pane("compare")
+    box, rows = win.compare_pane.models_box, win.compare_pane.model_rows
+    win.resize(1366, 768)
+    qtbot.waitUntil(lambda: box.columns == 2)
+    win.resize(win.minimumSizeHint().width(), 768)
+    qtbot.waitUntil(lambda: box.columns == narrow_columns)
+    qtbot.waitUntil(lambda: all(r.width() >= r.minimumSizeHint().width() for r in rows))
+    assert box.width() <= win.width()
+    win.resize(1366, 768)
+    qtbot.waitUntil(lambda: box.columns == 2)
+
+
+def test_the_window_fits_a_small_screen_in_japanese(japanese, qtbot, main_window):
+    assert main_window.compare_pane.models_box.title() != "Models to compare (2–4)"   # really Japanese
+    # Japanese labels are wider: at the narrowest window the rows stack
+    _assert_fits_and_reflows(qtbot, main_window, narrow_columns=1)
+
+
+def test_the_window_fits_a_small_screen_in_english(qtbot, main_window):
+    # English rows are narrow enough to stay two to a line even in the narrowest window
+    _assert_fits_and_reflows(qtbot, main_window, narrow_columns=2)
+
+
+def test_where_a_model_runs_and_the_load_notes_are_translated(japanese):
+    """The engine's own sentences (describe_offload, the planner's retry notes) come out in Japanese."""
+    from engine.host.protocol import describe_offload
+    from engine.plan import OutOfMemory, load_with_retry
+    from gui.engine_messages import translate
+
+    assert translate(describe_offload({"offload": {"on_gpu": False, "backend": "CPU"}})) == "CPU で動作"
+    on_gpu = describe_offload({"offload": {"on_gpu": True, "layers_offloaded": 17, "layers_total": 17,
+                                           "backend": "CUDA", "gpu_buffer_bytes": 2 << 30}})
+    assert translate(on_gpu).startswith("17 層中 17 層を GPU（CUDA）で実行: ")
+
+    def fails_above(limit, stage="load"):
+        def try_load(ngl, ctx):
+            if ngl > limit:
+                raise OutOfMemory("oom", stage=stage)
+            return "model"
+        return try_load
+
+    for limit, stage in ((10, "load"), (10, "decode"), (0, "load"), (0, "decode")):
+        note = load_with_retry(fails_above(limit, stage), 32, 4096, 32)[3]
+        out = translate(note)
+        assert out != note and "GPU メモリが足りなかった" in out, (note, out)
+        assert not any(w in out for w in ("loaded", "layers", "memory")), out

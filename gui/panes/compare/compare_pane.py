@@ -34,7 +34,7 @@ from gui.qt import Qt, QtCore, QtGui, QtWidgets, QTimer, Signal
 from gui.engine_messages import translate as translate_message
 from gui.i18n import format_number
 from gui.panes.compare.widgets import (BAD_COLOR, MUTED, OK_COLOR, ColumnView, EvalChart, LeaderboardTable,
-                                       ModelRow, rate, seconds)
+                                       ModelRow, ModelRowsBox, rate, seconds)
 from gui.panes.compare.worker import CompareThreads
 from gui.storage import StorageWorker
 from gui.widgets.banner import Banner
@@ -137,18 +137,12 @@ class ComparePane(QtWidgets.QWidget):
         outer.addWidget(self.banner)
 
         # The models (shared by side by side and question sets).
-        self.models_box = QtWidgets.QGroupBox(self.tr("Models to compare (2–4)"))
-        grid = QtWidgets.QGridLayout(self.models_box)
-        grid.setContentsMargins(8, 4, 8, 6)
-        grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(3)
         self.model_rows: list[ModelRow] = []
         for i in range(MAX_MODELS):
             row = ModelRow(i)
             row.changed.connect(self._models_changed)
             row.browseRequested.connect(self._browse_model)
             self.model_rows.append(row)
-            grid.addWidget(row, i // 2, i % 2)
         order_row = QtWidgets.QHBoxLayout()
         order_label = QtWidgets.QLabel(self.tr("Run:"))
         order_row.addWidget(order_label)
@@ -165,7 +159,7 @@ class ComparePane(QtWidgets.QWidget):
         self.plan_label.setStyleSheet(f"color:{MUTED};")
         self.plan_label.setTextFormat(Qt.TextFormat.PlainText)
         order_row.addWidget(self.plan_label, 1)
-        grid.addLayout(order_row, 2, 0, 1, 2)
+        self.models_box = ModelRowsBox(self.tr("Models to compare (2–4)"), self.model_rows, order_row)
         outer.addWidget(self.models_box)
         self.blind_note = QtWidgets.QLabel(self.tr("Blind comparison: the models are hidden until you vote (or press "
                                            "Reveal)."))

@@ -66,7 +66,7 @@ class ModelRow(QtWidgets.QWidget):
         lay.addWidget(num)
         self.combo = QtWidgets.QComboBox()
         self.combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(28)
+        self.combo.setMinimumContentsLength(20)
         self.combo.setToolTip(self.tr("A model from the library, or another GGUF file"))
         lay.addWidget(self.combo, 1)
         ctx_label = QtWidgets.QLabel(self.tr("Context"))
@@ -188,6 +188,50 @@ class ModelRow(QtWidgets.QWidget):
                 w.setProperty("localTip", w.toolTip())
             w.setEnabled(local)
             w.setToolTip(w.property("localTip") if local else self.tr("Set by the server for a remote model"))
+
+
+class ModelRowsBox(QtWidgets.QGroupBox):
+    """The model rows, two to a line where the pane is wide enough, else one per line: the comparison
+    pane never forces the window wider than one row needs (a 1366-pixel screen in Japanese)."""
+
+    def __init__(self, title: str, rows: list, footer: QtWidgets.QLayout, parent=None):
+        super().__init__(title, parent)
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(8, 4, 8, 6)
+        outer.setSpacing(3)
+        self.grid = QtWidgets.QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(16)
+        self.grid.setVerticalSpacing(3)
+        outer.addLayout(self.grid)
+        outer.addLayout(footer)
+        self.rows = list(rows)
+        self.columns = 0
+        self._place(2)
+
+    def _row_width(self) -> int:
+        return max(r.minimumSizeHint().width() for r in self.rows)
+
+    def _frame_width(self) -> int:
+        m, o = self.contentsMargins(), self.layout().contentsMargins()
+        return m.left() + m.right() + o.left() + o.right()
+
+    def _place(self, columns: int) -> None:
+        for r in self.rows:
+            self.grid.removeWidget(r)
+        for i, r in enumerate(self.rows):
+            self.grid.addWidget(r, i // columns, i % columns)
+        for c in range(2):
+            self.grid.setColumnStretch(c, 1 if c < columns else 0)
+        self.columns = columns
+        self.setMinimumWidth(self._row_width() + self._frame_width())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        two = 2 * self._row_width() + self.grid.horizontalSpacing() + self._frame_width()
+        want = 2 if event.size().width() >= two else 1
+        if want != self.columns:
+            self._place(want)
 
 
 # ---- one answer column ---------------------------------------------------------------------------
