@@ -145,6 +145,9 @@ def shoot(out: Path, languages, themes, sizes, with_model: bool) -> list[Path]:
                 win.showNormal()
                 win.resize(w, h)
                 pump(app, 0.5)
+                if win.width() > w:   # the window could not shrink to the screen: something is too wide
+                    print(f"screenshots: {language} window is {win.width()} px wide, wider than {w}",
+                          file=sys.stderr)
                 for key in ("chat", "summarize", "compare", "models"):
                     if not win.show_pane(key):
                         continue
@@ -154,7 +157,9 @@ def shoot(out: Path, languages, themes, sizes, with_model: bool) -> list[Path]:
                     written.append(path)
                 win.show_preferences()
                 prefs = win.settings_window
-                for i, page in enumerate(("general", "generation", "models", "data")):
+                for i, page in enumerate(("general", "generation", "models", "data", "servers", "local-api")):
+                    if i >= prefs.tabs.count():
+                        break
                     prefs.tabs.setCurrentIndex(i)
                     pump(app, 0.5)
                     path = out / f"preferences-{page}-{language}-{theme}-{w}x{h}.png"

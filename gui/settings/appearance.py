@@ -46,8 +46,23 @@ def is_dark(app=None) -> bool:
     return app.palette().color(QtGui.QPalette.ColorRole.Window).lightness() < 128
 
 
+def _restyle(app) -> None:
+    """Widgets with a style sheet resolved ``palette(base)`` etc. when they were polished: set their
+    sheets again so open windows take the new theme's colours, not only windows opened later."""
+    for w in app.allWidgets():
+        sheet = w.styleSheet()
+        if sheet:
+            w.setStyleSheet(sheet)
+
+
 def apply_theme(app, theme: str) -> str:
     """Apply ``system``, ``light`` or ``dark``; returns how it was applied ("qt", "palette" or "system")."""
+    how = _apply_theme(app, theme)
+    _restyle(app)
+    return how
+
+
+def _apply_theme(app, theme: str) -> str:
     _remember(app)
     hints = app.styleHints()
     wanted = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(theme)

@@ -4237,9 +4237,9 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
     <message>
         <location filename="../../gui/panes/summarize/summarize_pane.py" line="238"/>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="354"/>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="643"/>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="797"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="356"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="645"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="799"/>
         <source>Summary</source>
         <translation>要約</translation>
     </message>
@@ -4274,328 +4274,333 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>{n} ページ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="329"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="330"/>
         <source>Open a document to summarise</source>
         <translation>要約する文書を開く</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="330"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="331"/>
         <source>Documents</source>
         <translation>文書</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="330"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="331"/>
         <source>All files</source>
         <translation>すべてのファイル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="337"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="338"/>
         <source>A summary is being written: cancel it before opening another document.</source>
         <translation>要約を作成中です。別の文書を開く前にキャンセルしてください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="406"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="354"/>
+        <source>Press &lt;b&gt;Start&lt;/b&gt; to summarise {name}.</source>
+        <translation>「&lt;b&gt;開始&lt;/b&gt;」を押すと {name} を要約します。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="408"/>
         <source>One document at a time: opened {name}.</source>
         <translation>文書は一度に 1 つです: {name} を開きました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="412"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="414"/>
         <source>&lt;b&gt;No document&lt;/b&gt; — drop a PDF, Word, text, Markdown or HTML file here</source>
         <translation>&lt;b&gt;文書がありません&lt;/b&gt; — PDF、Word、テキスト、Markdown、HTML ファイルをここにドロップしてください</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="413"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="415"/>
         <source>Its pages, characters and tokens, and how it will be summarised, show here before you start.</source>
         <translation>開始前に、ページ数・文字数・トークン数と要約の進め方がここに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="421"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="423"/>
         <source>Reading the document…</source>
         <translation>文書を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="424"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="426"/>
         <source>{n} characters</source>
         <translation>{n} 文字</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="426"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="428"/>
         <source>{n} tokens</source>
         <translation>{n} トークン</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="431"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="433"/>
         <source>Plan: {plan}.</source>
         <translation>計画: {plan}。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="433"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="435"/>
         <source>About {n} model calls in all.</source>
         <translation>モデル呼び出しは全部で約 {n} 回です。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="435"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="437"/>
         <source>Load a model to count the tokens and see the plan.</source>
         <translation>モデルを読み込むと、トークン数と要約の計画が表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="437"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="439"/>
         <source>Note: {warnings}</source>
         <translation>注意: {warnings}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="441"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="443"/>
         <source>Ready: press Start</source>
         <translation>準備完了: 「開始」を押してください</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="465"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="467"/>
         <source>Writing…</source>
         <translation>生成中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="471"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="473"/>
         <source>Starting…</source>
         <translation>開始しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="505"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="507"/>
         <source>Your text is sent to {host}</source>
         <translation>入力したテキストは {host} に送信されます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="529"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="531"/>
         <source>Reading page {done} of {total}…</source>
         <translation>ページを読み込んでいます({done} / {total})…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="547"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="549"/>
         <source>Writing {what} — [{pages}]</source>
         <translation>{what}を作成中 — [{pages}]</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="556"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="558"/>
         <source>the summary</source>
         <translation>要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="556"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="558"/>
         <source>chunk {i}/{n}</source>
         <translation>チャンク {i}/{n}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="558"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="560"/>
         <source>combined part {i} (round {level})</source>
         <translation>統合部分 {i}(第 {level} 段階)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="570"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="572"/>
         <source>chunk {i}/{n} done</source>
         <translation>チャンク {i}/{n} 完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="573"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="575"/>
         <source>{done}/{total} steps done</source>
         <translation>{done}/{total} ステップ完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="596"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="598"/>
         <source>Done in {time}</source>
         <translation>{time}で完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="597"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="599"/>
         <source>{n} chunk</source>
         <translation>{n} チャンク</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="597"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="599"/>
         <source>{n} chunks</source>
         <translation>{n} チャンク</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="598"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="600"/>
         <source>{n} model calls</source>
         <translation>モデル呼び出し {n} 回</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="599"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="601"/>
         <source>{n} parts resumed</source>
         <translation>{n} 件の部分を再利用</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="626"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="628"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="626"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="628"/>
         <source>{n} parts kept</source>
         <translation>{n} 件の部分を保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="636"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="638"/>
         <source>Stopped · {n} part kept</source>
         <translation>停止 · {n} 件の部分を保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="637"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="639"/>
         <source>Stopped · {n} parts kept</source>
         <translation>停止 · {n} 件の部分を保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="647"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="649"/>
         <source>Not finished: {n} partial summary kept (listed in the middle). Press &lt;b&gt;Start&lt;/b&gt; to go on from where it stopped.</source>
         <translation>未完了: {n} 件の部分要約を保存しました(中央に一覧表示)。&lt;b&gt;開始&lt;/b&gt;を押すと中断したところから続けます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="649"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="651"/>
         <source>Not finished: {n} partial summaries kept (listed in the middle). Press &lt;b&gt;Start&lt;/b&gt; to go on from where it stopped.</source>
         <translation>未完了: {n} 件の部分要約を保存しました(中央に一覧表示)。&lt;b&gt;開始&lt;/b&gt;を押すと中断したところから続けます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="668"/>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="757"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="670"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="759"/>
         <source>Summary of {name}</source>
         <translation>{name} の要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="678"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="680"/>
         <source>{level} · part {i} · [{pages}]</source>
         <translation>{level} · 部分 {i} · [{pages}]</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="684"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="686"/>
         <source>No partial summary covers {pages}</source>
         <translation>{pages} を含む部分要約はありません</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="689"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="691"/>
         <source>Copied to the clipboard.</source>
         <translation>クリップボードにコピーしました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="700"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="702"/>
         <source>Could not read the summaries: {error}</source>
         <translation>要約を読み込めませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="720"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="722"/>
         <source>{what}: {error}</source>
         <translation>{what}: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="723"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="725"/>
         <source>Could not read the summaries</source>
         <translation>要約を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="734"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="736"/>
         <source>A summary is being written: the history opens when it is done or cancelled.</source>
         <translation>要約を作成中です。履歴は完了またはキャンセル後に開けます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="737"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="739"/>
         <source>Could not open the summary</source>
         <translation>要約を開けませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="760"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="762"/>
         <source>This summary was stopped after {n} part.</source>
         <translation>この要約は {n} 件の部分のあと停止されました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="761"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="763"/>
         <source>This summary was stopped after {n} parts.</source>
         <translation>この要約は {n} 件の部分のあと停止されました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="762"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="764"/>
         <source>This summary failed after {n} part.</source>
         <translation>この要約は {n} 件の部分のあと失敗しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="763"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="765"/>
         <source>This summary failed after {n} parts.</source>
         <translation>この要約は {n} 件の部分のあと失敗しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="764"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="766"/>
         <source>This summary did not finish after {n} part.</source>
         <translation>この要約は {n} 件の部分のあと完了しませんでした。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="765"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="767"/>
         <source>This summary did not finish after {n} parts.</source>
         <translation>この要約は {n} 件の部分のあと完了しませんでした。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="766"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="768"/>
         <source>This summary {status} after {n} part(s).</source>
         <translation>この要約は {n} 件の部分のあと「{status}」になりました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="770"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="772"/>
         <source>Open {name} with the same model and options and press &lt;b&gt;Start&lt;/b&gt; to resume it.</source>
         <translation>同じモデルと設定で {name} を開き、&lt;b&gt;開始&lt;/b&gt;を押すと再開できます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="784"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="786"/>
         <source>Could not save to the database: {error}</source>
         <translation>データベースに保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="807"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="809"/>
         <source>Could not delete the summary: {error}</source>
         <translation>要約を削除できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="812"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="814"/>
         <source>Select a summary in the history to delete it.</source>
         <translation>削除する要約を履歴から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="815"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="817"/>
         <source>this summary</source>
         <translation>この要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="817"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="819"/>
         <source>Delete summary</source>
         <translation>要約を削除</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="818"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="820"/>
         <source>Delete the summary of {name} and its partial summaries?</source>
         <translation>{name} の要約と部分要約を削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="829"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="831"/>
         <source>Nothing to export yet: finish a summary or pick one in the history.</source>
         <translation>エクスポートできるものはまだありません。要約を完了するか、履歴から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="838"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="840"/>
         <source>Saved {name}.</source>
         <translation>{name} を保存しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="842"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="844"/>
         <source>Could not export the summary: {error}</source>
         <translation>要約をエクスポートできませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="849"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="851"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="849"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="851"/>
         <source>Word document (*.docx)</source>
         <translation>Word 文書 (*.docx)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="851"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="853"/>
         <source>Export summary</source>
         <translation>要約をエクスポート</translation>
     </message>

@@ -224,3 +224,31 @@ def test_clear_summaries_and_comparisons_name_what_is_lost(qtbot, main_window):
     w.clear_buttons["summaries"].click()                      # nothing stored: no question, nothing done
     qtbot.waitUntil(lambda: w.clear_status.text() == "There is nothing stored to delete.", timeout=5000)
     assert w.confirm_box is None
+
+
+def _mean_lightness(widget) -> float:
+    img = widget.grab().toImage()
+    pts = [(x, y) for x in range(2, img.width() - 2, max(1, img.width() // 24))
+           for y in range(2, img.height() - 2, max(1, img.height() // 8))]
+    return sum(img.pixelColor(x, y).lightness() for x, y in pts) / len(pts)
+
+
+def test_an_open_window_takes_the_new_theme_in_its_styled_widgets(qtbot, main_window):
+    """Widgets styled with palette(base) (the Welcome page's model cards) follow a theme switch at once,
+    not only in windows opened afterwards."""
+    app = QtWidgets.QApplication.instance()
+    main_window.show()
+    main_window.show_pane("models")
+    main_window.models_pane.show_welcome()
+
+    def cards():
+        return [c for c in main_window.findChildren(QtWidgets.QFrame, "curatedCard") if c.isVisible()]
+    qtbot.waitUntil(lambda: bool(cards()), timeout=30000)   # the Welcome page shows the curated model cards
+    card = cards()[0]
+    assert _mean_lightness(card) > 160
+    try:
+        appearance.apply_theme(app, "dark")
+        assert _mean_lightness(card) < 110
+    finally:
+        appearance.apply_theme(app, "light")
+    assert _mean_lightness(card) > 160

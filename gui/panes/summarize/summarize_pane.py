@@ -299,8 +299,9 @@ class SummarizePane(QtWidgets.QWidget):
         return c
 
     def _set_drop_highlight(self, on: bool) -> None:
-        border = "2px dashed #1f5fa8" if on else "1px solid #d6d9de"
-        bg = "#eef5fc" if on else "#fafbfc"
+        # palette roles, not fixed colours: the frame follows the light and dark themes
+        border = "2px dashed palette(highlight)" if on else "1px solid palette(mid)"
+        bg = "palette(alternate-base)" if on else "palette(base)"
         self.doc_frame.setStyleSheet(f"#docFrame {{border:{border}; border-radius:6px; background:{bg};}}")
 
     # ---- options ---------------------------------------------------------------------
@@ -349,8 +350,9 @@ class SummarizePane(QtWidgets.QWidget):
         self.progress.setValue(0)
         self.progress.setFormat("")
         self.result_stack.setCurrentWidget(self.result)
-        self.result.show_note(f'<p style="color:#777; margin:30px 20px;">Press <b>Start</b> to summarise '
-                              f'{html.escape(Path(self.path).name)}.</p>')
+        self.result.show_note('<p style="color:#777; margin:30px 20px;">'
+                              + self.tr("Press <b>Start</b> to summarise {name}.").format(
+                                  name=html.escape(Path(self.path).name)) + '</p>')
         self.result_heading.setText(self.tr("Summary"))
         self.result_note.setText("")
         self._set_result_buttons(False)
