@@ -258,7 +258,7 @@ class ComparePane(QtWidgets.QWidget):
 
         self.vote_bar = QtWidgets.QFrame()
         self.vote_bar.setObjectName("voteBar")
-        self.vote_bar.setStyleSheet("#voteBar { background:#f3f6fa; border-radius:4px; }")
+        self.vote_bar.setStyleSheet("#voteBar { background:palette(alternate-base); border-radius:4px; }")
         vb = QtWidgets.QHBoxLayout(self.vote_bar)
         vb.setContentsMargins(8, 5, 8, 5)
         self.vote_label = QtWidgets.QLabel(self.tr("Which answer is better?"))

@@ -124,8 +124,9 @@ class WelcomeView(QtWidgets.QScrollArea):
 
         self.starter_box = QtWidgets.QFrame()
         self.starter_box.setObjectName("starterBox")
+        # a light callout in both themes, so its text colour is fixed too (the dark theme's is light)
         self.starter_box.setStyleSheet("#starterBox { background:#e8f4fd; border:1px solid #b6dcf7; "
-                                       "border-radius:6px; }")
+                                       "border-radius:6px; } #starterBox QLabel { color:#0d3c61; }")
         sl = QtWidgets.QHBoxLayout(self.starter_box)
         sl.setContentsMargins(10, 8, 10, 8)
         self.starter_label = note("", muted=False)
