@@ -728,22 +728,38 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ---- notifications ---------------------------------------------------------------
     def _connect_notifications(self) -> None:
-        """Finished long jobs tell the user when the window is in the background (existing signals only)."""
-        n, b = self.notifier, self.bridge
-        b.loaded.connect(lambda info: n.notify(self.tr("Model loaded"), self.tr("%1 is ready.").replace(
-            "%1", Path(info.get("path", "")).stem)))
-        b.summaryFinished.connect(lambda r: n.notify(self.tr("Summary finished"), self.tr(
-            "The summary of %1 is ready.").replace("%1", str(r.get("name") or Path(str(r.get("path", ""))).name))))
+        """Finished long jobs tell the user when the window is in the background (existing signals only).
+
+        Bound methods of this window, never lambdas: a lambda connected to a bridge signal runs on the
+        bridge thread (see gui/bridge.py), and a tray icon or QApplication.alert made there trips Qt
+        ("Cannot create children for a parent that is in a different thread")."""
+        self.bridge.loaded.connect(self._notify_loaded)
+        self.bridge.summaryFinished.connect(self._notify_summary)
         models = getattr(self, "models_pane", None)
         if models is not None and hasattr(models, "modelDownloaded"):
-            models.modelDownloaded.connect(lambda path: n.notify(self.tr("Download finished"), self.tr(
-                "%1 was downloaded and verified.").replace("%1", Path(path).name)))
+            models.modelDownloaded.connect(self._notify_download)
         compare = getattr(self, "compare_pane", None)
         if compare is not None:
-            compare.evalFinished.connect(lambda: n.notify(self.tr("Evaluation finished"),
-                                                          self.tr("The question-set scores are ready.")))
-            compare.runFinished.connect(lambda: n.notify(self.tr("Comparison finished"),
-                                                         self.tr("Every model has answered.")))
+            compare.evalFinished.connect(self._notify_evaluation)
+            compare.runFinished.connect(self._notify_comparison)
+
+    def _notify_loaded(self, info: dict) -> None:
+        self.notifier.notify(self.tr("Model loaded"), self.tr("%1 is ready.").replace(
+            "%1", Path(info.get("path", "")).stem))
+
+    def _notify_summary(self, r: dict) -> None:
+        self.notifier.notify(self.tr("Summary finished"), self.tr("The summary of %1 is ready.").replace(
+            "%1", str(r.get("name") or Path(str(r.get("path", ""))).name)))
+
+    def _notify_download(self, path: str) -> None:
+        self.notifier.notify(self.tr("Download finished"), self.tr("%1 was downloaded and verified.").replace(
+            "%1", Path(path).name))
+
+    def _notify_evaluation(self) -> None:
+        self.notifier.notify(self.tr("Evaluation finished"), self.tr("The question-set scores are ready."))
+
+    def _notify_comparison(self) -> None:
+        self.notifier.notify(self.tr("Comparison finished"), self.tr("Every model has answered."))
 
     # ---- bridge events -------------------------------------------------------------
     def _on_library(self, entries: list) -> None:

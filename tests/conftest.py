@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt offscreen, with one 1920x1080 screen (its default is 800x800, smaller than any desktop Hearth is for:
+# a restored window would be clamped to it).
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={ROOT / 'tests' / 'offscreen_screen.json'}")
 
 from tests.tiny_gguf import CHATML_TEMPLATE, make_tiny_gguf  # noqa: E402
 

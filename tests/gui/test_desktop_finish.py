@@ -118,7 +118,11 @@ def test_dropped_document_opens_on_the_summarise_pane(qtbot, main_window, tmp_pa
 
 def test_finished_load_notifies_when_the_window_is_in_the_background(qtbot, main_window, monkeypatch):
     alerts = []
-    monkeypatch.setattr(QtWidgets.QApplication, "alert", staticmethod(lambda w, ms=0: alerts.append(w)))
+    gui_thread = QtWidgets.QApplication.instance().thread()
+    # QApplication.alert (and a tray icon) must be used on the GUI thread: the load finishes on the bridge's
+    alerts_thread = []
+    monkeypatch.setattr(QtWidgets.QApplication, "alert", staticmethod(
+        lambda w, ms=0: (alerts.append(w), alerts_thread.append(QtCore.QThread.currentThread()))))
     monkeypatch.setattr(QtWidgets.QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: False))
     assert not main_window.isActiveWindow()
     with qtbot.waitSignal(main_window.notifier.notified, timeout=60000) as sig:
@@ -126,6 +130,7 @@ def test_finished_load_notifies_when_the_window_is_in_the_background(qtbot, main
     title, message, how = sig.args
     assert title == "Model loaded" and "tiny-chat" in message and how == "alert"
     assert alerts == [main_window]
+    assert alerts_thread == [gui_thread]
     # In front: nothing.
     monkeypatch.setattr(main_window, "isActiveWindow", lambda: True)
     assert main_window.notifier.notify("Model loaded", "x") is None
