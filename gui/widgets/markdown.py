@@ -124,7 +124,7 @@ def render(text: str, code_sink: list[str] | None = None,
                 href = html.escape(copy_href(len(code_sink) - 1), quote=True)
                 copy_label = html.escape(QtCore.QCoreApplication.translate("Markdown", "Copy code"))
                 link = (f'<p style="margin:6px 0 0 0;"><a href="{href}" '
-                        f'style="font-size:small; text-decoration:none;">⧉ {copy_label}</a>{lang_label}</p>')
+                        f'style="font-size:small; text-decoration:none;">{copy_label}</a>{lang_label}</p>')
             tok.content = ""
             out.append((link, f'<pre style="background-color:{CODE_BG}; color:#24292f; font-family:monospace; '
                               f'margin:2px 0 8px 0; padding:6px;">{body}</pre>'))
