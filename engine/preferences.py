@@ -37,30 +37,73 @@ def _get(settings, key, default=None):
         return default
 
 
+def _number(value, like):
+    """``value`` as the type of ``like`` (int or float), or None when it is not a finite number of that kind
+    (a hand-edited settings.json must not reach llama.cpp as text)."""
+    import math
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(like, int) and not isinstance(like, bool):
+        return int(value) if float(value).is_integer() else None
+    return float(value) if math.isfinite(value) else None
+
+
 def default_sampling(settings, policy=None) -> SamplingOptions:
-    """Engine defaults, then the user's defaults (``sampling``), then the policy's locked values."""
+    """Engine defaults, then the user's defaults (``sampling``), then the policy's locked values.
+    A saved value of the wrong kind is ignored (logged), never passed on."""
     s = SamplingOptions()
     saved = _get(settings, "sampling", {}) or {}
     if isinstance(saved, dict):
         for name in SAMPLING_KEYS:
             if name in saved and not (policy is not None and policy.is_locked(name)):
                 value = saved[name]
-                if name == "seed" and value is not None and not isinstance(value, int):
-                    continue
+                if name == "seed":
+                    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                        _ignored(name, value)
+                        continue
+                else:
+                    value = _number(value, getattr(s, name))
+                    if value is None or value < 0:
+                        _ignored(name, saved[name])
+                        continue
                 setattr(s, name, value)
     if policy is not None:
         policy.pin_sampling(s)
     return s
 
 
+def _ignored(name: str, value) -> None:
+    import logging
+
+    logging.getLogger("engine.preferences").warning("settings.json: %s = %r is not usable; the default is used",
+                                                    name, value)
+
+
 def default_load(settings, policy=None) -> LoadOptions:
-    """Engine defaults, then the user's defaults (``load``), then the policy's locked values."""
+    """Engine defaults, then the user's defaults (``load``), then the policy's locked values.
+    A saved value of the wrong kind is ignored (logged), never passed on."""
+    from engine.host.protocol import parse_gpu_layers
+
     opts = LoadOptions()
     saved = _get(settings, "load", {}) or {}
     if isinstance(saved, dict):
         for name in LOAD_KEYS:
             if name in saved and saved[name] is not None:
-                setattr(opts, name, saved[name])
+                value = saved[name]
+                if name == "gpu_layers":
+                    try:
+                        value = parse_gpu_layers(value)
+                    except (TypeError, ValueError):
+                        value = None
+                else:
+                    value = _number(value, 0)
+                    if value is not None and value < 0:
+                        value = None
+                if value is None:
+                    _ignored(name, saved[name])
+                    continue
+                setattr(opts, name, value)
     if policy is not None:
         for name, value in policy.pin_load({"n_ctx": opts.n_ctx, "gpu_layers": opts.gpu_layers}).items():
             setattr(opts, name, value)
