@@ -898,7 +898,7 @@ def main(argv: list[str] | None = None) -> int:
     except HearthError as e:
         QtWidgets.QMessageBox.critical(None, APP_TITLE, str(e))
         return 2
-    install_language(app, config.settings)
+    language = install_language(app, config.settings)
     appearance.apply_appearance(app, config.settings)    # theme and font size from Preferences
     try:
         logs.setup_logging(config.paths.log_dir, debug=logs.debug_enabled(config.settings, config.policy),
@@ -934,7 +934,10 @@ def main(argv: list[str] | None = None) -> int:
             if handle is None or not handle.isExposed():
                 QtCore.QTimer.singleShot(5, exit_when_shown)
                 return
-            print(f"hearth: window shown {seconds_since_start():.3f} s after start", flush=True)
+            # the language in effect and the first pane's title (ASCII-escaped): the smoke test checks the
+            # frozen build really translates
+            print(f"hearth: window shown {seconds_since_start():.3f} s after start "
+                  f"(language {language}, first pane {ascii(win.tabs.tabText(0))})", flush=True)
             win.close()
 
         QtCore.QTimer.singleShot(0, exit_when_shown)

@@ -266,6 +266,29 @@ class Smoke:
             text += f"; warm starts: median {statistics.median(warm):.2f} s over {len(warm)}"
         return text
 
+    def japanese(self) -> str:
+        """The frozen build translates: with Preferences → Language = 日本語 the window starts in Japanese
+        (the .qm compiled by packaging/build.py is in the bundle and found)."""
+        import json as _json
+
+        settings = self.home / "config" / "settings.json"
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        before = settings.read_text(encoding="utf-8") if settings.is_file() else None
+        data = _json.loads(before) if before else {}
+        settings.write_text(_json.dumps({**data, "language": "ja"}), encoding="utf-8")
+        try:
+            r = self.run(self.gui, env=dict(self.env, HEARTH_EXIT_AFTER_SHOWN="1"), timeout=120)
+        finally:
+            if before is None:
+                settings.unlink()
+            else:
+                settings.write_text(before, encoding="utf-8")
+        self.expect(r)
+        line = next((ln for ln in r.stdout.splitlines() if "window shown" in ln), "")
+        want = f"(language ja, first pane {ascii('チャット')})"
+        assert want in line, f"the window did not start in Japanese: {line or _tail(r.stdout)}"
+        return "window started in Japanese (first pane チャット)"
+
 
 def _watch(pid: int, seen: list, stop: threading.Event) -> None:
     import psutil
@@ -363,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         s.check("hub: search and pull (fake Hub on loopback)", s.hub)
         s.check("documents: extract PDF/DOCX, summarize to DOCX", s.documents)
         s.check("window (offscreen): start, show, close", lambda: s.window(max(1, args.starts)))
+        s.check("window in Japanese (Preferences language 日本語)", s.japanese)
         if args.report:
             args.report.write_text(json.dumps(s.results, indent=2, default=str), encoding="utf-8")
         print(f"\n{len(s.failures)} failed ({time.monotonic() - t0:.0f} s)" if s.failures
