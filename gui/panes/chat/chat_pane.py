@@ -50,6 +50,10 @@ class ChatInput(QtWidgets.QPlainTextEdit):
     submitted = Signal()
     stopRequested = Signal()
 
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTabChangesFocus(True)   # Tab moves on (keyboard navigation), it does not type a tab
+
     def keyPressEvent(self, e: QtGui.QKeyEvent) -> None:
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and e.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.submitted.emit()

@@ -63,6 +63,7 @@ class ChatSettingsPanel(QtWidgets.QWidget):
         self._form = form
         # System prompt and presets
         self.system = QtWidgets.QPlainTextEdit()
+        self.system.setTabChangesFocus(True)   # keyboard navigation: Tab moves on
         self.system.setPlaceholderText(self.tr("System prompt (optional): how the assistant should behave"))
         self.system.setMaximumHeight(100)
         self.system.textChanged.connect(self._changed)

@@ -180,6 +180,7 @@ class ComparePane(QtWidgets.QWidget):
         lay.setContentsMargins(0, 6, 0, 0)
         lay.setSpacing(5)
         self.prompt_edit = QtWidgets.QPlainTextEdit()
+        self.prompt_edit.setTabChangesFocus(True)   # keyboard navigation: Tab moves on
         self.prompt_edit.setPlaceholderText(self.tr("The prompt every model answers (Ctrl+Enter runs)"))
         self.prompt_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
         lay.addWidget(self.prompt_edit)

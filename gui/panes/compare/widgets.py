@@ -266,6 +266,7 @@ class ColumnView(QtWidgets.QFrame):
         lay.addWidget(self.progress)
         self.text = QtWidgets.QPlainTextEdit()
         self.text.setReadOnly(True)
+        self.text.setTabChangesFocus(True)
         self.text.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         self.text.setPlaceholderText(self.tr("The answer appears here as it is written."))
         self.text.setFont(apply_cjk_fallback(self.text.font()))   # kana and kanji from a Japanese font
