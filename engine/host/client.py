@@ -73,7 +73,10 @@ class EngineClient:
         self._ids_lock = threading.Lock()
         self._last_id = 0          # last id handed out
         self._running_id = 0       # id of the request the host is working on
-        self._lock = threading.Lock()
+        # One request at a time; load and unload wait for it too, so a second thread sharing this client
+        # (the local API serving the chat's model) never has the process swapped under a request.
+        # Re-entrant: a request reloads a crashed host from inside it.
+        self._lock = threading.RLock()
         self._log_dir = Path(log_dir) if log_dir else Path(tempfile.gettempdir())
         self._log_path: Path | None = None
         self.model_path: str | None = None
@@ -117,6 +120,10 @@ class EngineClient:
 
     def unload(self) -> None:
         """End the host process: all of the model's RAM and VRAM comes back."""
+        with self._lock:
+            self._unload()
+
+    def _unload(self) -> None:
         proc, conn = self._proc, self._conn
         if proc is not None and proc.is_alive() and conn is not None:
             try:
@@ -230,7 +237,10 @@ class EngineClient:
         from engine.gguf_check import check_file
 
         check_file(model_path)  # a bad file is refused here, before any process starts
-        options = options or LoadOptions()
+        with self._lock:
+            return self._load_retrying(model_path, options or LoadOptions(), on_progress)
+
+    def _load_retrying(self, model_path, options: LoadOptions, on_progress) -> dict:
         first_crash: tuple[int, int] | None = None
         while True:
             self._load_attempt = None

@@ -60,7 +60,9 @@ class BackgroundServer:
 
     def __init__(self, config, model_path, *, model_name: str | None = None, host: str = "127.0.0.1",
                  port: int = 8765, api_key: str | None = None, load_options=None,
-                 on_ready=None, on_stopped=None):
+                 on_ready=None, on_stopped=None, client=None):
+        """``client``: an EngineClient that already has this model loaded (the app's chat): the API
+        shares its model process (one copy of the model in memory) instead of starting its own."""
         self.config = config
         self.model_path = Path(model_path)
         self.model_name = model_name or self.model_path.stem
@@ -72,11 +74,17 @@ class BackgroundServer:
         self.on_stopped = on_stopped
         self.url: str | None = None
         self.error: str | None = None
+        self.client = client
         self.worker = None
         self._server = None
         self._sock = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @property
+    def shared(self) -> bool:
+        """Whether the API uses another's model process (see ``client``)."""
+        return self.client is not None
 
     @property
     def running(self) -> bool:
@@ -99,7 +107,8 @@ class BackgroundServer:
         pinned = policy.pin_load({"n_ctx": opts.n_ctx, "gpu_layers": opts.gpu_layers})
         opts.n_ctx, opts.gpu_layers = pinned["n_ctx"], pinned["gpu_layers"]
         self._sock = _bind(self.host, self.port)
-        self.worker = ModelWorker(self.model_path, opts, log_dir=self.config.paths.log_dir)
+        self.worker = ModelWorker(self.model_path, opts, log_dir=self.config.paths.log_dir, client=self.client,
+                                  shared=self.client is not None)
         self._thread = threading.Thread(target=self._main, name="hearth-serve", daemon=True)
         self._thread.start()
 

@@ -47,12 +47,17 @@ class Job:
 
 
 class ModelWorker:
-    def __init__(self, model_path, load_options: LoadOptions | None = None, *, log_dir=None, client=None):
+    def __init__(self, model_path, load_options: LoadOptions | None = None, *, log_dir=None, client=None,
+                 shared: bool = False):
+        """``shared``: ``client`` already has this model loaded and belongs to someone else (the desktop
+        app's chat): it is used as it is — no load, no unload, and stopping cancels only this worker's
+        requests. Requests from both take turns on the one model process (the client's request lock)."""
         from engine.host.client import EngineClient
 
         self.model_path = model_path
         self.load_options = load_options or LoadOptions()
         self.client = client or EngineClient(log_dir=log_dir)
+        self.shared = shared and client is not None
         self.model_info: dict | None = None
         self.load_error: BaseException | None = None
         self.ready = threading.Event()
@@ -83,13 +88,18 @@ class ModelWorker:
         """Cancel everything queued or running, end the worker and the host process."""
         self._stopping = True
         try:
-            self.client.cancel()
+            if self.shared:
+                running = self._running
+                if running is not None:
+                    self.client.cancel(running.id)    # only ours: the chat's own request goes on
+            else:
+                self.client.cancel()
         except Exception:
             pass
         self._queue.put(None)
         if self._thread.is_alive():
             self._thread.join(timeout)
-        if self._thread.is_alive():   # stuck: end the host the hard way
+        if self._thread.is_alive() and not self.shared:   # stuck: end the host the hard way
             try:
                 self.client.kill_host()
             except Exception:
@@ -97,7 +107,14 @@ class ModelWorker:
 
     def _main(self) -> None:
         try:
-            self.model_info = self.client.load(self.model_path, self.load_options)
+            if self.shared:
+                if not (self.client.alive and self.client.model_path == str(self.model_path)):
+                    from engine.errors import BadInputError
+
+                    raise BadInputError(f"{self.model_path} is no longer the loaded model")
+                self.model_info = dict(self.client.model_info or {})
+            else:
+                self.model_info = self.client.load(self.model_path, self.load_options)
         except BaseException as e:  # noqa: BLE001 - handed to the thread that waits
             self.load_error = e
             self.ready.set()
@@ -117,10 +134,11 @@ class ModelWorker:
                     with self._lock:
                         self._running = None
         finally:
-            try:
-                self.client.unload()
-            except Exception:
-                log.warning("unloading the served model failed", exc_info=True)
+            if not self.shared:
+                try:
+                    self.client.unload()
+                except Exception:
+                    log.warning("unloading the served model failed", exc_info=True)
 
     # ---- requests ----------------------------------------------------------------
     def submit(self, kind: str, payload, sampling: SamplingOptions,
@@ -148,6 +166,12 @@ class ModelWorker:
         try:
             if self._stopping:
                 stats = GenerationStats(finish_reason="cancelled")
+            elif self.shared and self.client.model_path != str(self.model_path):
+                from engine.errors import EngineError
+
+                from pathlib import Path
+
+                raise EngineError(f"{Path(self.model_path).name} is no longer loaded in Hearth")
             elif job.kind == "chat":
                 stats = self.client.chat(job.payload, job.sampling, on_text=on_text, request_id=job.id)
             else:

@@ -11,6 +11,8 @@ and port are remembered (settings key ``"serve"``), the API key is not.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gui.qt import QtWidgets, Qt, Signal
 from gui.engine_messages import translate as translate_message
 from gui.panes.models.token_dialog import KeyringCalls
@@ -46,9 +48,16 @@ class ServeTab(QtWidgets.QWidget):
     _ready = Signal(str)         # from the server thread
     _ended = Signal(object)      # from the server thread: None or the error sentence
 
-    def __init__(self, config, parent=None):
+    def __init__(self, config, parent=None, bridge=None):
+        """``bridge``: the app's EngineBridge. When the chosen model is the one the chat has loaded, the API
+        shares that model process (one copy in memory; requests take turns with the chat's) and stops
+        when the chat loads another model or unloads it."""
         super().__init__(parent)
         self.config = config
+        self.bridge = bridge
+        if bridge is not None:
+            bridge.loadStarted.connect(self._on_chat_model_changing)
+            bridge.unloaded.connect(self._on_chat_model_changing)
         self.settings = config.settings
         self.policy = config.policy
         self.server = None
@@ -64,8 +73,9 @@ class ServeTab(QtWidgets.QWidget):
         lay.addWidget(QtWidgets.QLabel(self.tr("<b>Hearth's models as a local API</b>")))
         intro = QtWidgets.QLabel(self.tr(
             "Editors, scripts and other apps that speak the OpenAI API can use a model of yours: "
-            "GET /v1/models, POST /v1/chat/completions and /v1/completions. It runs in its own model process "
-            "and shares the CPU cores with every other model Hearth runs."))
+            "GET /v1/models, POST /v1/chat/completions and /v1/completions. When the chat has the same model "
+            "loaded, both use its model process (one copy in memory, requests take turns); otherwise the API "
+            "starts its own. Either way it shares the CPU cores with every other model Hearth runs."))
         intro.setWordWrap(True)
         lay.addWidget(intro)
         self.policy_note = QtWidgets.QLabel("")
@@ -234,7 +244,8 @@ class ServeTab(QtWidgets.QWidget):
         self.settings.set(SETTINGS_KEY, {"model": path, "host": host, "port": port})
         server = BackgroundServer(self.config, path, host=host, port=port, api_key=key or None,
                                   load_options=default_load(self.settings, self.policy),
-                                  on_ready=self._ready.emit, on_stopped=self._ended.emit)
+                                  on_ready=self._ready.emit, on_stopped=self._ended.emit,
+                                  client=self._chat_client_for(path))
         try:
             server.start()
         except HearthError as e:
@@ -246,11 +257,36 @@ class ServeTab(QtWidgets.QWidget):
             w.setEnabled(False)
         self.status.setText(self.tr("Starting: loading {model}…").format(model=server.model_name))
 
+    def _chat_client_for(self, path: str):
+        """The chat's EngineClient when it has ``path`` loaded in a live model process, else None."""
+        client = getattr(self.bridge, "client", None)
+        if client is None or getattr(client, "is_remote", False):
+            return None
+        try:
+            same = client.alive and client.model_path is not None and \
+                Path(client.model_path).resolve() == Path(path).resolve()
+        except OSError:
+            same = False
+        return client if same else None
+
+    def _on_chat_model_changing(self, *_args) -> None:
+        """The chat loads another model or unloads: an API sharing its process stops, and says why."""
+        server = self.server
+        if server is None or not server.shared:
+            return
+        self._stop_reason = self.tr("Stopped: the chat loaded another model or unloaded it; switch on again "
+                                    "to serve.")
+        self.stop()
+
     def _on_ready(self, url: str) -> None:
         if self.server is None:
             return
         self.url = url
-        self.status.setText(self.tr("Serving {model} at {url}").format(model=self.server.model_name, url=url))
+        if self.server.shared:
+            text = self.tr("Serving {model} at {url} (sharing the chat's model process)")
+        else:
+            text = self.tr("Serving {model} at {url}")
+        self.status.setText(text.format(model=self.server.model_name, url=url))
         self.serving.emit(url)
 
     def _on_ended(self, error) -> None:
@@ -260,12 +296,13 @@ class ServeTab(QtWidgets.QWidget):
         if not self.block:
             for w in self.fields:
                 w.setEnabled(True)
+        reason, self._stop_reason = getattr(self, "_stop_reason", None), None
         if error:
             text = _capitalised(str(error))
             self.status.setText(text)
             self.failed.emit(text)
         else:
-            self.status.setText(self.tr("Off: nothing is served."))
+            self.status.setText(reason or self.tr("Off: nothing is served."))
         self.stopped.emit()
 
     def stop(self) -> None:

@@ -70,7 +70,7 @@ class SettingsWindow(QtWidgets.QDialog):
         self.endpoints_tab = EndpointsTab(config)
         self.endpoints_tab.remoteModelsChanged.connect(self.remoteModelsChanged)
         self.tabs.addTab(self.endpoints_tab, self.tr("Servers"))
-        self.serve_tab = ServeTab(config)
+        self.serve_tab = ServeTab(config, bridge=getattr(parent, "bridge", None))
         self.tabs.addTab(self.serve_tab, self.tr("Local API"))
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
         buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))

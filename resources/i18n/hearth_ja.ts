@@ -123,191 +123,191 @@
         <translation>会話データベースが使用中です(別の Hearth プロセスが使っています)。空き次第、会話が表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="147"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="151"/>
         <source>{what}: {error}</source>
         <translation>{what}: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="152"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="156"/>
         <source>Could not read the conversations</source>
         <translation>会話を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="196"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="200"/>
         <source>Could not save to the conversation database: {error}</source>
         <translation>会話データベースに保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="242"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="246"/>
         <source>Note: base model: continues text rather than following instructions.</source>
         <translation>注意: ベースモデルです。指示に従うのではなく、文章の続きを書きます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="248"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="252"/>
         <source>Type a message — Ctrl+Enter to send, Esc to stop</source>
         <translation>メッセージを入力 — Ctrl+Enter で送信、Esc で停止</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="254"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="258"/>
         <source>Send</source>
         <translation>送信</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="255"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="259"/>
         <source>Send (Ctrl+Enter)</source>
         <translation>送信 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="257"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="261"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="258"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="262"/>
         <source>Stop the reply (Esc)</source>
         <translation>応答を停止 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="260"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="264"/>
         <source>Regenerate</source>
         <translation>再生成</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="261"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="265"/>
         <source>Write the last reply again</source>
         <translation>最後の応答をもう一度生成します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="310"/>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="381"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="314"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="385"/>
         <source>Could not list the conversations</source>
         <translation>会話の一覧を取得できませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="328"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="332"/>
         <source>Could not open the conversation</source>
         <translation>会話を開けませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="346"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="350"/>
         <source>Could not rename the conversation: {error}</source>
         <translation>会話の名前を変更できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="352"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="356"/>
         <source>Could not delete the conversation</source>
         <translation>会話を削除できませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="358"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="362"/>
         <source>Could not delete the conversation: {error}</source>
         <translation>会話を削除できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="377"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="381"/>
         <source>Could not restore the conversation: {error}</source>
         <translation>会話を復元できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="385"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="389"/>
         <source>Searching failed</source>
         <translation>検索に失敗しました</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="392"/>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="395"/>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="417"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="396"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="399"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="421"/>
         <source>Could not export the conversation</source>
         <translation>会話をエクスポートできませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="406"/>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="414"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="410"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="418"/>
         <source>Could not import {name}: {error}</source>
         <translation>{name} をインポートできませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="423"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="427"/>
         <source>Export conversation</source>
         <translation>会話をエクスポート</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="424"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="428"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="424"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="428"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="429"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="433"/>
         <source>Could not write {path}: {error}</source>
         <translation>{path} に書き込めませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="432"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="436"/>
         <source>Import conversation</source>
         <translation>会話をインポート</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="433"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="437"/>
         <source>Hearth conversation (*.json)</source>
         <translation>Hearth の会話 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="457"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="461"/>
         <source>Could not save the chat settings: {error}</source>
         <translation>チャットの設定を保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="461"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="465"/>
         <source>Load a model first: defaults are saved per model.</source>
         <translation>先にモデルを読み込んでください。既定値はモデルごとに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="471"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="475"/>
         <source>Could not save the preset: {error}</source>
         <translation>プリセットを保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="475"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="479"/>
         <source>Could not delete the preset: {error}</source>
         <translation>プリセットを削除できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="478"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="482"/>
         <source>Could not read the presets</source>
         <translation>プリセットを読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="528"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="532"/>
         <source>Load a model first: pick one above and press Load.</source>
         <translation>先にモデルを読み込んでください。上で選んで「読み込む」を押します。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="583"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="587"/>
         <source>Edit and resend</source>
         <translation>編集して再送信</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="583"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="587"/>
         <source>Resending replaces the messages after this one:</source>
         <translation>再送信すると、このメッセージ以降が置き換わります:</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="608"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="612"/>
         <source>Could not save the reply: {error}</source>
         <translation>応答を保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="618"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="622"/>
         <source>Your text is sent to {host}</source>
         <translation>入力したテキストは {host} に送信されます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="640"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="644"/>
         <source>The conversation no longer fits the model&apos;s context: the {n} oldest messages are outside the model&apos;s memory.</source>
         <translation>会話がモデルのコンテキストに収まらなくなりました。古いメッセージ {n} 件はモデルの記憶の範囲外です。</translation>
     </message>
@@ -350,113 +350,113 @@
         <translation>最大トークン数</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="66"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="67"/>
         <source>System prompt (optional): how the assistant should behave</source>
         <translation>システムプロンプト(任意): アシスタントの振る舞いを指定します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="69"/>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="185"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="70"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="186"/>
         <source>System prompt</source>
         <translation>システムプロンプト</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="74"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="75"/>
         <source>Presets…</source>
         <translation>プリセット…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="80"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="81"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="81"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="82"/>
         <source>Save this system prompt as a preset</source>
         <translation>このシステムプロンプトをプリセットとして保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="85"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="86"/>
         <source>Delete</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="86"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="87"/>
         <source>Delete the selected preset</source>
         <translation>選択したプリセットを削除</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="91"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="92"/>
         <source>Sampling</source>
         <translation>サンプリング</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="105"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="106"/>
         <source>random</source>
         <translation>ランダム</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="107"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="108"/>
         <source>Seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="109"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="110"/>
         <source>Model loading</source>
         <translation>モデルの読み込み</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="113"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="114"/>
         <source>model default</source>
         <translation>モデルの既定値</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="115"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="116"/>
         <source>Context length</source>
         <translation>コンテキスト長</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="119"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="120"/>
         <source>GPU layers: auto fits free VRAM, all offloads everything, or a number</source>
         <translation>GPU レイヤー数: auto は空き VRAM に合わせ、all はすべてを GPU に載せます。数値でも指定できます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="121"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="122"/>
         <source>GPU layers</source>
         <translation>GPU レイヤー数</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="123"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="124"/>
         <source>Reload model</source>
         <translation>モデルを再読み込み</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="124"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="125"/>
         <source>Load the model again with these context and GPU settings</source>
         <translation>このコンテキストと GPU の設定でモデルを読み込み直します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="128"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="129"/>
         <source>Reset to defaults</source>
         <translation>既定値に戻す</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="131"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="132"/>
         <source>Save as this model&apos;s defaults</source>
         <translation>このモデルの既定値として保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="186"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="187"/>
         <source>(managed by your administrator)</source>
         <translation>(管理者が設定)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="266"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="267"/>
         <source>Save preset</source>
         <translation>プリセットを保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/settings_panel.py" line="266"/>
+        <location filename="../../gui/panes/chat/settings_panel.py" line="267"/>
         <source>Preset name:</source>
         <translation>プリセット名:</translation>
     </message>
@@ -532,93 +532,93 @@
         <translation>待機中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="270"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="271"/>
         <source>The answer appears here as it is written.</source>
         <translation>回答は生成されるとここに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="297"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="298"/>
         <source>Loading… {percent}</source>
         <translation>読み込み中… {percent}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="298"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="299"/>
         <source>Loading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="303"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="304"/>
         <source>Loaded in {time} · writing…</source>
         <translation>{time}で読み込み完了 · 生成中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="309"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="310"/>
         <source>Writing…</source>
         <translation>生成中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="325"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="326"/>
         <source>stopped at the token limit</source>
         <translation>トークン上限で停止</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="325"/>
         <location filename="../../gui/panes/compare/widgets.py" line="326"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="327"/>
         <source>finished</source>
         <translation>完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="326"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="327"/>
         <source>stopped</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="327"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="328"/>
         <source>Done: {reason}</source>
         <translation>完了: {reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="328"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="329"/>
         <source>Stopped: the text so far is kept</source>
         <translation>停止: ここまでの文章は残ります</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="335"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="336"/>
         <source>Load</source>
         <translation>読み込む</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="335"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="336"/>
         <source>First token</source>
         <translation>最初のトークン</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="337"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="338"/>
         <source>Prompt</source>
         <translation>プロンプト</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="337"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="338"/>
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="338"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="339"/>
         <source>Tokens</source>
         <translation>トークン</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="338"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="339"/>
         <source>{inp} in · {out} out</source>
         <translation>入力 {inp} · 出力 {out}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="340"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="341"/>
         <source>Peak memory</source>
         <translation>最大メモリ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="350"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="351"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
@@ -716,84 +716,84 @@
         <translation>リーダーボード</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="183"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="184"/>
         <source>The prompt every model answers (Ctrl+Enter runs)</source>
         <translation>すべてのモデルが答えるプロンプト(Ctrl+Enter で実行)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="192"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="193"/>
         <source>System prompt (optional, the same for every model)</source>
         <translation>システムプロンプト(任意、すべてのモデルで共通)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="205"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="206"/>
         <source>random</source>
         <translation>ランダム</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="206"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="207"/>
         <source>The same seed goes to every model; random: one is drawn and shown after the run</source>
         <translation>すべてのモデルに同じシードを使います。ランダム: 実行時に決めて、実行後に表示します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="207"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="208"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="207"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="323"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="208"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="324"/>
         <source>Max tokens</source>
         <translation>最大トークン数</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="208"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="209"/>
         <source>Seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="216"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="217"/>
         <source>Blind (A/B, names hidden until the vote)</source>
         <translation>ブラインド(A/B、投票まで名前を隠す)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="217"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="218"/>
         <source>Columns in a random order, labelled A, B…; vote which answer is better, then the names are revealed and the vote goes to the leaderboard</source>
         <translation>列はランダムな順に A、B… と表示されます。良い方の回答に投票すると名前が公開され、投票がリーダーボードに反映されます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="220"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="221"/>
         <source>Tags</source>
         <translation>タグ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="223"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="224"/>
         <source>e.g. email, Japanese (for the leaderboard filter)</source>
         <translation>例: メール, 日本語(リーダーボードの絞り込み用)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="232"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="233"/>
         <source>Run</source>
         <translation>実行</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="234"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="235"/>
         <source>Send the prompt to every chosen model (Ctrl+Enter)</source>
         <translation>選んだすべてのモデルにプロンプトを送信 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="237"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="336"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="238"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="337"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="238"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="239"/>
         <source>Stop every model now; the text written so far is kept</source>
         <translation>すべてのモデルを今すぐ停止します。ここまでの文章は残ります</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="248"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="249"/>
         <source>Pick two to four models above, write a prompt and press Run: the answers stream here side by side, each with its load time, first-token time, speed and peak memory.
 
 Blind mode hides which model wrote which answer until you vote; the votes build the Leaderboard.</source>
@@ -802,432 +802,432 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 ブラインドモードでは、投票するまでどのモデルの回答かを伏せます。投票はリーダーボードに反映されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="264"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="750"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="265"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="751"/>
         <source>Which answer is better?</source>
         <translation>どちらの回答が良いですか?</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="267"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="268"/>
         <source>vs</source>
         <translation>対</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="280"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="740"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="281"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="741"/>
         <source>Reveal</source>
         <translation>公開</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="281"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="282"/>
         <source>Show the model names (no more votes on this comparison)</source>
         <translation>モデル名を表示します(この比較ではそれ以上投票できません)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="298"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="299"/>
         <source>Question set</source>
         <translation>問題セット</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="310"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="311"/>
         <source>{name} (sample)</source>
         <translation>{name}(サンプル)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="315"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="316"/>
         <source>Open file…</source>
         <translation>ファイルを開く…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="316"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="317"/>
         <source>A JSONL or CSV file with the fields id, prompt, expected, rule</source>
         <translation>id、prompt、expected、rule の項目を持つ JSONL または CSV ファイル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="328"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="329"/>
         <source>Per answer; every question is asked with greedy decoding and seed 0, so a run is repeatable</source>
         <translation>回答ごとの上限。全問を貪欲法デコード・シード 0 で出題するため、結果は再現できます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="332"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="333"/>
         <source>Run set</source>
         <translation>セットを実行</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="333"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="334"/>
         <source>Ask every question to every chosen model and score the answers</source>
         <translation>選んだすべてのモデルに全問を出題し、回答を採点します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="337"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="338"/>
         <source>Stop now; the answers so far are kept and scored</source>
         <translation>今すぐ停止します。ここまでの回答は保存・採点されます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="355"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="356"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="355"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="356"/>
         <source>Accuracy</source>
         <translation>正答率</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="355"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="356"/>
         <source>95 % interval</source>
         <translation>95% 区間</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="356"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="357"/>
         <source>Correct</source>
         <translation>正解数</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="356"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="357"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="356"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="357"/>
         <source>Errors</source>
         <translation>エラー</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="370"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="974"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="371"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="975"/>
         <source>Question</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="370"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="974"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="371"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="975"/>
         <source>Expected</source>
         <translation>期待される答え</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="388"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="389"/>
         <source>Tag</source>
         <translation>タグ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="391"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="829"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="392"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="830"/>
         <source>All votes</source>
         <translation>すべての投票</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="396"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="397"/>
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="400"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="401"/>
         <source>Export CSV…</source>
         <translation>CSV をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="401"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="402"/>
         <source>Every vote (with this tag) as CSV, readable by Excel</source>
         <translation>(このタグの)すべての投票を CSV で(Excel で開けます)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="405"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="406"/>
         <source>Export JSONL…</source>
         <translation>JSONL をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="406"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="407"/>
         <source>Every vote (with this tag) as JSON Lines</source>
         <translation>(このタグの)すべての投票を JSON Lines で</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="474"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="475"/>
         <source>Choose a GGUF model</source>
         <translation>GGUF モデルを選択</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="482"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="483"/>
         <source>Your text is sent to {host}</source>
         <translation>入力したテキストは {host} に送信されます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="490"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="491"/>
         <source>Choose at least two models.</source>
         <translation>モデルを 2 つ以上選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="493"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="584"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="494"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="585"/>
         <source>Planning…</source>
         <translation>計画中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="500"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="629"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="676"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1045"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="501"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="630"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="677"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="1046"/>
         <source>Plan: {plan}</source>
         <translation>計画: {plan}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="549"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="550"/>
         <source>Choose two to four models to compare.</source>
         <translation>比較するモデルを 2〜4 個選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="552"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="553"/>
         <source>Write a prompt for the models to answer.</source>
         <translation>モデルが答えるプロンプトを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="565"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="566"/>
         <source>Blind mode: {error}.</source>
         <translation>ブラインドモード: {error}。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="585"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="586"/>
         <source>Starting the models…</source>
         <translation>モデルを起動しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="594"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="960"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="595"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="961"/>
         <source>Stopping…</source>
         <translation>停止しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="630"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="631"/>
         <source>Running with seed {seed}…</source>
         <translation>シード {seed} で実行しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="648"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="649"/>
         <source>Stopped: {error}</source>
         <translation>停止: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="649"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="650"/>
         <source>Stopped</source>
         <translation>停止しました</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="656"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="657"/>
         <source>Model {label} could not answer. The reason is shown after the vote (it may name the model file).</source>
         <translation>モデル {label} は回答できませんでした。理由は投票後に表示されます(モデルファイル名が含まれる場合があるため)。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="677"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="678"/>
         <source>Stopped in {s} s · seed {seed}</source>
         <translation>{s} 秒で停止 · シード {seed}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="678"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="679"/>
         <source>Done in {s} s · seed {seed}</source>
         <translation>{s} 秒で完了 · シード {seed}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="681"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="682"/>
         <source>not saved: {error}</source>
         <translation>保存されていません: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="700"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="701"/>
         <source>Did not run</source>
         <translation>実行されませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="740"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="741"/>
         <source>Reveal without voting</source>
         <translation>投票せずに公開</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="742"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="743"/>
         <source>Revealed: </source>
         <translation>公開: </translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="744"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="745"/>
         <source>Vote when the answers are complete.</source>
         <translation>回答がそろったら投票してください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="746"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="747"/>
         <source>The run was stopped: no vote on incomplete answers.</source>
         <translation>実行が停止されました。未完成の回答には投票できません。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="748"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="749"/>
         <source>Vote on pairs of columns (each pair once), then Reveal:</source>
         <translation>列の組ごとに投票し(各組 1 回)、最後に公開してください:</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="772"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="773"/>
         <source>{name} better</source>
         <translation>{name} の方が良い</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="773"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="774"/>
         <source>tie</source>
         <translation>引き分け</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="773"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="774"/>
         <source>both bad</source>
         <translation>どちらも悪い</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="775"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="776"/>
         <source>Saving your vote ({word})…</source>
         <translation>投票を保存しています({word})…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="802"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="803"/>
         <source>Vote saved ({word}).</source>
         <translation>投票を保存しました({word})。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="808"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="809"/>
         <source>The vote could not be saved: {error}</source>
         <translation>投票を保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="813"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="814"/>
         <source>Fitting the ratings…</source>
         <translation>レーティングを推定しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="836"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="837"/>
         <source>No votes tagged {tag} yet: run a blind comparison and vote.</source>
         <translation>タグ {tag} の投票はまだありません。ブラインド比較を実行して投票してください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="837"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="838"/>
         <source>No votes yet: run a blind comparison and vote.</source>
         <translation>投票はまだありません。ブラインド比較を実行して投票してください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="840"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="841"/>
         <source>{n} vote</source>
         <translation>{n} 票</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="840"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="841"/>
         <source>{n} votes</source>
         <translation>{n} 票</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="841"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="842"/>
         <source>tagged {tag}</source>
         <translation>タグ {tag}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="842"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="843"/>
         <source>Bradley–Terry fit, {n} bootstrap resamples; models whose intervals overlap share a rank.</source>
         <translation>Bradley–Terry モデルで推定、ブートストラップ再標本化 {n} 回。区間が重なるモデルは同順位です。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="845"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="846"/>
         <source>Left column won {rate} of {n} decisive vote (a warning shows outside 45–55 % once there are enough).</source>
         <translation>勝敗がついた {n} 件の投票のうち、左の列が {rate} 勝ちました(十分な件数がたまると、45〜55% の範囲外で警告を表示します)。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="847"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="848"/>
         <source>Left column won {rate} of {n} decisive votes (a warning shows outside 45–55 % once there are enough).</source>
         <translation>勝敗がついた {n} 件の投票のうち、左の列が {rate} 勝ちました(十分な件数がたまると、45〜55% の範囲外で警告を表示します)。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="852"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="853"/>
         <source>Position bias: {warning}</source>
         <translation>位置の偏り: {warning}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="859"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="860"/>
         <source>The leaderboard could not be read: {error}</source>
         <translation>リーダーボードを読み込めませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="872"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="873"/>
         <source>Export votes</source>
         <translation>投票をエクスポート</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="881"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="882"/>
         <source>Exported {n} vote to {name}.</source>
         <translation>{n} 件の投票を {name} にエクスポートしました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="881"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="882"/>
         <source>Exported {n} votes to {name}.</source>
         <translation>{n} 件の投票を {name} にエクスポートしました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="886"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="887"/>
         <source>Could not export the votes: {error}</source>
         <translation>投票をエクスポートできませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="902"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="903"/>
         <source>Open a question set</source>
         <translation>問題セットを開く</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="910"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="911"/>
         <source>Open a question set (JSONL or CSV).</source>
         <translation>問題セット(JSONL または CSV)を開いてください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="913"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="914"/>
         <source>Reading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="924"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="925"/>
         <source>{n} question ({rules})</source>
         <translation>{n} 問({rules})</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="925"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="926"/>
         <source>{n} questions ({rules})</source>
         <translation>{n} 問({rules})</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="932"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="933"/>
         <source>Vote on the blind comparison (or reveal it) first: a question-set run shows the models&apos; names.</source>
         <translation>先にブラインド比較に投票(または公開)してください。問題セットを実行するとモデル名が表示されてしまいます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="939"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="940"/>
         <source>Choose at least one model above to score.</source>
         <translation>採点するモデルを上で 1 つ以上選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="942"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="943"/>
         <source>Choose a question set, or open one (JSONL or CSV).</source>
         <translation>問題セットを選ぶか、ファイル(JSONL または CSV)を開いてください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="952"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="953"/>
         <source>Starting…</source>
         <translation>開始しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1047"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="1048"/>
         <source>Loading model {i} of {n}…</source>
         <translation>モデルを読み込んでいます({i} / {n})…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1078"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="1079"/>
         <source>Stopped: {n} answers in {s} s · {set}</source>
         <translation>停止: {n} 件の回答を {s} 秒で · {set}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1079"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="1080"/>
         <source>Done: {n} answers in {s} s · {set}</source>
         <translation>完了: {n} 件の回答を {s} 秒で · {set}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1114"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="1115"/>
         <source>Could not save to the database: {error}</source>
         <translation>データベースに保存できませんでした: {error}</translation>
     </message>
@@ -1240,37 +1240,37 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>— なし —</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="365"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="366"/>
         <source>Rank</source>
         <translation>順位</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="365"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="366"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="365"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="366"/>
         <source>Rating</source>
         <translation>レーティング</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="366"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="367"/>
         <source>95 % interval</source>
         <translation>95% 区間</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="366"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="367"/>
         <source>Votes</source>
         <translation>投票数</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="366"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="367"/>
         <source>W / L / T</source>
         <translation>勝 / 負 / 分</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="367"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="368"/>
         <source>Both bad</source>
         <translation>どちらも悪い</translation>
     </message>
@@ -2482,17 +2482,17 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 <context>
     <name>EvalChart</name>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="433"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="434"/>
         <source>Accuracy and speed appear here after a run.</source>
         <translation>実行後、ここに正答率と速度が表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="446"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="447"/>
         <source>Accuracy (95 % interval)</source>
         <translation>正答率(95% 区間)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="447"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="448"/>
         <source>Generation speed</source>
         <translation>生成速度</translation>
     </message>
@@ -2536,7 +2536,7 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 <context>
     <name>LeaderboardTable</name>
     <message>
-        <location filename="../../gui/panes/compare/widgets.py" line="394"/>
+        <location filename="../../gui/panes/compare/widgets.py" line="395"/>
         <source>Bootstrap 95 % interval (1,000 resamples); models whose intervals overlap share a rank</source>
         <translation>ブートストラップ 95% 区間(1,000 回の再標本化)。区間が重なるモデルは同順位です</translation>
     </message>
@@ -2884,99 +2884,99 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>%1 は有効な GGUF モデルです。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="733"/>
+        <location filename="../../gui/app.py" line="747"/>
         <source>Model loaded</source>
         <translation>モデルを読み込みました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="733"/>
+        <location filename="../../gui/app.py" line="747"/>
         <source>%1 is ready.</source>
         <translation>%1 の準備ができました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="735"/>
+        <location filename="../../gui/app.py" line="751"/>
         <source>Summary finished</source>
         <translation>要約が完了しました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="736"/>
+        <location filename="../../gui/app.py" line="751"/>
         <source>The summary of %1 is ready.</source>
         <translation>%1 の要約ができました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="739"/>
+        <location filename="../../gui/app.py" line="755"/>
         <source>Download finished</source>
         <translation>ダウンロードが完了しました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="740"/>
+        <location filename="../../gui/app.py" line="755"/>
         <source>%1 was downloaded and verified.</source>
         <translation>%1 をダウンロードして検証しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="743"/>
+        <location filename="../../gui/app.py" line="759"/>
         <source>Evaluation finished</source>
         <translation>評価が完了しました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="744"/>
+        <location filename="../../gui/app.py" line="759"/>
         <source>The question-set scores are ready.</source>
         <translation>問題セットの採点が完了しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="745"/>
+        <location filename="../../gui/app.py" line="762"/>
         <source>Comparison finished</source>
         <translation>比較が完了しました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="746"/>
+        <location filename="../../gui/app.py" line="762"/>
         <source>Every model has answered.</source>
         <translation>すべてのモデルが回答しました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/app.py" line="753"/>
+        <location filename="../../gui/app.py" line="769"/>
         <source>Models in the library: %n</source>
         <translation>
             <numerusform>ライブラリのモデル: %n 個</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="764"/>
+        <location filename="../../gui/app.py" line="780"/>
         <source>No models yet: %1.</source>
         <translation>モデルがまだありません: %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="765"/>
+        <location filename="../../gui/app.py" line="781"/>
         <source>No models yet. Download one in the Models tab, or %1.</source>
         <translation>モデルがまだありません。「モデル」タブでダウンロードするか、%1。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="796"/>
+        <location filename="../../gui/app.py" line="812"/>
         <source>%1 loaded in %2 s · context %3 · %4 · %5 threads</source>
         <translation>%1 を %2 秒で読み込みました · コンテキスト %3 · %4 · %5 スレッド</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="800"/>
+        <location filename="../../gui/app.py" line="816"/>
         <source>Model loaded differently than asked: {note}</source>
         <translation>指定とは異なる設定でモデルを読み込みました: {note}</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="810"/>
+        <location filename="../../gui/app.py" line="826"/>
         <source>Model unloaded: its memory is free again.</source>
         <translation>モデルを解放しました。メモリが空きました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="813"/>
+        <location filename="../../gui/app.py" line="829"/>
         <source>Your conversation is kept; send again to restart the model.</source>
         <translation>会話は保存されています。もう一度送信するとモデルを再起動します。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="817"/>
+        <location filename="../../gui/app.py" line="833"/>
         <source>%1 tok/s · first token %2 s · prompt %3 tok/s · %4 tokens</source>
         <translation>%1 tok/s · 最初のトークンまで %2 秒 · プロンプト %3 tok/s · %4 トークン</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="897"/>
+        <location filename="../../gui/app.py" line="913"/>
         <source>Hearth could not start (%1); %2.</source>
         <translation>Hearth を起動できませんでした(%1)。%2。</translation>
     </message>
@@ -3557,118 +3557,128 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 <context>
     <name>ServeTab</name>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="64"/>
+        <location filename="../../gui/settings/serve_tab.py" line="73"/>
         <source>&lt;b&gt;Hearth&apos;s models as a local API&lt;/b&gt;</source>
         <translation>&lt;b&gt;Hearth のモデルをローカル API として提供&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="66"/>
-        <source>Editors, scripts and other apps that speak the OpenAI API can use a model of yours: GET /v1/models, POST /v1/chat/completions and /v1/completions. It runs in its own model process and shares the CPU cores with every other model Hearth runs.</source>
-        <translation>OpenAI API に対応したエディターやスクリプト、ほかのアプリから手元のモデルを使えます: GET /v1/models、POST /v1/chat/completions、/v1/completions。専用のモデルプロセスで動き、Hearth が動かすほかのモデルと CPU コアを共有します。</translation>
+        <location filename="../../gui/settings/serve_tab.py" line="75"/>
+        <source>Editors, scripts and other apps that speak the OpenAI API can use a model of yours: GET /v1/models, POST /v1/chat/completions and /v1/completions. When the chat has the same model loaded, both use its model process (one copy in memory, requests take turns); otherwise the API starts its own. Either way it shares the CPU cores with every other model Hearth runs.</source>
+        <translation>OpenAI API に対応したエディターやスクリプト、ほかのアプリから手元のモデルを使えます: GET /v1/models、POST /v1/chat/completions、/v1/completions。チャットで同じモデルを読み込んでいる場合は、そのモデルプロセスを共有します（メモリ上のモデルは 1 つで、リクエストは順番に処理されます）。そうでない場合は API 用のプロセスを起動します。いずれの場合も、Hearth が動かすほかのモデルと CPU コアを共有します。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="76"/>
+        <location filename="../../gui/settings/serve_tab.py" line="86"/>
         <source>Serve models to other apps (OpenAI-compatible API)</source>
         <translation>ほかのアプリにモデルを提供する(OpenAI 互換 API)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="81"/>
+        <location filename="../../gui/settings/serve_tab.py" line="91"/>
         <source>No models yet — add one in Models</source>
         <translation>モデルがありません — 「モデル」で追加してください</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="83"/>
+        <location filename="../../gui/settings/serve_tab.py" line="93"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="85"/>
+        <location filename="../../gui/settings/serve_tab.py" line="95"/>
         <source>127.0.0.1: this computer only. Another address lets other computers reach it, and needs an API key.</source>
         <translation>127.0.0.1: このコンピューターからのみ。ほかのアドレスにするとほかのコンピューターから接続でき、API キーが必要になります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="87"/>
+        <location filename="../../gui/settings/serve_tab.py" line="97"/>
         <source>Address</source>
         <translation>アドレス</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="90"/>
+        <location filename="../../gui/settings/serve_tab.py" line="100"/>
         <source>any free port</source>
         <translation>空いている任意のポート</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="93"/>
+        <location filename="../../gui/settings/serve_tab.py" line="103"/>
         <source>Port</source>
         <translation>ポート</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="96"/>
+        <location filename="../../gui/settings/serve_tab.py" line="106"/>
         <source>optional on 127.0.0.1; kept for this session only</source>
         <translation>127.0.0.1 では任意。このセッションの間だけ保持されます</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="97"/>
+        <location filename="../../gui/settings/serve_tab.py" line="107"/>
         <source>API key</source>
         <translation>API キー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="99"/>
+        <location filename="../../gui/settings/serve_tab.py" line="109"/>
         <source>Off.</source>
         <translation>オフ。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="108"/>
+        <location filename="../../gui/settings/serve_tab.py" line="118"/>
         <source>Serving is switched off by your administrator.</source>
         <translation>API の提供は管理者によって無効にされています。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="190"/>
+        <location filename="../../gui/settings/serve_tab.py" line="200"/>
         <source>Choose a model to serve first.</source>
         <translation>先に提供するモデルを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="203"/>
+        <location filename="../../gui/settings/serve_tab.py" line="213"/>
         <source>Serve to other computers?</source>
         <translation>ほかのコンピューターに提供しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="204"/>
+        <location filename="../../gui/settings/serve_tab.py" line="214"/>
         <source>Serving on {host} lets other computers on the network reach this model. Every request needs the API key. Serve on {host}?</source>
         <translation>{host} で提供すると、ネットワーク上のほかのコンピューターからこのモデルに接続できます。すべてのリクエストに API キーが必要です。{host} で提供しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="208"/>
+        <location filename="../../gui/settings/serve_tab.py" line="218"/>
         <source>Serve on the network</source>
         <translation>ネットワークに提供</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="209"/>
+        <location filename="../../gui/settings/serve_tab.py" line="219"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="214"/>
+        <location filename="../../gui/settings/serve_tab.py" line="224"/>
         <source>Waiting for your confirmation…</source>
         <translation>確認を待っています…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="225"/>
-        <location filename="../../gui/settings/serve_tab.py" line="268"/>
+        <location filename="../../gui/settings/serve_tab.py" line="235"/>
+        <location filename="../../gui/settings/serve_tab.py" line="305"/>
         <source>Off: nothing is served.</source>
         <translation>オフ: 何も提供していません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="247"/>
+        <location filename="../../gui/settings/serve_tab.py" line="258"/>
         <source>Starting: loading {model}…</source>
         <translation>開始中: {model} を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="253"/>
+        <location filename="../../gui/settings/serve_tab.py" line="277"/>
+        <source>Stopped: the chat loaded another model or unloaded it; switch on again to serve.</source>
+        <translation>停止しました: チャットで別のモデルを読み込んだか、モデルを解放しました。提供するには再度オンにしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="286"/>
+        <source>Serving {model} at {url} (sharing the chat&apos;s model process)</source>
+        <translation>{model} を {url} で提供中（チャットのモデルプロセスを共有）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="288"/>
         <source>Serving {model} at {url}</source>
         <translation>{model} を {url} で提供中</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="275"/>
+        <location filename="../../gui/settings/serve_tab.py" line="312"/>
         <source>Stopping…</source>
         <translation>停止しています…</translation>
     </message>
@@ -4236,371 +4246,371 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>部分要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="238"/>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="356"/>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="645"/>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="799"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="239"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="358"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="647"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="801"/>
         <source>Summary</source>
         <translation>要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="252"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="254"/>
         <source>Copy</source>
         <translation>コピー</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="253"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="255"/>
         <source>Copy the summary (Markdown) to the clipboard</source>
         <translation>要約(Markdown)をクリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="255"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="257"/>
         <source>Export Markdown…</source>
         <translation>Markdown をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="257"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="259"/>
         <source>Export Word…</source>
         <translation>Word をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="291"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="293"/>
         <source>{n} page</source>
         <translation>{n} ページ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="291"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="293"/>
         <source>{n} pages</source>
         <translation>{n} ページ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="330"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="332"/>
         <source>Open a document to summarise</source>
         <translation>要約する文書を開く</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="331"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="333"/>
         <source>Documents</source>
         <translation>文書</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="331"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="333"/>
         <source>All files</source>
         <translation>すべてのファイル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="338"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="340"/>
         <source>A summary is being written: cancel it before opening another document.</source>
         <translation>要約を作成中です。別の文書を開く前にキャンセルしてください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="354"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="356"/>
         <source>Press &lt;b&gt;Start&lt;/b&gt; to summarise {name}.</source>
         <translation>「&lt;b&gt;開始&lt;/b&gt;」を押すと {name} を要約します。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="408"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="410"/>
         <source>One document at a time: opened {name}.</source>
         <translation>文書は一度に 1 つです: {name} を開きました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="414"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="416"/>
         <source>&lt;b&gt;No document&lt;/b&gt; — drop a PDF, Word, text, Markdown or HTML file here</source>
         <translation>&lt;b&gt;文書がありません&lt;/b&gt; — PDF、Word、テキスト、Markdown、HTML ファイルをここにドロップしてください</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="415"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="417"/>
         <source>Its pages, characters and tokens, and how it will be summarised, show here before you start.</source>
         <translation>開始前に、ページ数・文字数・トークン数と要約の進め方がここに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="423"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="425"/>
         <source>Reading the document…</source>
         <translation>文書を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="426"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="428"/>
         <source>{n} characters</source>
         <translation>{n} 文字</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="428"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="430"/>
         <source>{n} tokens</source>
         <translation>{n} トークン</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="433"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="435"/>
         <source>Plan: {plan}.</source>
         <translation>計画: {plan}。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="435"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="437"/>
         <source>About {n} model calls in all.</source>
         <translation>モデル呼び出しは全部で約 {n} 回です。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="437"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="439"/>
         <source>Load a model to count the tokens and see the plan.</source>
         <translation>モデルを読み込むと、トークン数と要約の計画が表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="439"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="441"/>
         <source>Note: {warnings}</source>
         <translation>注意: {warnings}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="443"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="445"/>
         <source>Ready: press Start</source>
         <translation>準備完了: 「開始」を押してください</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="467"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="469"/>
         <source>Writing…</source>
         <translation>生成中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="473"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="475"/>
         <source>Starting…</source>
         <translation>開始しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="507"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="509"/>
         <source>Your text is sent to {host}</source>
         <translation>入力したテキストは {host} に送信されます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="531"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="533"/>
         <source>Reading page {done} of {total}…</source>
         <translation>ページを読み込んでいます({done} / {total})…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="549"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="551"/>
         <source>Writing {what} — [{pages}]</source>
         <translation>{what}を作成中 — [{pages}]</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="558"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="560"/>
         <source>the summary</source>
         <translation>要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="558"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="560"/>
         <source>chunk {i}/{n}</source>
         <translation>チャンク {i}/{n}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="560"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="562"/>
         <source>combined part {i} (round {level})</source>
         <translation>統合部分 {i}(第 {level} 段階)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="572"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="574"/>
         <source>chunk {i}/{n} done</source>
         <translation>チャンク {i}/{n} 完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="575"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="577"/>
         <source>{done}/{total} steps done</source>
         <translation>{done}/{total} ステップ完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="598"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="600"/>
         <source>Done in {time}</source>
         <translation>{time}で完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="599"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="601"/>
         <source>{n} chunk</source>
         <translation>{n} チャンク</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="599"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="601"/>
         <source>{n} chunks</source>
         <translation>{n} チャンク</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="600"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="602"/>
         <source>{n} model calls</source>
         <translation>モデル呼び出し {n} 回</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="601"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="603"/>
         <source>{n} parts resumed</source>
         <translation>{n} 件の部分を再利用</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="628"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="630"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="628"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="630"/>
         <source>{n} parts kept</source>
         <translation>{n} 件の部分を保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="638"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="640"/>
         <source>Stopped · {n} part kept</source>
         <translation>停止 · {n} 件の部分を保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="639"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="641"/>
         <source>Stopped · {n} parts kept</source>
         <translation>停止 · {n} 件の部分を保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="649"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="651"/>
         <source>Not finished: {n} partial summary kept (listed in the middle). Press &lt;b&gt;Start&lt;/b&gt; to go on from where it stopped.</source>
         <translation>未完了: {n} 件の部分要約を保存しました(中央に一覧表示)。&lt;b&gt;開始&lt;/b&gt;を押すと中断したところから続けます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="651"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="653"/>
         <source>Not finished: {n} partial summaries kept (listed in the middle). Press &lt;b&gt;Start&lt;/b&gt; to go on from where it stopped.</source>
         <translation>未完了: {n} 件の部分要約を保存しました(中央に一覧表示)。&lt;b&gt;開始&lt;/b&gt;を押すと中断したところから続けます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="670"/>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="759"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="672"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="761"/>
         <source>Summary of {name}</source>
         <translation>{name} の要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="680"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="682"/>
         <source>{level} · part {i} · [{pages}]</source>
         <translation>{level} · 部分 {i} · [{pages}]</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="686"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="688"/>
         <source>No partial summary covers {pages}</source>
         <translation>{pages} を含む部分要約はありません</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="691"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="693"/>
         <source>Copied to the clipboard.</source>
         <translation>クリップボードにコピーしました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="702"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="704"/>
         <source>Could not read the summaries: {error}</source>
         <translation>要約を読み込めませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="722"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="724"/>
         <source>{what}: {error}</source>
         <translation>{what}: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="725"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="727"/>
         <source>Could not read the summaries</source>
         <translation>要約を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="736"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="738"/>
         <source>A summary is being written: the history opens when it is done or cancelled.</source>
         <translation>要約を作成中です。履歴は完了またはキャンセル後に開けます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="739"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="741"/>
         <source>Could not open the summary</source>
         <translation>要約を開けませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="762"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="764"/>
         <source>This summary was stopped after {n} part.</source>
         <translation>この要約は {n} 件の部分のあと停止されました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="763"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="765"/>
         <source>This summary was stopped after {n} parts.</source>
         <translation>この要約は {n} 件の部分のあと停止されました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="764"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="766"/>
         <source>This summary failed after {n} part.</source>
         <translation>この要約は {n} 件の部分のあと失敗しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="765"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="767"/>
         <source>This summary failed after {n} parts.</source>
         <translation>この要約は {n} 件の部分のあと失敗しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="766"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="768"/>
         <source>This summary did not finish after {n} part.</source>
         <translation>この要約は {n} 件の部分のあと完了しませんでした。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="767"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="769"/>
         <source>This summary did not finish after {n} parts.</source>
         <translation>この要約は {n} 件の部分のあと完了しませんでした。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="768"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="770"/>
         <source>This summary {status} after {n} part(s).</source>
         <translation>この要約は {n} 件の部分のあと「{status}」になりました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="772"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="774"/>
         <source>Open {name} with the same model and options and press &lt;b&gt;Start&lt;/b&gt; to resume it.</source>
         <translation>同じモデルと設定で {name} を開き、&lt;b&gt;開始&lt;/b&gt;を押すと再開できます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="786"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="788"/>
         <source>Could not save to the database: {error}</source>
         <translation>データベースに保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="809"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="811"/>
         <source>Could not delete the summary: {error}</source>
         <translation>要約を削除できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="814"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="816"/>
         <source>Select a summary in the history to delete it.</source>
         <translation>削除する要約を履歴から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="817"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="819"/>
         <source>this summary</source>
         <translation>この要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="819"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="821"/>
         <source>Delete summary</source>
         <translation>要約を削除</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="820"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="822"/>
         <source>Delete the summary of {name} and its partial summaries?</source>
         <translation>{name} の要約と部分要約を削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="831"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="833"/>
         <source>Nothing to export yet: finish a summary or pick one in the history.</source>
         <translation>エクスポートできるものはまだありません。要約を完了するか、履歴から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="840"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="842"/>
         <source>Saved {name}.</source>
         <translation>{name} を保存しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="844"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="846"/>
         <source>Could not export the summary: {error}</source>
         <translation>要約をエクスポートできませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="851"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="853"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="851"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="853"/>
         <source>Word document (*.docx)</source>
         <translation>Word 文書 (*.docx)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="853"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="855"/>
         <source>Export summary</source>
         <translation>要約をエクスポート</translation>
     </message>
@@ -4797,83 +4807,83 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>Hearth へようこそ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="133"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="134"/>
         <source>Chat with it</source>
         <translation>チャットする</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="143"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="144"/>
         <source>Suggested models</source>
         <translation>おすすめのモデル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="145"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="146"/>
         <source>Browse all models…</source>
         <translation>すべてのモデルを見る…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="148"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="149"/>
         <source>Check on Hugging Face</source>
         <translation>Hugging Face で確認</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="149"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="150"/>
         <source>Read the real files and headers of the suggested models from Hugging Face for exact sizes and fit (this goes online)</source>
         <translation>おすすめモデルの実際のファイルとヘッダーを Hugging Face から読み取り、正確なサイズと適合を調べます(オンライン接続します)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="159"/>
-        <location filename="../../gui/panes/models/welcome_view.py" line="231"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="160"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="232"/>
         <source>Well-known chat models, smallest first, with the recommended file and how it would run here.</source>
         <translation>定番のチャットモデルを小さい順に、推奨ファイルとこのマシンでの動作とともに表示しています。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="179"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="180"/>
         <source>&lt;b&gt;The starter model is ready to try.&lt;/b&gt; {model} — a very small model that runs anywhere: good for trying Hearth out, not for serious work. Download a larger model below for better answers.</source>
         <translation>&lt;b&gt;スターターモデルをすぐに試せます。&lt;/b&gt;{model} — どの環境でも動くとても小さなモデルです。Hearth のお試し向きで、本格的な作業には向きません。より良い回答が欲しい場合は、下から大きめのモデルをダウンロードしてください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="185"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="186"/>
         <source>&lt;b&gt;No model yet.&lt;/b&gt; Download one of the suggested models below to start chatting (the smallest take a minute or two), or import a GGUF file in Library.</source>
         <translation>&lt;b&gt;モデルがまだありません。&lt;/b&gt;下のおすすめモデルをダウンロードするとチャットを始められます(小さいものなら 1〜2 分)。GGUF ファイルは「ライブラリ」からインポートすることもできます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="190"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="191"/>
         <source>Estimating how the suggested models fit this machine…</source>
         <translation>おすすめモデルがこのマシンで動くか見積もっています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="193"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="194"/>
         <source>Checking the suggested models on Hugging Face…</source>
         <translation>Hugging Face でおすすめモデルを確認しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="208"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="209"/>
         <source>{n} other suggestion is hidden: not on your administrator&apos;s list of allowed repositories.</source>
         <translation>ほかに {n} 件のおすすめは、管理者の許可リストにないため非表示です。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="210"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="211"/>
         <source>{n} other suggestions are hidden: not on your administrator&apos;s list of allowed repositories.</source>
         <translation>ほかに {n} 件のおすすめは、管理者の許可リストにないため非表示です。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="216"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="217"/>
         <source>Well-known chat models, smallest first: {ok} of {n} fit this machine (checked on Hugging Face). Each shows the recommended file and how it would run here.</source>
         <translation>定番のチャットモデル(小さい順): {n} 個中 {ok} 個がこのマシンで動きます(Hugging Face で確認済み)。それぞれ推奨ファイルとこのマシンでの動作を表示しています。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="222"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="223"/>
         <source>Well-known chat models, smallest first: {ok} of {n} should fit this machine, estimated from the catalogue (sizes and model shapes shipped with Hearth; nothing was looked up online). Check on Hugging Face reads the real files.</source>
         <translation>定番のチャットモデル(小さい順): {n} 個中 {ok} 個がこのマシンで動く見込みです。カタログからの見積もりです(Hearth 同梱のサイズとモデル構造による。オンライン検索はしていません)。「Hugging Face で確認」で実際のファイルを読み取ります。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="227"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="228"/>
         <source>Well-known chat models, smallest first. Hearth could not reach Hugging Face to check them; connect to the internet to see how each would run here.</source>
         <translation>定番のチャットモデルを小さい順に表示しています。Hugging Face に接続できず確認できませんでした。インターネットに接続すると、このマシンでの動作を確認できます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/models/welcome_view.py" line="235"/>
+        <location filename="../../gui/panes/models/welcome_view.py" line="236"/>
         <source>The suggested models could not be checked: {error}</source>
         <translation>おすすめモデルを確認できませんでした: {error}</translation>
     </message>

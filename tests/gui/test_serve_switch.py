@@ -140,3 +140,42 @@ def test_policy_can_forbid_serving(qtbot, make_tab, hearth_home, tiny_model):
     tab.set_model(str(tiny_model))
     assert tab.start() is False
     assert tab.server is None and not tab.switch.isChecked()
+
+
+def test_the_api_shares_the_chats_model_process_and_stops_when_the_chat_changes_model(qtbot, main_window):
+    """Serving the model the chat has loaded uses the chat's own model process (one copy in memory):
+    the API answers, the process is the same, switching off leaves the chat's model loaded, and the chat
+    loading another model stops the API with the reason."""
+    from tests.gui.conftest import load
+
+    win = main_window
+    load(qtbot, win, "tiny-chat")
+    client, pid = win.bridge.client, win.bridge.client.pid
+    tab = serve_tab(qtbot, win)
+    tab.set_model(win.loaded_path)
+    port = free_port()
+    tab.port_spin.setValue(port)
+    url = f"http://127.0.0.1:{port}/v1"
+    with qtbot.waitSignal(tab.serving, timeout=90000):
+        tab.switch.click()
+    assert tab.status.text() == f"Serving tiny-chat at {url} (sharing the chat's model process)"
+    assert tab.server.worker.client is client
+    with requests.Session() as s:
+        s.trust_env = False
+        r = s.post(f"{url}/chat/completions", timeout=60, json={
+            "model": "tiny-chat", "messages": [{"role": "user", "content": "Hello"}], "max_tokens": 4})
+    assert r.status_code == 200, r.text
+    assert r.json()["usage"]["completion_tokens"] > 0
+    assert win.bridge.client is client and client.pid == pid        # no second process, no reload
+
+    with qtbot.waitSignal(tab.stopped, timeout=30000):
+        tab.switch.click()                                            # off
+    assert client.alive and client.pid == pid                         # the chat's model stays loaded
+
+    with qtbot.waitSignal(tab.serving, timeout=90000):
+        tab.switch.click()                                            # on again, shared
+    with qtbot.waitSignal(tab.stopped, timeout=60000):
+        win.load_model(next(str(e.path) for e in win.picker.entries if e.path.name.startswith("tiny-long")))
+    assert tab.status.text().startswith("Stopped: the chat loaded another model")
+    with pytest.raises(requests.ConnectionError):
+        get_models(url)
