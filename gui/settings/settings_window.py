@@ -18,7 +18,6 @@ from pathlib import Path
 from gui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
 
 from engine import logs, preferences
-from engine.host.protocol import LoadOptions, SamplingOptions
 from gui.settings import appearance
 
 

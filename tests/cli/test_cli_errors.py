@@ -104,6 +104,7 @@ def test_log_rotates_at_one_megabyte_keeping_five(tmp_path):
         logs.shutdown_logging()
     finally:
         logs.shutdown_logging()
+    assert path == tmp_path / "hearth.log"
     files = sorted(p.name for p in tmp_path.iterdir())
     assert files == ["hearth.log"] + [f"hearth.log.{i}" for i in range(1, 6)]
     assert all(p.stat().st_size <= logs.MAX_BYTES for p in tmp_path.iterdir())

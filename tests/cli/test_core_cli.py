@@ -108,7 +108,6 @@ def test_chat_bad_gpu_layers_exit_2(tiny_model):
 
 def test_chat_host_crash_exit_3(tiny_model, tmp_path):
     """A model that makes llama.cpp fail to load is an engine failure (exit 3), not a traceback."""
-    import struct
 
     from engine.gguf_check import parse_gguf
 

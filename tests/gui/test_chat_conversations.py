@@ -1,7 +1,6 @@
 """Chat pane with stored conversations: regenerate, edit, search, delete/undo,
 export/import, context trimming, crash recovery, persistence."""
 
-import json
 import os
 
 import pytest

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 
-import pytest
 
 from engine.config import AppConfig
 from gui.qt import QtCore, QtGui, QtWidgets, Qt

@@ -12,7 +12,7 @@ import pytest
 from engine import logs
 from engine.config import AppConfig
 from engine.store import Store
-from gui.qt import QtGui, QtWidgets, Qt
+from gui.qt import QtWidgets, Qt
 from gui.settings import appearance
 from tests.gui.conftest import load
 from tests.hub.conftest import memory_keyring  # noqa: F401 (fixture: the token control's keyring)

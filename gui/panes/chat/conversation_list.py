@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from gui.qt import Qt, QtCore, QtWidgets, QTimer, Signal
+from gui.qt import Qt, QtWidgets, QTimer, Signal
 from gui.i18n import format_datetime
 
 ID_ROLE = Qt.ItemDataRole.UserRole
