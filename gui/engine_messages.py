@@ -121,6 +121,22 @@ TEMPLATES = (
                                         "({reason}); it was not added to the library"),
     QT_TRANSLATE_NOOP("EngineMessages", "secure connection to the Hub failed (certificate not trusted?): {detail}"),
     QT_TRANSLATE_NOOP("EngineMessages", "cannot write {path}: {detail}"),
+    # ---- company inference servers (engine/remote)
+    QT_TRANSLATE_NOOP("EngineMessages", "the connection to {host} was cut mid-reply; the reply is incomplete "
+                                        "({n} tokens kept)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the server at {host} stopped the reply with an error: {detail}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "cannot reach {host}: it did not answer within {seconds} s"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{host} did not answer within {seconds} s"),
+    QT_TRANSLATE_NOOP("EngineMessages", "cannot reach {host} ({why}); check the endpoint's URL {url} and the network"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the server at {host} needs an API key (HTTP {code}); set it with {command}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the server at {host} refused the API key (HTTP {code}); set the right one "
+                                        "with {command}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the server at {host} has no model {model} (it has: {models})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the server at {host} is busy (HTTP {code}) and still was after {n} tries; "
+                                        "try again later"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the server at {host} refused the request (HTTP {detail})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the server at {host} failed (HTTP {detail})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{model} is no longer loaded in Hearth"),
     # ---- the Hugging Face Hub (engine/hub/api.py)
     QT_TRANSLATE_NOOP("EngineMessages", "cannot reach the Hub at {endpoint}: the name {host} cannot be "
                                         "resolved (no network, or a DNS problem)"),

@@ -2245,236 +2245,296 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="125"/>
+        <source>the connection to {host} was cut mid-reply; the reply is incomplete ({n} tokens kept)</source>
+        <translation>{host} との接続が返信の途中で切れました。返信は途中までです（{n} トークンを保持）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="127"/>
+        <source>the server at {host} stopped the reply with an error: {detail}</source>
+        <translation>{host} のサーバーがエラーで返信を中断しました: {detail}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="128"/>
+        <source>cannot reach {host}: it did not answer within {seconds} s</source>
+        <translation>{host} に接続できません: {seconds} 秒以内に応答がありませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="129"/>
+        <source>{host} did not answer within {seconds} s</source>
+        <translation>{host} から {seconds} 秒以内に応答がありませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="130"/>
+        <source>cannot reach {host} ({why}); check the endpoint&apos;s URL {url} and the network</source>
+        <translation>{host} に接続できません（{why}）。エンドポイントの URL {url} とネットワークを確認してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="131"/>
+        <source>the server at {host} needs an API key (HTTP {code}); set it with {command}</source>
+        <translation>{host} のサーバーには API キーが必要です（HTTP {code}）。{command} で設定してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="132"/>
+        <source>the server at {host} refused the API key (HTTP {code}); set the right one with {command}</source>
+        <translation>{host} のサーバーが API キーを拒否しました（HTTP {code}）。{command} で正しいキーを設定してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="134"/>
+        <source>the server at {host} has no model {model} (it has: {models})</source>
+        <translation>{host} のサーバーにモデル {model} はありません（あるモデル: {models}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="135"/>
+        <source>the server at {host} is busy (HTTP {code}) and still was after {n} tries; try again later</source>
+        <translation>{host} のサーバーは混雑しています（HTTP {code}）。{n} 回試しても応答がありません。しばらくしてからやり直してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="137"/>
+        <source>the server at {host} refused the request (HTTP {detail})</source>
+        <translation>{host} のサーバーがリクエストを拒否しました（HTTP {detail}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="138"/>
+        <source>the server at {host} failed (HTTP {detail})</source>
+        <translation>{host} のサーバーでエラーが発生しました（HTTP {detail}）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="139"/>
+        <source>{model} is no longer loaded in Hearth</source>
+        <translation>{model} は Hearth で読み込まれていません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="141"/>
         <source>cannot reach the Hub at {endpoint}: the name {host} cannot be resolved (no network, or a DNS problem)</source>
         <translation>{endpoint} の Hub に接続できません: {host} の名前解決ができません(ネットワーク未接続か DNS の問題)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="127"/>
+        <location filename="../../gui/engine_messages.py" line="143"/>
         <source>cannot reach the Hub at {endpoint}: the connection was refused</source>
         <translation>{endpoint} の Hub に接続できません: 接続が拒否されました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="128"/>
+        <location filename="../../gui/engine_messages.py" line="144"/>
         <source>cannot reach the Hub at {endpoint}: no answer within {seconds} s</source>
         <translation>{endpoint} の Hub に接続できません: {seconds} 秒以内に応答がありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="129"/>
+        <location filename="../../gui/engine_messages.py" line="145"/>
         <source>cannot reach the Hub at {endpoint}: {detail}</source>
         <translation>{endpoint} の Hub に接続できません: {detail}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="130"/>
+        <location filename="../../gui/engine_messages.py" line="146"/>
         <source>{repo} is gated: accept the licence on the model page ({url}) while signed in, then give Hearth an access token: python main.py token set</source>
         <translation>{repo} は利用申請が必要です。サインインした状態でモデルページ ({url}) のライセンスに同意し、Hearth にアクセストークンを設定してください: python main.py token set</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="132"/>
+        <location filename="../../gui/engine_messages.py" line="148"/>
         <source>the Hub refused the download (HTTP {status}): accept the licence on the model page ({url}) while signed in, then give Hearth an access token: python main.py token set</source>
         <translation>Hub がダウンロードを拒否しました (HTTP {status})。サインインした状態でモデルページ ({url}) のライセンスに同意し、Hearth にアクセストークンを設定してください: python main.py token set</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="135"/>
+        <location filename="../../gui/engine_messages.py" line="151"/>
         <source>no repository {repo} on the Hub (or it is private and your token cannot see it)</source>
         <translation>Hub にリポジトリ {repo} がありません(または非公開で、トークンでは参照できません)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="137"/>
+        <location filename="../../gui/engine_messages.py" line="153"/>
         <source>the Hub cannot be reached: HF_HUB_OFFLINE is set</source>
         <translation>Hub に接続できません: HF_HUB_OFFLINE が設定されています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="138"/>
+        <location filename="../../gui/engine_messages.py" line="154"/>
         <source>the Hub answered with an error ({status}); try again later</source>
         <translation>Hub がエラーを返しました({status})。しばらくしてからもう一度お試しください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="139"/>
+        <location filename="../../gui/engine_messages.py" line="155"/>
         <source>{reason}, so Hearth cannot store the token safely (it never writes it to a file). For this session only, set the HF_TOKEN environment variable, or use a session-only token in the app.</source>
         <translation>{reason}ため、Hearth はトークンを安全に保存できません(ファイルには決して書き込みません)。このセッションだけ使うには、環境変数 HF_TOKEN を設定するか、アプリでこのセッション限りのトークンを使ってください。</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="142"/>
+        <location filename="../../gui/engine_messages.py" line="158"/>
         <source>no system keyring backend is available</source>
         <translation>システムのキーリングが使えない</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="144"/>
+        <location filename="../../gui/engine_messages.py" line="160"/>
         <source>browsing the Hugging Face Hub is switched off by your administrator&apos;s policy</source>
         <translation>Hugging Face Hub の閲覧は管理者のポリシーで無効にされています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="145"/>
+        <location filename="../../gui/engine_messages.py" line="161"/>
         <source>downloading models is switched off by your administrator&apos;s policy</source>
         <translation>モデルのダウンロードは管理者のポリシーで無効にされています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="146"/>
+        <location filename="../../gui/engine_messages.py" line="162"/>
         <source>importing models is switched off by your administrator</source>
         <translation>モデルのインポートは管理者によって無効にされています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="147"/>
+        <location filename="../../gui/engine_messages.py" line="163"/>
         <source>serving is switched off by your administrator</source>
         <translation>API の提供は管理者によって無効にされています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="148"/>
+        <location filename="../../gui/engine_messages.py" line="164"/>
         <source>this model is in a shared folder managed by your administrator</source>
         <translation>このモデルは管理者が管理する共有フォルダーにあります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="149"/>
+        <location filename="../../gui/engine_messages.py" line="165"/>
         <source>offline by policy: your administrator has switched off everything online in Hearth</source>
         <translation>ポリシーによりオフライン: 管理者が Hearth のオンライン機能をすべて無効にしています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="151"/>
+        <location filename="../../gui/engine_messages.py" line="167"/>
         <source>offline by policy: {reason}</source>
         <translation>ポリシーによりオフライン: {reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="152"/>
+        <location filename="../../gui/engine_messages.py" line="168"/>
         <source>offline: HF_HUB_OFFLINE is set, so Hearth does not go online (unset it to search or download)</source>
         <translation>オフライン: HF_HUB_OFFLINE が設定されているため、Hearth はオンラインに接続しません(検索やダウンロードをするには設定を解除してください)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="154"/>
+        <location filename="../../gui/engine_messages.py" line="170"/>
         <source>{repo} is not on your administrator&apos;s list of allowed repositories ({allowed})</source>
         <translation>{repo} は管理者の許可リストにありません({allowed})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="156"/>
+        <location filename="../../gui/engine_messages.py" line="172"/>
         <source>the administrator&apos;s policy file {path} is invalid ({detail}); everything online is switched off until it is fixed</source>
         <translation>管理者のポリシーファイル {path} が不正です({detail})。修正されるまでオンライン機能はすべて無効です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="159"/>
+        <location filename="../../gui/engine_messages.py" line="175"/>
         <source>one pass: the whole document ({tokens} tokens) fits the context of {ctx}</source>
         <translation>一度に処理: 文書全体({tokens} トークン)がコンテキスト {ctx} に収まります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="161"/>
+        <location filename="../../gui/engine_messages.py" line="177"/>
         <source>{n} chunks: the document ({tokens} tokens) is larger than the context of {ctx}; each chunk is summarised, then the summaries are combined</source>
         <translation>{n} チャンク: 文書({tokens} トークン)がコンテキスト {ctx} より大きいため、チャンクごとに要約してから統合します</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="163"/>
+        <location filename="../../gui/engine_messages.py" line="179"/>
         <source>page {page} has no text layer</source>
         <translation>{page} ページにテキスト層がありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="164"/>
+        <location filename="../../gui/engine_messages.py" line="180"/>
         <source>pages {pages} have no text layer</source>
         <translation>{pages} ページにテキスト層がありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="165"/>
+        <location filename="../../gui/engine_messages.py" line="181"/>
         <source>page {page} is damaged and was left out</source>
         <translation>{page} ページは壊れているため除外しました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="166"/>
+        <location filename="../../gui/engine_messages.py" line="182"/>
         <source>pages {pages} are damaged and were left out</source>
         <translation>{pages} ページは壊れているため除外しました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="168"/>
+        <location filename="../../gui/engine_messages.py" line="184"/>
         <source>{name}: Hearth cannot read {kind}; it reads PDF, Word (.docx), text (.txt), Markdown (.md) and HTML documents</source>
         <translation>{name}: Hearth は {kind} を読めません。対応形式は PDF、Word (.docx)、テキスト (.txt)、Markdown (.md)、HTML です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="170"/>
+        <location filename="../../gui/engine_messages.py" line="186"/>
         <source>{name} is too large to read with the memory this computer has free</source>
         <translation>{name} はこのコンピューターの空きメモリでは読み込めないほど大きいです</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="171"/>
+        <location filename="../../gui/engine_messages.py" line="187"/>
         <source>{name} cannot be read: the file is damaged or is not {format} ({error})</source>
         <translation>{name} を読み取れません: ファイルが壊れているか、{format} ではありません({error})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="172"/>
+        <location filename="../../gui/engine_messages.py" line="188"/>
         <source>{name} is not a Word .docx document: the file is damaged or has the wrong extension</source>
         <translation>{name} は Word の .docx 文書ではありません: ファイルが壊れているか、拡張子が間違っています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="174"/>
+        <location filename="../../gui/engine_messages.py" line="190"/>
         <source>{name}: this Word document is damaged and cannot be read</source>
         <translation>{name}: この Word 文書は壊れていて読み取れません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="175"/>
+        <location filename="../../gui/engine_messages.py" line="191"/>
         <source>{name}: this Word document is encrypted: remove the password in Word and open that copy</source>
         <translation>{name}: この Word 文書は暗号化されています。Word でパスワードを外し、そのコピーを開いてください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="177"/>
+        <location filename="../../gui/engine_messages.py" line="193"/>
         <source>{name} is an old Word 97–2003 document, not a .docx: save it as .docx in Word and open that copy</source>
         <translation>{name} は .docx ではなく古い Word 97–2003 形式の文書です。Word で .docx として保存し、そのコピーを開いてください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="179"/>
+        <location filename="../../gui/engine_messages.py" line="195"/>
         <source>{name} is not a PDF: the file is damaged or has the wrong extension</source>
         <translation>{name} は PDF ではありません: ファイルが壊れているか、拡張子が間違っています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="180"/>
+        <location filename="../../gui/engine_messages.py" line="196"/>
         <source>{name}: this PDF is encrypted: remove the password (for example by printing it to a new PDF) and open that copy</source>
         <translation>{name}: この PDF は暗号化されています。パスワードを外し(例: 新しい PDF に印刷する)、そのコピーを開いてください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="182"/>
+        <location filename="../../gui/engine_messages.py" line="198"/>
         <source>{name}: this PDF has no pages</source>
         <translation>{name}: この PDF にはページがありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="183"/>
+        <location filename="../../gui/engine_messages.py" line="199"/>
         <source>{name}: this PDF is damaged and cannot be read</source>
         <translation>{name}: この PDF は壊れていて読み取れません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="184"/>
+        <location filename="../../gui/engine_messages.py" line="200"/>
         <source>{name}: this PDF has no text layer: it is a scan; run text recognition (OCR) on it and open the result</source>
         <translation>{name}: この PDF にはテキスト層がありません(スキャン画像です)。文字認識 (OCR) をかけてから、その結果を開いてください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="186"/>
+        <location filename="../../gui/engine_messages.py" line="202"/>
         <source>{name} is not a text file: it contains binary data</source>
         <translation>{name} はテキストファイルではありません: バイナリデータを含んでいます</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="187"/>
+        <location filename="../../gui/engine_messages.py" line="203"/>
         <source>{name} is not a text file Hearth can read: it is not UTF-8, UTF-16, Shift_JIS, EUC-JP or another known text encoding</source>
         <translation>{name} は Hearth が読めるテキストファイルではありません: UTF-8、UTF-16、Shift_JIS、EUC-JP などの既知の文字コードではありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="189"/>
+        <location filename="../../gui/engine_messages.py" line="205"/>
         <source>{name} is too large to read as text ({size} MB; the limit is {limit} MB)</source>
         <translation>{name} はテキストとして読むには大きすぎます({size} MB、上限は {limit} MB)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="190"/>
+        <location filename="../../gui/engine_messages.py" line="206"/>
         <source>{name} has no text</source>
         <translation>{name} にはテキストがありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="191"/>
+        <location filename="../../gui/engine_messages.py" line="207"/>
         <source>{name} is empty</source>
         <translation>{name} は空です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="192"/>
+        <location filename="../../gui/engine_messages.py" line="208"/>
         <source>{name} could not be read: {reason}</source>
         <translation>{name} を読み取れませんでした: {reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="193"/>
+        <location filename="../../gui/engine_messages.py" line="209"/>
         <source>cannot read {path}: {detail}</source>
         <translation>{path} を読み取れません: {detail}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="266"/>
+        <location filename="../../gui/engine_messages.py" line="282"/>
         <source>{sentence}.</source>
         <translation>{sentence}。</translation>
     </message>
@@ -3686,414 +3746,414 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 <context>
     <name>SettingsWindow</name>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="30"/>
+        <location filename="../../gui/settings/settings_window.py" line="29"/>
         <source>Managed by your administrator</source>
         <translation>管理者が設定しています</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="54"/>
+        <location filename="../../gui/settings/settings_window.py" line="53"/>
         <source>Preferences</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="63"/>
+        <location filename="../../gui/settings/settings_window.py" line="62"/>
         <source>General</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="64"/>
+        <location filename="../../gui/settings/settings_window.py" line="63"/>
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="65"/>
+        <location filename="../../gui/settings/settings_window.py" line="64"/>
         <source>Models</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="66"/>
+        <location filename="../../gui/settings/settings_window.py" line="65"/>
         <source>Data</source>
         <translation>データ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="72"/>
+        <location filename="../../gui/settings/settings_window.py" line="71"/>
         <source>Servers</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="74"/>
+        <location filename="../../gui/settings/settings_window.py" line="73"/>
         <source>Local API</source>
         <translation>ローカル API</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="76"/>
+        <location filename="../../gui/settings/settings_window.py" line="75"/>
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="116"/>
+        <location filename="../../gui/settings/settings_window.py" line="115"/>
         <source>Language</source>
         <translation>言語</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="117"/>
+        <location filename="../../gui/settings/settings_window.py" line="116"/>
         <source>A new language applies after Hearth restarts.</source>
         <translation>新しい言語は Hearth の再起動後に反映されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="121"/>
+        <location filename="../../gui/settings/settings_window.py" line="120"/>
         <source>Follow the system</source>
         <translation>システムに合わせる</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="121"/>
+        <location filename="../../gui/settings/settings_window.py" line="120"/>
         <source>Light</source>
         <translation>ライト</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="122"/>
+        <location filename="../../gui/settings/settings_window.py" line="121"/>
         <source>Dark</source>
         <translation>ダーク</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="126"/>
+        <location filename="../../gui/settings/settings_window.py" line="125"/>
         <source>Theme</source>
         <translation>テーマ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="131"/>
+        <location filename="../../gui/settings/settings_window.py" line="130"/>
         <source>System default (%1 pt)</source>
         <translation>システムの既定値 (%1 pt)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="135"/>
+        <location filename="../../gui/settings/settings_window.py" line="134"/>
         <source>Font size</source>
         <translation>文字サイズ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="137"/>
+        <location filename="../../gui/settings/settings_window.py" line="136"/>
         <source>Write prompts and replies to the log file (debug logging)</source>
         <translation>プロンプトと応答をログファイルに書き込む(デバッグログ)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="140"/>
+        <location filename="../../gui/settings/settings_window.py" line="139"/>
         <source>Debug logging</source>
         <translation>デバッグログ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="143"/>
+        <location filename="../../gui/settings/settings_window.py" line="142"/>
         <source>HEARTH_DEBUG is set in the environment: debug logging is on.</source>
         <translation>環境変数 HEARTH_DEBUG が設定されているため、デバッグログは有効です。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="149"/>
-        <location filename="../../gui/settings/settings_window.py" line="302"/>
-        <location filename="../../gui/settings/settings_window.py" line="387"/>
+        <location filename="../../gui/settings/settings_window.py" line="148"/>
+        <location filename="../../gui/settings/settings_window.py" line="301"/>
+        <location filename="../../gui/settings/settings_window.py" line="386"/>
         <source>Open folder</source>
         <translation>フォルダーを開く</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="152"/>
+        <location filename="../../gui/settings/settings_window.py" line="151"/>
         <source>Log folder</source>
         <translation>ログフォルダー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="184"/>
+        <location filename="../../gui/settings/settings_window.py" line="183"/>
         <source>What a new conversation and every model load start from. Each conversation can still change them in the chat&apos;s settings panel. The command line uses them too when a flag is left out.</source>
         <translation>新しい会話とモデル読み込みの初期値です。会話ごとにチャットの設定パネルで変更できます。コマンドラインでもフラグを省略したときに使われます。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="190"/>
+        <location filename="../../gui/settings/settings_window.py" line="189"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="190"/>
+        <location filename="../../gui/settings/settings_window.py" line="189"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="190"/>
+        <location filename="../../gui/settings/settings_window.py" line="189"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="191"/>
+        <location filename="../../gui/settings/settings_window.py" line="190"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="191"/>
+        <location filename="../../gui/settings/settings_window.py" line="190"/>
         <source>Repeat penalty</source>
         <translation>繰り返しペナルティ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="192"/>
+        <location filename="../../gui/settings/settings_window.py" line="191"/>
         <source>Max tokens</source>
         <translation>最大トークン数</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="211"/>
+        <location filename="../../gui/settings/settings_window.py" line="210"/>
         <source>random</source>
         <translation>ランダム</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="214"/>
+        <location filename="../../gui/settings/settings_window.py" line="213"/>
         <source>Seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="221"/>
+        <location filename="../../gui/settings/settings_window.py" line="220"/>
         <source>Model default</source>
         <translation>モデルの既定値</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="224"/>
+        <location filename="../../gui/settings/settings_window.py" line="223"/>
         <source>Context length</source>
         <translation>コンテキスト長</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="230"/>
+        <location filename="../../gui/settings/settings_window.py" line="229"/>
         <source>GPU layers: auto fits free VRAM, all offloads everything, or a number</source>
         <translation>GPU レイヤー数: auto は空き VRAM に合わせ、all はすべてを GPU に載せます。数値でも指定できます</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="232"/>
+        <location filename="../../gui/settings/settings_window.py" line="231"/>
         <source>GPU layers</source>
         <translation>GPU レイヤー数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="239"/>
+        <location filename="../../gui/settings/settings_window.py" line="238"/>
         <source>Automatic (physical cores: %n)</source>
         <translation>
             <numerusform>自動(物理コア: %n)</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="242"/>
+        <location filename="../../gui/settings/settings_window.py" line="241"/>
         <source>Automatic: every model Hearth runs shares the physical cores, re-balanced as models start and stop. A number caps this model&apos;s threads.</source>
         <translation>自動: Hearth が動かすすべてのモデルが物理コアを共有し、モデルの開始・終了に応じて配分し直します。数値を指定すると、このモデルのスレッド数の上限になります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="245"/>
+        <location filename="../../gui/settings/settings_window.py" line="244"/>
         <source>CPU threads</source>
         <translation>CPU スレッド数</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="250"/>
+        <location filename="../../gui/settings/settings_window.py" line="249"/>
         <source>Settings marked 🔒 are managed by your administrator.</source>
         <translation>🔒 の付いた設定は管理者が管理しています。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="286"/>
+        <location filename="../../gui/settings/settings_window.py" line="285"/>
         <source>&lt;b&gt;Model folders&lt;/b&gt;</source>
         <translation>&lt;b&gt;モデルフォルダー&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="288"/>
+        <location filename="../../gui/settings/settings_window.py" line="287"/>
         <source>Hearth lists the GGUF files in these folders. Removing a folder deletes nothing. Shared folders come from your administrator and are used read-only.</source>
         <translation>Hearth はこれらのフォルダーにある GGUF ファイルを一覧表示します。フォルダーを一覧から外しても何も削除されません。共有フォルダーは管理者が設定したもので、読み取り専用で使われます。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="292"/>
+        <location filename="../../gui/settings/settings_window.py" line="291"/>
         <source>Folder</source>
         <translation>フォルダー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="292"/>
+        <location filename="../../gui/settings/settings_window.py" line="291"/>
         <source>Kind</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="298"/>
+        <location filename="../../gui/settings/settings_window.py" line="297"/>
         <source>Add folder…</source>
         <translation>フォルダーを追加…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="300"/>
+        <location filename="../../gui/settings/settings_window.py" line="299"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="316"/>
+        <location filename="../../gui/settings/settings_window.py" line="315"/>
         <source>Hearth&apos;s models folder</source>
         <translation>Hearth のモデルフォルダー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="316"/>
+        <location filename="../../gui/settings/settings_window.py" line="315"/>
         <source>Shared (read-only)</source>
         <translation>共有(読み取り専用)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="317"/>
+        <location filename="../../gui/settings/settings_window.py" line="316"/>
         <source>Added by you</source>
         <translation>ユーザーが追加</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="322"/>
+        <location filename="../../gui/settings/settings_window.py" line="321"/>
         <source>Set by your administrator</source>
         <translation>管理者が設定</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="327"/>
+        <location filename="../../gui/settings/settings_window.py" line="326"/>
         <source>Hearth&apos;s own folder: downloads and imported models go here.</source>
         <translation>Hearth 専用のフォルダー: ダウンロードやインポートしたモデルはここに入ります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="363"/>
+        <location filename="../../gui/settings/settings_window.py" line="362"/>
         <source>Add a folder of GGUF models</source>
         <translation>GGUF モデルのフォルダーを追加</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="382"/>
+        <location filename="../../gui/settings/settings_window.py" line="381"/>
         <source>&lt;b&gt;Data location&lt;/b&gt;</source>
         <translation>&lt;b&gt;データの保存場所&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="392"/>
+        <location filename="../../gui/settings/settings_window.py" line="391"/>
         <source>This folder is set by your administrator.</source>
         <translation>このフォルダーは管理者が設定しています。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="394"/>
+        <location filename="../../gui/settings/settings_window.py" line="393"/>
         <source>The chats, summaries and comparisons database and the models folder live here. To keep them elsewhere, move the folder yourself and start Hearth with HEARTH_HOME set to the new place; Hearth never moves your data on its own.</source>
         <translation>チャット・要約・比較のデータベースとモデルフォルダーはここにあります。別の場所に置くには、フォルダーをご自身で移動し、HEARTH_HOME に新しい場所を設定して Hearth を起動してください。Hearth がデータを勝手に移動することはありません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="400"/>
+        <location filename="../../gui/settings/settings_window.py" line="399"/>
         <source>&lt;b&gt;Stored results&lt;/b&gt;</source>
         <translation>&lt;b&gt;保存済みの結果&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="404"/>
+        <location filename="../../gui/settings/settings_window.py" line="403"/>
         <source>Delete all chats…</source>
         <translation>すべてのチャットを削除…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="404"/>
+        <location filename="../../gui/settings/settings_window.py" line="403"/>
         <source>Delete all summaries…</source>
         <translation>すべての要約を削除…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="405"/>
+        <location filename="../../gui/settings/settings_window.py" line="404"/>
         <source>Delete all comparison results…</source>
         <translation>すべての比較結果を削除…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="434"/>
-        <location filename="../../gui/settings/settings_window.py" line="450"/>
+        <location filename="../../gui/settings/settings_window.py" line="433"/>
+        <location filename="../../gui/settings/settings_window.py" line="449"/>
         <source>Chats: %n</source>
         <translation>
             <numerusform>チャット: %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="434"/>
+        <location filename="../../gui/settings/settings_window.py" line="433"/>
         <source>messages: %n</source>
         <translation>
             <numerusform>メッセージ: %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="435"/>
-        <location filename="../../gui/settings/settings_window.py" line="455"/>
+        <location filename="../../gui/settings/settings_window.py" line="434"/>
+        <location filename="../../gui/settings/settings_window.py" line="454"/>
         <source>Summaries: %n</source>
         <translation>
             <numerusform>要約: %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="437"/>
+        <location filename="../../gui/settings/settings_window.py" line="436"/>
         <source>Comparisons: %n</source>
         <translation>
             <numerusform>比較: %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="438"/>
+        <location filename="../../gui/settings/settings_window.py" line="437"/>
         <source>question-set runs: %n</source>
         <translation>
             <numerusform>問題セットの実行: %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="449"/>
+        <location filename="../../gui/settings/settings_window.py" line="448"/>
         <source>Delete every stored chat?</source>
         <translation>保存されているチャットをすべて削除しますか?</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="451"/>
+        <location filename="../../gui/settings/settings_window.py" line="450"/>
         <source>Messages in them: %n</source>
         <translation>
             <numerusform>含まれるメッセージ: %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="452"/>
+        <location filename="../../gui/settings/settings_window.py" line="451"/>
         <source>They are lost for good. System-prompt presets are kept.</source>
         <translation>完全に失われます。システムプロンプトのプリセットは残ります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="454"/>
+        <location filename="../../gui/settings/settings_window.py" line="453"/>
         <source>Delete every stored summary?</source>
         <translation>保存されている要約をすべて削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="456"/>
+        <location filename="../../gui/settings/settings_window.py" line="455"/>
         <source>Their text and the parts kept for resuming are lost for good. Your documents are not touched.</source>
         <translation>要約の本文と再開用に保存した部分は完全に失われます。元の文書には影響しません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="458"/>
+        <location filename="../../gui/settings/settings_window.py" line="457"/>
         <source>Delete every stored comparison result?</source>
         <translation>保存されている比較結果をすべて削除しますか?</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="459"/>
+        <location filename="../../gui/settings/settings_window.py" line="458"/>
         <source>Side-by-side comparisons: %n</source>
         <translation>
             <numerusform>並べて比較: %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="460"/>
+        <location filename="../../gui/settings/settings_window.py" line="459"/>
         <source>Question-set runs: %n</source>
         <translation>
             <numerusform>問題セットの実行: %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="461"/>
+        <location filename="../../gui/settings/settings_window.py" line="460"/>
         <source>They are lost for good. Votes and the leaderboard are kept.</source>
         <translation>完全に失われます。投票とリーダーボードは残ります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="471"/>
+        <location filename="../../gui/settings/settings_window.py" line="470"/>
         <source>There is nothing stored to delete.</source>
         <translation>削除する保存データはありません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="473"/>
+        <location filename="../../gui/settings/settings_window.py" line="472"/>
         <source>Delete stored data</source>
         <translation>保存データの削除</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="478"/>
+        <location filename="../../gui/settings/settings_window.py" line="477"/>
         <source>Delete</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="479"/>
+        <location filename="../../gui/settings/settings_window.py" line="478"/>
         <source>Keep</source>
         <translation>残す</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="490"/>
+        <location filename="../../gui/settings/settings_window.py" line="489"/>
         <source>Nothing was deleted.</source>
         <translation>何も削除されませんでした。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="496"/>
+        <location filename="../../gui/settings/settings_window.py" line="495"/>
         <source>Deleted. Items removed: %n</source>
         <translation>
             <numerusform>削除しました。削除した項目: %n 件</numerusform>
