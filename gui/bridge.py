@@ -95,6 +95,7 @@ class EngineBridge(QObject):
         self._summary_started = 0
         self._summary_cancel_upto = 0
         self._summarizer = None          # the running Summarizer (bridge thread sets, GUI thread cancels)
+        self._summary_active = False     # a summary is being read, planned or written (bridge thread sets)
         self._summary_store = None       # the bridge thread's own engine.store.Store
         self._summary_doc = None         # (path, mtime_ns, size), Document: planning then running reads once
         self._summary_plan = None        # key, SummaryPlan
@@ -109,6 +110,11 @@ class EngineBridge(QObject):
     def cancel(self, request_id: int | None = None) -> None:
         """Stop request ``request_id`` (and older ones); without an id, everything asked so far."""
         self.client.cancel(request_id)
+
+    @property
+    def summary_running(self) -> bool:
+        """A summary holds the model (the chat's next reply waits for it). Read from any thread."""
+        return self._summary_active
 
     def cancel_summary(self) -> None:
         """Stop the summary being written (its finished parts are kept), and any asked for
@@ -342,6 +348,7 @@ class EngineBridge(QObject):
             return self._summary_cancel_upto >= me
 
         self.busy = True
+        self._summary_active = True
         pending: list[str] = []
         last_emit = 0.0
         parts_seen = 0
@@ -415,6 +422,7 @@ class EngineBridge(QObject):
         finally:
             with self._summary_lock:
                 self._summarizer = None
+            self._summary_active = False
             self.busy = False
 
     def _summary_parts_kept(self, doc, opts, plan, model_id: str, seen: int) -> int:

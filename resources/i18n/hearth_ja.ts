@@ -287,27 +287,32 @@
         <translation>先にモデルを読み込んでください。上で選んで「読み込む」を押します。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="587"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="543"/>
+        <source>The model is writing a summary: this reply starts when the summary is done (or stop the summary on the Summarise pane).</source>
+        <translation>モデルは要約を作成中です。この返信は要約が終わってから始まります（要約は「要約」タブで停止できます）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="592"/>
         <source>Edit and resend</source>
         <translation>編集して再送信</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="587"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="592"/>
         <source>Resending replaces the messages after this one:</source>
         <translation>再送信すると、このメッセージ以降が置き換わります:</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="612"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="617"/>
         <source>Could not save the reply: {error}</source>
         <translation>応答を保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="622"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="627"/>
         <source>Your text is sent to {host}</source>
         <translation>入力したテキストは {host} に送信されます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="644"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="649"/>
         <source>The conversation no longer fits the model&apos;s context: the {n} oldest messages are outside the model&apos;s memory.</source>
         <translation>会話がモデルのコンテキストに収まらなくなりました。古いメッセージ {n} 件はモデルの記憶の範囲外です。</translation>
     </message>

@@ -382,3 +382,24 @@ def test_model_process_dying_mid_run_is_a_banner_and_start_resumes(qtbot, main_w
         assert pane.start()
     assert pane.last_result["resumed_parts"] == kept >= 1
     assert f"Read all {PAGES} pages" in pane.result.toPlainText()
+
+
+def test_a_chat_message_sent_during_a_summary_says_it_waits_and_is_answered_after(qtbot, main_window, report_pdf):
+    """One model process answers one request at a time: a chat message sent while a summary is written
+    gets an info banner saying why its reply waits, and is answered once the summary is stopped."""
+    win = main_window
+    pane = win.summarize_pane
+    load_small(qtbot, win, pane)
+    pane.open_document(report_pdf)
+    qtbot.waitUntil(lambda: planned(pane), timeout=60000)
+    assert pane.start()
+    qtbot.waitUntil(lambda: pane.parts.count_parts() >= 1, timeout=60000)
+    assert win.bridge.summary_running
+    win.show_pane("chat")
+    with qtbot.waitSignal(win.chat.replyFinished, timeout=120000) as sig:
+        win.chat.send("hello while summarising")
+        assert not win.banner.isHidden()
+        assert "The model is writing a summary" in win.banner.text
+        pane.cancel()
+    assert sig.args[0].get("finish_reason") in ("stop", "length")
+    assert not win.bridge.summary_running

@@ -537,6 +537,11 @@ class ChatPane(QtWidgets.QWidget):
         mid = self._write(Store.add_message, cid, "user", text, on_done=lambda _: self.refresh_conversations())
         self.input.clear()
         self.view.add_message({"id": mid, "role": "user", "content": text})
+        if getattr(self.bridge, "summary_running", False):
+            # one model process answers one request at a time: say why the reply does not start
+            self.errorRaised.emit("info:" + self.tr(
+                "The model is writing a summary: this reply starts when the summary is done (or stop the "
+                "summary on the Summarise pane)."))
         self._request_reply()
 
     def _request_reply(self) -> None:
