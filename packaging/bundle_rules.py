@@ -32,17 +32,16 @@ EXCLUDES = [
     "hf_xet",
     # huggingface_hub's command line and filesystem layers, which Hearth does not use
     "huggingface_hub.cli", "huggingface_hub.commands", "huggingface_hub.hf_file_system", "fsspec",
-    "typer", "click", "rich", "shellingham",
+    "typer", "rich", "shellingham",   # (click stays: uvicorn, which serves the local API, imports it)
     # libyaml speed-ups (2.7 MB); PyYAML falls back to pure Python (gguf imports yaml, never parses much)
     "yaml._yaml", "_yaml",
     # numpy's build/test tooling; numpy.random and numpy.linalg stay (engine/compare/leaderboard.py)
     "numpy.f2py", "numpy.distutils", "numpy.testing", "numpy._pyinstaller", "numpy._core._simd",
     # lxml beyond lxml.etree (python-docx uses etree only)
     "lxml.html", "lxml.objectify", "lxml.isoschematron", "lxml.cssselect", "lxml.ElementInclude",
-    # Hearth's own local API (`serve`: Starlette, uvicorn, SSE; 10 MB with pydantic) is not in the packaged
-    # app: there `hearth serve` says which package is missing. The test extra's openai client neither.
-    "engine.serve", "starlette", "uvicorn", "sse_starlette", "openai", "pydantic", "pydantic_core",
-    "annotated_types", "typing_inspection",
+    # Hearth's own local API (`serve` and Preferences → Local API: Starlette, uvicorn, SSE, a few MB) IS in the
+    # packaged app; pydantic is not needed by it. The test extra's openai client and pydantic stay out.
+    "openai", "pydantic", "pydantic_core", "annotated_types", "typing_inspection",
     # llama-cpp-python's OpenAI-compatible server and multimodal bindings (Hearth runs text models in its own host)
     "llama_cpp.server", "llama_cpp.llava_cpp", "llama_cpp.mtmd_cpp",
     # Qt modules the app does not use: only QtCore, QtGui and QtWidgets are imported (gui/qt.py)

@@ -196,6 +196,42 @@ class Smoke:
                        f"children seen: {children or 'none'}")
         return f"{d['completion_tokens']} tokens {d['text']!r}; host: {' '.join(hosts[0][1])[:100]}"
 
+    def serve(self) -> str:
+        """The local API in the frozen build: `hearth serve` answers GET /v1/models and a chat completion
+        on a free loopback port, and SIGTERM ends it cleanly (exit 0)."""
+        import re
+        import signal
+        import urllib.request
+
+        proc = subprocess.Popen([str(self.cli), "serve", "--model", str(self.tiny), "--port", "0"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env, cwd=str(self.home),
+                                text=True, encoding="utf-8", errors="replace")
+        try:
+            line = proc.stdout.readline().strip()
+            m = re.match(r"^Hearth serves (.+) at (http://\S+/v1)$", line)
+            assert m, f"serve did not start: {line!r}; stderr: {_tail(proc.stderr.read() if proc.poll() is not None else '')}"
+            name, url = m.groups()
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback, no proxy
+            with opener.open(f"{url}/models", timeout=30) as r:
+                ids = [d["id"] for d in json.loads(r.read())["data"]]
+            assert len(ids) == 1 and ids[0] in name, f"GET /v1/models listed {ids} for {name!r}"
+            body = json.dumps({"model": ids[0], "messages": [{"role": "user", "content": "hi"}],
+                               "max_tokens": 4}).encode()
+            req = urllib.request.Request(f"{url}/chat/completions", data=body,
+                                         headers={"Content-Type": "application/json"})
+            with opener.open(req, timeout=60) as r:
+                answer = json.loads(r.read())
+            tokens = answer["usage"]["completion_tokens"]
+            assert tokens > 0, f"the chat completion generated nothing: {answer}"
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(30)
+            assert code == 0, f"serve exited {code} on SIGTERM; stderr: {_tail(proc.stderr.read())}"
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        return f"{url}: GET /models -> {ids}, chat completion of {tokens} tokens, SIGTERM -> exit 0"
+
     def hub(self) -> str:
         from tests.hub.fakehub import FakeHub
 
@@ -384,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
         s.check("hearth check-model", s.check_model)
         s.check("hearth chat (model host = frozen executable)", s.chat)
         s.check("hub: search and pull (fake Hub on loopback)", s.hub)
+        if not WINDOWS:
+            s.check("local API: hearth serve (OpenAI-compatible, loopback)", s.serve)
         s.check("documents: extract PDF/DOCX, summarize to DOCX", s.documents)
         s.check("window (offscreen): start, show, close", lambda: s.window(max(1, args.starts)))
         s.check("window in Japanese (Preferences language 日本語)", s.japanese)

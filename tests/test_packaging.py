@@ -97,7 +97,7 @@ for pkg in ("engine", "gui"):
     mod = importlib.import_module(pkg)
     for info in pkgutil.walk_packages(mod.__path__, pkg + "."):
         if any(info.name == e or info.name.startswith(e + ".") for e in EXCLUDES):
-            continue  # a part of Hearth left out on purpose (engine.serve); its command says so
+            continue  # a part of Hearth left out on purpose; its command says so
         importlib.import_module(info.name)
 from engine.commands import serve  # the command itself stays and reports the missing packages
 import numpy as np, docx, pypdf, yaml, keyring
