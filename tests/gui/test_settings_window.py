@@ -85,7 +85,10 @@ def test_threads_and_default_sampling_reach_the_load_and_new_chats(qtbot, main_w
     assert saved("load")["n_threads"] == 1 and saved("load")["n_ctx"] == 1024
     assert saved("sampling")["temperature"] == pytest.approx(0.3)
     requested = []
-    main_window.bridge.loadRequested.connect(lambda path, opts: requested.append(opts))
+    # Direct: recorded on the emitting (GUI) thread as it is asked. A plain lambda connected to a bridge
+    # signal would run later on the bridge thread (gui/bridge.py), racing this test's assertion.
+    main_window.bridge.loadRequested.connect(lambda path, opts: requested.append(opts),
+                                             Qt.ConnectionType.DirectConnection)
     with qtbot.waitSignal(main_window.bridge.loaded, timeout=60000) as sig:
         load(qtbot, main_window)
     assert requested[-1]["n_threads"] == 1 and requested[-1]["n_ctx"] == 1024
