@@ -26,3 +26,17 @@ def ctrl_c_cancels(job) -> Iterator[threading.Event]:
         yield stopped
     finally:
         signal.signal(signal.SIGINT, old)
+
+
+def read_api_key_stdin() -> str:
+    """The API key given with ``--api-key-stdin`` (endpoints add, serve): one line of standard input."""
+    import sys
+
+    from engine.errors import BadInputError
+
+    if sys.stdin is None or sys.stdin.closed:
+        raise BadInputError("--api-key-stdin: give the API key on standard input")
+    key = sys.stdin.readline().strip()
+    if not key:
+        raise BadInputError("--api-key-stdin: standard input had no API key")
+    return key

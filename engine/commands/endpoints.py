@@ -14,9 +14,8 @@ only in the OS keyring.
 from __future__ import annotations
 
 import sys
-import time
 
-from engine.errors import BadInputError
+from engine.commands import read_api_key_stdin
 
 
 def _registry(ctx):
@@ -25,18 +24,9 @@ def _registry(ctx):
     return EndpointRegistry(ctx.config)
 
 
-def _read_key() -> str:
-    if sys.stdin is None or sys.stdin.closed:
-        raise BadInputError("--api-key-stdin: give the API key on standard input")
-    key = sys.stdin.readline().strip()
-    if not key:
-        raise BadInputError("--api-key-stdin: standard input had no API key")
-    return key
-
-
 def cmd_add(args, ctx) -> int:
     reg = _registry(ctx)
-    key = _read_key() if args.api_key_stdin else None
+    key = read_api_key_stdin() if args.api_key_stdin else None
     ep = reg.add(args.name, args.url, verify=not args.no_verify, ca_bundle=args.ca_bundle, api_key=key)
     extra = []
     if key:
@@ -92,22 +82,10 @@ def cmd_remove(args, ctx) -> int:
 
 
 def cmd_test(args, ctx) -> int:
-    from engine.remote.client import RemoteAPI
+    from engine.remote.endpoints import probe_endpoint
 
-    reg = _registry(ctx)
-    ep = reg.get(args.name)
-    reg.check_allowed(ep)
-    api = RemoteAPI(ep, on_notice=lambda t: print(f"hearth: {t}", file=sys.stderr))
-    try:
-        t0 = time.perf_counter()
-        models = api.models()
-        seconds = time.perf_counter() - t0
-    finally:
-        api.close()
-    ids = [m["id"] for m in models]
-    from engine.remote.endpoints import remember_models
-
-    remember_models(ctx.config, ep.name, ids)   # the app's model picker offers them without asking again
+    ep, ids, seconds = probe_endpoint(ctx.config, args.name,
+                                     on_notice=lambda t: print(f"hearth: {t}", file=sys.stderr))
     if args.json:
         from engine.cli import print_json
 

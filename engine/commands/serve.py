@@ -19,6 +19,7 @@ import signal
 import socket
 import sys
 
+from engine.commands import read_api_key_stdin
 from engine.errors import BadInputError
 
 log = logging.getLogger("engine.serve")
@@ -50,15 +51,6 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _read_api_key() -> str:
-    if sys.stdin is None or sys.stdin.closed:
-        raise BadInputError("--api-key-stdin: give the API key on standard input")
-    key = sys.stdin.readline().strip()
-    if not key:
-        raise BadInputError("--api-key-stdin: standard input had no API key")
-    return key
-
-
 def cmd_serve(args, ctx) -> int:
     policy = ctx.config.policy
     if not policy.allows("serve"):
@@ -69,7 +61,7 @@ def cmd_serve(args, ctx) -> int:
     if not loopback and not (args.api_key_stdin and args.yes_expose):
         raise BadInputError(f"serving on {args.host} (not this computer only) needs an API key "
                             "(--api-key-stdin) and the confirmation --yes-expose")
-    api_key = _read_api_key() if args.api_key_stdin else None
+    api_key = read_api_key_stdin() if args.api_key_stdin else None
     try:
         import uvicorn  # noqa: F401
         import sse_starlette  # noqa: F401

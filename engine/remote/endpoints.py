@@ -252,6 +252,28 @@ def remember_models(config, name: str, model_ids: list[str]) -> None:
     config.settings.set(MODELS_KEY, seen)
 
 
+def probe_endpoint(config, name: str, on_notice=None) -> tuple[Endpoint, list[str], float]:
+    """What ``endpoints test NAME`` does (the CLI and Preferences → Servers): ask the server for its models
+    (GET /models), remember them for the pickers; returns (endpoint, model ids, seconds the answer took)."""
+    import time
+
+    from engine.remote.client import RemoteAPI
+
+    reg = EndpointRegistry(config)
+    ep = reg.get(name)
+    reg.check_allowed(ep)
+    api = RemoteAPI(ep, on_notice=on_notice)
+    try:
+        t0 = time.perf_counter()
+        models = api.models()
+        seconds = time.perf_counter() - t0
+    finally:
+        api.close()
+    ids = [m["id"] for m in models]
+    remember_models(config, ep.name, ids)   # the app's model pickers offer them without asking again
+    return ep, ids, seconds
+
+
 def remembered_models(config) -> list[tuple[Endpoint, str]]:
     """(endpoint, model id) for the models each allowed endpoint listed when it was last tested or used."""
     reg = EndpointRegistry(config)

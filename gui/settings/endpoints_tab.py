@@ -15,7 +15,6 @@ shown).
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from gui.qt import Qt, QtWidgets, Signal
@@ -75,24 +74,12 @@ def _remove(config, name):
 
 
 def _test(config, name):
-    """What ``endpoints test NAME`` does: ask for the models, remember them."""
-    from engine.remote.client import RemoteAPI
-    from engine.remote.endpoints import EndpointRegistry, remember_models
+    """What ``endpoints test NAME`` does (engine.remote.endpoints.probe_endpoint), as a result dict."""
+    from engine.remote.endpoints import probe_endpoint
 
     notices: list[str] = []
     try:
-        reg = EndpointRegistry(config)
-        ep = reg.get(name)
-        reg.check_allowed(ep)
-        api = RemoteAPI(ep, on_notice=notices.append)
-        try:
-            t0 = time.perf_counter()
-            models = api.models()
-            seconds = time.perf_counter() - t0
-        finally:
-            api.close()
-        ids = [m["id"] for m in models]
-        remember_models(config, ep.name, ids)
+        ep, ids, seconds = probe_endpoint(config, name, on_notice=notices.append)
     except Exception as e:
         return {"ok": False, "name": name, "error": _sentence(e), "notices": notices}
     return {"ok": True, "name": ep.name, "host": ep.host_label, "models": ids, "seconds": seconds,
