@@ -93,6 +93,15 @@ def planned(pane) -> bool:
     return bool(info and info.get("plan"))
 
 
+def summary_under_way(qtbot, win, pane, document: Path) -> None:
+    """The small-context model loaded, ``document`` planned, the summary started and its first part written."""
+    load_small(qtbot, win, pane)
+    pane.open_document(document)
+    qtbot.waitUntil(lambda: planned(pane), timeout=60000)
+    assert pane.start()
+    qtbot.waitUntil(lambda: pane.parts.count_parts() >= 1, timeout=60000)
+
+
 # ---- the whole flow --------------------------------------------------------------------------------------------
 
 def test_drop_plan_start_cancel_resume_export(qtbot, main_window, report_pdf, tmp_path, monkeypatch):
@@ -346,11 +355,7 @@ def test_closing_the_window_mid_run_keeps_the_parts(qtbot, main_window, report_p
 
     win = main_window
     pane = win.summarize_pane
-    load_small(qtbot, win, pane)
-    pane.open_document(report_pdf)
-    qtbot.waitUntil(lambda: planned(pane), timeout=60000)
-    assert pane.start()
-    qtbot.waitUntil(lambda: pane.parts.count_parts() >= 1, timeout=60000)
+    summary_under_way(qtbot, win, pane, report_pdf)
     t0 = time.monotonic()
     win.close()   # shuts the window down: the summary is stopped, not waited for
     assert time.monotonic() - t0 < 5.0
@@ -366,11 +371,7 @@ def test_model_process_dying_mid_run_is_a_banner_and_start_resumes(qtbot, main_w
 
     win = main_window
     pane = win.summarize_pane
-    load_small(qtbot, win, pane)
-    pane.open_document(report_pdf)
-    qtbot.waitUntil(lambda: planned(pane), timeout=60000)
-    assert pane.start()
-    qtbot.waitUntil(lambda: pane.parts.count_parts() >= 1, timeout=60000)
+    summary_under_way(qtbot, win, pane, report_pdf)
     os.kill(win.bridge.client.pid, 9)
     qtbot.waitUntil(lambda: not pane.running, timeout=30000)
     kept = pane.parts.count_parts()
@@ -389,11 +390,7 @@ def test_a_chat_message_sent_during_a_summary_says_it_waits_and_is_answered_afte
     gets an info banner saying why its reply waits, and is answered once the summary is stopped."""
     win = main_window
     pane = win.summarize_pane
-    load_small(qtbot, win, pane)
-    pane.open_document(report_pdf)
-    qtbot.waitUntil(lambda: planned(pane), timeout=60000)
-    assert pane.start()
-    qtbot.waitUntil(lambda: pane.parts.count_parts() >= 1, timeout=60000)
+    summary_under_way(qtbot, win, pane, report_pdf)
     assert win.bridge.summary_running
     win.show_pane("chat")
     with qtbot.waitSignal(win.chat.replyFinished, timeout=120000) as sig:
