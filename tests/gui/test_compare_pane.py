@@ -364,3 +364,19 @@ def test_a_bad_question_file_is_one_sentence_naming_the_line(qtbot, main_window,
     pane.add_question_set(str(qfile))
     qtbot.waitUntil(lambda: pane.banner.text != "", timeout=30000)
     assert "line 2" in pane.banner.text and pane.banner.kind == "error"
+
+
+def test_a_plan_asked_just_before_run_does_not_replace_the_runs_plan(qtbot, main_window, pane):
+    """Models chosen, then Run at once: the plan still waiting for its debounce is dropped, and a plan asked
+    during the run leaves the run's own plan on screen (it used to turn back to "Planning…")."""
+    paths = library_paths(main_window)
+    pane.set_models([paths["tiny-long"], paths["tiny-chat"]])   # starts the debounced plan request
+    pane.order_combo.setCurrentIndex(pane.order_combo.findData("parallel"))
+    pane.prompt_edit.setPlainText("Write about the river.")
+    with qtbot.waitSignal(pane.runFinished, timeout=RUN_TIMEOUT_MS):
+        pane.run()
+        assert not pane._plan_timer.isActive()      # the pending request is dropped with the run
+        qtbot.waitUntil(lambda: pane.plan_label.text().startswith("Plan: "), timeout=RUN_TIMEOUT_MS)
+        pane.request_plan()                         # asked while the run goes: nothing changes
+        assert pane.plan_label.text().startswith("Plan: ")
+    assert pane.plan_label.text().startswith("Plan: at the same time, as chosen")

@@ -485,6 +485,8 @@ class ComparePane(QtWidgets.QWidget):
         self._plan_timer.start()
 
     def request_plan(self) -> None:
+        if self.run_job is not None:
+            return    # a run is going: its own plan is shown
         specs = self.specs()
         if len(specs) < 2:
             self._plan_token += 1    # an answer still on its way is out of date
@@ -581,7 +583,10 @@ class ComparePane(QtWidgets.QWidget):
                "sampling": self.sampling(), "force": self.order_combo.currentData() or "", "tags": tags,
                "blind": blind, "labels": labels}
         self.run_job = self.runs.new_job_id()
-        self._plan_token += 1            # the run's own plan replaces any plan still on its way
+        # The run's own plan replaces any plan still on its way, and one still waiting for its debounce
+        # (models chosen just before Run) must not overwrite the run's plan when its timer fires.
+        self._plan_timer.stop()
+        self._plan_token += 1
         self.plan_label.setText(self.tr("Planning…"))
         self.run_status.setText(self.tr("Starting the models…"))
         self._set_busy()
