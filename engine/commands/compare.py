@@ -110,14 +110,22 @@ def cmd_compare(args, ctx) -> int:
     store = _open_store(ctx)
     runner = CompareRunner(ctx.config.paths.log_dir, store=store)
     quiet = args.json or args.quiet
+    loaded_names: dict[int, str] = {}   # index → name, from "loaded"; a model announced as answering is removed
 
     def on_event(e: dict) -> None:
         if quiet:
             return
         t = e["type"]
-        if t == "plan":
+        if t == "text":
+            # The replies are printed at the end; say once that a model has started writing so a long
+            # sequential run visibly moves on from "loaded".
+            name = loaded_names.pop(e["index"], None)
+            if name is not None:
+                print(f"[{name}: answering…]", file=sys.stderr)
+        elif t == "plan":
             print(f"[{e['reason']}; seed {e['seed']}]", file=sys.stderr)
         elif t == "loaded":
+            loaded_names[e["index"]] = e["model"]
             print(f"[{e['model']}: loaded in {e['load_s']:.2f} s]", file=sys.stderr)
         elif t == "failed":
             print(f"[{e['model']}: {e['error']}]", file=sys.stderr)
