@@ -85,6 +85,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_NOT_GIVEN = object()
+
+
+def options_given(argv: list[str] | None) -> set[str] | None:
+    """The destinations of the options actually written on the command line (``--ctx 0`` counts,
+    a default does not), found by parsing again with every default replaced by a marker.
+    Commands use it to tell a user who asked for something the administrator pins that it is pinned."""
+    try:
+        parser = build_parser()
+        parsers = [parser]
+        while parsers:
+            p = parsers.pop()
+            for action in p._actions:   # argparse has no public list of a parser's actions
+                if isinstance(action, argparse._SubParsersAction):
+                    parsers.extend(action.choices.values())
+                elif action.dest not in (argparse.SUPPRESS, "help", "version"):
+                    action.default = _NOT_GIVEN
+        ns = parser.parse_args(argv)
+    except (Exception, SystemExit):
+        return None
+    return {k for k, v in vars(ns).items() if v is not _NOT_GIVEN}
+
+
 def _setup_logging(ctx: "Context") -> None:
     """The rotating log file in the log folder; a broken config must not stop the command here."""
     from engine import logs
@@ -127,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         if not getattr(args, "func", None):
             parser.print_help(sys.stderr)
             return EXIT_BAD_INPUT
+        args.given = options_given(argv)
         log.info("command %s", args.command)
         _warn_invalid_policy(ctx)
         return int(args.func(args, ctx) or 0)

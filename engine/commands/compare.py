@@ -22,7 +22,7 @@ EXIT_ALL_FAILED = 3
 def _specs(args, ctx, lo: int, hi: int):
     """ModelSpecs for --models. An unknown name or a missing file is bad input (exit 2);
     a file that is there but unusable becomes that model's error in the results."""
-    from engine.commands.core import load_options_from_args, resolve_model
+    from engine.commands.core import apply_locked, load_options_from_args, resolve_model
     from engine.compare.plan import ModelSpec
 
     models = args.models or []
@@ -30,6 +30,7 @@ def _specs(args, ctx, lo: int, hi: int):
         what = f"{lo} to {hi} models" if lo != hi else f"{lo} models"
         raise BadInputError(f"--models takes {what} (got {len(models)})")
     opts = load_options_from_args(args)   # validates --gpu-layers
+    apply_locked(ctx.config.policy, args, opts)   # context, GPU layers and system prompt the administrator pins
     if args.ctx and args.ctx < 0:
         raise BadInputError("--ctx must not be negative")
     specs = []
@@ -88,7 +89,7 @@ def _mb(n) -> str:
 # ---- compare ------------------------------------------------------------------------------
 
 def cmd_compare(args, ctx) -> int:
-    from engine.commands.core import sampling_from_args
+    from engine.commands.core import apply_locked, sampling_from_args
     from engine.compare.plan import plan_run
     from engine.compare.runner import CompareRunner
 
@@ -105,7 +106,8 @@ def cmd_compare(args, ctx) -> int:
     if not prompt.strip():
         raise BadInputError('give a prompt: hearth compare --models A B "your question"')
     specs = _specs(args, ctx, MIN_MODELS, MAX_MODELS)
-    sampling = sampling_from_args(args)
+    sampling = sampling_from_args(args)   # compare's own defaults (its flags), not the chat's
+    apply_locked(ctx.config.policy, args, sampling=sampling)
     plan = plan_run(specs, force=None if args.plan == "auto" else args.plan)
     store = _open_store(ctx)
     runner = CompareRunner(ctx.config.paths.log_dir, store=store)

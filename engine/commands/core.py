@@ -271,7 +271,7 @@ def cmd_chat(args, ctx) -> int:
     entry = resolve_model(ctx, args.model)
     opts = load_options_from_args(args, ctx.config.settings, ctx.config.policy)   # absent flags: the Preferences' defaults
     sampling = sampling_from_args(args, ctx.config.settings, ctx.config.policy)
-    _apply_locked(ctx.config.policy, args, opts, sampling)
+    apply_locked(ctx.config.policy, args, opts, sampling)
 
     store = conv_id = None
     messages = []
@@ -365,24 +365,29 @@ def cmd_chat(args, ctx) -> int:
     return 0
 
 
-def _apply_locked(policy, args, opts, sampling) -> None:
-    """Settings the administrator locked win over the flags; a flag that asked otherwise is told so."""
-    from engine.host.protocol import SamplingOptions
+def apply_locked(policy, args, opts=None, sampling=None) -> None:
+    """Settings the administrator locked win over the flags and the user's defaults (LoadOptions
+    ``opts``, SamplingOptions ``sampling``, ``args.system``); a flag that asked otherwise is told so.
+    Shared by chat, summarize, compare and eval, so no command bypasses the policy."""
+    given = getattr(args, "given", None)   # engine.cli.options_given; None when called without the CLI
 
-    defaults = SamplingOptions()
-    asked = {n: getattr(sampling, n) for n in ("temperature", "top_p", "top_k", "min_p", "repeat_penalty",
-                                                 "max_tokens", "seed")}
-    for name in policy.pin_sampling(sampling):
-        if asked[name] != getattr(defaults, name):   # the user gave this flag
-            print(f"hearth: {name} is managed by your administrator; using {getattr(sampling, name)!r}",
-                  file=sys.stderr)
-    pinned = policy.pin_load({"n_ctx": opts.n_ctx, "gpu_layers": opts.gpu_layers})
-    for name, flag, default in (("n_ctx", "--ctx", 0), ("gpu_layers", "--gpu-layers", "auto")):
-        if pinned[name] != getattr(opts, name):
-            if getattr(opts, name) != default:
-                print(f"hearth: {flag} is managed by your administrator; using {pinned[name]!r}", file=sys.stderr)
-            setattr(opts, name, pinned[name])
-    if policy.is_locked("system_prompt"):
+    def asked(dest: str) -> bool:
+        return dest in given if given is not None else getattr(args, dest, None) is not None
+
+    if sampling is not None:
+        for name in policy.pin_sampling(sampling):
+            if asked(name):
+                print(f"hearth: {name} is managed by your administrator; using {getattr(sampling, name)!r}",
+                      file=sys.stderr)
+    if opts is not None:
+        pinned = policy.pin_load({"n_ctx": opts.n_ctx, "gpu_layers": opts.gpu_layers})
+        for name, flag, dest in (("n_ctx", "--ctx", "ctx"), ("gpu_layers", "--gpu-layers", "gpu_layers")):
+            if pinned[name] != getattr(opts, name):
+                if asked(dest):
+                    print(f"hearth: {flag} is managed by your administrator; using {pinned[name]!r}",
+                          file=sys.stderr)
+                setattr(opts, name, pinned[name])
+    if hasattr(args, "system") and policy.is_locked("system_prompt"):
         if args.system is not None and args.system != policy.pin_system_prompt(None):
             print("hearth: the system prompt is managed by your administrator", file=sys.stderr)
         args.system = policy.pin_system_prompt(None) or None

@@ -14,7 +14,7 @@ from engine.errors import BadInputError
 
 
 def cmd_summarize(args, ctx) -> int:
-    from engine.commands.core import load_options_from_args, resolve_model
+    from engine.commands.core import apply_locked, load_options_from_args, resolve_model
     from engine.documents import read_document
     from engine.remote.resolve import make_client
     from engine.store import Store
@@ -26,6 +26,8 @@ def cmd_summarize(args, ctx) -> int:
     if args.ctx is not None and args.ctx and args.ctx < 128:
         raise BadInputError("--ctx must be at least 128 tokens")
     document = read_document(args.file)           # a bad document fails before any model loads
+    load_options = load_options_from_args(args, ctx.config.settings, ctx.config.policy)   # CPU threads etc.
+    apply_locked(ctx.config.policy, args, load_options)
     entry = resolve_model(ctx, args.model)
     remote = getattr(entry, "is_remote", False)
     client = make_client(entry, config=ctx.config, log_dir=ctx.config.paths.log_dir,
@@ -46,7 +48,7 @@ def cmd_summarize(args, ctx) -> int:
     try:
         # Ctrl+C stops the summary; the parts already summarised are kept: run again to resume.
         with ctrl_c_cancels(summarizer):
-            info = client.load(entry.path, load_options_from_args(args))
+            info = client.load(entry.path, load_options)
             if remote and not args.quiet:
                 print(f"[{entry.name}: your text is sent to {entry.host}]", file=sys.stderr)
                 if info.get("plan_note"):

@@ -131,7 +131,7 @@ class CompareRun:
         return {"plan": self.plan.mode, "plan_reason": self.plan.reason,
                 "results": [r.to_json() for r in self.results],
                 "seed": self.sampling.seed, "total_s": round(self.total_s, 3), "cancelled": self.cancelled,
-                "comparison_id": self.comparison_id, "sampling": self.sampling.to_dict()}
+                "comparison_id": self.comparison_id, "sampling": self.sampling.to_dict(), "system": self.system}
 
 
 # ---- helpers shared with the evaluator -----------------------------------------------------

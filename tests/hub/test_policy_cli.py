@@ -162,3 +162,42 @@ def test_locked_settings_and_default_model_in_cli_chat(policy, tiny_model, heart
     assert "max_tokens is managed by your administrator; using 3" in r.stderr
     assert "--ctx is managed by your administrator; using 256" in r.stderr
     assert "temperature" not in r.stderr                              # not asked for: nothing to say
+
+
+def test_a_flag_equal_to_the_engine_default_is_still_told_it_is_pinned(policy, tiny_model):
+    # --max-tokens 512 is SamplingOptions' default: the notice used to be decided by comparing with it.
+    env = policy({"offline": True, "locked_settings": {"max_tokens": 3}})
+    r = run_cli("chat", "--model", tiny_model, "--max-tokens", "512", "--json", "hello", env=env)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["completion_tokens"] <= 3
+    assert "max_tokens is managed by your administrator; using 3" in r.stderr
+
+
+def test_compare_and_eval_keep_the_locked_settings(policy, tiny_model):
+    env = policy({"offline": True, "locked_settings": {"max_tokens": 3, "n_ctx": 256, "gpu_layers": 0,
+                                                        "system_prompt": "Answer briefly."}})
+    r = run_cli("compare", "--models", tiny_model, tiny_model, "--plan", "sequential", "--max-tokens", "40",
+                "--ctx", "1024", "--system", "Be verbose.", "--json", "hello", env=env)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    for m in data["results"]:
+        assert m["n_ctx"] == 256 and m["gpu_layers"] == 0 and 0 < m["completion_tokens"] <= 3, m
+    assert data["system"] == "Answer briefly."
+    assert "max_tokens is managed by your administrator; using 3" in r.stderr
+    assert "--ctx is managed by your administrator; using 256" in r.stderr
+    assert "the system prompt is managed by your administrator" in r.stderr
+    assert "--gpu-layers" not in r.stderr                       # not asked for: nothing to say
+    r = run_cli("eval", "--models", tiny_model, "--set", "office_en", "--max-tokens", "2", "--ctx", "1024",
+                "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "--ctx is managed by your administrator; using 256" in r.stderr
+
+
+def test_summarize_keeps_the_locked_context(policy, tiny_model, tmp_path):
+    doc = tmp_path / "memo.txt"
+    doc.write_text("The council decided the river budget.\n\nTraders exchanged salt and grain.", encoding="utf-8")
+    env = policy({"offline": True, "locked_settings": {"n_ctx": 512}})
+    r = run_cli("summarize", doc, "--model", tiny_model, "--ctx", "2048", "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["ctx"] == 512
+    assert "--ctx is managed by your administrator; using 512" in r.stderr
