@@ -33,6 +33,10 @@ online is switched off, and the GUI, the CLI and ``doctor`` say which line is
 wrong. ``HF_HUB_OFFLINE=1`` switches everything online off too.
 
 A policy value always wins over the user's settings.
+
+The data folder: HEARTH_HOME (or the platformdirs default), then the user's ``data_dir`` in
+``settings.json`` (written by a move, ``engine.relocate``; the config folder itself never moves),
+then the policy's ``data_dir`` over both.
 """
 
 from __future__ import annotations
@@ -454,11 +458,31 @@ def resolve_paths(policy: Policy | None = None) -> Paths:
         data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
         config = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
         cache = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    moved = user_data_dir(config / "settings.json")
+    if moved is not None:
+        data = moved                      # the user moved the data (Preferences → Data → Move…)
     if policy.data_dir:
-        data = policy.data_dir
+        data = policy.data_dir            # the administrator's folder wins over both
     models = policy.models_dir or data / "models"
     return Paths(data_dir=data, config_dir=config, cache_dir=cache, models_dir=models,
                  log_dir=cache / "logs")
+
+
+def user_data_dir(settings_file: Path) -> Path | None:
+    """The ``data_dir`` the user moved their data to (``settings.json``; see ``engine.relocate``), or None.
+
+    Read defensively and cheaply (``resolve_paths`` is called often): a missing or broken file, a value
+    that is not a string, or a relative path is ignored.
+    """
+    try:
+        raw = json.loads(settings_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = raw.get("data_dir") if isinstance(raw, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    path = Path(os.path.expanduser(value.strip()))
+    return path if path.is_absolute() else None
 
 
 # ---- user settings ----------------------------------------------------------
@@ -494,8 +518,14 @@ class Settings:
         return self.data.get(key, default)
 
     def set(self, key, value) -> None:
+        self.update({key: value})
+
+    def update(self, values: dict, remove: tuple = ()) -> None:
+        """Set several keys and remove others in one atomic write."""
         with self._lock:
-            self.data[key] = value
+            self.data.update(values)
+            for key in remove:
+                self.data.pop(key, None)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".tmp")
             tmp.write_text(json.dumps(self.data, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -1,0 +1,232 @@
+"""Moving the data folder (engine/relocate.py): a rename on one file system, a verified copy across file
+systems, nothing lost on a full disk or a cancel, the checks' sentences, and the folder resolve_paths uses
+afterwards (the user's setting, the administrator's policy over it)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from engine import relocate
+from engine.config import AppConfig, Policy, resolve_paths
+from engine.errors import BadInputError
+from engine.store import Store
+
+
+def fill_data(config: AppConfig) -> int:
+    """A real database with one chat, a models folder with two files; returns the chat's id."""
+    with Store(config.paths.database) as store:
+        cid = store.create_conversation("Trip to Kyoto")
+        store.add_message(cid, "user", "Which temples first?")
+        store.add_message(cid, "assistant", "Kiyomizu-dera, early.")
+    models = config.paths.models_dir
+    models.mkdir(parents=True, exist_ok=True)
+    (models / "a.gguf").write_bytes(b"GGUF" + os.urandom(300_000))
+    (models / "b.gguf").write_bytes(b"GGUF" + os.urandom(200_000))
+    return cid
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_chat_at(data_dir: Path, cid: int) -> None:
+    with Store(data_dir / "hearth.sqlite3") as store:
+        assert store.get_conversation(cid)["title"] == "Trip to Kyoto"
+        assert [m["content"] for m in store.messages(cid)] == ["Which temples first?", "Kiyomizu-dera, early."]
+
+
+def test_same_filesystem_move_renames_and_the_database_opens_at_the_new_place(tmp_path):
+    cfg = AppConfig.load()
+    cid = fill_data(cfg)
+    src = cfg.paths.data_dir
+    inode = (src / "models" / "a.gguf").stat().st_ino
+    cfg.settings.set("last_model", str(src / "models" / "a.gguf"))
+    dst = tmp_path / "elsewhere" / "HearthData"
+    relocate.request_move(cfg.settings, dst)
+    assert relocate.pending_move(AppConfig.load().settings) == dst
+
+    result = relocate.run_pending_move(AppConfig.load())
+    assert result.moved and result.error is None and result.data_dir == dst
+    assert not src.exists()
+    assert (dst / "models" / "a.gguf").stat().st_ino == inode        # renamed, not copied
+    started = AppConfig.load()                                       # the next start
+    assert started.paths.data_dir == dst and started.paths.models_dir == dst / "models"
+    assert started.paths.database == dst / "hearth.sqlite3"
+    assert relocate.pending_move(started.settings) is None
+    assert started.settings.get("pending_data_move") is None
+    assert started.settings.get("last_model") == str(dst / "models" / "a.gguf")
+    assert_chat_at(started.paths.data_dir, cid)
+
+
+def test_cross_filesystem_move_copies_verifies_and_deletes_the_source(tmp_path, monkeypatch):
+    cfg = AppConfig.load()
+    cid = fill_data(cfg)
+    src = cfg.paths.data_dir
+    before = snapshot(src)
+    monkeypatch.setattr(relocate, "same_filesystem", lambda a, b: False)
+    dst = tmp_path / "usb"
+    dst.mkdir()                                                       # an empty folder is fine
+    plan = relocate.check_move(src, dst, cfg.policy)
+    assert not plan.same_filesystem and plan.files == len(before)
+    assert plan.total_bytes == sum(len(b) for b in before.values())
+    seen = []
+    relocate.move_data(plan, on_progress=lambda done, total: seen.append((done, total)), settings=cfg.settings)
+    assert not src.exists()
+    assert snapshot(dst) == before
+    assert seen and seen[-1] == (plan.total_bytes, plan.total_bytes)
+    assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))           # bytes, growing
+    assert len(seen) >= plan.files
+    assert AppConfig.load().paths.data_dir == dst
+    assert_chat_at(dst, cid)
+
+
+def test_a_full_disk_halfway_leaves_everything_as_it_was(tmp_path, monkeypatch):
+    cfg = AppConfig.load()
+    fill_data(cfg)
+    src = cfg.paths.data_dir
+    before = snapshot(src)
+    cfg.settings.set("theme", "dark")
+    settings_before = cfg.paths.settings_file.read_text()
+    monkeypatch.setattr(relocate, "same_filesystem", lambda a, b: False)
+    real_copy = relocate._copy_file
+    calls = []
+
+    def copy(s, d, on_bytes, cancelled):
+        calls.append(s)
+        if len(calls) == 2:
+            with open(d, "wb") as f:
+                f.write(b"half")                                        # a partial file, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_copy(s, d, on_bytes, cancelled)
+
+    monkeypatch.setattr(relocate, "_copy_file", copy)
+    dst = tmp_path / "small-disk" / "Hearth"
+    plan = relocate.check_move(src, dst, cfg.policy)
+    with pytest.raises(BadInputError) as e:
+        relocate.move_data(plan, settings=cfg.settings)
+    msg = str(e.value)
+    assert "not enough disk space" in msg and str(src) in msg
+    assert len(calls) == 2
+    assert snapshot(src) == before
+    assert not dst.exists()                                            # what was copied is gone
+    assert cfg.paths.settings_file.read_text() == settings_before
+    assert AppConfig.load().paths.data_dir == src
+
+
+def test_a_failed_pending_move_keeps_the_old_folder_and_clears_the_request(tmp_path, monkeypatch):
+    cfg = AppConfig.load()
+    cid = fill_data(cfg)
+    src = cfg.paths.data_dir
+    monkeypatch.setattr(relocate, "same_filesystem", lambda a, b: False)
+
+    def no_space(s, d, on_bytes, cancelled):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(relocate, "_copy_file", no_space)
+    dst = tmp_path / "new"
+    relocate.request_move(cfg.settings, dst)
+    result = relocate.run_pending_move(AppConfig.load())
+    assert not result.moved and result.data_dir == src
+    assert "not enough disk space" in result.error
+    again = AppConfig.load()
+    assert again.paths.data_dir == src and relocate.pending_move(again.settings) is None
+    assert "pending_data_move" not in json.loads(again.paths.settings_file.read_text())
+    assert not dst.exists()
+    assert_chat_at(src, cid)
+
+
+def test_cancel_between_chunks_removes_the_copy_and_keeps_the_source(tmp_path, monkeypatch):
+    cfg = AppConfig.load()
+    fill_data(cfg)
+    src = cfg.paths.data_dir
+    before = snapshot(src)
+    monkeypatch.setattr(relocate, "same_filesystem", lambda a, b: False)
+    monkeypatch.setattr(relocate, "CHUNK", 64 * 1024)
+    dst = tmp_path / "target"
+    dst.mkdir()
+    relocate.request_move(cfg.settings, dst)
+    progress = []
+    result = relocate.run_pending_move(AppConfig.load(), on_progress=lambda d, t: progress.append(d),
+                                       cancelled=lambda: len(progress) >= 3)
+    assert not result.moved and result.cancelled and "cancelled" in result.error
+    assert len(progress) == 3                                          # stopped at the next chunk
+    assert snapshot(src) == before
+    assert dst.is_dir() and list(dst.iterdir()) == []                  # the user's empty folder stays, empty
+    assert AppConfig.load().paths.data_dir == src
+
+
+def test_the_checks_say_what_is_wrong_in_one_sentence(tmp_path):
+    cfg = AppConfig.load()
+    fill_data(cfg)
+    src = cfg.paths.data_dir
+
+    def refusal(dst, policy=None) -> str:
+        with pytest.raises(BadInputError) as e:
+            relocate.check_move(src, dst, policy)
+        return str(e.value)
+
+    assert "is inside the current data folder" in refusal(src / "models" / "sub")
+    assert "is inside" in refusal(src.parent) and "choose an empty folder elsewhere" in refusal(src.parent)
+    assert "already in" in refusal(src)
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "notes.txt").write_text("mine")
+    assert f"{full} is not empty" in refusal(full)
+    afile = tmp_path / "a-file"
+    afile.write_text("x")
+    assert "is a file, not a folder" in refusal(afile)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if not os.access(locked, os.W_OK):                             # (root can write anyway)
+            assert f"you cannot write to {locked}" in refusal(locked / "Hearth")
+    finally:
+        locked.chmod(0o700)
+    pinned = Policy(data_dir=tmp_path / "it-folder")
+    assert "set by your administrator" in refusal(tmp_path / "ok", pinned)
+    # an empty folder and a new one are both fine
+    assert relocate.check_move(src, tmp_path / "brand-new").dst == tmp_path / "brand-new"
+
+
+def test_not_enough_free_space_is_checked_only_across_file_systems(tmp_path, monkeypatch):
+    cfg = AppConfig.load()
+    fill_data(cfg)
+    src = cfg.paths.data_dir
+    import shutil
+
+    monkeypatch.setattr(relocate.shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(10**9, 10**9 - 1000, 1000))
+    assert relocate.check_move(src, tmp_path / "same").same_filesystem      # a rename needs no space
+    monkeypatch.setattr(relocate, "same_filesystem", lambda a, b: False)
+    with pytest.raises(BadInputError) as e:
+        relocate.check_move(src, tmp_path / "other")
+    assert "not enough free space" in str(e.value) and "1 KB is free" in str(e.value)
+
+
+def test_destination_for_a_non_empty_folder_is_a_hearth_folder_inside_it(tmp_path):
+    assert relocate.destination_for(tmp_path / "new") == tmp_path / "new"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "x.txt").write_text("x")
+    assert relocate.destination_for(tmp_path / "docs") == tmp_path / "docs" / "Hearth"
+
+
+def test_resolve_paths_honours_the_setting_and_the_policy_wins(tmp_path, hearth_home):
+    settings_file = hearth_home / "config" / "settings.json"
+    assert resolve_paths(Policy()).data_dir == hearth_home / "data"
+    settings_file.parent.mkdir(parents=True, exist_ok=True)
+    settings_file.write_text(json.dumps({"data_dir": str(tmp_path / "moved")}))
+    p = resolve_paths(Policy())
+    assert p.data_dir == tmp_path / "moved" and p.models_dir == tmp_path / "moved" / "models"
+    assert p.config_dir == hearth_home / "config"                      # the settings never move
+    pinned = resolve_paths(Policy(data_dir=tmp_path / "it", models_dir=tmp_path / "shared-models"))
+    assert pinned.data_dir == tmp_path / "it" and pinned.models_dir == tmp_path / "shared-models"
+    assert resolve_paths(Policy(data_dir=tmp_path / "it")).models_dir == tmp_path / "it" / "models"
+    # a broken file, a wrong type or a relative path is ignored
+    for text in ("{broken", json.dumps({"data_dir": 5}), json.dumps({"data_dir": "relative/x"}), json.dumps([1])):
+        settings_file.write_text(text)
+        assert resolve_paths(Policy()).data_dir == hearth_home / "data"
