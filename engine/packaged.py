@@ -11,6 +11,8 @@
   ``pip install``.
 - ``seconds_since_start()``: for the cold-start measurement
   (``HEARTH_EXIT_AFTER_SHOWN=1``, gui/app.py).
+- ``app_command()`` / ``start_app_again()``: the desktop app started anew, for "Restart now" after a
+  language change (the old process has shut down its model hosts and database before).
 """
 
 from __future__ import annotations
@@ -64,6 +66,27 @@ def bundled_starter() -> Path | None:
 def no_model_hint() -> str:
     """What to do when there is no model and no starter (lowercase clause, no final period)."""
     return PACKAGED_HINT if is_frozen() else PIP_HINT
+
+
+def app_command() -> list[str]:
+    """The command line that starts the desktop app: the executable of a packaged build, else this
+    Python running this checkout's main.py."""
+    if is_frozen():
+        return [sys.executable]
+    return [sys.executable, str(Path(__file__).resolve().parent.parent / "main.py")]
+
+
+def start_app_again(command: list[str] | None = None):
+    """Start the app as a new process that outlives this one (its own session, no inherited pipes);
+    returns the Popen. ``command`` replaces app_command() (tests)."""
+    import subprocess
+
+    kwargs: dict = {"stdin": subprocess.DEVNULL, "close_fds": True}
+    if os.name == "nt":
+        kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS
+    else:
+        kwargs["start_new_session"] = True
+    return subprocess.Popen(command or app_command(), **kwargs)
 
 
 def seconds_since_start() -> float:

@@ -196,3 +196,28 @@ def test_exit_after_shown_prints_the_start_time_and_exits_cleanly(tmp_path):
     seconds = float(line.split("shown ")[1].split(" s")[0])
     assert 0 < seconds < 120
     assert "Traceback" not in r.stderr
+
+
+# ---- starting the app again ("Restart now" after a language change) ----------------------------
+
+def test_app_command_from_a_checkout_and_from_a_packaged_build(monkeypatch):
+    from engine import packaged
+
+    cmd = packaged.app_command()
+    assert cmd[0] == sys.executable and Path(cmd[1]) == ROOT / "main.py" and len(cmd) == 2
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert packaged.app_command() == [sys.executable]   # the packaged executable starts the app itself
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX sessions")
+def test_the_app_started_again_outlives_this_process_in_its_own_session(tmp_path):
+    from engine import packaged
+
+    out = tmp_path / "started.json"
+    code = ("import json, os, sys; json.dump({'sid': os.getsid(0), 'ppid': os.getppid()}, "
+            f"open({str(out)!r}, 'w'))")
+    proc = packaged.start_app_again([sys.executable, "-c", code])
+    assert proc.wait(30) == 0
+    started = json.loads(out.read_text())
+    assert started["sid"] != os.getsid(0)           # a Ctrl+C or a closed terminal of the old app does not reach it
+    assert started["ppid"] == os.getpid()
