@@ -906,6 +906,17 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:
         pass  # no log file: the app still runs; error banners say so
     try:
+        # A data move asked for in Preferences → Data runs now, before anything opens the database.
+        from gui.settings.data_move import move_at_start
+
+        config, _moved = move_at_start(config)
+    except Exception:
+        log.error("the data move did not finish normally", exc_info=True)
+        try:
+            config = AppConfig.load()      # settings.json says where the data is now
+        except HearthError:
+            pass
+    try:
         win = MainWindow(config)
     except Exception as e:
         log.error("the main window could not be built", exc_info=True)

@@ -386,15 +386,28 @@ class SettingsWindow(QtWidgets.QDialog):
         self.open_data_button = QtWidgets.QPushButton(self.tr("Open folder"))
         self.open_data_button.clicked.connect(lambda: open_folder(self.config.paths.data_dir))
         row.addWidget(self.open_data_button)
+        self.move_data_button = QtWidgets.QPushButton(self.tr("Move…"))
+        self.move_data_button.clicked.connect(self._move_dialog)
+        row.addWidget(self.move_data_button)
         lay.addLayout(row)
         if self.policy.data_dir:
             where = self.tr("This folder is set by your administrator.")
+            self.move_data_button.setEnabled(False)
+            self.move_data_button.setToolTip(managed_tip())
         else:
             where = self.tr("The chats, summaries and comparisons database and the models folder live here. "
-                            "To keep them elsewhere, move the folder yourself and start Hearth with "
-                            "HEARTH_HOME set to the new place; Hearth never moves your data on its own.")
+                            "Move… takes them to another folder the next time Hearth starts; nothing is "
+                            "lost if the move fails.")
         self.data_note = self._note(where)
         lay.addWidget(self.data_note)
+        pending = QtWidgets.QHBoxLayout()
+        self.pending_move_label = self._note("")
+        pending.addWidget(self.pending_move_label, 1)
+        self.cancel_move_button = QtWidgets.QPushButton(self.tr("Cancel move"))
+        self.cancel_move_button.clicked.connect(self.cancel_move)
+        pending.addWidget(self.cancel_move_button)
+        lay.addLayout(pending)
+        self._show_pending_move()
         lay.addSpacing(8)
         lay.addWidget(QtWidgets.QLabel(self.tr("<b>Stored results</b>")))
         grid = QtWidgets.QGridLayout()
@@ -416,6 +429,84 @@ class SettingsWindow(QtWidgets.QDialog):
         lay.addWidget(self.clear_status)
         lay.addStretch(1)
         return page
+
+    # ---- moving the data folder (engine/relocate.py; the move runs at the next start) ----------------
+    def _move_dialog(self) -> None:
+        path = QtWidgets.QFileDialog.getExistingDirectory(self, self.tr("Move Hearth's data to…"),
+                                                          str(self.config.paths.data_dir.parent))
+        if path:
+            self.ask_move(path)
+
+    def ask_move(self, chosen: str | Path) -> bool:
+        """Check the folder; refused: say why; else ask (naming the size) before recording the move."""
+        from engine import relocate
+        from engine.errors import BadInputError
+
+        try:
+            plan = relocate.check_move(self.config.paths.data_dir, relocate.destination_for(chosen), self.policy)
+        except BadInputError as e:
+            from gui.engine_messages import translate
+
+            text = translate(str(e))
+            box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, self.tr("Move data"),
+                                        text[:1].upper() + text[1:] + ("" if text.endswith("。") else "."),
+                                        QtWidgets.QMessageBox.StandardButton.Ok, self)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.finished.connect(self._box_closed)
+            self.confirm_box = box
+            box.open()
+            self.confirmShown.emit("move_refused")
+            return False
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Question, self.tr("Move data"),
+                                    self.move_confirmation_text(plan),
+                                    QtWidgets.QMessageBox.StandardButton.Yes |
+                                    QtWidgets.QMessageBox.StandardButton.No, self)
+        yes = box.button(QtWidgets.QMessageBox.StandardButton.Yes)
+        yes.setText(self.tr("Move at next start"))
+        box.button(QtWidgets.QMessageBox.StandardButton.No).setText(self.tr("Keep it here"))
+        box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result, b=box, y=yes, p=plan: self._move_answered(p, b.clickedButton() is y))
+        self.confirm_box = box
+        box.open()
+        self.confirmShown.emit("move")
+        return True
+
+    def move_confirmation_text(self, plan) -> str:
+        from gui.i18n import format_size
+
+        how = (self.tr("It is on the same disk, so the move takes a moment.") if plan.same_filesystem else
+               self.tr("It is copied to the other disk and checked, then removed from here."))
+        return (self.tr("Move Hearth's data to %1?").replace("%1", str(plan.dst)) + "\n\n" +
+                self.tr("Size: %1 in %n file(s)", "", plan.files).replace("%1", format_size(plan.total_bytes)) +
+                "\n\n" + self.tr("The move happens when Hearth next starts; until then everything stays in %1.")
+                .replace("%1", str(plan.src)) + " " + how)
+
+    def _box_closed(self, *_) -> None:
+        self.confirm_box = None
+
+    def _move_answered(self, plan, yes: bool) -> None:
+        from engine import relocate
+
+        self.confirm_box = None
+        if yes:
+            relocate.request_move(self.settings, plan.dst)
+        self._show_pending_move()
+
+    def cancel_move(self) -> None:
+        from engine import relocate
+
+        relocate.cancel_pending(self.settings)
+        self._show_pending_move()
+
+    def _show_pending_move(self) -> None:
+        from engine import relocate
+
+        dst = relocate.pending_move(self.settings)
+        if dst is not None:
+            self.pending_move_label.setText(self.tr("Moves to %1 at the next start.").replace("%1", str(dst)))
+        self.pending_move_label.setVisible(dst is not None)
+        self.cancel_move_button.setVisible(dst is not None)
 
     def _storage(self):
         if self._worker is None:

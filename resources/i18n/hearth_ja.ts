@@ -4021,8 +4021,70 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
     <message>
         <location filename="../../gui/settings/settings_window.py" line="393"/>
-        <source>The chats, summaries and comparisons database and the models folder live here. To keep them elsewhere, move the folder yourself and start Hearth with HEARTH_HOME set to the new place; Hearth never moves your data on its own.</source>
-        <translation>チャット・要約・比較のデータベースとモデルフォルダーはここにあります。別の場所に置くには、フォルダーをご自身で移動し、HEARTH_HOME に新しい場所を設定して Hearth を起動してください。Hearth がデータを勝手に移動することはありません。</translation>
+        <source>The chats, summaries and comparisons database and the models folder live here. Move… takes them to another folder the next time Hearth starts; nothing is lost if the move fails.</source>
+        <translation>チャット・要約・比較のデータベースとモデルフォルダーはここにあります。「移動…」を使うと、次回 Hearth を起動したときに別のフォルダーへ移します。移動に失敗しても何も失われません。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/settings_window.py" line="387"/>
+        <source>Move…</source>
+        <translation>移動…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/settings_window.py" line="402"/>
+        <source>Cancel move</source>
+        <translation>移動を取り消す</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/settings_window.py" line="448"/>
+        <source>Move Hearth's data to…</source>
+        <translation>Hearth のデータの移動先を選択</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/settings_window.py" line="461"/>
+        <source>Move data</source>
+        <translation>データの移動</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/settings_window.py" line="475"/>
+        <source>Move at next start</source>
+        <translation>次回の起動時に移動</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/settings_window.py" line="476"/>
+        <source>Keep it here</source>
+        <translation>移動しない</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/settings_window.py" line="487"/>
+        <source>It is on the same disk, so the move takes a moment.</source>
+        <translation>同じディスク上なので、移動はすぐに終わります。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/settings_window.py" line="488"/>
+        <source>It is copied to the other disk and checked, then removed from here.</source>
+        <translation>別のディスクにコピーして確認したあと、ここから削除します。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/settings_window.py" line="489"/>
+        <source>Move Hearth's data to %1?</source>
+        <translation>Hearth のデータを %1 へ移動しますか?</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/settings_window.py" line="491"/>
+        <source>The move happens when Hearth next starts; until then everything stays in %1.</source>
+        <translation>移動は次回 Hearth を起動したときに行われます。それまではすべて %1 に置かれたままです。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/settings_window.py" line="521"/>
+        <source>Moves to %1 at the next start.</source>
+        <translation>次回の起動時に %1 へ移動します。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/settings/settings_window.py" line="490"/>
+        <source>Size: %1 in %n file(s)</source>
+        <translation>
+            <numerusform>サイズ: %1(ファイル %n 個)</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../gui/settings/settings_window.py" line="399"/>
@@ -4959,6 +5021,29 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <location filename="../../gui/i18n.py" line="41"/>
         <source>Follow the system</source>
         <translation>システムに合わせる</translation>
+    </message>
+</context>
+<context>
+    <name>DataMove</name>
+    <message>
+        <location filename="../../gui/settings/data_move.py" line="53"/>
+        <source>Moving Hearth's data to %1…</source>
+        <translation>Hearth のデータを %1 へ移動しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/data_move.py" line="53"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/data_move.py" line="54"/>
+        <source>Moving data</source>
+        <translation>データの移動</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/data_move.py" line="80"/>
+        <source>Cancelling; putting everything back…</source>
+        <translation>キャンセルしています。すべて元に戻しています…</translation>
     </message>
 </context>
 </TS>
