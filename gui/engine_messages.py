@@ -207,6 +207,27 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", "{name} is empty"),
     QT_TRANSLATE_NOOP("EngineMessages", "{name} could not be read: {reason}"),
     QT_TRANSLATE_NOOP("EngineMessages", "cannot read {path}: {detail}"),
+    # ---- moving the data folder (engine/relocate.py)
+    QT_TRANSLATE_NOOP("EngineMessages", "the data folder is set by your administrator ({path}), so it cannot be moved"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the data is already in {path}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{path} is inside the current data folder {src}; choose a folder outside it"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the current data folder {src} is inside {path}; choose an empty "
+                                        "folder elsewhere"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{path} is a file, not a folder; choose an empty folder or a new one"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{path} is not empty; choose an empty folder or a new one"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{path} cannot be read ({error}); choose another folder"),
+    QT_TRANSLATE_NOOP("EngineMessages", "you cannot write to {path}; choose a folder you can write to"),
+    QT_TRANSLATE_NOOP("EngineMessages", "there is not enough free space for the data in {path}: it needs "
+                                        "{size} and {free} is free"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the move was cancelled; your data is still in {src}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "there is not enough disk space in {path} to move the data; nothing "
+                                        "was moved and your data is still in {src}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "permission was denied while moving the data to {path}; nothing was "
+                                        "moved and your data is still in {src}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the data could not be moved to {path} ({error}); nothing was moved "
+                                        "and your data is still in {src}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the data is now in {path}, but the old folder {src} could not be "
+                                        "removed completely ({error}); delete it yourself"),
 )
 
 _FIELD = re.compile(r"\{(\w+)\}")

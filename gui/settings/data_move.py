@@ -120,10 +120,10 @@ def show_message(parent, icon, sentence: str) -> None:
     """One engine sentence (translated when the catalogue knows it) in a message box."""
     from gui.engine_messages import translate
 
-    text = translate(sentence)
-    text = text[:1].upper() + text[1:]
-    if not text.endswith((".", "。")):
-        text += "."
+    sentence = sentence.strip()
+    if sentence and not sentence.endswith("."):
+        sentence += "."
+    text = translate(sentence[:1].upper() + sentence[1:])
     box = QtWidgets.QMessageBox(icon, QtCore.QCoreApplication.translate("DataMove", "Moving data"), text,
                                 QtWidgets.QMessageBox.StandardButton.Ok, parent)
     box.exec()

@@ -447,9 +447,9 @@ class SettingsWindow(QtWidgets.QDialog):
         except BadInputError as e:
             from gui.engine_messages import translate
 
-            text = translate(str(e))
+            sentence = str(e)
             box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, self.tr("Move data"),
-                                        text[:1].upper() + text[1:] + ("" if text.endswith("。") else "."),
+                                        translate(sentence[:1].upper() + sentence[1:] + "."),
                                         QtWidgets.QMessageBox.StandardButton.Ok, self)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.finished.connect(self._box_closed)

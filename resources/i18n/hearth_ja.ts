@@ -2539,6 +2539,76 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>{path} を読み取れません: {detail}</translation>
     </message>
     <message>
+        <location filename="../../gui/engine_messages.py" line="211"/>
+        <source>the data folder is set by your administrator ({path}), so it cannot be moved</source>
+        <translation>データフォルダーは管理者が設定しているため({path})、移動できません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="212"/>
+        <source>the data is already in {path}</source>
+        <translation>データはすでに {path} にあります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="213"/>
+        <source>{path} is inside the current data folder {src}; choose a folder outside it</source>
+        <translation>{path} は現在のデータフォルダー {src} の中にあります。その外のフォルダーを選んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="214"/>
+        <source>the current data folder {src} is inside {path}; choose an empty folder elsewhere</source>
+        <translation>現在のデータフォルダー {src} は {path} の中にあります。別の場所にある空のフォルダーを選んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="215"/>
+        <source>{path} is a file, not a folder; choose an empty folder or a new one</source>
+        <translation>{path} はフォルダーではなくファイルです。空のフォルダーか新しいフォルダーを選んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="216"/>
+        <source>{path} is not empty; choose an empty folder or a new one</source>
+        <translation>{path} は空ではありません。空のフォルダーか新しいフォルダーを選んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="217"/>
+        <source>{path} cannot be read ({error}); choose another folder</source>
+        <translation>{path} を読み取れません({error})。別のフォルダーを選んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="218"/>
+        <source>you cannot write to {path}; choose a folder you can write to</source>
+        <translation>{path} には書き込めません。書き込めるフォルダーを選んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="219"/>
+        <source>there is not enough free space for the data in {path}: it needs {size} and {free} is free</source>
+        <translation>{path} にはデータを置く空き容量が足りません: {size} 必要ですが、空きは {free} です</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="220"/>
+        <source>the move was cancelled; your data is still in {src}</source>
+        <translation>移動をキャンセルしました。データは {src} にそのまま残っています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="221"/>
+        <source>there is not enough disk space in {path} to move the data; nothing was moved and your data is still in {src}</source>
+        <translation>{path} のディスクの空き容量が足りないため、データを移動できませんでした。何も移動しておらず、データは {src} にそのまま残っています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="222"/>
+        <source>permission was denied while moving the data to {path}; nothing was moved and your data is still in {src}</source>
+        <translation>データを {path} へ移動する途中でアクセスが拒否されました。何も移動しておらず、データは {src} にそのまま残っています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="223"/>
+        <source>the data could not be moved to {path} ({error}); nothing was moved and your data is still in {src}</source>
+        <translation>データを {path} へ移動できませんでした({error})。何も移動しておらず、データは {src} にそのまま残っています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="224"/>
+        <source>the data is now in {path}, but the old folder {src} could not be removed completely ({error}); delete it yourself</source>
+        <translation>データは {path} に移動しましたが、元のフォルダー {src} を完全には削除できませんでした({error})。ご自身で削除してください</translation>
+    </message>
+    <message>
         <location filename="../../gui/engine_messages.py" line="282"/>
         <source>{sentence}.</source>
         <translation>{sentence}。</translation>

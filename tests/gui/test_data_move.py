@@ -215,3 +215,53 @@ def test_cancel_in_the_progress_dialog_puts_everything_back(qtbot, hearth_home, 
     assert sorted(p.relative_to(old) for p in old.rglob("*")) == before
     assert not target.exists() and pending_in_file() is None
     assert AppConfig.load().paths.data_dir == old
+
+
+def test_every_move_sentence_is_in_the_engine_catalogue_and_shows_in_japanese(qtbot, qapp, prefs, hearth_home,
+                                                                             tmp_path, monkeypatch):
+    from engine.errors import BadInputError, HearthError
+    from engine.config import Policy
+    from gui import engine_messages as em, i18n
+
+    src = hearth_home / "data"
+    stored_chat(src)
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    (tmp_path / "a-file").write_text("x")
+    sentences = []
+    for dst, policy in ((src / "models", None), (src.parent, None), (src, None), (tmp_path / "full", None),
+                        (tmp_path / "a-file", None), (tmp_path / "ok", Policy(data_dir=tmp_path / "it"))):
+        with pytest.raises(BadInputError) as e:
+            relocate.check_move(src, dst, policy)
+        sentences.append(str(e.value))
+    monkeypatch.setattr(relocate, "same_filesystem", lambda a, b: False)
+    with monkeypatch.context() as m:
+        m.setattr(relocate.shutil, "disk_usage", lambda p: relocate.shutil._ntuple_diskusage(10, 9, 1))
+        with pytest.raises(BadInputError) as e:
+            relocate.check_move(src, tmp_path / "small")
+        sentences.append(str(e.value))
+    plan = relocate.check_move(src, tmp_path / "new")
+    for error in (OSError(errno.ENOSPC, "No space left on device"), OSError(errno.EACCES, "Permission denied"),
+                  OSError(errno.EIO, "Input/output error"), relocate.CancelledError("cancelled")):
+        def fail(s, d, on_bytes, cancelled, error=error):
+            raise error
+
+        monkeypatch.setattr(relocate, "_copy_file", fail)
+        with pytest.raises(HearthError) as e:
+            relocate.move_data(plan)
+        sentences.append(str(e.value))
+    assert len(set(sentences)) == len(sentences) == 11
+    for s in sentences:
+        assert em.is_known(s) and em.is_known(s[:1].upper() + s[1:] + "."), s
+    assert i18n.compile_translation("ja") is not None
+    try:
+        assert i18n.install_translation(qapp, "ja") == "ja"
+        w = prefs()
+        assert w.move_data_button.text() == "移動…"
+        with qtbot.waitSignal(w.confirmShown):
+            w.ask_move(src / "models")
+        assert w.confirm_box.text().startswith(f"{src / 'models'} は現在のデータフォルダー {src} の中にあります。")
+        assert w.confirm_box.text().endswith("。")
+        w.confirm_box.close()
+    finally:
+        assert i18n.install_translation(qapp, "en") == "en"
