@@ -265,3 +265,29 @@ def test_every_move_sentence_is_in_the_engine_catalogue_and_shows_in_japanese(qt
         w.confirm_box.close()
     finally:
         assert i18n.install_translation(qapp, "en") == "en"
+
+
+def test_the_app_runs_the_pending_move_before_it_opens_anything(hearth_home, tmp_path):
+    """The real start-up (python main.py): the move runs first, the window opens on the new folder (nothing is
+    created at the old one), and the CLI finds the data there afterwards."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, run_cli
+
+    old = hearth_home / "data"
+    cid = stored_chat(old)
+    target = tmp_path / "other-disk" / "Hearth"
+    relocate.request_move(AppConfig.load().settings, target)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HEARTH_EXIT_AFTER_SHOWN="1")
+    r = subprocess.run([sys.executable, str(ROOT / "main.py")], cwd=tmp_path, env=env, capture_output=True,
+                       text=True, timeout=180)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "window shown" in r.stdout
+    assert not old.exists()                       # the window did not open (or create) a database there
+    assert (target / "hearth.sqlite3").is_file() and pending_in_file() is None
+    with Store(target / "hearth.sqlite3") as store:
+        assert store.get_conversation(cid)["title"] == "Trip to Kyoto"
+    doctor = run_cli("doctor", "--json")
+    assert doctor.returncode == 0, doctor.stderr
+    assert json.loads(doctor.stdout)["paths"]["database"] == str(target / "hearth.sqlite3")
