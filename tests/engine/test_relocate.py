@@ -230,3 +230,16 @@ def test_resolve_paths_honours_the_setting_and_the_policy_wins(tmp_path, hearth_
     for text in ("{broken", json.dumps({"data_dir": 5}), json.dumps({"data_dir": "relative/x"}), json.dumps([1])):
         settings_file.write_text(text)
         assert resolve_paths(Policy()).data_dir == hearth_home / "data"
+
+
+def test_describe_pending_for_doctor(tmp_path):
+    cfg = AppConfig.load()
+    assert relocate.describe_pending(cfg) is None
+    relocate.request_move(cfg.settings, tmp_path / "there")
+    assert relocate.describe_pending(AppConfig.load()) == {
+        "from": str(cfg.paths.data_dir), "to": str(tmp_path / "there"),
+        "when": "the next time the desktop app starts"}
+    relocate.cancel_pending(cfg.settings)
+    assert relocate.describe_pending(AppConfig.load()) is None
+    cfg.settings.set("pending_data_move", {"to": 7})                  # hand-edited nonsense: no move
+    assert relocate.describe_pending(AppConfig.load()) is None
