@@ -13,7 +13,7 @@ from engine.errors import BadInputError, CancelledError
 
 
 def cmd_doctor(args, ctx) -> int:
-    from engine import __version__, hardware, packaged
+    from engine import __version__, hardware, packaged, relocate
 
     hw = hardware.detect()
     cfg = ctx.config
@@ -31,6 +31,7 @@ def cmd_doctor(args, ctx) -> int:
         "cpu_cores": hw.cpu_cores,
         "paths": {k: str(getattr(cfg.paths, k)) for k in ("data_dir", "config_dir", "cache_dir", "models_dir", "log_dir")}
         | {"database": str(cfg.paths.database)},
+        "pending_data_move": relocate.describe_pending(cfg),   # Preferences → Data → Move…, done at the next start
         "policy": str(cfg.policy.source) if cfg.policy.source else None,
         "disabled_features": sorted(cfg.policy.disabled),
         "policy_details": cfg.policy.describe(),   # the policy in force, where it came from, online or not
@@ -61,6 +62,8 @@ def cmd_doctor(args, ctx) -> int:
           f"{hw.cpu_cores} cores, {hw.cpu_threads} threads")
     for k, v in report["paths"].items():
         print(f"{k:>12}: {v}")
+    if report["pending_data_move"]:
+        print(f"   data move: to {report['pending_data_move']['to']} the next time the desktop app starts")
     _print_policy(cfg.policy)
     print(f"     keyring: {report['keyring_backend']}")
     print(f"starter model: {'installed' if report['starter_model_installed'] else 'not installed (' + packaged.no_model_hint() + ')'}")

@@ -243,3 +243,18 @@ def test_describe_pending_for_doctor(tmp_path):
     assert relocate.describe_pending(AppConfig.load()) is None
     cfg.settings.set("pending_data_move", {"to": 7})                  # hand-edited nonsense: no move
     assert relocate.describe_pending(AppConfig.load()) is None
+
+
+def test_doctor_shows_a_pending_move(hearth_home, tmp_path):
+    import json
+
+    from tests.conftest import run_cli
+
+    target = tmp_path / "bigger-disk" / "Hearth"
+    r = run_cli("doctor", "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["pending_data_move"] is None
+    relocate.request_move(AppConfig.load().settings, target)
+    r = run_cli("doctor", "--json")
+    assert json.loads(r.stdout)["pending_data_move"]["to"] == str(target)
+    r = run_cli("doctor")
+    assert f"data move: to {target} the next time the desktop app starts" in r.stdout
