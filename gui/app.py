@@ -588,6 +588,7 @@ class MainWindow(QtWidgets.QMainWindow):
             w.modelFoldersChanged.connect(self.bridge.refreshLibraryRequested.emit)
             w.remoteModelsChanged.connect(self.bridge.remoteModelsChanged.emit)   # every picker learns them
             w.dataCleared.connect(self._on_data_cleared)
+            w.restartRequested.connect(self.restart)
             w.theme.currentIndexChanged.connect(lambda _=0: self._check_theme(w.theme.currentData()))
         self.settings_window.show()
         self.settings_window.raise_()
@@ -835,6 +836,12 @@ class MainWindow(QtWidgets.QMainWindow):
             .replace("%3", f"{s.get('prompt_tok_s', 0):.0f}").replace("%4", str(s.get("completion_tokens", 0))))
 
     # ---- shutdown -----------------------------------------------------------------
+    def restart(self) -> None:
+        """Preferences' Restart now: close as on quit (models, database, local API shut down), then main()
+        starts the app again."""
+        self.restart_requested = True
+        self.close()
+
     def closeEvent(self, e: QtGui.QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(e)
@@ -957,4 +964,13 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         win.shutdown()
         hook.uninstall()
+    if getattr(win, "restart_requested", False):
+        # Started only now, after this process let go of its model hosts and database.
+        from engine.packaged import start_app_again
+
+        try:
+            start_app_again()
+            log.info("started again (Restart now)")
+        except OSError:
+            log.error("could not start Hearth again", exc_info=True)
     return rc

@@ -44,6 +44,7 @@ class SettingsWindow(QtWidgets.QDialog):
     confirmShown = Signal(str)            # a confirmation is open (kind); its box is ``confirm_box``
     loadDefaultsChanged = Signal()
     remoteModelsChanged = Signal(list)    # Servers: an endpoint was tested, added or removed (picker entries)
+    restartRequested = Signal()           # "Restart now": a new language or a data move waits for a restart
 
     def __init__(self, config, parent=None):
         super().__init__(parent)
@@ -114,7 +115,12 @@ class SettingsWindow(QtWidgets.QDialog):
         self.language.currentIndexChanged.connect(self._language_changed)
         form.addRow(self.tr("Language"), self.language)
         self.language_note = self._note(self.tr("A new language applies after Hearth restarts."))
-        form.addRow("", self.language_note)
+        self.restart_for_language_button = self._restart_button()
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(self.language_note, 1)
+        row.addWidget(self.restart_for_language_button)
+        form.addRow("", row)
+        self._show_language_restart()
 
         self.theme = QtWidgets.QComboBox()
         for code, label in (("system", self.tr("Follow the system")), ("light", self.tr("Light")),
@@ -154,6 +160,20 @@ class SettingsWindow(QtWidgets.QDialog):
     def _language_changed(self, _=None) -> None:
         if not self._loading:
             self.settings.set("language", self.language.currentData())
+            self._show_language_restart()
+
+    def _restart_button(self) -> QtWidgets.QPushButton:
+        b = QtWidgets.QPushButton(self.tr("Restart now"))
+        b.setToolTip(self.tr("Close Hearth and start it again"))
+        b.clicked.connect(self.restartRequested)
+        return b
+
+    def _show_language_restart(self) -> None:
+        """Restart now only when the chosen language is not the one on screen."""
+        from gui.i18n import language_in_effect, resolve_language
+
+        chosen = resolve_language(self.language.currentData() or "system")
+        self.restart_for_language_button.setVisible(chosen != language_in_effect())
 
     def _theme_changed(self, _=None) -> None:
         if self._loading:
@@ -406,6 +426,8 @@ class SettingsWindow(QtWidgets.QDialog):
         self.cancel_move_button = QtWidgets.QPushButton(self.tr("Cancel move"))
         self.cancel_move_button.clicked.connect(self.cancel_move)
         pending.addWidget(self.cancel_move_button)
+        self.restart_for_move_button = self._restart_button()
+        pending.addWidget(self.restart_for_move_button)
         lay.addLayout(pending)
         self._show_pending_move()
         lay.addSpacing(8)
@@ -507,6 +529,7 @@ class SettingsWindow(QtWidgets.QDialog):
             self.pending_move_label.setText(self.tr("Moves to %1 at the next start.").replace("%1", str(dst)))
         self.pending_move_label.setVisible(dst is not None)
         self.cancel_move_button.setVisible(dst is not None)
+        self.restart_for_move_button.setVisible(dst is not None)
 
     def _storage(self):
         if self._worker is None:

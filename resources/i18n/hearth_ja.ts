@@ -4105,6 +4105,14 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>移動を取り消す</translation>
     </message>
     <message>
+        <source>Restart now</source>
+        <translation>今すぐ再起動</translation>
+    </message>
+    <message>
+        <source>Close Hearth and start it again</source>
+        <translation>Hearth を終了して、もう一度起動します</translation>
+    </message>
+    <message>
         <location filename="../../gui/settings/settings_window.py" line="448"/>
         <source>Move Hearth's data to…</source>
         <translation>Hearth のデータの移動先を選択</translation>

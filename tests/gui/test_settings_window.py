@@ -255,3 +255,35 @@ def test_an_open_window_takes_the_new_theme_in_its_styled_widgets(qtbot, main_wi
     finally:
         appearance.apply_theme(app, "light")
     assert _mean_lightness(card) > 160
+
+
+def test_restart_now_appears_for_a_new_language_and_closes_the_window_to_start_again(qtbot, main_window):
+    from gui.i18n import language_in_effect
+
+    assert language_in_effect() == "en"
+    main_window.show()
+    w = prefs(qtbot, main_window)
+    assert w.restart_for_language_button.isHidden()            # nothing to restart for yet
+    w.language.setCurrentIndex(w.language.findData("ja"))
+    assert saved("language") == "ja"
+    assert not w.restart_for_language_button.isHidden()
+    w.language.setCurrentIndex(w.language.findData("en"))      # back to what is on screen
+    assert w.restart_for_language_button.isHidden()
+    w.language.setCurrentIndex(w.language.findData("ja"))
+    assert not getattr(main_window, "restart_requested", False)
+    with qtbot.waitSignal(w.restartRequested):
+        w.restart_for_language_button.click()
+    qtbot.waitUntil(lambda: not main_window.isVisible(), timeout=5000)
+    assert main_window.restart_requested                      # gui.app.main starts the app again after exec()
+
+
+def test_restart_now_is_offered_with_a_pending_data_move(qtbot, main_window, tmp_path):
+    from engine import relocate
+
+    w = prefs(qtbot, main_window)
+    assert w.restart_for_move_button.isHidden()
+    relocate.request_move(w.settings, tmp_path / "elsewhere")
+    w._show_pending_move()
+    assert not w.restart_for_move_button.isHidden()
+    w.cancel_move()
+    assert w.restart_for_move_button.isHidden()
