@@ -317,6 +317,12 @@ def _record(settings, src: Path, dst: Path) -> None:
     defaults = settings.get("model_defaults")
     if isinstance(defaults, dict):
         values["model_defaults"] = {_rebase(k, src, dst): v for k, v in defaults.items()}
+    serve = settings.get("serve")            # Preferences → Local API remembers the model it serves
+    if isinstance(serve, dict) and isinstance(serve.get("model"), str) and serve["model"]:
+        values["serve"] = dict(serve, model=_rebase(serve["model"], src, dst))
+    folders = settings.get("extra_model_dirs")
+    if isinstance(folders, list):
+        values["extra_model_dirs"] = [_rebase(f, src, dst) if isinstance(f, str) else f for f in folders]
     settings.update(values, remove=(PENDING_KEY,))
 
 

@@ -46,6 +46,8 @@ def test_same_filesystem_move_renames_and_the_database_opens_at_the_new_place(tm
     src = cfg.paths.data_dir
     inode = (src / "models" / "a.gguf").stat().st_ino
     cfg.settings.set("last_model", str(src / "models" / "a.gguf"))
+    cfg.settings.set("serve", {"model": str(src / "models" / "a.gguf"), "host": "127.0.0.1", "port": 8080})
+    cfg.settings.set("extra_model_dirs", [str(src / "more-models"), str(tmp_path / "shared")])
     dst = tmp_path / "elsewhere" / "HearthData"
     relocate.request_move(cfg.settings, dst)
     assert relocate.pending_move(AppConfig.load().settings) == dst
@@ -60,6 +62,9 @@ def test_same_filesystem_move_renames_and_the_database_opens_at_the_new_place(tm
     assert relocate.pending_move(started.settings) is None
     assert started.settings.get("pending_data_move") is None
     assert started.settings.get("last_model") == str(dst / "models" / "a.gguf")
+    assert started.settings.get("serve") == {"model": str(dst / "models" / "a.gguf"), "host": "127.0.0.1",
+                                             "port": 8080}                # the Local API's model moved too
+    assert started.settings.get("extra_model_dirs") == [str(dst / "more-models"), str(tmp_path / "shared")]
     assert_chat_at(started.paths.data_dir, cid)
 
 
