@@ -77,8 +77,19 @@ class DataMove(QObject):
             self.dialog.show()                  # Esc hid it: stay up until everything is back
 
     def _work(self) -> None:
+        import time
+
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            # one signal per 4 MB chunk would be hundreds a second on a fast disk: at most ~20
+            now = time.monotonic()
+            if done >= total or now - last[0] >= 0.05:
+                last[0] = now
+                self.progressed.emit(done, total)
+
         try:
-            result = relocate.run_pending_move(self.config, on_progress=self.progressed.emit,
+            result = relocate.run_pending_move(self.config, on_progress=progress,
                                                cancelled=self.cancel_event.is_set)
         except Exception as e:       # never leave the start-up waiting
             log.error("the data move failed", exc_info=True)
