@@ -479,19 +479,9 @@ class SettingsWindow(QtWidgets.QDialog):
             box.open()
             self.confirmShown.emit("move_refused")
             return False
-        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Question, self.tr("Move data"),
-                                    self.move_confirmation_text(plan),
-                                    QtWidgets.QMessageBox.StandardButton.Yes |
-                                    QtWidgets.QMessageBox.StandardButton.No, self)
-        yes = box.button(QtWidgets.QMessageBox.StandardButton.Yes)
-        yes.setText(self.tr("Move at next start"))
-        box.button(QtWidgets.QMessageBox.StandardButton.No).setText(self.tr("Keep it here"))
-        box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.No)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _result, b=box, y=yes, p=plan: self._move_answered(p, b.clickedButton() is y))
-        self.confirm_box = box
-        box.open()
-        self.confirmShown.emit("move")
+        self._ask(QtWidgets.QMessageBox.Icon.Question, self.tr("Move data"), self.move_confirmation_text(plan),
+                  self.tr("Move at next start"), self.tr("Keep it here"), "move",
+                  lambda yes, p=plan: self._move_answered(p, yes))
         return True
 
     def move_confirmation_text(self, plan) -> str:
@@ -583,16 +573,20 @@ class SettingsWindow(QtWidgets.QDialog):
         if n == 0:
             self.clear_status.setText(self.tr("There is nothing stored to delete."))
             return
-        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, self.tr("Delete stored data"),
-                                    self.confirmation_text(kind, counts),
-                                    QtWidgets.QMessageBox.StandardButton.Yes |
+        self._ask(QtWidgets.QMessageBox.Icon.Warning, self.tr("Delete stored data"),
+                  self.confirmation_text(kind, counts), self.tr("Delete"), self.tr("Keep"), kind,
+                  lambda yes, k=kind: self._answered(k, yes))
+
+    def _ask(self, icon, title: str, text: str, yes_text: str, no_text: str, kind: str, on_answer) -> None:
+        """A window-modal question (``confirm_box``) whose safe answer is the default; ``on_answer(yes)``."""
+        box = QtWidgets.QMessageBox(icon, title, text, QtWidgets.QMessageBox.StandardButton.Yes |
                                     QtWidgets.QMessageBox.StandardButton.No, self)
         yes = box.button(QtWidgets.QMessageBox.StandardButton.Yes)
-        yes.setText(self.tr("Delete"))
-        box.button(QtWidgets.QMessageBox.StandardButton.No).setText(self.tr("Keep"))
+        yes.setText(yes_text)
+        box.button(QtWidgets.QMessageBox.StandardButton.No).setText(no_text)
         box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.No)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _result, k=kind, b=box, y=yes: self._answered(k, b.clickedButton() is y))
+        box.finished.connect(lambda _result, b=box, y=yes: on_answer(b.clickedButton() is y))
         self.confirm_box = box
         box.open()
         self.confirmShown.emit(kind)
