@@ -228,6 +228,170 @@ TEMPLATES = (
                                         "and your data is still in {src}"),
     QT_TRANSLATE_NOOP("EngineMessages", "the data is now in {path}, but the old folder {src} could not be "
                                         "removed completely ({error}); delete it yourself"),
+    # ---- chat and the model process (engine/chat.py, engine/host, engine/serve/worker.py)
+    QT_TRANSLATE_NOOP("EngineMessages", "there is no message to send"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the message is too long for this model's context window: it needs {n} "
+                                        "tokens, the window holds {ctx} with {reply} kept for the reply; shorten it "
+                                        "or load the model with a larger context"),
+    QT_TRANSLATE_NOOP("EngineMessages", "loading the model was stopped"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the first decode of the model failed (llama_decode returned {code})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "llama_decode failed ({code}): the context may be full or out of memory"),
+    QT_TRANSLATE_NOOP("EngineMessages", "llama_decode failed ({code}) while generating"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the model's chat template failed: {error}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the model did not load in time"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{path} is no longer the loaded model"),
+    # ---- planning memory (engine/plan.py)
+    QT_TRANSLATE_NOOP("EngineMessages", "the model header has no block_count, so its layers cannot be planned"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the model header lists no tensors, so its memory cannot be planned"),
+    QT_TRANSLATE_NOOP("EngineMessages", "a quantized V cache ({type}) needs flash attention: turn flash attention "
+                                        "on or use an f16 V cache"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the context must be at least 1 token, not {n}"),
+    # ---- the model library (engine/library.py)
+    QT_TRANSLATE_NOOP("EngineMessages", "cannot find {path}: {error}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "could not copy {name}: {error}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "could not delete {name}: {error}"),
+    # ---- the Hugging Face Hub, downloads and the token (engine/hub, engine/resources.py)
+    QT_TRANSLATE_NOOP("EngineMessages", "{repo} is not a Hub repository id (expected owner/name)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the Hub endpoint {endpoint} is not a URL"),
+    QT_TRANSLATE_NOOP("EngineMessages", "that revision of {repo} does not exist"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{repo} has no GGUF file {name}; it has: {names}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{repo} has no GGUF files"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the curated model list cannot be read: {detail}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the resource {name} is missing (looked in {where}); reinstall Hearth"),
+    QT_TRANSLATE_NOOP("EngineMessages", "reading the header failed: HTTP {status}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{file} belongs to a download in the queue: pause or cancel it there "
+                                        "instead"),
+    QT_TRANSLATE_NOOP("EngineMessages", "there is no partial download named {file} in {folder}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "cannot delete {path}: {error}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "checksum mismatch for {file}: the downloaded bytes differ from the file "
+                                        "published on the Hub (expected SHA-256 {expected}…, got {got}…); the "
+                                        "download was discarded"),
+    QT_TRANSLATE_NOOP("EngineMessages", "that does not look like a Hugging Face token"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the keyring refused to delete the token: it reported success, but the "
+                                        "token is still stored"),
+    # ---- company inference servers and their settings (engine/remote)
+    QT_TRANSLATE_NOOP("EngineMessages", "{host} has no OpenAI-compatible API at {url} (HTTP 404 for {what}); check "
+                                        "the endpoint's URL (it usually ends in /v1)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the server at {host} has no model {model} (HTTP 404)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{host} answered GET /models with something other than JSON; check the "
+                                        "endpoint's URL {url}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{host} answered GET /models without a list of models; check the endpoint's "
+                                        "URL {url}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{host} answered tokenize without tokens"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the server at {host} has no tokenize route; tokens can only be estimated"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the request to {host} failed ({error})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "stopped while the server was busy"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is not a usable endpoint name: use 2 to 40 letters, digits, '.', "
+                                        "'_' or '-', starting with a letter or digit"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{url} is not an http:// or https:// URL (for example "
+                                        "https://llm.intra.example/v1)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "put the API key in the keyring (--api-key-stdin), not in the URL"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the endpoint URL must not have a query (?...) or fragment (#...)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{url} has an invalid port"),
+    QT_TRANSLATE_NOOP("EngineMessages", "that does not look like an API key (it has spaces or is very long)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{reason}, so Hearth cannot store the API key safely (it never writes it to "
+                                        "a file)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the keyring refused to store the API key ({error})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the keyring refused to delete the API key of {name}: it is still stored"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the keyring refused to delete the API key of {name} ({error})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "there is no endpoint named {name} (known: {known})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is an endpoint set by your administrator; choose another name"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is set by your administrator and cannot be removed here"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the CA bundle {path} is not a file"),
+    # ---- the local API (engine/serve/background.py)
+    QT_TRANSLATE_NOOP("EngineMessages", "the port must be between 0 and 65535 (got {port})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "give an address to listen on (127.0.0.1: this computer only)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "serving on {host} (not this computer only) needs an API key"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the model file {path} does not exist"),
+    # ---- documents and exported files (engine/documents, engine/files.py)
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large: its text is over {n} MB of XML"),
+    QT_TRANSLATE_NOOP("EngineMessages", "stopped reading {name}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{path} is a folder: give a file name to export to"),
+    # ---- summaries (engine/summarize)
+    QT_TRANSLATE_NOOP("EngineMessages", "the summary was stopped; the parts already summarised are kept"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} has no text to summarise"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the context of {n} tokens is too small to summarise in"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the context of {n} tokens leaves no room for the document after the "
+                                        "instructions; load the model with a larger context"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the context of {n} tokens is too small to combine partial summaries after "
+                                        "the instructions; load the model with a larger context"),
+    QT_TRANSLATE_NOOP("EngineMessages", "a prompt of {n} tokens does not leave room for a reply in the context of "
+                                        "{ctx}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "combining the partial summaries made no progress"),
+    QT_TRANSLATE_NOOP("EngineMessages", "there is no summary {id}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "summary {id} is not finished ({status}); run it again to resume"),
+    # ---- the conversation database and conversation import (engine/store.py)
+    QT_TRANSLATE_NOOP("EngineMessages", "cannot create the folder for the conversation database {path}: {error}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "cannot open the conversation database {path}: {error}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the conversation database {path} is damaged or is not a Hearth database "
+                                        "({error}); {detail}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "it was kept as {path} and a new, empty database will be started"),
+    QT_TRANSLATE_NOOP("EngineMessages", "it was left in place; move it away to start a new one"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the conversation database {path} is damaged ({error}); close Hearth and "
+                                        "move the file away to start a new one"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the conversation database was written by a newer version of Hearth (schema "
+                                        "{version}; this version knows up to {known}): update Hearth"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the conversation database is closed"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the conversation database refused the change: {error}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the conversation database failed: {error}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "no conversation with id {id}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "a conversation title cannot be empty"),
+    QT_TRANSLATE_NOOP("EngineMessages", "no message with id {id} in conversation {conversation}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "no message with id {id}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "a preset needs a name"),
+    QT_TRANSLATE_NOOP("EngineMessages", "no preset named {name}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "this is not a Hearth conversation: expected a JSON object"),
+    QT_TRANSLATE_NOOP("EngineMessages", 'this is not a Hearth conversation: "format" must be "{format}"'),
+    QT_TRANSLATE_NOOP("EngineMessages", 'this Hearth conversation has no valid "version" number'),
+    QT_TRANSLATE_NOOP("EngineMessages", "this conversation was exported by a newer Hearth (format version "
+                                        "{version}; this version reads up to {known})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the conversation's \"{field}\" must be text"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the conversation's \"{field}\" must be a JSON object"),
+    QT_TRANSLATE_NOOP("EngineMessages", 'the conversation has no "messages" list'),
+    QT_TRANSLATE_NOOP("EngineMessages", "message {n} of the conversation is not a JSON object"),
+    QT_TRANSLATE_NOOP("EngineMessages", 'message {n} has no valid "role" (system, user or assistant)'),
+    QT_TRANSLATE_NOOP("EngineMessages", 'message {n} has no text in "content"'),
+    QT_TRANSLATE_NOOP("EngineMessages", 'message {n}: "{field}" must be text'),
+    QT_TRANSLATE_NOOP("EngineMessages", 'message {n}: "{field}" must be a JSON object'),
+    QT_TRANSLATE_NOOP("EngineMessages", 'message {n}: "{field}" must be true or false'),
+    # ---- comparisons, blind votes and evaluations (engine/compare)
+    QT_TRANSLATE_NOOP("EngineMessages", "give a prompt to compare the models on"),
+    QT_TRANSLATE_NOOP("EngineMessages", "choose at least one model to compare"),
+    QT_TRANSLATE_NOOP("EngineMessages", "choose at least one model to evaluate"),
+    QT_TRANSLATE_NOOP("EngineMessages", "stopped while loading"),
+    QT_TRANSLATE_NOOP("EngineMessages", "a blind comparison needs 2 to {max} models, not {n}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "a blind comparison needs different models"),
+    QT_TRANSLATE_NOOP("EngineMessages", "a vote compares two different models"),
+    QT_TRANSLATE_NOOP("EngineMessages", "a vote compares two different columns"),
+    QT_TRANSLATE_NOOP("EngineMessages", "this comparison has been revealed: a vote now would not be blind"),
+    QT_TRANSLATE_NOOP("EngineMessages", "columns {a} and {b} already have a vote"),
+    # ---- question sets (engine/compare/questions.py)
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} has no questions"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} has more than {n} questions"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{path} is a folder, not a question set"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is neither UTF-8 nor Shift_JIS text"),
+    QT_TRANSLATE_NOOP("EngineMessages", "no such question set: {name} (sample sets: {names})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large for a question set ({size} MB; at most {limit} MB)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: not valid JSON ({error})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: expected a JSON object with id, prompt, expected and "
+                                        "rule"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: not valid CSV ({error})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: missing column '{key}' (the first row names the "
+                                        "fields)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: {n} values for {columns} columns (quote values that "
+                                        "contain a comma)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: missing field '{key}'"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: field '{key}' must be text"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: unknown rule '{rule}' (use {rules} or {last})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: 'tolerance' must be a number of at least 0 (got "
+                                        "{value})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: a 'choice' answer must be one letter such as B (got "
+                                        "{value})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: a 'numeric' answer must be one number (got {value})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: the regular expression does not compile ({error})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: 'tags' must be a list of words or text separated by "
+                                        "commas"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: the id '{id}' is already used on line {other}"),
 )
 
 _FIELD = re.compile(r"\{(\w+)\}")

@@ -2613,6 +2613,641 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <source>{sentence}.</source>
         <translation>{sentence}。</translation>
     </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="232"/>
+        <source>there is no message to send</source>
+        <translation>送信するメッセージがありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="233"/>
+        <source>the message is too long for this model&apos;s context window: it needs {n} tokens, the window holds {ctx} with {reply} kept for the reply; shorten it or load the model with a larger context</source>
+        <translation>メッセージがこのモデルのコンテキストウィンドウには長すぎます: {n} トークン必要ですが、ウィンドウは {ctx} トークンで、そのうち {reply} トークンは返答用に確保されています。メッセージを短くするか、より大きなコンテキストでモデルを読み込んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="236"/>
+        <source>loading the model was stopped</source>
+        <translation>モデルの読み込みを停止しました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="237"/>
+        <source>the first decode of the model failed (llama_decode returned {code})</source>
+        <translation>モデルの最初のデコードに失敗しました(llama_decode の戻り値 {code})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="238"/>
+        <source>llama_decode failed ({code}): the context may be full or out of memory</source>
+        <translation>llama_decode が失敗しました({code}): コンテキストがいっぱいか、メモリが不足している可能性があります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="239"/>
+        <source>llama_decode failed ({code}) while generating</source>
+        <translation>生成中に llama_decode が失敗しました({code})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="240"/>
+        <source>the model&apos;s chat template failed: {error}</source>
+        <translation>モデルのチャットテンプレートでエラーが発生しました: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="241"/>
+        <source>the model did not load in time</source>
+        <translation>モデルの読み込みが時間内に終わりませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="242"/>
+        <source>{path} is no longer the loaded model</source>
+        <translation>{path} は読み込み中のモデルではなくなりました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="244"/>
+        <source>the model header has no block_count, so its layers cannot be planned</source>
+        <translation>モデルのヘッダーに block_count がないため、レイヤーの配置を計画できません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="245"/>
+        <source>the model header lists no tensors, so its memory cannot be planned</source>
+        <translation>モデルのヘッダーにテンソルの一覧がないため、必要なメモリを計画できません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="246"/>
+        <source>a quantized V cache ({type}) needs flash attention: turn flash attention on or use an f16 V cache</source>
+        <translation>量子化した V キャッシュ({type})には Flash Attention が必要です。Flash Attention をオンにするか、f16 の V キャッシュを使ってください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="248"/>
+        <source>the context must be at least 1 token, not {n}</source>
+        <translation>コンテキストは 1 トークン以上にしてください({n} は指定できません)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="250"/>
+        <source>cannot find {path}: {error}</source>
+        <translation>{path} が見つかりません: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="251"/>
+        <source>could not copy {name}: {error}</source>
+        <translation>{name} をコピーできませんでした: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="252"/>
+        <source>could not delete {name}: {error}</source>
+        <translation>{name} を削除できませんでした: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="254"/>
+        <source>{repo} is not a Hub repository id (expected owner/name)</source>
+        <translation>{repo} は Hub のリポジトリ ID ではありません(「所有者/名前」の形で指定してください)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="255"/>
+        <source>the Hub endpoint {endpoint} is not a URL</source>
+        <translation>Hub のエンドポイント {endpoint} は URL ではありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="256"/>
+        <source>that revision of {repo} does not exist</source>
+        <translation>{repo} の指定されたリビジョンは存在しません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="257"/>
+        <source>{repo} has no GGUF file {name}; it has: {names}</source>
+        <translation>{repo} に GGUF ファイル {name} はありません。あるファイル: {names}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="258"/>
+        <source>{repo} has no GGUF files</source>
+        <translation>{repo} には GGUF ファイルがありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="259"/>
+        <source>the curated model list cannot be read: {detail}</source>
+        <translation>おすすめモデルの一覧を読み込めません: {detail}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="260"/>
+        <source>the resource {name} is missing (looked in {where}); reinstall Hearth</source>
+        <translation>リソース {name} が見つかりません({where} を探しました)。Hearth を再インストールしてください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="261"/>
+        <source>reading the header failed: HTTP {status}</source>
+        <translation>ヘッダーの読み取りに失敗しました: HTTP {status}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="262"/>
+        <source>{file} belongs to a download in the queue: pause or cancel it there instead</source>
+        <translation>{file} はキューにあるダウンロードのファイルです。キューの側で一時停止するかキャンセルしてください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="264"/>
+        <source>there is no partial download named {file} in {folder}</source>
+        <translation>{folder} に {file} という名前の途中までのダウンロードはありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="265"/>
+        <source>cannot delete {path}: {error}</source>
+        <translation>{path} を削除できません: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="266"/>
+        <source>checksum mismatch for {file}: the downloaded bytes differ from the file published on the Hub (expected SHA-256 {expected}…, got {got}…); the download was discarded</source>
+        <translation>{file} のチェックサムが一致しません: ダウンロードした内容が Hub で公開されているファイルと異なります(期待した SHA-256 は {expected}…、実際は {got}…)。ダウンロードしたデータは破棄しました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="269"/>
+        <source>that does not look like a Hugging Face token</source>
+        <translation>Hugging Face のトークンではないようです</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="270"/>
+        <source>the keyring refused to delete the token: it reported success, but the token is still stored</source>
+        <translation>キーリングがトークンを削除しませんでした: 成功と報告されましたが、トークンはまだ保存されています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="273"/>
+        <source>{host} has no OpenAI-compatible API at {url} (HTTP 404 for {what}); check the endpoint&apos;s URL (it usually ends in /v1)</source>
+        <translation>{host} の {url} に OpenAI 互換 API がありません({what} に対して HTTP 404)。エンドポイントの URL を確認してください(通常は /v1 で終わります)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="275"/>
+        <source>the server at {host} has no model {model} (HTTP 404)</source>
+        <translation>{host} のサーバーにモデル {model} がありません(HTTP 404)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="276"/>
+        <source>{host} answered GET /models with something other than JSON; check the endpoint&apos;s URL {url}</source>
+        <translation>{host} は GET /models に JSON 以外の応答を返しました。エンドポイントの URL {url} を確認してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="278"/>
+        <source>{host} answered GET /models without a list of models; check the endpoint&apos;s URL {url}</source>
+        <translation>{host} は GET /models にモデルの一覧を返しませんでした。エンドポイントの URL {url} を確認してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="280"/>
+        <source>{host} answered tokenize without tokens</source>
+        <translation>{host} は tokenize にトークンを返しませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="281"/>
+        <source>the server at {host} has no tokenize route; tokens can only be estimated</source>
+        <translation>{host} のサーバーには tokenize のルートがないため、トークン数は推定しかできません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="282"/>
+        <source>the request to {host} failed ({error})</source>
+        <translation>{host} へのリクエストに失敗しました({error})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="283"/>
+        <source>stopped while the server was busy</source>
+        <translation>サーバーが混み合っている間に停止しました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="284"/>
+        <source>{name} is not a usable endpoint name: use 2 to 40 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit</source>
+        <translation>{name} はエンドポイント名に使えません: 英字・数字・「.」「_」「-」を 2〜40 文字で、先頭は英字か数字にしてください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="286"/>
+        <source>{url} is not an http:// or https:// URL (for example https://llm.intra.example/v1)</source>
+        <translation>{url} は http:// または https:// の URL ではありません(例: https://llm.intra.example/v1)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="288"/>
+        <source>put the API key in the keyring (--api-key-stdin), not in the URL</source>
+        <translation>API キーは URL に含めず、キーリングに保存してください(--api-key-stdin)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="289"/>
+        <source>the endpoint URL must not have a query (?...) or fragment (#...)</source>
+        <translation>エンドポイントの URL にクエリ (?...) やフラグメント (#...) を含めることはできません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="290"/>
+        <source>{url} has an invalid port</source>
+        <translation>{url} のポート番号が正しくありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="291"/>
+        <source>that does not look like an API key (it has spaces or is very long)</source>
+        <translation>API キーではないようです(空白を含んでいるか、長すぎます)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="292"/>
+        <source>{reason}, so Hearth cannot store the API key safely (it never writes it to a file)</source>
+        <translation>{reason}ため、Hearth は API キーを安全に保存できません(ファイルには決して書き込みません)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="294"/>
+        <source>the keyring refused to store the API key ({error})</source>
+        <translation>キーリングが API キーの保存を拒否しました({error})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="295"/>
+        <source>the keyring refused to delete the API key of {name}: it is still stored</source>
+        <translation>キーリングが {name} の API キーを削除しませんでした: まだ保存されています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="296"/>
+        <source>the keyring refused to delete the API key of {name} ({error})</source>
+        <translation>キーリングが {name} の API キーの削除を拒否しました({error})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="297"/>
+        <source>there is no endpoint named {name} (known: {known})</source>
+        <translation>{name} という名前のエンドポイントはありません(登録済み: {known})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="298"/>
+        <source>{name} is an endpoint set by your administrator; choose another name</source>
+        <translation>{name} は管理者が設定したエンドポイントです。別の名前を選んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="299"/>
+        <source>{name} is set by your administrator and cannot be removed here</source>
+        <translation>{name} は管理者が設定しているため、ここでは削除できません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="300"/>
+        <source>the CA bundle {path} is not a file</source>
+        <translation>CA バンドル {path} はファイルではありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="302"/>
+        <source>the port must be between 0 and 65535 (got {port})</source>
+        <translation>ポート番号は 0〜65535 の範囲で指定してください(指定値: {port})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="303"/>
+        <source>give an address to listen on (127.0.0.1: this computer only)</source>
+        <translation>待ち受けるアドレスを指定してください(127.0.0.1 はこのコンピューターからのみ)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="304"/>
+        <source>serving on {host} (not this computer only) needs an API key</source>
+        <translation>{host} で提供する(このコンピューター以外からも接続できる)には API キーが必要です</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="305"/>
+        <source>the model file {path} does not exist</source>
+        <translation>モデルファイル {path} が存在しません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="307"/>
+        <source>{name} is too large: its text is over {n} MB of XML</source>
+        <translation>{name} は大きすぎます: テキストの XML が {n} MB を超えています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="308"/>
+        <source>stopped reading {name}</source>
+        <translation>{name} の読み込みを停止しました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="309"/>
+        <source>{path} is a folder: give a file name to export to</source>
+        <translation>{path} はフォルダーです。書き出し先のファイル名を指定してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="311"/>
+        <source>the summary was stopped; the parts already summarised are kept</source>
+        <translation>要約を停止しました。要約済みの部分は保存されています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="312"/>
+        <source>{name} has no text to summarise</source>
+        <translation>{name} には要約するテキストがありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="313"/>
+        <source>the context of {n} tokens is too small to summarise in</source>
+        <translation>コンテキストが {n} トークンでは小さすぎて要約できません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="314"/>
+        <source>the context of {n} tokens leaves no room for the document after the instructions; load the model with a larger context</source>
+        <translation>コンテキストが {n} トークンでは、指示文を入れると文書を入れる余地がありません。より大きなコンテキストでモデルを読み込んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="316"/>
+        <source>the context of {n} tokens is too small to combine partial summaries after the instructions; load the model with a larger context</source>
+        <translation>コンテキストが {n} トークンでは、指示文を入れると部分要約を統合できません。より大きなコンテキストでモデルを読み込んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="318"/>
+        <source>a prompt of {n} tokens does not leave room for a reply in the context of {ctx}</source>
+        <translation>{n} トークンのプロンプトでは、コンテキスト {ctx} に返答の余地が残りません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="320"/>
+        <source>combining the partial summaries made no progress</source>
+        <translation>部分要約の統合が先に進みませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="321"/>
+        <source>there is no summary {id}</source>
+        <translation>要約 {id} はありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="322"/>
+        <source>summary {id} is not finished ({status}); run it again to resume</source>
+        <translation>要約 {id} はまだ完了していません({status})。もう一度実行すると再開します</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="324"/>
+        <source>cannot create the folder for the conversation database {path}: {error}</source>
+        <translation>会話データベースのフォルダー {path} を作成できません: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="325"/>
+        <source>cannot open the conversation database {path}: {error}</source>
+        <translation>会話データベース {path} を開けません: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="326"/>
+        <source>the conversation database {path} is damaged or is not a Hearth database ({error}); {detail}</source>
+        <translation>会話データベース {path} は壊れているか、Hearth のデータベースではありません({error})。{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="328"/>
+        <source>it was kept as {path} and a new, empty database will be started</source>
+        <translation>元のファイルは {path} として残し、新しい空のデータベースを使い始めます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="329"/>
+        <source>it was left in place; move it away to start a new one</source>
+        <translation>ファイルはそのまま残しています。新しく始めるには別の場所へ移動してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="330"/>
+        <source>the conversation database {path} is damaged ({error}); close Hearth and move the file away to start a new one</source>
+        <translation>会話データベース {path} が壊れています({error})。Hearth を終了し、ファイルを別の場所へ移動すると新しいデータベースで始められます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="332"/>
+        <source>the conversation database was written by a newer version of Hearth (schema {version}; this version knows up to {known}): update Hearth</source>
+        <translation>会話データベースは新しいバージョンの Hearth で書き込まれています(スキーマ {version}、このバージョンが扱えるのは {known} まで)。Hearth を更新してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="334"/>
+        <source>the conversation database is closed</source>
+        <translation>会話データベースは閉じられています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="335"/>
+        <source>the conversation database refused the change: {error}</source>
+        <translation>会話データベースが変更を受け付けませんでした: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="336"/>
+        <source>the conversation database failed: {error}</source>
+        <translation>会話データベースでエラーが発生しました: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="337"/>
+        <source>no conversation with id {id}</source>
+        <translation>ID {id} の会話はありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="338"/>
+        <source>a conversation title cannot be empty</source>
+        <translation>会話のタイトルは空にできません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="339"/>
+        <source>no message with id {id} in conversation {conversation}</source>
+        <translation>会話 {conversation} に ID {id} のメッセージはありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="340"/>
+        <source>no message with id {id}</source>
+        <translation>ID {id} のメッセージはありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="341"/>
+        <source>a preset needs a name</source>
+        <translation>プリセットには名前が必要です</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="342"/>
+        <source>no preset named {name}</source>
+        <translation>{name} という名前のプリセットはありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="343"/>
+        <source>this is not a Hearth conversation: expected a JSON object</source>
+        <translation>Hearth の会話ではありません: JSON オブジェクトが必要です</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="344"/>
+        <source>this is not a Hearth conversation: &quot;format&quot; must be &quot;{format}&quot;</source>
+        <translation>Hearth の会話ではありません: &quot;format&quot; は &quot;{format}&quot; である必要があります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="345"/>
+        <source>this Hearth conversation has no valid &quot;version&quot; number</source>
+        <translation>この Hearth の会話には有効な &quot;version&quot; の番号がありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="346"/>
+        <source>this conversation was exported by a newer Hearth (format version {version}; this version reads up to {known})</source>
+        <translation>この会話は新しい Hearth で書き出されています(形式のバージョン {version}、このバージョンが読めるのは {known} まで)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="348"/>
+        <source>the conversation&apos;s &quot;{field}&quot; must be text</source>
+        <translation>会話の &quot;{field}&quot; はテキストである必要があります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="349"/>
+        <source>the conversation&apos;s &quot;{field}&quot; must be a JSON object</source>
+        <translation>会話の &quot;{field}&quot; は JSON オブジェクトである必要があります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="350"/>
+        <source>the conversation has no &quot;messages&quot; list</source>
+        <translation>会話に &quot;messages&quot; のリストがありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="351"/>
+        <source>message {n} of the conversation is not a JSON object</source>
+        <translation>会話の {n} 番目のメッセージが JSON オブジェクトではありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="352"/>
+        <source>message {n} has no valid &quot;role&quot; (system, user or assistant)</source>
+        <translation>{n} 番目のメッセージに有効な &quot;role&quot;(system、user、assistant のいずれか)がありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="353"/>
+        <source>message {n} has no text in &quot;content&quot;</source>
+        <translation>{n} 番目のメッセージの &quot;content&quot; にテキストがありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="354"/>
+        <source>message {n}: &quot;{field}&quot; must be text</source>
+        <translation>{n} 番目のメッセージ: &quot;{field}&quot; はテキストである必要があります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="355"/>
+        <source>message {n}: &quot;{field}&quot; must be a JSON object</source>
+        <translation>{n} 番目のメッセージ: &quot;{field}&quot; は JSON オブジェクトである必要があります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="356"/>
+        <source>message {n}: &quot;{field}&quot; must be true or false</source>
+        <translation>{n} 番目のメッセージ: &quot;{field}&quot; は true か false である必要があります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="358"/>
+        <source>give a prompt to compare the models on</source>
+        <translation>モデルを比較するためのプロンプトを入力してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="359"/>
+        <source>choose at least one model to compare</source>
+        <translation>比較するモデルを 1 つ以上選んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="360"/>
+        <source>choose at least one model to evaluate</source>
+        <translation>評価するモデルを 1 つ以上選んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="361"/>
+        <source>stopped while loading</source>
+        <translation>読み込み中に停止しました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="362"/>
+        <source>a blind comparison needs 2 to {max} models, not {n}</source>
+        <translation>ブラインド比較には 2〜{max} 個のモデルが必要です(選ばれたのは {n} 個です)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="363"/>
+        <source>a blind comparison needs different models</source>
+        <translation>ブラインド比較には異なるモデルが必要です</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="364"/>
+        <source>a vote compares two different models</source>
+        <translation>投票では異なる 2 つのモデルを比べます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="365"/>
+        <source>a vote compares two different columns</source>
+        <translation>投票では異なる 2 つの列を比べます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="366"/>
+        <source>this comparison has been revealed: a vote now would not be blind</source>
+        <translation>この比較はすでに公開されています。今投票してもブラインドにはなりません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="367"/>
+        <source>columns {a} and {b} already have a vote</source>
+        <translation>列 {a} と {b} にはすでに投票済みです</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="369"/>
+        <source>{name} has no questions</source>
+        <translation>{name} には問題がありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="370"/>
+        <source>{name} has more than {n} questions</source>
+        <translation>{name} の問題数が {n} を超えています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="371"/>
+        <source>{path} is a folder, not a question set</source>
+        <translation>{path} はフォルダーです。問題セットではありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="372"/>
+        <source>{name} is neither UTF-8 nor Shift_JIS text</source>
+        <translation>{name} は UTF-8 でも Shift_JIS でもありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="373"/>
+        <source>no such question set: {name} (sample sets: {names})</source>
+        <translation>問題セット {name} はありません(サンプルのセット: {names})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="374"/>
+        <source>{name} is too large for a question set ({size} MB; at most {limit} MB)</source>
+        <translation>{name} は問題セットとしては大きすぎます({size} MB、上限は {limit} MB)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="375"/>
+        <source>{name} line {line}: not valid JSON ({error})</source>
+        <translation>{name} の {line} 行目: JSON として正しくありません({error})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="376"/>
+        <source>{name} line {line}: expected a JSON object with id, prompt, expected and rule</source>
+        <translation>{name} の {line} 行目: id、prompt、expected、rule を持つ JSON オブジェクトが必要です</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="378"/>
+        <source>{name} line {line}: not valid CSV ({error})</source>
+        <translation>{name} の {line} 行目: CSV として正しくありません({error})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="379"/>
+        <source>{name} line {line}: missing column &apos;{key}&apos; (the first row names the fields)</source>
+        <translation>{name} の {line} 行目: 列 &apos;{key}&apos; がありません(1 行目にフィールド名を書きます)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="381"/>
+        <source>{name} line {line}: {n} values for {columns} columns (quote values that contain a comma)</source>
+        <translation>{name} の {line} 行目: {columns} 列に対して値が {n} 個あります(カンマを含む値は引用符で囲んでください)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="383"/>
+        <source>{name} line {line}: missing field &apos;{key}&apos;</source>
+        <translation>{name} の {line} 行目: フィールド &apos;{key}&apos; がありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="384"/>
+        <source>{name} line {line}: field &apos;{key}&apos; must be text</source>
+        <translation>{name} の {line} 行目: フィールド &apos;{key}&apos; はテキストである必要があります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="385"/>
+        <source>{name} line {line}: unknown rule &apos;{rule}&apos; (use {rules} or {last})</source>
+        <translation>{name} の {line} 行目: &apos;{rule}&apos; は不明なルールです({rules}、{last} のいずれかを使ってください)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="386"/>
+        <source>{name} line {line}: &apos;tolerance&apos; must be a number of at least 0 (got {value})</source>
+        <translation>{name} の {line} 行目: &apos;tolerance&apos; は 0 以上の数値である必要があります(指定値: {value})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="388"/>
+        <source>{name} line {line}: a &apos;choice&apos; answer must be one letter such as B (got {value})</source>
+        <translation>{name} の {line} 行目: &apos;choice&apos; の答えは B のような 1 文字である必要があります(指定値: {value})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="390"/>
+        <source>{name} line {line}: a &apos;numeric&apos; answer must be one number (got {value})</source>
+        <translation>{name} の {line} 行目: &apos;numeric&apos; の答えは 1 つの数値である必要があります(指定値: {value})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="391"/>
+        <source>{name} line {line}: the regular expression does not compile ({error})</source>
+        <translation>{name} の {line} 行目: 正規表現をコンパイルできません({error})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="392"/>
+        <source>{name} line {line}: &apos;tags&apos; must be a list of words or text separated by commas</source>
+        <translation>{name} の {line} 行目: &apos;tags&apos; は単語のリストか、カンマ区切りのテキストである必要があります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="394"/>
+        <source>{name} line {line}: the id &apos;{id}&apos; is already used on line {other}</source>
+        <translation>{name} の {line} 行目: ID &apos;{id}&apos; はすでに {other} 行目で使われています</translation>
+    </message>
 </context>
 <context>
     <name>EvalChart</name>
