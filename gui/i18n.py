@@ -142,15 +142,21 @@ def compile_translation(language: str = "ja", *, force: bool = False, out: Path 
         log.warning("cannot compile %s: lrelease not found", ts)
         return qm if qm.is_file() else None
     for target in ([qm] if out else [qm, _cache_qm(language)]):
+        # lrelease rewrites its output in place, and a QTranslator (this process or a running app) maps the
+        # .qm it loaded into memory: build beside it and rename, so a loaded file is never changed under it.
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            r = subprocess.run(cmd + ["-silent", str(ts), "-qm", str(target)],
+            r = subprocess.run(cmd + ["-silent", str(ts), "-qm", str(tmp)],
                                capture_output=True, text=True, timeout=120)
+            if r.returncode == 0 and tmp.is_file():
+                os.replace(tmp, target)
+                return target
         except (OSError, subprocess.SubprocessError) as e:
             log.warning("lrelease failed for %s: %s", ts, e)
             continue
-        if r.returncode == 0 and target.is_file():
-            return target
+        finally:
+            tmp.unlink(missing_ok=True)
         log.warning("lrelease failed for %s: %s", ts, (r.stderr or r.stdout).strip())
     return qm if qm.is_file() else None
 

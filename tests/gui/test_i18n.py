@@ -110,6 +110,15 @@ def test_a_stale_qm_is_compiled_again(tmp_path, monkeypatch):
     assert i18n.is_stale(ts, qm)
     out = i18n.compile_translation("ja", out=qm)
     assert out == qm and not i18n.is_stale(ts, qm) and qm.stat().st_size > 10_000
+    # A .qm a QTranslator has loaded (memory-mapped) is replaced, never rewritten in place: the old file
+    # keeps its bytes for whoever has it open, and nothing is left beside it.
+    with open(qm, "rb") as loaded:
+        before = loaded.read()
+        assert i18n.compile_translation("ja", out=qm, force=True) == qm
+        assert os.fstat(loaded.fileno()).st_ino != qm.stat().st_ino
+        loaded.seek(0)
+        assert loaded.read() == before
+    assert sorted(p.name for p in qm.parent.iterdir()) == ["hearth_ja.qm", "hearth_ja.ts"]
 
 
 def test_lupdate_finds_no_string_missing_from_the_ts(tmp_path):
