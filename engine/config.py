@@ -54,6 +54,9 @@ import platformdirs
 APP_NAME = "Hearth"
 
 
+DATABASE_FILE = "hearth.sqlite3"   # chats, summaries and comparison results, inside the data folder
+
+
 @dataclass(frozen=True)
 class Paths:
     data_dir: Path
@@ -64,7 +67,7 @@ class Paths:
 
     @property
     def database(self) -> Path:
-        return self.data_dir / "hearth.sqlite3"
+        return self.data_dir / DATABASE_FILE
 
     @property
     def settings_file(self) -> Path:

@@ -279,8 +279,32 @@ def move_data(plan: MovePlan, on_progress: Progress | None = None, cancelled: Ca
             note = (f"the data is now in {dst}, but the old folder {src} could not be removed completely "
                     f"({e.strerror or e}); delete it yourself")
             log.warning("%s", note)
+    from engine.config import DATABASE_FILE
+
+    _rebase_conversations(dst / DATABASE_FILE, src, dst)
     log.info("data moved from %s to %s (%d files, %d bytes)", src, dst, plan.files, plan.total_bytes)
     return note
+
+
+def _rebase_conversations(database: Path, src: Path, dst: Path) -> None:
+    """Chats remember the model file they were held with: those inside the moved folder follow it.
+    Best effort after the move has succeeded (a failure only leaves old paths in old chats)."""
+    import sqlite3
+
+    if not database.is_file():
+        return
+    old = str(src).rstrip(os.sep) + os.sep
+    try:
+        conn = sqlite3.connect(str(database), timeout=5)
+        try:
+            with conn:
+                conn.execute("UPDATE conversations SET model_path = ? || substr(model_path, ?) "
+                             "WHERE substr(model_path, 1, ?) = ?",
+                             (str(dst).rstrip(os.sep) + os.sep, len(old) + 1, len(old), old))
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        log.warning("chats' model paths in %s still name %s: %s", database, src, e)
 
 
 def _rename(src: Path, dst: Path, created: bool) -> bool:

@@ -20,7 +20,7 @@ from engine.store import Store
 def fill_data(config: AppConfig) -> int:
     """A real database with one chat, a models folder with two files; returns the chat's id."""
     with Store(config.paths.database) as store:
-        cid = store.create_conversation("Trip to Kyoto")
+        cid = store.create_conversation("Trip to Kyoto", model_path=str(config.paths.models_dir / "a.gguf"))
         store.add_message(cid, "user", "Which temples first?")
         store.add_message(cid, "assistant", "Kiyomizu-dera, early.")
     models = config.paths.models_dir
@@ -66,6 +66,8 @@ def test_same_filesystem_move_renames_and_the_database_opens_at_the_new_place(tm
                                              "port": 8080}                # the Local API's model moved too
     assert started.settings.get("extra_model_dirs") == [str(dst / "more-models"), str(tmp_path / "shared")]
     assert_chat_at(started.paths.data_dir, cid)
+    with Store(started.paths.database) as store:                     # the chat's model followed it
+        assert store.get_conversation(cid)["model_path"] == str(dst / "models" / "a.gguf")
 
 
 def test_cross_filesystem_move_copies_verifies_and_deletes_the_source(tmp_path, monkeypatch):
@@ -82,7 +84,13 @@ def test_cross_filesystem_move_copies_verifies_and_deletes_the_source(tmp_path, 
     seen = []
     relocate.move_data(plan, on_progress=lambda done, total: seen.append((done, total)), settings=cfg.settings)
     assert not src.exists()
-    assert snapshot(dst) == before
+    after = snapshot(dst)
+    assert after.keys() == before.keys()
+    # byte for byte, but the database: its chats' model paths were moved on (checked below)
+    assert {k: v for k, v in after.items() if k != "hearth.sqlite3"} == \
+        {k: v for k, v in before.items() if k != "hearth.sqlite3"}
+    with Store(dst / "hearth.sqlite3") as store:
+        assert store.get_conversation(cid)["model_path"] == str(dst / "models" / "a.gguf")
     assert seen and seen[-1] == (plan.total_bytes, plan.total_bytes)
     assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))           # bytes, growing
     assert len(seen) >= plan.files
