@@ -27,6 +27,7 @@ from typing import Callable
 
 from engine.errors import BadInputError, CancelledError, EngineError, HostCrashedError
 from engine.host import worker
+from engine.host.fairlock import FairRLock
 from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions
 
 # After Stop, the host has this long to finish its current token; past it the
@@ -75,8 +76,9 @@ class EngineClient:
         self._running_id = 0       # id of the request the host is working on
         # One request at a time; load and unload wait for it too, so a second thread sharing this client
         # (the local API serving the chat's model) never has the process swapped under a request.
-        # Re-entrant: a request reloads a crashed host from inside it.
-        self._lock = threading.RLock()
+        # Re-entrant: a request reloads a crashed host from inside it. First come, first served between
+        # threads (engine/host/fairlock.py): the API's next queued request does not jump a waiting chat reply.
+        self._lock = FairRLock()
         self._log_dir = Path(log_dir) if log_dir else Path(tempfile.gettempdir())
         self._log_path: Path | None = None
         self.model_path: str | None = None
