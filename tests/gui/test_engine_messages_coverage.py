@@ -48,6 +48,7 @@ ALLOWED = [
     ("engine/compare/votes.py", "there is no column {} in this comparison", "internal"),
     ("engine/compare/votes.py", "the model names stay hidden until the vote", "internal"),
     ("engine/host/budget.py", "could not lock a new core lease", "internal"),
+    ("engine/host/fairlock.py", "cannot release a FairRLock held by another thread", "internal"),
     ("engine/hub/api.py", "{} has several GGUF files; name one or pass --quant", "cli"),
     ("engine/hub/api.py", "{} has no {} file; quantizations available", "cli"),
     ("engine/hub/api.py", "sort must be one of", "internal"),
