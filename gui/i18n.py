@@ -30,7 +30,6 @@ TRANSLATED = ("ja",)          # languages with a Hearth .ts/.qm (English is the 
 CONTEXT = "i18n"
 
 _installed: list = []         # the translators this module installed (kept alive; removed on re-install)
-_in_effect = "en"             # what install_translation last put in place
 
 
 def tr(text: str) -> str:
@@ -202,14 +201,7 @@ def install_translation(app, language: str = "system") -> str:
             log.warning("no usable Japanese translation (%s); the interface stays in English", qm)
             lang = "en"
     _set_locale(lang)
-    global _in_effect
-    _in_effect = lang
     return lang
-
-
-def language_in_effect() -> str:
-    """``en`` or ``ja``: the interface language installed now (a changed Preferences value needs a restart)."""
-    return _in_effect
 
 
 def installed_language() -> str:

@@ -170,10 +170,10 @@ class SettingsWindow(QtWidgets.QDialog):
 
     def _show_language_restart(self) -> None:
         """Restart now only when the chosen language is not the one on screen."""
-        from gui.i18n import language_in_effect, resolve_language
+        from gui.i18n import installed_language, resolve_language
 
         chosen = resolve_language(self.language.currentData() or "system")
-        self.restart_for_language_button.setVisible(chosen != language_in_effect())
+        self.restart_for_language_button.setVisible(chosen != installed_language())
 
     def _theme_changed(self, _=None) -> None:
         if self._loading:

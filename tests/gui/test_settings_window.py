@@ -258,9 +258,9 @@ def test_an_open_window_takes_the_new_theme_in_its_styled_widgets(qtbot, main_wi
 
 
 def test_restart_now_appears_for_a_new_language_and_closes_the_window_to_start_again(qtbot, main_window):
-    from gui.i18n import language_in_effect
+    from gui.i18n import installed_language
 
-    assert language_in_effect() == "en"
+    assert installed_language() == "en"
     main_window.show()
     w = prefs(qtbot, main_window)
     assert w.restart_for_language_button.isHidden()            # nothing to restart for yet
