@@ -246,13 +246,8 @@ def sampling_from_args(args, settings=None, policy=None):
     from engine.host.protocol import SamplingOptions
     from engine.preferences import default_sampling
 
-    s = SamplingOptions()
-    if settings is not None:
-        s = default_sampling(settings)
-        if policy is not None:   # a locked setting's saved value is never used (the policy pins it later)
-            for name in ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "seed"):
-                if policy.is_locked(name):
-                    setattr(s, name, getattr(SamplingOptions(), name))
+    # A locked setting's saved value is never used: default_sampling pins it (apply_locked tells a flag so).
+    s = default_sampling(settings, policy) if settings is not None else SamplingOptions()
     for name in ("top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "temperature", "seed"):
         v = getattr(args, name, None)
         if v is not None:
