@@ -458,6 +458,15 @@ def translate(message: str) -> str:
     return message if out is None else out
 
 
+def as_sentence(message: str) -> str:
+    """An engine sentence (lower-case, no final period) as it stands alone in a label or message box:
+    capitalised, with its final period, in the interface language."""
+    text = (message or "").strip()
+    if text and not text.endswith((".", "。")):
+        text += "."
+    return translate(text[:1].upper() + text[1:])
+
+
 def is_known(message: str) -> bool:
     """Whether ``message`` matches a template of the catalogue."""
     return bool(message and message.strip()) and _lookup(message.strip()) is not None

@@ -129,12 +129,9 @@ def move_at_start(config: AppConfig, parent=None) -> tuple[AppConfig, relocate.M
 
 def show_message(parent, icon, sentence: str) -> None:
     """One engine sentence (translated when the catalogue knows it) in a message box."""
-    from gui.engine_messages import translate
+    from gui.engine_messages import as_sentence
 
-    sentence = sentence.strip()
-    if sentence and not sentence.endswith("."):
-        sentence += "."
-    text = translate(sentence[:1].upper() + sentence[1:])
-    box = QtWidgets.QMessageBox(icon, QtCore.QCoreApplication.translate("DataMove", "Moving data"), text,
+    box = QtWidgets.QMessageBox(icon, QtCore.QCoreApplication.translate("DataMove", "Moving data"),
+                                as_sentence(sentence),
                                 QtWidgets.QMessageBox.StandardButton.Ok, parent)
     box.exec()

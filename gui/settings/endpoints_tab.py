@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gui.qt import Qt, QtWidgets, Signal
-from gui.engine_messages import translate as translate_message
+from gui.engine_messages import as_sentence
 from gui.panes.models.token_dialog import KeyringCalls
 
 from engine.errors import HearthError
@@ -30,12 +30,6 @@ def _sentence(e: BaseException) -> str:
     if isinstance(e, HearthError):
         return str(e)
     return f"{type(e).__name__}: {e}"
-
-
-def _capitalised(text: str) -> str:
-    text = translate_message(text)
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "。")) else text + "."
 
 
 # ---- work done on the worker threads (no Qt) ----------------------------------------------------
@@ -209,7 +203,7 @@ class EndpointsTab(QtWidgets.QWidget):
         lay.addWidget(self.models_list)
         self.block = self.policy.remote_block()
         if self.block:
-            self.policy_note.setText(_capitalised(self.block))
+            self.policy_note.setText(as_sentence(self.block))
             self.policy_note.show()
             for w in (self.table, self.add_button, self.remove_button, self.test_button, self.models_list):
                 w.setEnabled(False)
@@ -241,7 +235,7 @@ class EndpointsTab(QtWidgets.QWidget):
             self.endpoints = EndpointRegistry(self.config).list()
         except Exception as e:
             self.endpoints = []
-            self.status.setText(_capitalised(_sentence(e)))
+            self.status.setText(as_sentence(_sentence(e)))
         self._fill()
         names = [ep.name for ep in self.endpoints]
         self._keyring().submit(lambda: _key_states(names), self._keys_read)
@@ -274,7 +268,7 @@ class EndpointsTab(QtWidgets.QWidget):
                 for c in range(len(COLUMNS)):
                     item.setToolTip(c, tip)
             if block and not self.block:
-                item.setToolTip(0, _capitalised(block))
+                item.setToolTip(0, as_sentence(block))
                 item.setText(0, ep.name + " ⛔")
             self.table.addTopLevelItem(item)
             if ep.name == current:
@@ -336,7 +330,7 @@ class EndpointsTab(QtWidgets.QWidget):
 
     def _added(self, r) -> None:
         if not isinstance(r, dict) or not r.get("ok"):
-            text = _capitalised(r.get("error", "") if isinstance(r, dict) else _sentence(r))
+            text = as_sentence(r.get("error", "") if isinstance(r, dict) else _sentence(r))
             self.status.setText(text)
             self.actionFinished.emit("add", False, text)
             return
@@ -369,7 +363,7 @@ class EndpointsTab(QtWidgets.QWidget):
 
     def _removed(self, r) -> None:
         if not isinstance(r, dict) or not r.get("ok"):
-            text = _capitalised(r.get("error", "") if isinstance(r, dict) else _sentence(r))
+            text = as_sentence(r.get("error", "") if isinstance(r, dict) else _sentence(r))
             self.status.setText(text)
             self.actionFinished.emit("remove", False, text)
             return
@@ -404,7 +398,7 @@ class EndpointsTab(QtWidgets.QWidget):
         self.testing = None
         self._selected()
         if not isinstance(r, dict) or not r.get("ok"):
-            text = _capitalised(r.get("error", "") if isinstance(r, dict) else _sentence(r))
+            text = as_sentence(r.get("error", "") if isinstance(r, dict) else _sentence(r))
             self.status.setText(text)
             self.testFinished.emit(name, False, text)
             return

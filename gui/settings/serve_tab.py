@@ -14,19 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from gui.qt import QtWidgets, Qt, Signal
-from gui.engine_messages import translate as translate_message
+from gui.engine_messages import as_sentence
 from gui.panes.models.token_dialog import KeyringCalls
 
 from engine.errors import HearthError
 
 SETTINGS_KEY = "serve"
 DEFAULT_PORT = 8765
-
-
-def _capitalised(text: str) -> str:
-    text = translate_message(text)
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "。")) else text + "."
 
 
 def _list_models(config):
@@ -121,7 +115,7 @@ class ServeTab(QtWidgets.QWidget):
 
             missing = missing_extra()
             if missing:
-                block = _capitalised(missing)
+                block = as_sentence(missing)
         self.block = block
         if block:
             self.policy_note.setText(block)
@@ -203,7 +197,7 @@ class ServeTab(QtWidgets.QWidget):
         try:
             loopback = check_request(self.policy, host, port, key)
         except HearthError as e:
-            self._refuse(_capitalised(str(e)))
+            self._refuse(as_sentence(str(e)))
             return False
         self._set_switch(True)
         if loopback:
@@ -249,7 +243,7 @@ class ServeTab(QtWidgets.QWidget):
         try:
             server.start()
         except HearthError as e:
-            self._refuse(_capitalised(str(e)))
+            self._refuse(as_sentence(str(e)))
             self.stopped.emit()
             return
         self.server = server
@@ -298,7 +292,7 @@ class ServeTab(QtWidgets.QWidget):
                 w.setEnabled(True)
         reason, self._stop_reason = getattr(self, "_stop_reason", None), None
         if error:
-            text = _capitalised(str(error))
+            text = as_sentence(str(error))
             self.status.setText(text)
             self.failed.emit(text)
         else:

@@ -467,11 +467,9 @@ class SettingsWindow(QtWidgets.QDialog):
         try:
             plan = relocate.check_move(self.config.paths.data_dir, relocate.destination_for(chosen), self.policy)
         except BadInputError as e:
-            from gui.engine_messages import translate
+            from gui.engine_messages import as_sentence
 
-            sentence = str(e)
-            box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, self.tr("Move data"),
-                                        translate(sentence[:1].upper() + sentence[1:] + "."),
+            box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, self.tr("Move data"), as_sentence(str(e)),
                                         QtWidgets.QMessageBox.StandardButton.Ok, self)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.finished.connect(self._box_closed)

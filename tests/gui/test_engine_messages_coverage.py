@@ -265,3 +265,24 @@ def test_a_nested_engine_sentence_is_translated_in_turn(japanese):
     assert em.translate("no message with id 5 in conversation 3") == "会話 3 に ID 5 のメッセージはありません"
     assert em.translate("the server at llm.example has no model 'x' (HTTP 404)") == \
         "llm.example のサーバーにモデル 'x' がありません(HTTP 404)"
+
+
+
+def test_a_sentence_standing_alone_is_capitalised_and_ends_with_its_period(qapp):
+    """as_sentence: how Preferences' pages and message boxes show an engine sentence on its own."""
+    from engine.config import Policy
+    from engine.serve.background import check_request
+    from gui import i18n
+    from gui.engine_messages import as_sentence
+
+    raised = _raised(lambda: check_request(Policy(), "127.0.0.1", 70000, None))
+    assert raised == "the port must be between 0 and 65535 (got 70000)"
+    assert as_sentence(raised) == "The port must be between 0 and 65535 (got 70000)."
+    assert as_sentence(raised + ".") == "The port must be between 0 and 65535 (got 70000)."
+    assert as_sentence("Already a sentence。") == "Already a sentence。"
+    assert i18n.install_translation(qapp, "ja") == "ja"
+    try:
+        ja = as_sentence(raised)
+        assert ja.endswith("。") and "70000" in ja and not ja.startswith("The")   # the Japanese full stop
+    finally:
+        assert i18n.install_translation(qapp, "en") == "en"
