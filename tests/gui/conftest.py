@@ -33,6 +33,25 @@ def main_window(qtbot, hearth_home, tiny_model, tiny_long_model):
     win.shutdown()
 
 
+@pytest.fixture
+def settings_widget(qtbot):
+    """``settings_widget(cls)``: a Preferences window or page built on this test's home
+    (``cls(AppConfig.load())``), shut down after the test so its worker threads end."""
+    from engine.config import AppConfig
+
+    made = []
+
+    def make(cls):
+        w = cls(AppConfig.load())
+        qtbot.addWidget(w)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.shutdown()
+
+
 def load(qtbot, win, name="tiny-chat"):
     """Load the library model whose file name starts with ``name`` (or a path)."""
     path = str(name)

@@ -22,18 +22,8 @@ Yes = QtWidgets.QMessageBox.StandardButton.Yes
 
 
 @pytest.fixture
-def prefs(qtbot, memory_keyring):  # noqa: F811
-    windows = []
-
-    def make():
-        w = SettingsWindow(AppConfig.load())
-        qtbot.addWidget(w)
-        windows.append(w)
-        return w
-
-    yield make
-    for w in windows:
-        w.shutdown()
+def prefs(settings_widget, memory_keyring):  # noqa: F811
+    return lambda: settings_widget(SettingsWindow)
 
 
 def stored_chat(data_dir) -> int:

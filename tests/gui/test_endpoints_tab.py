@@ -32,21 +32,11 @@ def servers_tab(qtbot, win):
 
 
 @pytest.fixture
-def make_tab(qtbot):
+def make_tab(settings_widget):
     """``make_tab()``: the Servers page alone, on this test's home (its worker threads end after)."""
     from gui.settings.endpoints_tab import EndpointsTab
 
-    made = []
-
-    def make():
-        tab = EndpointsTab(AppConfig.load())
-        qtbot.addWidget(tab)
-        made.append(tab)
-        return tab
-
-    yield make
-    for tab in made:
-        tab.shutdown()
+    return lambda: settings_widget(EndpointsTab)
 
 
 def row_texts(tab, name):
@@ -235,17 +225,13 @@ def test_policy_without_remote_endpoints_disables_the_page(qtbot, make_tab, hear
     assert tab.test_endpoint("anything") is False
 
 
-def test_preferences_has_the_servers_and_local_api_pages(qtbot, hearth_home):
+def test_preferences_has_the_servers_and_local_api_pages(settings_widget, hearth_home):
     from gui.settings.settings_window import SettingsWindow
 
-    w = SettingsWindow(AppConfig.load())
-    qtbot.addWidget(w)
-    try:
-        titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]
-        assert titles[-2:] == ["Servers", "Local API"]
-        assert isinstance(w.endpoints_tab, QtWidgets.QWidget) and isinstance(w.serve_tab, QtWidgets.QWidget)
-    finally:
-        w.shutdown()
+    w = settings_widget(SettingsWindow)
+    titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]
+    assert titles[-2:] == ["Servers", "Local API"]
+    assert isinstance(w.endpoints_tab, QtWidgets.QWidget) and isinstance(w.serve_tab, QtWidgets.QWidget)
 
 
 def test_summarise_with_a_remote_model_says_where_the_text_goes(qtbot, main_window, fake_server, tmp_path):

@@ -41,20 +41,11 @@ def serve_tab(qtbot, win):
 
 
 @pytest.fixture
-def make_tab(qtbot):
+def make_tab(settings_widget):
+    """``make_tab()``: the Local API page alone, on this test's home."""
     from gui.settings.serve_tab import ServeTab
 
-    made = []
-
-    def make():
-        tab = ServeTab(AppConfig.load())
-        qtbot.addWidget(tab)
-        made.append(tab)
-        return tab
-
-    yield make
-    for tab in made:
-        tab.shutdown()
+    return lambda: settings_widget(ServeTab)
 
 
 def test_switch_serves_stops_restarts_and_quitting_stops_it(qtbot, main_window):
