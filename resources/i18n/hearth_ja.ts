@@ -307,11 +307,6 @@
         <translation>応答を保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="627"/>
-        <source>Your text is sent to {host}</source>
-        <translation>入力したテキストは {host} に送信されます</translation>
-    </message>
-    <message>
         <location filename="../../gui/panes/chat/chat_pane.py" line="649"/>
         <source>The conversation no longer fits the model&apos;s context: the {n} oldest messages are outside the model&apos;s memory.</source>
         <translation>会話がモデルのコンテキストに収まらなくなりました。古いメッセージ {n} 件はモデルの記憶の範囲外です。</translation>
@@ -950,11 +945,6 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <location filename="../../gui/panes/compare/compare_pane.py" line="475"/>
         <source>Choose a GGUF model</source>
         <translation>GGUF モデルを選択</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="483"/>
-        <source>Your text is sent to {host}</source>
-        <translation>入力したテキストは {host} に送信されます</translation>
     </message>
     <message>
         <location filename="../../gui/panes/compare/compare_pane.py" line="491"/>
@@ -4325,6 +4315,14 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
 </context>
 <context>
+    <name>RemoteNote</name>
+    <message>
+        <location filename="../../gui/widgets/remote_note.py" line="19"/>
+        <source>Your text is sent to {host}</source>
+        <translation>入力したテキストは {host} に送信されます</translation>
+    </message>
+</context>
+<context>
     <name>ServeTab</name>
     <message>
         <location filename="../../gui/settings/serve_tab.py" line="73"/>
@@ -5212,11 +5210,6 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <location filename="../../gui/panes/summarize/summarize_pane.py" line="475"/>
         <source>Starting…</source>
         <translation>開始しています…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="509"/>
-        <source>Your text is sent to {host}</source>
-        <translation>入力したテキストは {host} に送信されます</translation>
     </message>
     <message>
         <location filename="../../gui/panes/summarize/summarize_pane.py" line="533"/>

@@ -30,6 +30,7 @@ from gui.panes.chat.settings_panel import ChatSettingsPanel, model_defaults
 from gui.storage import (BUSY_MESSAGE, READ_BUSY_TIMEOUT_MS, Pending, StorageWorker, is_locked_error,
                          resolved)
 from gui.widgets.banner import Banner
+from gui.widgets.remote_note import RemoteNote
 from gui.widgets.chat_view import ChatView
 
 from engine.errors import HearthError
@@ -236,10 +237,7 @@ class ChatPane(QtWidgets.QWidget):
         self.storage_banner = Banner()
         self.storage_banner.setObjectName("storageBanner")
         lay.addWidget(self.storage_banner)
-        self.remote_note = QtWidgets.QLabel()   # a remote model: where the text goes, always in view
-        self.remote_note.setObjectName("remoteNote")
-        self.remote_note.setStyleSheet("color:#8a6d00; font-weight:bold;")
-        self.remote_note.hide()
+        self.remote_note = RemoteNote("remoteNote")   # a remote model: where the text goes, always in view
         lay.addWidget(self.remote_note)
         self.view = ChatView()
         lay.addWidget(self.view, 1)
@@ -623,9 +621,7 @@ class ChatPane(QtWidgets.QWidget):
     def _on_loaded(self, info: dict) -> None:
         self.model_info = info
         self.base_note.setVisible(not info.get("has_chat_template", True))
-        if info.get("remote"):
-            self.remote_note.setText(self.tr("Your text is sent to {host}").format(host=info.get("host", "")))
-        self.remote_note.setVisible(bool(info.get("remote")))
+        self.remote_note.show_hosts([info.get("host", "")] if info.get("remote") else [])
         self.settings_panel.set_defaults(model_defaults(self.config.settings, info["path"]))
 
     def _on_unloaded(self) -> None:

@@ -38,6 +38,7 @@ from gui.panes.compare.widgets import (BAD_COLOR, MUTED, OK_COLOR, ColumnView, E
 from gui.panes.compare.worker import CompareThreads
 from gui.storage import StorageWorker
 from gui.widgets.banner import Banner
+from gui.widgets.remote_note import RemoteNote
 
 from engine.errors import BadInputError
 
@@ -225,10 +226,7 @@ class ComparePane(QtWidgets.QWidget):
         self.tags_edit.setClearButtonEnabled(True)
         tags_label.setBuddy(self.tags_edit)
         row2.addWidget(self.tags_edit, 1)
-        self.remote_note = QtWidgets.QLabel()   # a remote model is chosen: where the text goes
-        self.remote_note.setObjectName("compareRemoteNote")
-        self.remote_note.setStyleSheet("color:#8a6d00; font-weight:bold;")
-        self.remote_note.hide()
+        self.remote_note = RemoteNote("compareRemoteNote")   # a remote model is chosen: where the text goes
         row2.addWidget(self.remote_note)
         self.run_button = QtWidgets.QPushButton(self.tr("Run"))
         self.run_button.setDefault(True)
@@ -478,10 +476,7 @@ class ComparePane(QtWidgets.QWidget):
             self.model_rows[index].set_path(path)
 
     def _models_changed(self, *_args) -> None:
-        hosts = self.remote_hosts()
-        if hosts:
-            self.remote_note.setText(self.tr("Your text is sent to {host}").format(host=", ".join(hosts)))
-        self.remote_note.setVisible(bool(hosts))
+        self.remote_note.show_hosts(self.remote_hosts())
         self._plan_timer.start()
 
     def request_plan(self) -> None:

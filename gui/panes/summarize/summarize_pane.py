@@ -28,6 +28,7 @@ from gui.engine_messages import translate as translate_message
 from gui.i18n import format_number
 from gui.storage import READ_BUSY_TIMEOUT_MS, StorageWorker, is_locked_error
 from gui.widgets.banner import Banner
+from gui.widgets.remote_note import RemoteNote
 
 from engine.documents import SUPPORTED_SUFFIXES
 from engine.errors import HearthError
@@ -165,10 +166,7 @@ class SummarizePane(QtWidgets.QWidget):
         self.fresh_box.setToolTip(self.tr("Ignore the parts kept from a stopped run of this document and "
                                           "summarise it all again"))
         row.addWidget(self.fresh_box)
-        self.remote_note = QtWidgets.QLabel()   # the loaded model is remote: where the document goes
-        self.remote_note.setObjectName("summarizeRemoteNote")
-        self.remote_note.setStyleSheet("color:#8a6d00; font-weight:bold;")
-        self.remote_note.hide()
+        self.remote_note = RemoteNote("summarizeRemoteNote")   # the loaded model is remote: where the document goes
         row.addWidget(self.remote_note)
         self.start_button = QtWidgets.QPushButton(self.tr("Start"))
         self.start_button.setToolTip(self.tr("Summarise the whole document (resumes a stopped run)"))
@@ -505,9 +503,7 @@ class SummarizePane(QtWidgets.QWidget):
     # ---- bridge events ----------------------------------------------------------------------------
     def _on_loaded(self, info: dict) -> None:
         self.model_info = info
-        if info.get("remote"):
-            self.remote_note.setText(self.tr("Your text is sent to {host}").format(host=info.get("host", "")))
-        self.remote_note.setVisible(bool(info.get("remote")))
+        self.remote_note.show_hosts([info.get("host", "")] if info.get("remote") else [])
         if self.path:
             self.request_plan()   # tokens and the plan depend on the model and its context
 
