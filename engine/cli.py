@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         if not getattr(args, "func", None):
             parser.print_help(sys.stderr)
             return EXIT_BAD_INPUT
-        args.given = options_given(argv)
+        args.argv = argv   # for options_given, asked only by commands that apply the administrator's locks
         log.info("command %s", args.command)
         _warn_invalid_policy(ctx)
         return int(args.func(args, ctx) or 0)

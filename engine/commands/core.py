@@ -367,7 +367,13 @@ def apply_locked(policy, args, opts=None, sampling=None) -> None:
     """Settings the administrator locked win over the flags and the user's defaults (LoadOptions
     ``opts``, SamplingOptions ``sampling``, ``args.system``); a flag that asked otherwise is told so.
     Shared by chat, summarize, compare and eval, so no command bypasses the policy."""
-    given = getattr(args, "given", None)   # engine.cli.options_given; None when called without the CLI
+    given = None
+    if hasattr(args, "argv"):            # parsed by engine.cli.main: which flags were written (found once)
+        if not hasattr(args, "given"):
+            from engine.cli import options_given
+
+            args.given = options_given(args.argv)
+        given = args.given
 
     def asked(dest: str) -> bool:
         return dest in given if given is not None else getattr(args, dest, None) is not None
