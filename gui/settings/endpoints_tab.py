@@ -328,11 +328,18 @@ class EndpointsTab(QtWidgets.QWidget):
         config = self.config
         self._keyring().submit(lambda: _add(config, name, url, verify, ca_bundle, api_key), self._added)
 
+    def _failure(self, r) -> str | None:
+        """A worker's result: None when it went well, else its sentence, shown in the status line."""
+        if isinstance(r, dict) and r.get("ok"):
+            return None
+        text = as_sentence(r.get("error", "") if isinstance(r, dict) else _sentence(r))
+        self.status.setText(text)
+        return text
+
     def _added(self, r) -> None:
-        if not isinstance(r, dict) or not r.get("ok"):
-            text = as_sentence(r.get("error", "") if isinstance(r, dict) else _sentence(r))
-            self.status.setText(text)
-            self.actionFinished.emit("add", False, text)
+        failure = self._failure(r)
+        if failure is not None:
+            self.actionFinished.emit("add", False, failure)
             return
         text = self.tr("Added {name}. Nothing was contacted: press Test to list its models. Your text is sent "
                        "to {host} when you use them.").format(name=r["name"], host=r["host"])
@@ -362,10 +369,9 @@ class EndpointsTab(QtWidgets.QWidget):
         self._keyring().submit(lambda: _remove(config, name), self._removed)
 
     def _removed(self, r) -> None:
-        if not isinstance(r, dict) or not r.get("ok"):
-            text = as_sentence(r.get("error", "") if isinstance(r, dict) else _sentence(r))
-            self.status.setText(text)
-            self.actionFinished.emit("remove", False, text)
+        failure = self._failure(r)
+        if failure is not None:
+            self.actionFinished.emit("remove", False, failure)
             return
         text = self.tr("Removed {name} and its API key.").format(name=r["name"])
         self.status.setText(text)
@@ -397,10 +403,9 @@ class EndpointsTab(QtWidgets.QWidget):
         name = self.testing or ""
         self.testing = None
         self._selected()
-        if not isinstance(r, dict) or not r.get("ok"):
-            text = as_sentence(r.get("error", "") if isinstance(r, dict) else _sentence(r))
-            self.status.setText(text)
-            self.testFinished.emit(name, False, text)
+        failure = self._failure(r)
+        if failure is not None:
+            self.testFinished.emit(name, False, failure)
             return
         ids = list(r["models"])
         self.last_models = ids
