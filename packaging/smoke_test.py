@@ -327,25 +327,33 @@ class Smoke:
 
 
 def _watch(pid: int, seen: list, stop: threading.Event) -> None:
+    """Every descendant of `pid` as (executable, command line), in order of first sight.
+
+    A child is read again on every poll while it lives: multiprocessing's spawn forks and then execs, and a
+    child caught between the two still shows its parent's command line (stop 16's CI saw the model host as
+    a second `hearth chat`)."""
     import psutil
 
     try:
         parent = psutil.Process(pid)
     except psutil.Error:
         return
-    known = set()
+    index: dict[int, int] = {}
     while not stop.is_set():
         try:
-            for c in parent.children(recursive=True):
-                if c.pid in known:
-                    continue
-                try:
-                    seen.append((c.exe(), c.cmdline()))
-                    known.add(c.pid)
-                except psutil.Error:
-                    pass
+            children = parent.children(recursive=True)
         except psutil.Error:
             return
+        for c in children:
+            try:
+                entry = (c.exe(), c.cmdline())
+            except psutil.Error:
+                continue
+            if c.pid in index:
+                seen[index[c.pid]] = entry
+            else:
+                index[c.pid] = len(seen)
+                seen.append(entry)
         time.sleep(0.01)
 
 

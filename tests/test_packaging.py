@@ -221,3 +221,34 @@ def test_the_app_started_again_outlives_this_process_in_its_own_session(tmp_path
     started = json.loads(out.read_text())
     assert started["sid"] != os.getsid(0)           # a Ctrl+C or a closed terminal of the old app does not reach it
     assert started["ppid"] == os.getpid()
+
+
+# ---- the smoke test's process watcher ---------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork then exec is how POSIX spawns")
+def test_smoke_watcher_reports_a_child_as_it_is_after_exec():
+    """multiprocessing's spawn forks, then execs; a child first seen between the two shows its parent's
+    command line. The watcher must report what the child became (stop 16's CI failed on this)."""
+    import threading
+
+    import smoke_test  # packaging/smoke_test.py
+
+    # the child sleeps 0.5 s after the fork before it execs, so the watcher surely sees it first as a copy
+    script = ("import os, sys, time\n"
+              "pid = os.fork()\n"
+              "if pid == 0:\n"
+              "    time.sleep(0.5)\n"
+              "    os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(0.5)', 'became-host'])\n"
+              "os.waitpid(pid, 0)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script, "the-parent"])
+    seen: list = []
+    stop = threading.Event()
+    watcher = threading.Thread(target=smoke_test._watch, args=(proc.pid, seen, stop), daemon=True)
+    watcher.start()
+    try:
+        assert proc.wait(30) == 0
+    finally:
+        stop.set()
+        watcher.join(5)
+    assert len(seen) == 1, seen
+    assert seen[0][1][-1] == "became-host", f"the watcher kept the command line from before exec: {seen}"
