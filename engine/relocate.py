@@ -17,6 +17,7 @@ An administrator's policy ``data_dir`` pins the folder: it cannot be moved.
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import os
 import shutil
@@ -287,24 +288,33 @@ def move_data(plan: MovePlan, on_progress: Progress | None = None, cancelled: Ca
 
 
 def _rebase_conversations(database: Path, src: Path, dst: Path) -> None:
-    """Chats remember the model file they were held with: those inside the moved folder follow it.
-    Best effort after the move has succeeded (a failure only leaves old paths in old chats)."""
+    """Chats remember the model file they were held with, and summaries the model they were made with (part
+    of the key a stopped summary is resumed by): those inside the moved folder follow it. Best effort after
+    the move has succeeded (a failure only leaves old paths in old chats, and stopped summaries start afresh)."""
     import sqlite3
+
+    from engine.summarize.storage import job_key
 
     if not database.is_file():
         return
     old = str(src).rstrip(os.sep) + os.sep
+    new = str(dst).rstrip(os.sep) + os.sep
     try:
         conn = sqlite3.connect(str(database), timeout=5)
         try:
             with conn:
                 conn.execute("UPDATE conversations SET model_path = ? || substr(model_path, ?) "
-                             "WHERE substr(model_path, 1, ?) = ?",
-                             (str(dst).rstrip(os.sep) + os.sep, len(old) + 1, len(old), old))
+                             "WHERE substr(model_path, 1, ?) = ?", (new, len(old) + 1, len(old), old))
+                rows = conn.execute("SELECT id, document_sha256, model, options_json, n_ctx FROM summaries "
+                                    "WHERE substr(model, 1, ?) = ?", (len(old), old)).fetchall()
+                for sid, sha, model, options_json, n_ctx in rows:
+                    moved = new + model[len(old):]
+                    conn.execute("UPDATE summaries SET model = ?, job_key = ? WHERE id = ?",
+                                 (moved, job_key(sha, moved, json.loads(options_json), n_ctx), sid))
         finally:
             conn.close()
-    except sqlite3.Error as e:
-        log.warning("chats' model paths in %s still name %s: %s", database, src, e)
+    except (sqlite3.Error, ValueError) as e:
+        log.warning("chats' and summaries' model paths in %s still name %s: %s", database, src, e)
 
 
 def _rename(src: Path, dst: Path, created: bool) -> bool:

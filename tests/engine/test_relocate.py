@@ -271,3 +271,35 @@ def test_doctor_shows_a_pending_move(hearth_home, tmp_path):
     assert json.loads(r.stdout)["pending_data_move"]["to"] == str(target)
     r = run_cli("doctor")
     assert f"data move: to {target} the next time the desktop app starts" in r.stdout
+
+
+def test_a_stopped_summary_made_with_a_moved_model_resumes_after_the_move(tmp_path):
+    """A stopped summary is found again by a key that includes the model file's path: when the model moved
+    with the data, the key must follow, or the summary would start afresh (a gap stated at stop 16)."""
+    from engine.summarize.prompts import SummaryOptions
+    from engine.summarize.storage import SummaryStore, job_key
+
+    cfg = AppConfig.load()
+    fill_data(cfg)
+    src = cfg.paths.data_dir
+    options = SummaryOptions(length="short", language="ja").to_dict()
+    inside, outside = str(src / "models" / "a.gguf"), str(tmp_path / "shared" / "c.gguf")
+    with Store(cfg.paths.database) as store:
+        ss = SummaryStore(store)
+        ids = {}
+        for model in (inside, outside):
+            ids[model] = ss.start(job_key("d0c", model, options, 4096), "report.pdf", "d0c", model, options,
+                                  4096, pages=40, document_tokens=90_000)
+            ss.save_part(ids[model], 0, 0, "in0", 1, 3, "The first three pages.", 900, 80, 2.5)
+            ss.mark(ids[model], "cancelled")
+    dst = tmp_path / "elsewhere" / "HearthData"
+    relocate.move_data(relocate.check_move(src, dst, cfg.policy), settings=cfg.settings)
+
+    moved = str(dst / "models" / "a.gguf")
+    with Store(dst / "hearth.sqlite3") as store:
+        ss = SummaryStore(store)
+        sid = ss.find_resumable(job_key("d0c", moved, options, 4096))
+        assert sid == ids[inside]
+        assert [p["text"] for p in ss.parts(sid).values()] == ["The first three pages."]
+        assert ss.find_resumable(job_key("d0c", inside, options, 4096)) is None
+        assert ss.find_resumable(job_key("d0c", outside, options, 4096)) == ids[outside]   # untouched
