@@ -68,12 +68,19 @@ def no_model_hint() -> str:
     return PACKAGED_HINT if is_frozen() else PIP_HINT
 
 
+# Starts the desktop app from an installed package, where there is no main.py (the wheel holds engine/ and gui/).
+APP_FROM_PACKAGE = "import sys; from gui.app import main; sys.exit(main())"
+
+
 def app_command() -> list[str]:
-    """The command line that starts the desktop app: the executable of a packaged build, else this
-    Python running this checkout's main.py."""
+    """The command line that starts the desktop app: the executable of a packaged build; this Python running
+    this checkout's main.py; or, installed with pip (no main.py beside the packages), gui.app's main."""
     if is_frozen():
         return [sys.executable]
-    return [sys.executable, str(Path(__file__).resolve().parent.parent / "main.py")]
+    checkout_main = Path(__file__).resolve().parent.parent / "main.py"
+    if checkout_main.is_file():
+        return [sys.executable, str(checkout_main)]
+    return [sys.executable, "-c", APP_FROM_PACKAGE]
 
 
 def start_app_again(command: list[str] | None = None):

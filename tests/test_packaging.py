@@ -209,6 +209,22 @@ def test_app_command_from_a_checkout_and_from_a_packaged_build(monkeypatch):
     assert packaged.app_command() == [sys.executable]   # the packaged executable starts the app itself
 
 
+def test_app_command_of_a_pip_install_starts_the_window(tmp_path, monkeypatch):
+    """Installed with pip there is no main.py beside engine/ (the wheel holds the packages only): Restart now
+    used to start `python site-packages/main.py`, which failed at once, and Hearth closed for good."""
+    from engine import packaged
+
+    fake = tmp_path / "site-packages" / "engine" / "packaged.py"   # where a wheel's copy would live
+    fake.parent.mkdir(parents=True)
+    monkeypatch.setattr(packaged, "__file__", str(fake))
+    cmd = packaged.app_command()
+    assert cmd[0] == sys.executable and not any(c.endswith("main.py") for c in cmd)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HEARTH_EXIT_AFTER_SHOWN="1")
+    r = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert any("window shown" in ln for ln in r.stdout.splitlines()), r.stdout[-2000:]
+
+
 @pytest.mark.skipif(os.name == "nt", reason="POSIX sessions")
 def test_the_app_started_again_outlives_this_process_in_its_own_session(tmp_path):
     from engine import packaged
