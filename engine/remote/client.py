@@ -153,7 +153,9 @@ class RemoteAPI:
         while True:
             attempt += 1
             try:
+                # A stream is read as it comes: ask for it uncompressed (a compressing proxy may buffer).
                 resp = self.session.request(method, url, json=json_body, stream=stream,
+                                            headers={"Accept-Encoding": "identity"} if stream else None,
                                             timeout=(CONNECT_TIMEOUT_S, read_timeout))
             except requests.exceptions.SSLError as e:
                 raise BadInputError(self._tls_message(e)) from None
@@ -335,7 +337,9 @@ class RemoteAPI:
             yield from raw.stream(1024, decode_content=True)
             return
         while True:
-            data = read1(65536)
+            # decode_content: a proxy may gzip text/event-stream although we asked for identity;
+            # requests leaves decoding to whoever reads ``raw``.
+            data = read1(65536, decode_content=True)
             if not data:
                 return
             yield data

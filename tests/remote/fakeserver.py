@@ -6,6 +6,11 @@ The first path segment picks the behaviour, so one server serves every test:
 - ``/plain/v1``: streams a deterministic reply word by word, with ``usage``; no tokenize route.
 - ``/cut/v1``: streams three chunks, then drops the connection (no end marker).
 - ``/busy-CODE-N-TAG/v1``: the first N chat requests get HTTP CODE with ``Retry-After: 0``, then as plain.
+- ``/slowbusy-SECONDS-TAG/v1``: every chat request gets HTTP 503 with ``Retry-After: SECONDS``.
+- ``/gzip/v1``: as plain, but the event stream is gzip-compressed whatever the client asked
+  (a compressing proxy); ``accept_encoding[mode]`` is the ``Accept-Encoding`` it was sent.
+- ``/hold-TAG/v1``: takes the request, then sends no headers until the client goes (at most
+  60 s); ``held[mode]`` is set once it holds, ``disconnected[mode]`` once it saw the client go.
 
 ``requests`` counts every request per mode (``/{mode}`` included), so tests can
 prove nothing was contacted.
@@ -17,7 +22,8 @@ import asyncio
 import json
 import socket
 import threading
-from collections import Counter
+import zlib
+from collections import Counter, defaultdict
 
 CUT_CHUNKS = ["Hello", " partial", " reply"]
 
@@ -44,6 +50,18 @@ def make_app(state):
         mode = request.path_params["mode"]
         state.requests[mode] += 1
         body = await request.json()
+        state.accept_encoding[mode] = request.headers.get("accept-encoding")
+        if mode.startswith("slowbusy-"):
+            seconds = mode.split("-")[1]
+            return JSONResponse({"error": {"message": "server busy"}}, status_code=503,
+                                headers={"Retry-After": seconds})
+        if mode.startswith("hold-"):
+            state.held[mode].set()
+            for _ in range(1200):
+                if await request.is_disconnected():
+                    state.disconnected[mode].set()
+                    return JSONResponse({"error": {"message": "client gone"}}, status_code=499)
+                await asyncio.sleep(0.05)
         if mode.startswith("busy-"):
             _, code, n, _tag = mode.split("-", 3)
             state.busy_answers[mode] += 1
@@ -70,6 +88,14 @@ def make_app(state):
                 yield _chunk(usage={"prompt_tokens": chars // 4 + 1, "completion_tokens": len(words),
                                     "total_tokens": chars // 4 + 1 + len(words)})
             yield "data: [DONE]\n\n"
+        if body.get("stream") and mode == "gzip":
+            async def gzipped():
+                z = zlib.compressobj(wbits=31)   # the gzip format
+                async for event in plain():
+                    yield z.compress(event.encode()) + z.flush(zlib.Z_SYNC_FLUSH)
+                yield z.flush()
+            return StreamingResponse(gzipped(), media_type="text/event-stream",
+                                     headers={"Content-Encoding": "gzip"})
         if body.get("stream"):
             return StreamingResponse(plain(), media_type="text/event-stream")
         return JSONResponse({"choices": [{"index": 0, "message": {"role": "assistant", "content": " ".join(words)},
@@ -85,6 +111,9 @@ class FakeServer:
 
         self.requests: Counter = Counter()
         self.busy_answers: Counter = Counter()
+        self.accept_encoding: dict[str, str | None] = {}
+        self.held: defaultdict[str, threading.Event] = defaultdict(threading.Event)
+        self.disconnected: defaultdict[str, threading.Event] = defaultdict(threading.Event)
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
