@@ -567,7 +567,14 @@ class RemoteClient:
 
     def _stream_locked(self, api, route, payload, sampling, on_text, rid, messages, prompt) -> GenerationStats:
         t0 = time.perf_counter()
-        resp = self._post_stream(api, route, payload, sampling, rid)
+        try:
+            resp = self._post_stream(api, route, payload, sampling, rid)
+        except CancelledError:
+            # Stopped before the reply began (e.g. while waiting out a busy server): a normal Stop,
+            # as EngineClient answers it, not an error.
+            if not self._is_cancelled(rid):
+                raise
+            return GenerationStats(finish_reason="cancelled", total_s=time.perf_counter() - t0)
         with self._ids_lock:
             self._resp = resp
         if self._is_cancelled(rid):     # a Stop raced with the request: close it now

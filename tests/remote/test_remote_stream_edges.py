@@ -45,3 +45,23 @@ def test_gzipped_event_stream_gives_the_full_reply(fake_server):
     # ... and the stream was asked for uncompressed.
     assert fake_server.accept_encoding["gzip"] == "identity"
     client.unload()
+
+
+def test_stop_during_busy_backoff_is_a_normal_stop(fake_server):
+    """The server is busy (503, Retry-After: 20): a Stop while the client waits to try again gives a
+    cancelled result, like a Stop mid-reply, not an error."""
+    mode = f"slowbusy-20-{uuid.uuid4().hex[:6]}"
+    waiting = threading.Event()
+    client = _client(fake_server.url(mode), on_notice=lambda text: waiting.set())
+    rid = client.new_request_id()
+    t, result = _chat_in_thread(client, rid)
+    assert waiting.wait(30), "the client never said it would try again"
+    client.cancel(rid)
+    t.join(15)
+    assert not t.is_alive(), "Stop did not end the wait"
+    assert "error" not in result, repr(result.get("error"))
+    stats = result["stats"]
+    assert stats.finish_reason == "cancelled" and stats.text == ""
+    assert fake_server.requests[mode] == 2     # GET /models at load, one chat request; no retry after Stop
+    assert "trying again in 20 s" in client.notices[0]
+    client.unload()
