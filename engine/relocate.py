@@ -4,11 +4,17 @@ Preferences → Data → Move… checks the new place (``check_move``) and recor
 ``settings.json`` (``request_move``: ``pending_data_move: {"to": ...}``). The move itself runs at the
 next start, before anything opens the database (``run_pending_move``):
 
-- on the same file system the folder is renamed (instant, however many GB of models it holds);
+- on the same file system each entry of the folder is renamed (instant, however many GB of models it holds);
 - elsewhere it is copied file by file (progress in bytes, a cancel checked between chunks), the copy is
-  verified, and only then is the old folder deleted.
+  verified, and only then are the old entries deleted.
 
-Any failure or a cancel removes what was copied and leaves the old folder as it was: nothing is lost.
+What belongs to the settings or cache folders stays where it is: on Windows platformdirs puts data, settings
+and the cache (with the log file the app holds open) under one ``%LOCALAPPDATA%\\Hearth``, on macOS data and
+settings share ``Application Support/Hearth``; moving those would lose the settings that say where the data
+went. So are folders the administrator's policy pins.
+
+Any failure or a cancel puts back what was renamed and removes what was copied: nothing is lost. A move
+cut short (the app killed, the power lost) is marked ``started`` in the request and undone at the next start.
 Only after a move succeeded is the user's ``data_dir`` written to ``settings.json`` (the config folder
 never moves), and ``engine.config.resolve_paths`` — so the GUI and every CLI command — uses it from then on.
 An administrator's policy ``data_dir`` pins the folder: it cannot be moved.
@@ -21,6 +27,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -44,6 +51,8 @@ class MovePlan:
     total_bytes: int
     files: int
     same_filesystem: bool
+    entries: tuple[str, ...] = ()       # the names in ``src`` that move
+    staying: tuple[str, ...] = ()       # the names in ``src`` that stay (settings, cache, pinned folders)
 
 
 @dataclass
@@ -89,21 +98,59 @@ def _inside(child: Path, parent: Path) -> bool:
     return c == p or c.startswith(p.rstrip(os.sep) + os.sep)
 
 
-def _measure(src: Path) -> tuple[int, int]:
-    """(bytes, files) of the regular files under ``src`` (links are not followed)."""
+def _measure(src: Path, entries=None) -> tuple[int, int]:
+    """(bytes, files) of the regular files under ``src`` (only ``entries`` of it when given; links are not
+    followed)."""
     total = files = 0
     if not src.is_dir():
         return 0, 0
-    for root, _dirs, names in os.walk(src):
-        for name in names:
-            try:
-                st = os.lstat(os.path.join(root, name))
-            except OSError:
-                continue
+    tops = [src / n for n in entries] if entries is not None else [src]
+    for top in tops:
+        if top.is_symlink() or top.is_file():
             files += 1
-            if not os.path.islink(os.path.join(root, name)):
-                total += st.st_size
+            total += 0 if top.is_symlink() else top.lstat().st_size
+            continue
+        for root, _dirs, names in os.walk(top):
+            for name in names:
+                try:
+                    st = os.lstat(os.path.join(root, name))
+                except OSError:
+                    continue
+                files += 1
+                if not os.path.islink(os.path.join(root, name)):
+                    total += st.st_size
     return total, files
+
+
+SETTINGS_PREFIX = "settings."    # settings.json and the .tmp / .broken.json beside it (engine.config.Settings)
+
+
+def staying_entries(src: Path, stays=()) -> set[str]:
+    """The names directly in ``src`` that must not move with the data: the settings folder's files when it
+    is ``src`` itself (macOS, Windows), and the first part of any folder of ``stays`` inside ``src`` (the
+    cache with the open log file on Windows; a models folder the administrator pinned)."""
+    names: set[str] = set()
+    try:
+        present = os.listdir(src)
+    except OSError:
+        return names
+    key = os.path.normcase(os.path.abspath(src))
+    for folder in stays:
+        if not folder:
+            continue
+        f = Path(os.path.abspath(Path(folder).expanduser()))
+        if os.path.normcase(str(f)) == key:
+            names |= {n for n in present if n.startswith(SETTINGS_PREFIX)}
+        elif _inside(f, src):
+            names.add(f.relative_to(src).parts[0])
+    return {n for n in names if n in present}
+
+
+def config_stays(config) -> tuple:
+    """What stays where it is when ``config``'s data folder moves (see ``staying_entries``)."""
+    pol = config.policy
+    return (config.paths.config_dir, config.paths.cache_dir, config.paths.log_dir, pol.models_dir,
+            *pol.extra_model_dirs)
 
 
 def destination_for(chosen: str | Path) -> Path:
@@ -115,8 +162,9 @@ def destination_for(chosen: str | Path) -> Path:
     return p
 
 
-def check_move(src: str | Path, dst: str | Path, policy=None) -> MovePlan:
-    """Whether the data folder ``src`` can move to ``dst``; raises BadInputError with one sentence if not."""
+def check_move(src: str | Path, dst: str | Path, policy=None, stays=()) -> MovePlan:
+    """Whether the data folder ``src`` can move to ``dst``; raises BadInputError with one sentence if not.
+    ``stays``: folders that do not move with it (``config_stays``)."""
     if policy is not None and getattr(policy, "data_dir", None):
         raise BadInputError(f"the data folder is set by your administrator ({policy.data_dir}), "
                             "so it cannot be moved")
@@ -140,7 +188,9 @@ def check_move(src: str | Path, dst: str | Path, policy=None) -> MovePlan:
     where = _nearest_existing(dst)
     if not where.is_dir() or not os.access(where, os.W_OK | os.X_OK):
         raise BadInputError(f"you cannot write to {where}; choose a folder you can write to")
-    total, files = _measure(src)
+    staying = staying_entries(src, stays)
+    entries = tuple(sorted(n for n in os.listdir(src) if n not in staying)) if src.is_dir() else ()
+    total, files = _measure(src, entries)
     same = same_filesystem(src, dst)
     if not same:
         try:
@@ -150,7 +200,8 @@ def check_move(src: str | Path, dst: str | Path, policy=None) -> MovePlan:
         if free is not None and free < total:
             raise BadInputError(f"there is not enough free space for the data in {dst}: it needs "
                                 f"{_human(total)} and {_human(free)} is free")
-    return MovePlan(src=src, dst=dst, total_bytes=total, files=files, same_filesystem=same)
+    return MovePlan(src=src, dst=dst, total_bytes=total, files=files, same_filesystem=same, entries=entries,
+                    staying=tuple(sorted(staying)))
 
 
 # ---- the move -----------------------------------------------------------------------------------------
@@ -170,53 +221,70 @@ def _copy_file(s: Path, d: Path, on_bytes: Callable[[int], None], cancelled: Can
     shutil.copystat(s, d)
 
 
-def _copy_tree(plan: MovePlan, on_progress: Progress | None, cancelled: Cancelled | None) -> None:
-    done = 0
-
-    def add(n: int) -> None:
-        nonlocal done
-        done += n
-        if on_progress is not None:
-            on_progress(done, plan.total_bytes)
-
-    src, dst = plan.src, plan.dst
-    for root, dirs, names in os.walk(src):
-        rel = Path(root).relative_to(src)
-        (dst / rel).mkdir(exist_ok=True)
-        for name in sorted(dirs) + sorted(names):
-            s, d = Path(root) / name, dst / rel / name
-            if s.is_symlink():
-                os.symlink(os.readlink(s), d)
-            elif name in names:
-                if cancelled is not None and cancelled():
-                    raise CancelledError("the move was cancelled")
-                _copy_file(s, d, add, cancelled)
-    # verify: every file there, with its size
-    for root, _dirs, names in os.walk(src):
-        rel = Path(root).relative_to(src)
-        for name in names:
-            s, d = Path(root) / name, dst / rel / name
-            if s.is_symlink():
-                continue
-            if not d.is_file() or d.stat().st_size != s.stat().st_size:
-                raise OSError(errno.EIO, f"the copy of {s.name} is incomplete")
-
-
-def _empty(dst: Path, remove_dir: bool) -> None:
-    """Remove what a failed move put into ``dst`` (and ``dst`` itself when the move created it)."""
-    if not dst.exists():
+def _copy_entry(s_top: Path, d_top: Path, add: Callable[[int], None], cancelled: Cancelled | None) -> None:
+    """Copy one entry of the data folder (a file, a link or a folder tree), then verify every file's size."""
+    if s_top.is_symlink():
+        os.symlink(os.readlink(s_top), d_top)
         return
-    if remove_dir:
-        shutil.rmtree(dst, ignore_errors=True)
-        return
-    for child in dst.iterdir():
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child, ignore_errors=True)
+    if not s_top.is_dir():
+        if cancelled is not None and cancelled():
+            raise CancelledError("the move was cancelled")
+        _copy_file(s_top, d_top, add, cancelled)
+        pairs = [(s_top, d_top)]
+    else:
+        pairs = []
+        for root, dirs, names in os.walk(s_top):
+            rel = Path(root).relative_to(s_top)
+            (d_top / rel).mkdir(exist_ok=True)
+            for name in sorted(dirs) + sorted(names):
+                s, d = Path(root) / name, d_top / rel / name
+                if s.is_symlink():
+                    os.symlink(os.readlink(s), d)
+                elif name in names:
+                    if cancelled is not None and cancelled():
+                        raise CancelledError("the move was cancelled")
+                    _copy_file(s, d, add, cancelled)
+                    pairs.append((s, d))
+    for s, d in pairs:   # verify: every file there, with its size
+        if not d.is_file() or d.stat().st_size != s.stat().st_size:
+            raise OSError(errno.EIO, f"the copy of {s.name} is incomplete")
+
+
+def _remove(p: Path) -> None:
+    """Remove a file, link or folder tree (read-only files too: Windows will not delete them otherwise)."""
+    import stat
+
+    def writable_then_retry(func, path, _exc):
+        os.chmod(path, stat.S_IWRITE | stat.S_IREAD | (stat.S_IEXEC if os.path.isdir(path) else 0))
+        func(path)
+
+    if p.is_dir() and not p.is_symlink():
+        if sys.version_info >= (3, 12):
+            shutil.rmtree(p, onexc=writable_then_retry)
         else:
+            shutil.rmtree(p, onerror=writable_then_retry)
+    else:
+        try:
+            p.unlink()
+        except PermissionError:
+            os.chmod(p, stat.S_IWRITE | stat.S_IREAD)
+            p.unlink()
+
+
+def _empty(dst: Path, names, remove_dir: bool) -> None:
+    """Remove what a failed move copied into ``dst`` (and ``dst`` itself when the move created it)."""
+    for name in names:
+        p = dst / name
+        if p.exists() or p.is_symlink():
             try:
-                child.unlink()
+                _remove(p)
             except OSError:
-                pass
+                log.warning("could not remove %s after the failed move", p, exc_info=True)
+    if remove_dir:
+        try:
+            dst.rmdir()
+        except OSError:
+            pass
 
 
 def _failure(e: BaseException, plan: MovePlan) -> HearthError:
@@ -235,56 +303,97 @@ def _failure(e: BaseException, plan: MovePlan) -> HearthError:
                          f"your data is still in {plan.src}")
 
 
+class _PutBackFailed(HearthError):
+    """A failed move could not put renamed entries back: the data is split between two folders."""
+
+
 def move_data(plan: MovePlan, on_progress: Progress | None = None, cancelled: Cancelled | None = None,
               settings=None) -> str | None:
-    """Move the folder as ``plan`` says. On success, ``settings`` (when given) gets the new ``data_dir`` and
-    the result is None, or a note when the old folder could not be removed completely. On failure or a
-    cancel, what was copied is removed, ``src`` and ``settings`` are untouched, and BadInputError or
-    CancelledError (one sentence) is raised."""
+    """Move the folder's entries as ``plan`` says. On success, ``settings`` (when given) gets the new
+    ``data_dir`` and the result is None, or a note when the old entries could not be removed completely. On
+    failure or a cancel, renamed entries are put back and copies removed, ``src`` and ``settings`` are as
+    they were, and BadInputError or CancelledError (one sentence) is raised."""
     src, dst = plan.src, plan.dst
     created = not dst.exists()
-    renamed = False
+    renamed: list[str] = []
+    copied: list[str] = []
+    done = 0
+
+    def add(n: int) -> None:
+        nonlocal done
+        done += n
+        if on_progress is not None:
+            on_progress(done, plan.total_bytes)
+
+    request = settings.get(PENDING_KEY) if settings is not None else None
     try:
-        if src.exists() and plan.same_filesystem:
-            renamed = _rename(src, dst, created)
-        if not renamed:
-            dst.mkdir(parents=True, exist_ok=True)
-            if src.exists():
-                _copy_tree(plan, on_progress, cancelled)
+        if settings is not None:   # a move cut short is found (and undone) at the next start
+            settings.set(PENDING_KEY, {"to": str(dst), "started": True})
+        dst.mkdir(parents=True, exist_ok=True)
+        for name in plan.entries:
+            s, d = src / name, dst / name
+            if not (s.exists() or s.is_symlink()):
+                continue
+            if plan.same_filesystem and _rename(s, d):
+                renamed.append(name)
+                continue
+            copied.append(name)
+            _copy_entry(s, d, add, cancelled)
         if settings is not None:
             _record(settings, src, dst)
     except BaseException as e:
-        if renamed:
+        try:
+            _put_back(plan, renamed)
+        except OSError as put_back_error:
+            log.error("the data move to %s failed and %s could not be put back in %s: %s", dst, renamed, src,
+                      put_back_error)
+            raise _PutBackFailed(
+                f"the data could not be moved, and part of it could not be put back: move everything in {dst} "
+                f"back into {src} before using Hearth") from None
+        _empty(dst, copied, remove_dir=created)
+        if settings is not None and not isinstance(e, (KeyboardInterrupt, SystemExit)):
             try:
-                os.rename(dst, src)        # the setting could not be written: put the folder back
-                if not created:
-                    dst.mkdir(exist_ok=True)
-            except OSError:
-                log.error("the data was moved to %s but could not be put back in %s", dst, src)
-                raise _failure(e, plan) from None
-        else:
-            _empty(dst, remove_dir=created)
+                if request is None:   # undone: the settings are as they were
+                    settings.update({}, remove=(PENDING_KEY,))
+                else:
+                    settings.set(PENDING_KEY, request)
+            except Exception:
+                log.warning("the move request could not be reset after the failed move", exc_info=True)
         if isinstance(e, (KeyboardInterrupt, SystemExit)):
             raise
         err = _failure(e, plan)
         log.warning("data move %s -> %s failed: %s", src, dst, err)
         raise err from None
     note = None
-    if renamed:
-        if on_progress is not None:
-            on_progress(plan.total_bytes, plan.total_bytes)
-    elif src.exists():
+    if on_progress is not None:
+        on_progress(plan.total_bytes, plan.total_bytes)
+    left = []
+    for name in copied:
         try:
-            shutil.rmtree(src)
+            _remove(src / name)
         except OSError as e:
-            note = (f"the data is now in {dst}, but the old folder {src} could not be removed completely "
-                    f"({e.strerror or e}); delete it yourself")
-            log.warning("%s", note)
+            left.append(f"{name} ({e.strerror or e})")
+    if not plan.staying:
+        try:
+            src.rmdir()
+        except OSError as e:
+            if not left:
+                left.append(f"the folder itself ({e.strerror or e})")
+    if left:
+        note = (f"the data is now in {dst}, but the old folder {src} could not be removed completely "
+                f"({'; '.join(left)}); delete it yourself")
+        log.warning("%s", note)
     from engine.config import DATABASE_FILE
 
     _rebase_conversations(dst / DATABASE_FILE, src, dst)
-    log.info("data moved from %s to %s (%d files, %d bytes)", src, dst, plan.files, plan.total_bytes)
+    log.info("data moved from %s to %s (%d files, %d bytes; %d entries renamed, %d copied; staying: %s)", src,
+             dst, plan.files, plan.total_bytes, len(renamed), len(copied), ", ".join(plan.staying) or "none")
     return note
+
+
+def _put_back(plan: MovePlan, renamed) -> None:
+    for name in reversed(list(renamed)):
+        os.rename(plan.dst / name, plan.src / name)
 
 
 def _rebase_conversations(database: Path, src: Path, dst: Path) -> None:
@@ -313,24 +422,20 @@ def _rebase_conversations(database: Path, src: Path, dst: Path) -> None:
                                  (moved, job_key(sha, moved, json.loads(options_json), n_ctx), sid))
         finally:
             conn.close()
-    except (sqlite3.Error, ValueError) as e:
+    except Exception as e:   # the data has moved: a surprise here must not make the caller think it did not
         log.warning("chats' and summaries' model paths in %s still name %s: %s", database, src, e)
 
 
-def _rename(src: Path, dst: Path, created: bool) -> bool:
-    """Rename ``src`` to ``dst`` (same file system); False when the system says it crosses file systems."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    if dst.is_dir():
-        dst.rmdir()          # empty (checked): a folder cannot be renamed onto another everywhere
+def _rename(src: Path, dst: Path) -> bool:
+    """Rename ``src`` to ``dst`` (same file system); False when the system says it crosses file systems
+    (a folder inside the data folder can be another disk's mount point)."""
     try:
         os.rename(src, dst)
         return True
     except OSError as e:
-        if not created:
-            dst.mkdir(exist_ok=True)
         if e.errno != errno.EXDEV:
             raise
-        log.info("renaming to %s crossed file systems; copying instead", dst)
+        log.info("renaming %s to %s crossed file systems; copying instead", src, dst)
         return False
 
 
@@ -384,21 +489,55 @@ def cancel_pending(settings) -> None:
 def run_pending_move(config, on_progress: Progress | None = None,
                      cancelled: Cancelled | None = None) -> MoveResult | None:
     """The move Preferences asked for, if any (call before anything opens the database). The request is
-    cleared whatever happens; on failure the old folder stays in use and ``error`` says why."""
+    cleared whatever happens; on failure the old folder stays in use and ``error`` says why. A move the
+    last run started but never finished (killed, power lost) is undone instead, and ``error`` says so."""
     dst = pending_move(config.settings)
     if dst is None:
         if config.settings.get(PENDING_KEY) is not None:
             cancel_pending(config.settings)       # a hand-edited, unusable entry
         return None
     src = config.paths.data_dir
+    if (config.settings.get(PENDING_KEY) or {}).get("started"):
+        error = undo_interrupted_move(Path(src), dst)
+        cancel_pending(config.settings)
+        return MoveResult(moved=False, src=Path(src), dst=dst, error=error)
     try:
-        plan = check_move(src, dst, config.policy)
+        plan = check_move(src, dst, config.policy, stays=config_stays(config))
         note = move_data(plan, on_progress, cancelled, settings=config.settings)
     except HearthError as e:
         cancel_pending(config.settings)
         return MoveResult(moved=False, src=Path(src), dst=dst, error=str(e),
                           cancelled=isinstance(e, CancelledError))
     return MoveResult(moved=True, src=plan.src, dst=plan.dst, note=note)
+
+
+def undo_interrupted_move(src: Path, dst: Path) -> str:
+    """Put back a move that was cut short; returns the sentence for the user.
+
+    The destination was empty when the move began (checked), so all of it came from the move: an entry
+    whose original is still in ``src`` was being copied (the copy goes), any other was renamed (it comes
+    back). The old entries are deleted only after the new folder was recorded, which also clears the mark."""
+    problems = []
+    try:
+        names = sorted(os.listdir(dst)) if dst.is_dir() else []
+    except OSError as e:
+        names, problems = [], [f"{dst} ({e.strerror or e})"]
+    for name in names:
+        s, d = src / name, dst / name
+        try:
+            if s.exists() or s.is_symlink():
+                _remove(d)
+            else:
+                src.mkdir(parents=True, exist_ok=True)
+                os.rename(d, s)
+        except OSError as e:
+            problems.append(f"{name} ({e.strerror or e})")
+    if problems:
+        log.error("undoing the interrupted move %s -> %s left: %s", src, dst, "; ".join(problems))
+        return (f"the data could not be moved, and part of it could not be put back: move everything in {dst} "
+                f"back into {src} before using Hearth")
+    log.warning("the data move %s -> %s was cut short last time; undone (%d entries)", src, dst, len(names))
+    return f"the last data move was cut short and has been undone; your data is still in {src}"
 
 
 def describe_pending(config) -> dict | None:

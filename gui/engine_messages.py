@@ -228,6 +228,10 @@ TEMPLATES = (
                                         "and your data is still in {src}"),
     QT_TRANSLATE_NOOP("EngineMessages", "the data is now in {path}, but the old folder {src} could not be "
                                         "removed completely ({error}); delete it yourself"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the data could not be moved, and part of it could not be put back: "
+                                        "move everything in {path} back into {src} before using Hearth"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the last data move was cut short and has been undone; your data is "
+                                        "still in {src}"),
     # ---- chat and the model process (engine/chat.py, engine/host, engine/serve/worker.py)
     QT_TRANSLATE_NOOP("EngineMessages", "there is no message to send"),
     QT_TRANSLATE_NOOP("EngineMessages", "the message is too long for this model's context window: it needs {n} "

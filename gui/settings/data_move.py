@@ -118,8 +118,8 @@ def move_at_start(config: AppConfig, parent=None) -> tuple[AppConfig, relocate.M
     result = DataMove(config).run()
     if result is None:
         return config, None
+    config = AppConfig.load()      # settings.json says where the data is now, whatever the result says
     if result.moved:
-        config = AppConfig.load()            # the new paths (settings.json has the new data_dir)
         if result.note:
             show_message(parent, QtWidgets.QMessageBox.Icon.Information, result.note)
     elif not result.cancelled:

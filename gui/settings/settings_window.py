@@ -465,7 +465,8 @@ class SettingsWindow(QtWidgets.QDialog):
         from engine.errors import BadInputError
 
         try:
-            plan = relocate.check_move(self.config.paths.data_dir, relocate.destination_for(chosen), self.policy)
+            plan = relocate.check_move(self.config.paths.data_dir, relocate.destination_for(chosen), self.policy,
+                                       stays=relocate.config_stays(self.config))
         except BadInputError as e:
             from gui.engine_messages import as_sentence
 

@@ -27,82 +27,82 @@
 <context>
     <name>AddEndpointDialog</name>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="107"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="88"/>
         <source>Add a server</source>
         <translation>サーバーを追加</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="110"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="91"/>
         <source>A company inference server that speaks the OpenAI-compatible API (llama-server, vLLM, Ollama, LM Studio). Adding it contacts nothing; press Test afterwards to list its models.</source>
         <translation>OpenAI 互換 API を話す社内の推論サーバー(llama-server、vLLM、Ollama、LM Studio)。追加しただけでは接続しません。あとで「テスト」を押すとモデルの一覧を取得します。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="116"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="97"/>
         <source>company</source>
         <translation>社内</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="117"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="98"/>
         <source>Name</source>
         <translation>名前</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="120"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="101"/>
         <source>Base URL</source>
         <translation>ベース URL</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="123"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="104"/>
         <source>optional; kept in the system keyring only</source>
         <translation>任意。システムのキーリングにのみ保存されます</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="124"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="105"/>
         <source>API key</source>
         <translation>API キー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="125"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="106"/>
         <source>Verify the server&apos;s TLS certificate (recommended)</source>
         <translation>サーバーの TLS 証明書を検証する(推奨)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="127"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="108"/>
         <source>TLS</source>
         <translation>TLS</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="130"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="111"/>
         <source>optional: your company&apos;s CA bundle (.pem)</source>
         <translation>任意: 社内の CA バンドル (.pem)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="132"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="113"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="135"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="116"/>
         <source>CA bundle</source>
         <translation>CA バンドル</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="140"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="121"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="141"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="122"/>
         <source>Add</source>
         <translation>追加</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="149"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="130"/>
         <source>Choose a CA bundle</source>
         <translation>CA バンドルを選択</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="150"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="131"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>証明書 (*.pem *.crt *.cer);;すべてのファイル (*)</translation>
     </message>
@@ -118,196 +118,196 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="42"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="43"/>
         <source>The conversation database is busy (another Hearth process is using it); your conversations will appear as soon as it is free.</source>
         <translation>会話データベースが使用中です(別の Hearth プロセスが使っています)。空き次第、会話が表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="151"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="152"/>
         <source>{what}: {error}</source>
         <translation>{what}: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="156"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="157"/>
         <source>Could not read the conversations</source>
         <translation>会話を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="200"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="201"/>
         <source>Could not save to the conversation database: {error}</source>
         <translation>会話データベースに保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="246"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="244"/>
         <source>Note: base model: continues text rather than following instructions.</source>
         <translation>注意: ベースモデルです。指示に従うのではなく、文章の続きを書きます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="252"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="250"/>
         <source>Type a message — Ctrl+Enter to send, Esc to stop</source>
         <translation>メッセージを入力 — Ctrl+Enter で送信、Esc で停止</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="258"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="256"/>
         <source>Send</source>
         <translation>送信</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="259"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="257"/>
         <source>Send (Ctrl+Enter)</source>
         <translation>送信 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="261"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="259"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="262"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="260"/>
         <source>Stop the reply (Esc)</source>
         <translation>応答を停止 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="264"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="262"/>
         <source>Regenerate</source>
         <translation>再生成</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="265"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="263"/>
         <source>Write the last reply again</source>
         <translation>最後の応答をもう一度生成します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="314"/>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="385"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="312"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="383"/>
         <source>Could not list the conversations</source>
         <translation>会話の一覧を取得できませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="332"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="330"/>
         <source>Could not open the conversation</source>
         <translation>会話を開けませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="350"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="348"/>
         <source>Could not rename the conversation: {error}</source>
         <translation>会話の名前を変更できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="356"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="354"/>
         <source>Could not delete the conversation</source>
         <translation>会話を削除できませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="362"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="360"/>
         <source>Could not delete the conversation: {error}</source>
         <translation>会話を削除できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="381"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="379"/>
         <source>Could not restore the conversation: {error}</source>
         <translation>会話を復元できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="389"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="387"/>
         <source>Searching failed</source>
         <translation>検索に失敗しました</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="396"/>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="399"/>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="421"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="394"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="397"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="419"/>
         <source>Could not export the conversation</source>
         <translation>会話をエクスポートできませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="410"/>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="418"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="408"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="416"/>
         <source>Could not import {name}: {error}</source>
         <translation>{name} をインポートできませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="427"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="425"/>
         <source>Export conversation</source>
         <translation>会話をエクスポート</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="428"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="426"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="428"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="426"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="433"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="431"/>
         <source>Could not write {path}: {error}</source>
         <translation>{path} に書き込めませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="436"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="434"/>
         <source>Import conversation</source>
         <translation>会話をインポート</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="437"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="435"/>
         <source>Hearth conversation (*.json)</source>
         <translation>Hearth の会話 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="461"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="459"/>
         <source>Could not save the chat settings: {error}</source>
         <translation>チャットの設定を保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="465"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="463"/>
         <source>Load a model first: defaults are saved per model.</source>
         <translation>先にモデルを読み込んでください。既定値はモデルごとに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="475"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="473"/>
         <source>Could not save the preset: {error}</source>
         <translation>プリセットを保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="479"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="477"/>
         <source>Could not delete the preset: {error}</source>
         <translation>プリセットを削除できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="482"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="480"/>
         <source>Could not read the presets</source>
         <translation>プリセットを読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="532"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="530"/>
         <source>Load a model first: pick one above and press Load.</source>
         <translation>先にモデルを読み込んでください。上で選んで「読み込む」を押します。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="543"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="541"/>
         <source>The model is writing a summary: this reply starts when the summary is done (or stop the summary on the Summarise pane).</source>
         <translation>モデルは要約を作成中です。この返信は要約が終わってから始まります（要約は「要約」タブで停止できます）。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="592"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="590"/>
         <source>Edit and resend</source>
         <translation>編集して再送信</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="592"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="590"/>
         <source>Resending replaces the messages after this one:</source>
         <translation>再送信すると、このメッセージ以降が置き換わります:</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="617"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="615"/>
         <source>Could not save the reply: {error}</source>
         <translation>応答を保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/chat/chat_pane.py" line="649"/>
+        <location filename="../../gui/panes/chat/chat_pane.py" line="645"/>
         <source>The conversation no longer fits the model&apos;s context: the {n} oldest messages are outside the model&apos;s memory.</source>
         <translation>会話がモデルのコンテキストに収まらなくなりました。古いメッセージ {n} 件はモデルの記憶の範囲外です。</translation>
     </message>
@@ -626,174 +626,174 @@
 <context>
     <name>ComparePane</name>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="46"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="47"/>
         <source>Automatic</source>
         <translation>自動</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="46"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="47"/>
         <source>At the same time</source>
         <translation>同時に実行</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="47"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="48"/>
         <source>One after another</source>
         <translation>順番に実行</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="48"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="49"/>
         <source>{l} is better</source>
         <translation>{l} の方が良い</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="48"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="49"/>
         <source>{r} is better</source>
         <translation>{r} の方が良い</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="48"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="49"/>
         <source>Tie</source>
         <translation>引き分け</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="49"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="50"/>
         <source>Both bad</source>
         <translation>どちらも悪い</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="50"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="51"/>
         <source>Question sets (*.jsonl *.csv);;All files (*)</source>
         <translation>問題セット (*.jsonl *.csv);;すべてのファイル (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="51"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="52"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF モデル (*.gguf);;すべてのファイル (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="52"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="53"/>
         <source>Blind comparison: the model&apos;s name is shown after your vote</source>
         <translation>ブラインド比較: モデル名は投票後に表示されます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="53"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="54"/>
         <source>Managed by your administrator</source>
         <translation>管理者が設定しています</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="162"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="163"/>
         <source>Models to compare (2–4)</source>
         <translation>比較するモデル(2〜4 個)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="147"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="148"/>
         <source>Run:</source>
         <translation>実行方法:</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="152"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="153"/>
         <source>Automatic: at the same time when the models fit in memory together and the CPU cores can be split, otherwise one after another</source>
         <translation>自動: モデルが同時にメモリに収まり CPU コアを分け合えるときは同時に、そうでなければ順番に実行します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="164"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="165"/>
         <source>Blind comparison: the models are hidden until you vote (or press Reveal).</source>
         <translation>ブラインド比較: 投票する(または「公開」を押す)までモデルは伏せられます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="172"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="173"/>
         <source>Side by side</source>
         <translation>並べて比較</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="173"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="174"/>
         <source>Question sets</source>
         <translation>問題セット</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="174"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="175"/>
         <source>Leaderboard</source>
         <translation>リーダーボード</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="184"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="185"/>
         <source>The prompt every model answers (Ctrl+Enter runs)</source>
         <translation>すべてのモデルが答えるプロンプト(Ctrl+Enter で実行)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="193"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="194"/>
         <source>System prompt (optional, the same for every model)</source>
         <translation>システムプロンプト(任意、すべてのモデルで共通)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="206"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="207"/>
         <source>random</source>
         <translation>ランダム</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="207"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="208"/>
         <source>The same seed goes to every model; random: one is drawn and shown after the run</source>
         <translation>すべてのモデルに同じシードを使います。ランダム: 実行時に決めて、実行後に表示します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="208"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="209"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="208"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="324"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="209"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="322"/>
         <source>Max tokens</source>
         <translation>最大トークン数</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="209"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="210"/>
         <source>Seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="217"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="218"/>
         <source>Blind (A/B, names hidden until the vote)</source>
         <translation>ブラインド(A/B、投票まで名前を隠す)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="218"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="219"/>
         <source>Columns in a random order, labelled A, B…; vote which answer is better, then the names are revealed and the vote goes to the leaderboard</source>
         <translation>列はランダムな順に A、B… と表示されます。良い方の回答に投票すると名前が公開され、投票がリーダーボードに反映されます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="221"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="222"/>
         <source>Tags</source>
         <translation>タグ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="224"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="225"/>
         <source>e.g. email, Japanese (for the leaderboard filter)</source>
         <translation>例: メール, 日本語(リーダーボードの絞り込み用)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="233"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="231"/>
         <source>Run</source>
         <translation>実行</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="235"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="233"/>
         <source>Send the prompt to every chosen model (Ctrl+Enter)</source>
         <translation>選んだすべてのモデルにプロンプトを送信 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="238"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="337"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="236"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="335"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="239"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="237"/>
         <source>Stop every model now; the text written so far is kept</source>
         <translation>すべてのモデルを今すぐ停止します。ここまでの文章は残ります</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="249"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="247"/>
         <source>Pick two to four models above, write a prompt and press Run: the answers stream here side by side, each with its load time, first-token time, speed and peak memory.
 
 Blind mode hides which model wrote which answer until you vote; the votes build the Leaderboard.</source>
@@ -802,163 +802,163 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 ブラインドモードでは、投票するまでどのモデルの回答かを伏せます。投票はリーダーボードに反映されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="265"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="263"/>
         <location filename="../../gui/panes/compare/compare_pane.py" line="751"/>
         <source>Which answer is better?</source>
         <translation>どちらの回答が良いですか?</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="268"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="266"/>
         <source>vs</source>
         <translation>対</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="281"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="279"/>
         <location filename="../../gui/panes/compare/compare_pane.py" line="741"/>
         <source>Reveal</source>
         <translation>公開</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="282"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="280"/>
         <source>Show the model names (no more votes on this comparison)</source>
         <translation>モデル名を表示します(この比較ではそれ以上投票できません)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="299"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="297"/>
         <source>Question set</source>
         <translation>問題セット</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="311"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="309"/>
         <source>{name} (sample)</source>
         <translation>{name}(サンプル)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="316"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="314"/>
         <source>Open file…</source>
         <translation>ファイルを開く…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="317"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="315"/>
         <source>A JSONL or CSV file with the fields id, prompt, expected, rule</source>
         <translation>id、prompt、expected、rule の項目を持つ JSONL または CSV ファイル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="329"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="327"/>
         <source>Per answer; every question is asked with greedy decoding and seed 0, so a run is repeatable</source>
         <translation>回答ごとの上限。全問を貪欲法デコード・シード 0 で出題するため、結果は再現できます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="333"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="331"/>
         <source>Run set</source>
         <translation>セットを実行</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="334"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="332"/>
         <source>Ask every question to every chosen model and score the answers</source>
         <translation>選んだすべてのモデルに全問を出題し、回答を採点します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="338"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="336"/>
         <source>Stop now; the answers so far are kept and scored</source>
         <translation>今すぐ停止します。ここまでの回答は保存・採点されます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="356"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="354"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="356"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="354"/>
         <source>Accuracy</source>
         <translation>正答率</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="356"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="354"/>
         <source>95 % interval</source>
         <translation>95% 区間</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="357"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="355"/>
         <source>Correct</source>
         <translation>正解数</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="357"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="355"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="357"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="355"/>
         <source>Errors</source>
         <translation>エラー</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="371"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="369"/>
         <location filename="../../gui/panes/compare/compare_pane.py" line="975"/>
         <source>Question</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="371"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="369"/>
         <location filename="../../gui/panes/compare/compare_pane.py" line="975"/>
         <source>Expected</source>
         <translation>期待される答え</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="389"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="387"/>
         <source>Tag</source>
         <translation>タグ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="392"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="390"/>
         <location filename="../../gui/panes/compare/compare_pane.py" line="830"/>
         <source>All votes</source>
         <translation>すべての投票</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="397"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="395"/>
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="401"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="399"/>
         <source>Export CSV…</source>
         <translation>CSV をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="402"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="400"/>
         <source>Every vote (with this tag) as CSV, readable by Excel</source>
         <translation>(このタグの)すべての投票を CSV で(Excel で開けます)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="406"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="404"/>
         <source>Export JSONL…</source>
         <translation>JSONL をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="407"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="405"/>
         <source>Every vote (with this tag) as JSON Lines</source>
         <translation>(このタグの)すべての投票を JSON Lines で</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="475"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="473"/>
         <source>Choose a GGUF model</source>
         <translation>GGUF モデルを選択</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="491"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="488"/>
         <source>Choose at least two models.</source>
         <translation>モデルを 2 つ以上選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="494"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="491"/>
         <location filename="../../gui/panes/compare/compare_pane.py" line="585"/>
         <source>Planning…</source>
         <translation>計画中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="501"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="498"/>
         <location filename="../../gui/panes/compare/compare_pane.py" line="630"/>
         <location filename="../../gui/panes/compare/compare_pane.py" line="677"/>
         <location filename="../../gui/panes/compare/compare_pane.py" line="1046"/>
@@ -966,17 +966,17 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>計画: {plan}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="550"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="547"/>
         <source>Choose two to four models to compare.</source>
         <translation>比較するモデルを 2〜4 個選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="553"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="550"/>
         <source>Write a prompt for the models to answer.</source>
         <translation>モデルが答えるプロンプトを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="566"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="563"/>
         <source>Blind mode: {error}.</source>
         <translation>ブラインドモード: {error}。</translation>
     </message>
@@ -1440,6 +1440,30 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
 </context>
 <context>
+    <name>DataMove</name>
+    <message>
+        <location filename="../../gui/settings/data_move.py" line="47"/>
+        <source>Moving Hearth&apos;s data to %1…</source>
+        <translation>Hearth のデータを %1 へ移動しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/data_move.py" line="48"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/data_move.py" line="49"/>
+        <location filename="../../gui/settings/data_move.py" line="134"/>
+        <source>Moving data</source>
+        <translation>データの移動</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/data_move.py" line="75"/>
+        <source>Cancelling; putting everything back…</source>
+        <translation>キャンセルしています。すべて元に戻しています…</translation>
+    </message>
+</context>
+<context>
     <name>DiscoverView</name>
     <message>
         <location filename="../../gui/panes/models/discover_view.py" line="36"/>
@@ -1728,143 +1752,143 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 <context>
     <name>EndpointsTab</name>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="182"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="163"/>
         <source>&lt;b&gt;Company inference servers&lt;/b&gt;</source>
         <translation>&lt;b&gt;社内の推論サーバー&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="184"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="165"/>
         <source>Servers that speak the OpenAI-compatible API can be model sources beside your own models; their models are marked “remote” with the host name. Your text is sent to that server when you use one. Nothing is contacted until you press Test or pick a remote model.</source>
         <translation>OpenAI 互換 API を話すサーバーを、手元のモデルと並ぶモデルの入手先として使えます。そのモデルには「リモート」とホスト名が表示されます。使うと入力したテキストはそのサーバーに送信されます。「テスト」を押すかリモートモデルを選ぶまで、どこにも接続しません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="197"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="178"/>
         <source>Name</source>
         <translation>名前</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="197"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="178"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="197"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="178"/>
         <source>Host</source>
         <translation>ホスト</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="197"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="178"/>
         <source>TLS verification</source>
         <translation>TLS 検証</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="198"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="179"/>
         <source>API key</source>
         <translation>API キー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="198"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="179"/>
         <source>Added by</source>
         <translation>追加した人</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="203"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="184"/>
         <source>Add…</source>
         <translation>追加…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="205"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="186"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="207"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="188"/>
         <source>Test</source>
         <translation>テスト</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="208"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="189"/>
         <source>Ask the server for its models (GET /v1/models)</source>
         <translation>サーバーにモデルの一覧を問い合わせます (GET /v1/models)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="273"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="254"/>
         <source>off</source>
         <translation>オフ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="275"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="256"/>
         <source>on (CA bundle {file})</source>
         <translation>オン(CA バンドル {file})</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="277"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="258"/>
         <source>on</source>
         <translation>オン</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="280"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="261"/>
         <source>set</source>
         <translation>設定済み</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="280"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="261"/>
         <source>none</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="280"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="261"/>
         <source>unknown</source>
         <translation>不明</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="281"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="262"/>
         <source>you</source>
         <translation>あなた</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="281"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="262"/>
         <source>🔒 administrator</source>
         <translation>🔒 管理者</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="286"/>
-        <location filename="../../gui/settings/endpoints_tab.py" line="323"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="267"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="304"/>
         <source>Set by your administrator: it cannot be removed here.</source>
         <translation>管理者が設定しています。ここでは削除できません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="324"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="305"/>
         <source>Remove the server and its API key</source>
         <translation>サーバーとその API キーを削除します</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="346"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="327"/>
         <source>Adding {name}…</source>
         <translation>{name} を追加しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="356"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="344"/>
         <source>Added {name}. Nothing was contacted: press Test to list its models. Your text is sent to {host} when you use them.</source>
         <translation>{name} を追加しました。まだ接続していません。「テスト」を押すとモデルの一覧を取得します。そのモデルを使うと、入力したテキストは {host} に送信されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="376"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="364"/>
         <source>{name} is set by your administrator and cannot be removed here.</source>
         <translation>{name} は管理者が設定しているため、ここでは削除できません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="389"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="376"/>
         <source>Removed {name} and its API key.</source>
         <translation>{name} とその API キーを削除しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/endpoints_tab.py" line="409"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="396"/>
         <source>Testing {name}…</source>
         <translation>{name} をテストしています…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/endpoints_tab.py" line="426"/>
+        <location filename="../../gui/settings/endpoints_tab.py" line="412"/>
         <source>{name}: {host} answered in {ms} ms with %n model(s).</source>
         <translation>
             <numerusform>{name}: {host} が {ms} ミリ秒で応答しました(モデル %n 個)。</numerusform>
@@ -2549,692 +2573,702 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>現在のデータフォルダー {src} は {path} の中にあります。別の場所にある空のフォルダーを選んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="215"/>
+        <location filename="../../gui/engine_messages.py" line="216"/>
         <source>{path} is a file, not a folder; choose an empty folder or a new one</source>
         <translation>{path} はフォルダーではなくファイルです。空のフォルダーか新しいフォルダーを選んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="216"/>
+        <location filename="../../gui/engine_messages.py" line="217"/>
         <source>{path} is not empty; choose an empty folder or a new one</source>
         <translation>{path} は空ではありません。空のフォルダーか新しいフォルダーを選んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="217"/>
+        <location filename="../../gui/engine_messages.py" line="218"/>
         <source>{path} cannot be read ({error}); choose another folder</source>
         <translation>{path} を読み取れません({error})。別のフォルダーを選んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="218"/>
+        <location filename="../../gui/engine_messages.py" line="219"/>
         <source>you cannot write to {path}; choose a folder you can write to</source>
         <translation>{path} には書き込めません。書き込めるフォルダーを選んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="219"/>
+        <location filename="../../gui/engine_messages.py" line="220"/>
         <source>there is not enough free space for the data in {path}: it needs {size} and {free} is free</source>
         <translation>{path} にはデータを置く空き容量が足りません: {size} 必要ですが、空きは {free} です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="220"/>
+        <location filename="../../gui/engine_messages.py" line="222"/>
         <source>the move was cancelled; your data is still in {src}</source>
         <translation>移動をキャンセルしました。データは {src} にそのまま残っています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="221"/>
+        <location filename="../../gui/engine_messages.py" line="223"/>
         <source>there is not enough disk space in {path} to move the data; nothing was moved and your data is still in {src}</source>
         <translation>{path} のディスクの空き容量が足りないため、データを移動できませんでした。何も移動しておらず、データは {src} にそのまま残っています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="222"/>
+        <location filename="../../gui/engine_messages.py" line="225"/>
         <source>permission was denied while moving the data to {path}; nothing was moved and your data is still in {src}</source>
         <translation>データを {path} へ移動する途中でアクセスが拒否されました。何も移動しておらず、データは {src} にそのまま残っています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="223"/>
+        <location filename="../../gui/engine_messages.py" line="227"/>
         <source>the data could not be moved to {path} ({error}); nothing was moved and your data is still in {src}</source>
         <translation>データを {path} へ移動できませんでした({error})。何も移動しておらず、データは {src} にそのまま残っています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="224"/>
+        <location filename="../../gui/engine_messages.py" line="229"/>
         <source>the data is now in {path}, but the old folder {src} could not be removed completely ({error}); delete it yourself</source>
         <translation>データは {path} に移動しましたが、元のフォルダー {src} を完全には削除できませんでした({error})。ご自身で削除してください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="282"/>
+        <location filename="../../gui/engine_messages.py" line="231"/>
+        <source>the data could not be moved, and part of it could not be put back: move everything in {path} back into {src} before using Hearth</source>
+        <translation>データを移動できず、一部を元に戻せませんでした。Hearth を使う前に、{path} にあるものをすべて {src} へ戻してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="233"/>
+        <source>the last data move was cut short and has been undone; your data is still in {src}</source>
+        <translation>前回のデータ移動は途中で中断されたため、元に戻しました。データは {src} にそのまま残っています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="480"/>
         <source>{sentence}.</source>
         <translation>{sentence}。</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="232"/>
+        <location filename="../../gui/engine_messages.py" line="236"/>
         <source>there is no message to send</source>
         <translation>送信するメッセージがありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="233"/>
+        <location filename="../../gui/engine_messages.py" line="237"/>
         <source>the message is too long for this model&apos;s context window: it needs {n} tokens, the window holds {ctx} with {reply} kept for the reply; shorten it or load the model with a larger context</source>
         <translation>メッセージがこのモデルのコンテキストウィンドウには長すぎます: {n} トークン必要ですが、ウィンドウは {ctx} トークンで、そのうち {reply} トークンは返答用に確保されています。メッセージを短くするか、より大きなコンテキストでモデルを読み込んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="236"/>
+        <location filename="../../gui/engine_messages.py" line="240"/>
         <source>loading the model was stopped</source>
         <translation>モデルの読み込みを停止しました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="237"/>
+        <location filename="../../gui/engine_messages.py" line="241"/>
         <source>the first decode of the model failed (llama_decode returned {code})</source>
         <translation>モデルの最初のデコードに失敗しました(llama_decode の戻り値 {code})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="238"/>
+        <location filename="../../gui/engine_messages.py" line="242"/>
         <source>llama_decode failed ({code}): the context may be full or out of memory</source>
         <translation>llama_decode が失敗しました({code}): コンテキストがいっぱいか、メモリが不足している可能性があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="239"/>
+        <location filename="../../gui/engine_messages.py" line="243"/>
         <source>llama_decode failed ({code}) while generating</source>
         <translation>生成中に llama_decode が失敗しました({code})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="240"/>
+        <location filename="../../gui/engine_messages.py" line="244"/>
         <source>the model&apos;s chat template failed: {error}</source>
         <translation>モデルのチャットテンプレートでエラーが発生しました: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="241"/>
+        <location filename="../../gui/engine_messages.py" line="245"/>
         <source>the model did not load in time</source>
         <translation>モデルの読み込みが時間内に終わりませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="242"/>
+        <location filename="../../gui/engine_messages.py" line="246"/>
         <source>{path} is no longer the loaded model</source>
         <translation>{path} は読み込み中のモデルではなくなりました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="244"/>
+        <location filename="../../gui/engine_messages.py" line="248"/>
         <source>the model header has no block_count, so its layers cannot be planned</source>
         <translation>モデルのヘッダーに block_count がないため、レイヤーの配置を計画できません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="245"/>
+        <location filename="../../gui/engine_messages.py" line="249"/>
         <source>the model header lists no tensors, so its memory cannot be planned</source>
         <translation>モデルのヘッダーにテンソルの一覧がないため、必要なメモリを計画できません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="246"/>
+        <location filename="../../gui/engine_messages.py" line="250"/>
         <source>a quantized V cache ({type}) needs flash attention: turn flash attention on or use an f16 V cache</source>
         <translation>量子化した V キャッシュ({type})には Flash Attention が必要です。Flash Attention をオンにするか、f16 の V キャッシュを使ってください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="248"/>
+        <location filename="../../gui/engine_messages.py" line="252"/>
         <source>the context must be at least 1 token, not {n}</source>
         <translation>コンテキストは 1 トークン以上にしてください({n} は指定できません)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="250"/>
+        <location filename="../../gui/engine_messages.py" line="254"/>
         <source>cannot find {path}: {error}</source>
         <translation>{path} が見つかりません: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="251"/>
+        <location filename="../../gui/engine_messages.py" line="255"/>
         <source>could not copy {name}: {error}</source>
         <translation>{name} をコピーできませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="252"/>
+        <location filename="../../gui/engine_messages.py" line="256"/>
         <source>could not delete {name}: {error}</source>
         <translation>{name} を削除できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="254"/>
+        <location filename="../../gui/engine_messages.py" line="258"/>
         <source>{repo} is not a Hub repository id (expected owner/name)</source>
         <translation>{repo} は Hub のリポジトリ ID ではありません(「所有者/名前」の形で指定してください)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="255"/>
+        <location filename="../../gui/engine_messages.py" line="259"/>
         <source>the Hub endpoint {endpoint} is not a URL</source>
         <translation>Hub のエンドポイント {endpoint} は URL ではありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="256"/>
+        <location filename="../../gui/engine_messages.py" line="260"/>
         <source>that revision of {repo} does not exist</source>
         <translation>{repo} の指定されたリビジョンは存在しません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="257"/>
+        <location filename="../../gui/engine_messages.py" line="261"/>
         <source>{repo} has no GGUF file {name}; it has: {names}</source>
         <translation>{repo} に GGUF ファイル {name} はありません。あるファイル: {names}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="258"/>
+        <location filename="../../gui/engine_messages.py" line="262"/>
         <source>{repo} has no GGUF files</source>
         <translation>{repo} には GGUF ファイルがありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="259"/>
+        <location filename="../../gui/engine_messages.py" line="263"/>
         <source>the curated model list cannot be read: {detail}</source>
         <translation>おすすめモデルの一覧を読み込めません: {detail}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="260"/>
+        <location filename="../../gui/engine_messages.py" line="264"/>
         <source>the resource {name} is missing (looked in {where}); reinstall Hearth</source>
         <translation>リソース {name} が見つかりません({where} を探しました)。Hearth を再インストールしてください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="261"/>
+        <location filename="../../gui/engine_messages.py" line="265"/>
         <source>reading the header failed: HTTP {status}</source>
         <translation>ヘッダーの読み取りに失敗しました: HTTP {status}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="262"/>
+        <location filename="../../gui/engine_messages.py" line="266"/>
         <source>{file} belongs to a download in the queue: pause or cancel it there instead</source>
         <translation>{file} はキューにあるダウンロードのファイルです。キューの側で一時停止するかキャンセルしてください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="264"/>
+        <location filename="../../gui/engine_messages.py" line="268"/>
         <source>there is no partial download named {file} in {folder}</source>
         <translation>{folder} に {file} という名前の途中までのダウンロードはありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="265"/>
+        <location filename="../../gui/engine_messages.py" line="269"/>
         <source>cannot delete {path}: {error}</source>
         <translation>{path} を削除できません: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="266"/>
+        <location filename="../../gui/engine_messages.py" line="270"/>
         <source>checksum mismatch for {file}: the downloaded bytes differ from the file published on the Hub (expected SHA-256 {expected}…, got {got}…); the download was discarded</source>
         <translation>{file} のチェックサムが一致しません: ダウンロードした内容が Hub で公開されているファイルと異なります(期待した SHA-256 は {expected}…、実際は {got}…)。ダウンロードしたデータは破棄しました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="269"/>
+        <location filename="../../gui/engine_messages.py" line="273"/>
         <source>that does not look like a Hugging Face token</source>
         <translation>Hugging Face のトークンではないようです</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="270"/>
+        <location filename="../../gui/engine_messages.py" line="274"/>
         <source>the keyring refused to delete the token: it reported success, but the token is still stored</source>
         <translation>キーリングがトークンを削除しませんでした: 成功と報告されましたが、トークンはまだ保存されています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="273"/>
+        <location filename="../../gui/engine_messages.py" line="277"/>
         <source>{host} has no OpenAI-compatible API at {url} (HTTP 404 for {what}); check the endpoint&apos;s URL (it usually ends in /v1)</source>
         <translation>{host} の {url} に OpenAI 互換 API がありません({what} に対して HTTP 404)。エンドポイントの URL を確認してください(通常は /v1 で終わります)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="275"/>
+        <location filename="../../gui/engine_messages.py" line="279"/>
         <source>the server at {host} has no model {model} (HTTP 404)</source>
         <translation>{host} のサーバーにモデル {model} がありません(HTTP 404)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="276"/>
+        <location filename="../../gui/engine_messages.py" line="280"/>
         <source>{host} answered GET /models with something other than JSON; check the endpoint&apos;s URL {url}</source>
         <translation>{host} は GET /models に JSON 以外の応答を返しました。エンドポイントの URL {url} を確認してください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="278"/>
+        <location filename="../../gui/engine_messages.py" line="282"/>
         <source>{host} answered GET /models without a list of models; check the endpoint&apos;s URL {url}</source>
         <translation>{host} は GET /models にモデルの一覧を返しませんでした。エンドポイントの URL {url} を確認してください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="280"/>
+        <location filename="../../gui/engine_messages.py" line="284"/>
         <source>{host} answered tokenize without tokens</source>
         <translation>{host} は tokenize にトークンを返しませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="281"/>
+        <location filename="../../gui/engine_messages.py" line="285"/>
         <source>the server at {host} has no tokenize route; tokens can only be estimated</source>
         <translation>{host} のサーバーには tokenize のルートがないため、トークン数は推定しかできません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="282"/>
+        <location filename="../../gui/engine_messages.py" line="286"/>
         <source>the request to {host} failed ({error})</source>
         <translation>{host} へのリクエストに失敗しました({error})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="283"/>
+        <location filename="../../gui/engine_messages.py" line="287"/>
         <source>stopped while the server was busy</source>
         <translation>サーバーが混み合っている間に停止しました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="284"/>
+        <location filename="../../gui/engine_messages.py" line="288"/>
         <source>{name} is not a usable endpoint name: use 2 to 40 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit</source>
         <translation>{name} はエンドポイント名に使えません: 英字・数字・「.」「_」「-」を 2〜40 文字で、先頭は英字か数字にしてください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="286"/>
+        <location filename="../../gui/engine_messages.py" line="290"/>
         <source>{url} is not an http:// or https:// URL (for example https://llm.intra.example/v1)</source>
         <translation>{url} は http:// または https:// の URL ではありません(例: https://llm.intra.example/v1)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="288"/>
+        <location filename="../../gui/engine_messages.py" line="292"/>
         <source>put the API key in the keyring (--api-key-stdin), not in the URL</source>
         <translation>API キーは URL に含めず、キーリングに保存してください(--api-key-stdin)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="289"/>
+        <location filename="../../gui/engine_messages.py" line="293"/>
         <source>the endpoint URL must not have a query (?...) or fragment (#...)</source>
         <translation>エンドポイントの URL にクエリ (?...) やフラグメント (#...) を含めることはできません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="290"/>
+        <location filename="../../gui/engine_messages.py" line="294"/>
         <source>{url} has an invalid port</source>
         <translation>{url} のポート番号が正しくありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="291"/>
+        <location filename="../../gui/engine_messages.py" line="295"/>
         <source>that does not look like an API key (it has spaces or is very long)</source>
         <translation>API キーではないようです(空白を含んでいるか、長すぎます)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="292"/>
+        <location filename="../../gui/engine_messages.py" line="296"/>
         <source>{reason}, so Hearth cannot store the API key safely (it never writes it to a file)</source>
         <translation>{reason}ため、Hearth は API キーを安全に保存できません(ファイルには決して書き込みません)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="294"/>
+        <location filename="../../gui/engine_messages.py" line="298"/>
         <source>the keyring refused to store the API key ({error})</source>
         <translation>キーリングが API キーの保存を拒否しました({error})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="295"/>
+        <location filename="../../gui/engine_messages.py" line="299"/>
         <source>the keyring refused to delete the API key of {name}: it is still stored</source>
         <translation>キーリングが {name} の API キーを削除しませんでした: まだ保存されています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="296"/>
+        <location filename="../../gui/engine_messages.py" line="300"/>
         <source>the keyring refused to delete the API key of {name} ({error})</source>
         <translation>キーリングが {name} の API キーの削除を拒否しました({error})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="297"/>
+        <location filename="../../gui/engine_messages.py" line="301"/>
         <source>there is no endpoint named {name} (known: {known})</source>
         <translation>{name} という名前のエンドポイントはありません(登録済み: {known})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="298"/>
+        <location filename="../../gui/engine_messages.py" line="302"/>
         <source>{name} is an endpoint set by your administrator; choose another name</source>
         <translation>{name} は管理者が設定したエンドポイントです。別の名前を選んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="299"/>
+        <location filename="../../gui/engine_messages.py" line="303"/>
         <source>{name} is set by your administrator and cannot be removed here</source>
         <translation>{name} は管理者が設定しているため、ここでは削除できません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="300"/>
+        <location filename="../../gui/engine_messages.py" line="304"/>
         <source>the CA bundle {path} is not a file</source>
         <translation>CA バンドル {path} はファイルではありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="302"/>
+        <location filename="../../gui/engine_messages.py" line="306"/>
         <source>the port must be between 0 and 65535 (got {port})</source>
         <translation>ポート番号は 0〜65535 の範囲で指定してください(指定値: {port})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="303"/>
+        <location filename="../../gui/engine_messages.py" line="307"/>
         <source>give an address to listen on (127.0.0.1: this computer only)</source>
         <translation>待ち受けるアドレスを指定してください(127.0.0.1 はこのコンピューターからのみ)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="304"/>
+        <location filename="../../gui/engine_messages.py" line="308"/>
         <source>serving on {host} (not this computer only) needs an API key</source>
         <translation>{host} で提供する(このコンピューター以外からも接続できる)には API キーが必要です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="305"/>
+        <location filename="../../gui/engine_messages.py" line="309"/>
         <source>the model file {path} does not exist</source>
         <translation>モデルファイル {path} が存在しません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="307"/>
+        <location filename="../../gui/engine_messages.py" line="311"/>
         <source>{name} is too large: its text is over {n} MB of XML</source>
         <translation>{name} は大きすぎます: テキストの XML が {n} MB を超えています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="308"/>
+        <location filename="../../gui/engine_messages.py" line="312"/>
         <source>stopped reading {name}</source>
         <translation>{name} の読み込みを停止しました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="309"/>
+        <location filename="../../gui/engine_messages.py" line="313"/>
         <source>{path} is a folder: give a file name to export to</source>
         <translation>{path} はフォルダーです。書き出し先のファイル名を指定してください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="311"/>
+        <location filename="../../gui/engine_messages.py" line="315"/>
         <source>the summary was stopped; the parts already summarised are kept</source>
         <translation>要約を停止しました。要約済みの部分は保存されています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="312"/>
+        <location filename="../../gui/engine_messages.py" line="316"/>
         <source>{name} has no text to summarise</source>
         <translation>{name} には要約するテキストがありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="313"/>
+        <location filename="../../gui/engine_messages.py" line="317"/>
         <source>the context of {n} tokens is too small to summarise in</source>
         <translation>コンテキストが {n} トークンでは小さすぎて要約できません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="314"/>
+        <location filename="../../gui/engine_messages.py" line="318"/>
         <source>the context of {n} tokens leaves no room for the document after the instructions; load the model with a larger context</source>
         <translation>コンテキストが {n} トークンでは、指示文を入れると文書を入れる余地がありません。より大きなコンテキストでモデルを読み込んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="316"/>
+        <location filename="../../gui/engine_messages.py" line="320"/>
         <source>the context of {n} tokens is too small to combine partial summaries after the instructions; load the model with a larger context</source>
         <translation>コンテキストが {n} トークンでは、指示文を入れると部分要約を統合できません。より大きなコンテキストでモデルを読み込んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="318"/>
+        <location filename="../../gui/engine_messages.py" line="322"/>
         <source>a prompt of {n} tokens does not leave room for a reply in the context of {ctx}</source>
         <translation>{n} トークンのプロンプトでは、コンテキスト {ctx} に返答の余地が残りません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="320"/>
+        <location filename="../../gui/engine_messages.py" line="324"/>
         <source>combining the partial summaries made no progress</source>
         <translation>部分要約の統合が先に進みませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="321"/>
+        <location filename="../../gui/engine_messages.py" line="325"/>
         <source>there is no summary {id}</source>
         <translation>要約 {id} はありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="322"/>
+        <location filename="../../gui/engine_messages.py" line="326"/>
         <source>summary {id} is not finished ({status}); run it again to resume</source>
         <translation>要約 {id} はまだ完了していません({status})。もう一度実行すると再開します</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="324"/>
+        <location filename="../../gui/engine_messages.py" line="328"/>
         <source>cannot create the folder for the conversation database {path}: {error}</source>
         <translation>会話データベースのフォルダー {path} を作成できません: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="325"/>
+        <location filename="../../gui/engine_messages.py" line="329"/>
         <source>cannot open the conversation database {path}: {error}</source>
         <translation>会話データベース {path} を開けません: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="326"/>
+        <location filename="../../gui/engine_messages.py" line="330"/>
         <source>the conversation database {path} is damaged or is not a Hearth database ({error}); {detail}</source>
         <translation>会話データベース {path} は壊れているか、Hearth のデータベースではありません({error})。{detail}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="328"/>
+        <location filename="../../gui/engine_messages.py" line="332"/>
         <source>it was kept as {path} and a new, empty database will be started</source>
         <translation>元のファイルは {path} として残し、新しい空のデータベースを使い始めます</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="329"/>
+        <location filename="../../gui/engine_messages.py" line="333"/>
         <source>it was left in place; move it away to start a new one</source>
         <translation>ファイルはそのまま残しています。新しく始めるには別の場所へ移動してください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="330"/>
+        <location filename="../../gui/engine_messages.py" line="334"/>
         <source>the conversation database {path} is damaged ({error}); close Hearth and move the file away to start a new one</source>
         <translation>会話データベース {path} が壊れています({error})。Hearth を終了し、ファイルを別の場所へ移動すると新しいデータベースで始められます</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="332"/>
+        <location filename="../../gui/engine_messages.py" line="336"/>
         <source>the conversation database was written by a newer version of Hearth (schema {version}; this version knows up to {known}): update Hearth</source>
         <translation>会話データベースは新しいバージョンの Hearth で書き込まれています(スキーマ {version}、このバージョンが扱えるのは {known} まで)。Hearth を更新してください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="334"/>
+        <location filename="../../gui/engine_messages.py" line="338"/>
         <source>the conversation database is closed</source>
         <translation>会話データベースは閉じられています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="335"/>
+        <location filename="../../gui/engine_messages.py" line="339"/>
         <source>the conversation database refused the change: {error}</source>
         <translation>会話データベースが変更を受け付けませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="336"/>
+        <location filename="../../gui/engine_messages.py" line="340"/>
         <source>the conversation database failed: {error}</source>
         <translation>会話データベースでエラーが発生しました: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="337"/>
+        <location filename="../../gui/engine_messages.py" line="341"/>
         <source>no conversation with id {id}</source>
         <translation>ID {id} の会話はありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="338"/>
+        <location filename="../../gui/engine_messages.py" line="342"/>
         <source>a conversation title cannot be empty</source>
         <translation>会話のタイトルは空にできません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="339"/>
+        <location filename="../../gui/engine_messages.py" line="343"/>
         <source>no message with id {id} in conversation {conversation}</source>
         <translation>会話 {conversation} に ID {id} のメッセージはありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="340"/>
+        <location filename="../../gui/engine_messages.py" line="344"/>
         <source>no message with id {id}</source>
         <translation>ID {id} のメッセージはありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="341"/>
+        <location filename="../../gui/engine_messages.py" line="345"/>
         <source>a preset needs a name</source>
         <translation>プリセットには名前が必要です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="342"/>
+        <location filename="../../gui/engine_messages.py" line="346"/>
         <source>no preset named {name}</source>
         <translation>{name} という名前のプリセットはありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="343"/>
+        <location filename="../../gui/engine_messages.py" line="347"/>
         <source>this is not a Hearth conversation: expected a JSON object</source>
         <translation>Hearth の会話ではありません: JSON オブジェクトが必要です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="344"/>
+        <location filename="../../gui/engine_messages.py" line="348"/>
         <source>this is not a Hearth conversation: &quot;format&quot; must be &quot;{format}&quot;</source>
         <translation>Hearth の会話ではありません: &quot;format&quot; は &quot;{format}&quot; である必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="345"/>
+        <location filename="../../gui/engine_messages.py" line="349"/>
         <source>this Hearth conversation has no valid &quot;version&quot; number</source>
         <translation>この Hearth の会話には有効な &quot;version&quot; の番号がありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="346"/>
+        <location filename="../../gui/engine_messages.py" line="350"/>
         <source>this conversation was exported by a newer Hearth (format version {version}; this version reads up to {known})</source>
         <translation>この会話は新しい Hearth で書き出されています(形式のバージョン {version}、このバージョンが読めるのは {known} まで)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="348"/>
+        <location filename="../../gui/engine_messages.py" line="352"/>
         <source>the conversation&apos;s &quot;{field}&quot; must be text</source>
         <translation>会話の &quot;{field}&quot; はテキストである必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="349"/>
+        <location filename="../../gui/engine_messages.py" line="353"/>
         <source>the conversation&apos;s &quot;{field}&quot; must be a JSON object</source>
         <translation>会話の &quot;{field}&quot; は JSON オブジェクトである必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="350"/>
+        <location filename="../../gui/engine_messages.py" line="354"/>
         <source>the conversation has no &quot;messages&quot; list</source>
         <translation>会話に &quot;messages&quot; のリストがありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="351"/>
+        <location filename="../../gui/engine_messages.py" line="355"/>
         <source>message {n} of the conversation is not a JSON object</source>
         <translation>会話の {n} 番目のメッセージが JSON オブジェクトではありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="352"/>
+        <location filename="../../gui/engine_messages.py" line="356"/>
         <source>message {n} has no valid &quot;role&quot; (system, user or assistant)</source>
         <translation>{n} 番目のメッセージに有効な &quot;role&quot;(system、user、assistant のいずれか)がありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="353"/>
+        <location filename="../../gui/engine_messages.py" line="357"/>
         <source>message {n} has no text in &quot;content&quot;</source>
         <translation>{n} 番目のメッセージの &quot;content&quot; にテキストがありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="354"/>
+        <location filename="../../gui/engine_messages.py" line="358"/>
         <source>message {n}: &quot;{field}&quot; must be text</source>
         <translation>{n} 番目のメッセージ: &quot;{field}&quot; はテキストである必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="355"/>
+        <location filename="../../gui/engine_messages.py" line="359"/>
         <source>message {n}: &quot;{field}&quot; must be a JSON object</source>
         <translation>{n} 番目のメッセージ: &quot;{field}&quot; は JSON オブジェクトである必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="356"/>
+        <location filename="../../gui/engine_messages.py" line="360"/>
         <source>message {n}: &quot;{field}&quot; must be true or false</source>
         <translation>{n} 番目のメッセージ: &quot;{field}&quot; は true か false である必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="358"/>
+        <location filename="../../gui/engine_messages.py" line="362"/>
         <source>give a prompt to compare the models on</source>
         <translation>モデルを比較するためのプロンプトを入力してください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="359"/>
+        <location filename="../../gui/engine_messages.py" line="363"/>
         <source>choose at least one model to compare</source>
         <translation>比較するモデルを 1 つ以上選んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="360"/>
+        <location filename="../../gui/engine_messages.py" line="364"/>
         <source>choose at least one model to evaluate</source>
         <translation>評価するモデルを 1 つ以上選んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="361"/>
+        <location filename="../../gui/engine_messages.py" line="365"/>
         <source>stopped while loading</source>
         <translation>読み込み中に停止しました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="362"/>
+        <location filename="../../gui/engine_messages.py" line="366"/>
         <source>a blind comparison needs 2 to {max} models, not {n}</source>
         <translation>ブラインド比較には 2〜{max} 個のモデルが必要です(選ばれたのは {n} 個です)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="363"/>
+        <location filename="../../gui/engine_messages.py" line="367"/>
         <source>a blind comparison needs different models</source>
         <translation>ブラインド比較には異なるモデルが必要です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="364"/>
+        <location filename="../../gui/engine_messages.py" line="368"/>
         <source>a vote compares two different models</source>
         <translation>投票では異なる 2 つのモデルを比べます</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="365"/>
+        <location filename="../../gui/engine_messages.py" line="369"/>
         <source>a vote compares two different columns</source>
         <translation>投票では異なる 2 つの列を比べます</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="366"/>
+        <location filename="../../gui/engine_messages.py" line="370"/>
         <source>this comparison has been revealed: a vote now would not be blind</source>
         <translation>この比較はすでに公開されています。今投票してもブラインドにはなりません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="367"/>
+        <location filename="../../gui/engine_messages.py" line="371"/>
         <source>columns {a} and {b} already have a vote</source>
         <translation>列 {a} と {b} にはすでに投票済みです</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="369"/>
+        <location filename="../../gui/engine_messages.py" line="373"/>
         <source>{name} has no questions</source>
         <translation>{name} には問題がありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="370"/>
+        <location filename="../../gui/engine_messages.py" line="374"/>
         <source>{name} has more than {n} questions</source>
         <translation>{name} の問題数が {n} を超えています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="371"/>
+        <location filename="../../gui/engine_messages.py" line="375"/>
         <source>{path} is a folder, not a question set</source>
         <translation>{path} はフォルダーです。問題セットではありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="372"/>
+        <location filename="../../gui/engine_messages.py" line="376"/>
         <source>{name} is neither UTF-8 nor Shift_JIS text</source>
         <translation>{name} は UTF-8 でも Shift_JIS でもありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="373"/>
+        <location filename="../../gui/engine_messages.py" line="377"/>
         <source>no such question set: {name} (sample sets: {names})</source>
         <translation>問題セット {name} はありません(サンプルのセット: {names})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="374"/>
+        <location filename="../../gui/engine_messages.py" line="378"/>
         <source>{name} is too large for a question set ({size} MB; at most {limit} MB)</source>
         <translation>{name} は問題セットとしては大きすぎます({size} MB、上限は {limit} MB)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="375"/>
+        <location filename="../../gui/engine_messages.py" line="379"/>
         <source>{name} line {line}: not valid JSON ({error})</source>
         <translation>{name} の {line} 行目: JSON として正しくありません({error})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="376"/>
+        <location filename="../../gui/engine_messages.py" line="380"/>
         <source>{name} line {line}: expected a JSON object with id, prompt, expected and rule</source>
         <translation>{name} の {line} 行目: id、prompt、expected、rule を持つ JSON オブジェクトが必要です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="378"/>
+        <location filename="../../gui/engine_messages.py" line="382"/>
         <source>{name} line {line}: not valid CSV ({error})</source>
         <translation>{name} の {line} 行目: CSV として正しくありません({error})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="379"/>
+        <location filename="../../gui/engine_messages.py" line="383"/>
         <source>{name} line {line}: missing column &apos;{key}&apos; (the first row names the fields)</source>
         <translation>{name} の {line} 行目: 列 &apos;{key}&apos; がありません(1 行目にフィールド名を書きます)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="381"/>
+        <location filename="../../gui/engine_messages.py" line="385"/>
         <source>{name} line {line}: {n} values for {columns} columns (quote values that contain a comma)</source>
         <translation>{name} の {line} 行目: {columns} 列に対して値が {n} 個あります(カンマを含む値は引用符で囲んでください)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="383"/>
+        <location filename="../../gui/engine_messages.py" line="387"/>
         <source>{name} line {line}: missing field &apos;{key}&apos;</source>
         <translation>{name} の {line} 行目: フィールド &apos;{key}&apos; がありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="384"/>
+        <location filename="../../gui/engine_messages.py" line="388"/>
         <source>{name} line {line}: field &apos;{key}&apos; must be text</source>
         <translation>{name} の {line} 行目: フィールド &apos;{key}&apos; はテキストである必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="385"/>
+        <location filename="../../gui/engine_messages.py" line="389"/>
         <source>{name} line {line}: unknown rule &apos;{rule}&apos; (use {rules} or {last})</source>
         <translation>{name} の {line} 行目: &apos;{rule}&apos; は不明なルールです({rules}、{last} のいずれかを使ってください)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="386"/>
+        <location filename="../../gui/engine_messages.py" line="390"/>
         <source>{name} line {line}: &apos;tolerance&apos; must be a number of at least 0 (got {value})</source>
         <translation>{name} の {line} 行目: &apos;tolerance&apos; は 0 以上の数値である必要があります(指定値: {value})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="388"/>
+        <location filename="../../gui/engine_messages.py" line="392"/>
         <source>{name} line {line}: a &apos;choice&apos; answer must be one letter such as B (got {value})</source>
         <translation>{name} の {line} 行目: &apos;choice&apos; の答えは B のような 1 文字である必要があります(指定値: {value})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="390"/>
+        <location filename="../../gui/engine_messages.py" line="394"/>
         <source>{name} line {line}: a &apos;numeric&apos; answer must be one number (got {value})</source>
         <translation>{name} の {line} 行目: &apos;numeric&apos; の答えは 1 つの数値である必要があります(指定値: {value})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="391"/>
+        <location filename="../../gui/engine_messages.py" line="395"/>
         <source>{name} line {line}: the regular expression does not compile ({error})</source>
         <translation>{name} の {line} 行目: 正規表現をコンパイルできません({error})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="392"/>
+        <location filename="../../gui/engine_messages.py" line="396"/>
         <source>{name} line {line}: &apos;tags&apos; must be a list of words or text separated by commas</source>
         <translation>{name} の {line} 行目: &apos;tags&apos; は単語のリストか、カンマ区切りのテキストである必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="394"/>
+        <location filename="../../gui/engine_messages.py" line="398"/>
         <source>{name} line {line}: the id &apos;{id}&apos; is already used on line {other}</source>
         <translation>{name} の {line} 行目: ID &apos;{id}&apos; はすでに {other} 行目で使われています</translation>
     </message>
@@ -3644,99 +3678,99 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>%1 は有効な GGUF モデルです。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="747"/>
+        <location filename="../../gui/app.py" line="748"/>
         <source>Model loaded</source>
         <translation>モデルを読み込みました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="747"/>
+        <location filename="../../gui/app.py" line="748"/>
         <source>%1 is ready.</source>
         <translation>%1 の準備ができました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="751"/>
+        <location filename="../../gui/app.py" line="752"/>
         <source>Summary finished</source>
         <translation>要約が完了しました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="751"/>
+        <location filename="../../gui/app.py" line="752"/>
         <source>The summary of %1 is ready.</source>
         <translation>%1 の要約ができました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="755"/>
+        <location filename="../../gui/app.py" line="756"/>
         <source>Download finished</source>
         <translation>ダウンロードが完了しました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="755"/>
+        <location filename="../../gui/app.py" line="756"/>
         <source>%1 was downloaded and verified.</source>
         <translation>%1 をダウンロードして検証しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="759"/>
+        <location filename="../../gui/app.py" line="760"/>
         <source>Evaluation finished</source>
         <translation>評価が完了しました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="759"/>
+        <location filename="../../gui/app.py" line="760"/>
         <source>The question-set scores are ready.</source>
         <translation>問題セットの採点が完了しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="762"/>
+        <location filename="../../gui/app.py" line="763"/>
         <source>Comparison finished</source>
         <translation>比較が完了しました</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="762"/>
+        <location filename="../../gui/app.py" line="763"/>
         <source>Every model has answered.</source>
         <translation>すべてのモデルが回答しました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/app.py" line="769"/>
+        <location filename="../../gui/app.py" line="770"/>
         <source>Models in the library: %n</source>
         <translation>
             <numerusform>ライブラリのモデル: %n 個</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="780"/>
+        <location filename="../../gui/app.py" line="781"/>
         <source>No models yet: %1.</source>
         <translation>モデルがまだありません: %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="781"/>
+        <location filename="../../gui/app.py" line="782"/>
         <source>No models yet. Download one in the Models tab, or %1.</source>
         <translation>モデルがまだありません。「モデル」タブでダウンロードするか、%1。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="812"/>
+        <location filename="../../gui/app.py" line="813"/>
         <source>%1 loaded in %2 s · context %3 · %4 · %5 threads</source>
         <translation>%1 を %2 秒で読み込みました · コンテキスト %3 · %4 · %5 スレッド</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="816"/>
+        <location filename="../../gui/app.py" line="817"/>
         <source>Model loaded differently than asked: {note}</source>
         <translation>指定とは異なる設定でモデルを読み込みました: {note}</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="826"/>
+        <location filename="../../gui/app.py" line="827"/>
         <source>Model unloaded: its memory is free again.</source>
         <translation>モデルを解放しました。メモリが空きました。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="829"/>
+        <location filename="../../gui/app.py" line="830"/>
         <source>Your conversation is kept; send again to restart the model.</source>
         <translation>会話は保存されています。もう一度送信するとモデルを再起動します。</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="833"/>
+        <location filename="../../gui/app.py" line="834"/>
         <source>%1 tok/s · first token %2 s · prompt %3 tok/s · %4 tokens</source>
         <translation>%1 tok/s · 最初のトークンまで %2 秒 · プロンプト %3 tok/s · %4 トークン</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="913"/>
+        <location filename="../../gui/app.py" line="931"/>
         <source>Hearth could not start (%1); %2.</source>
         <translation>Hearth を起動できませんでした(%1)。%2。</translation>
     </message>
@@ -4325,128 +4359,128 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 <context>
     <name>ServeTab</name>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="73"/>
+        <location filename="../../gui/settings/serve_tab.py" line="67"/>
         <source>&lt;b&gt;Hearth&apos;s models as a local API&lt;/b&gt;</source>
         <translation>&lt;b&gt;Hearth のモデルをローカル API として提供&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="75"/>
+        <location filename="../../gui/settings/serve_tab.py" line="69"/>
         <source>Editors, scripts and other apps that speak the OpenAI API can use a model of yours: GET /v1/models, POST /v1/chat/completions and /v1/completions. When the chat has the same model loaded, both use its model process (one copy in memory, requests take turns); otherwise the API starts its own. Either way it shares the CPU cores with every other model Hearth runs.</source>
         <translation>OpenAI API に対応したエディターやスクリプト、ほかのアプリから手元のモデルを使えます: GET /v1/models、POST /v1/chat/completions、/v1/completions。チャットで同じモデルを読み込んでいる場合は、そのモデルプロセスを共有します（メモリ上のモデルは 1 つで、リクエストは順番に処理されます）。そうでない場合は API 用のプロセスを起動します。いずれの場合も、Hearth が動かすほかのモデルと CPU コアを共有します。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="86"/>
+        <location filename="../../gui/settings/serve_tab.py" line="80"/>
         <source>Serve models to other apps (OpenAI-compatible API)</source>
         <translation>ほかのアプリにモデルを提供する(OpenAI 互換 API)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="91"/>
+        <location filename="../../gui/settings/serve_tab.py" line="85"/>
         <source>No models yet — add one in Models</source>
         <translation>モデルがありません — 「モデル」で追加してください</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="93"/>
+        <location filename="../../gui/settings/serve_tab.py" line="87"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="95"/>
+        <location filename="../../gui/settings/serve_tab.py" line="89"/>
         <source>127.0.0.1: this computer only. Another address lets other computers reach it, and needs an API key.</source>
         <translation>127.0.0.1: このコンピューターからのみ。ほかのアドレスにするとほかのコンピューターから接続でき、API キーが必要になります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="97"/>
+        <location filename="../../gui/settings/serve_tab.py" line="91"/>
         <source>Address</source>
         <translation>アドレス</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="100"/>
+        <location filename="../../gui/settings/serve_tab.py" line="94"/>
         <source>any free port</source>
         <translation>空いている任意のポート</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="103"/>
+        <location filename="../../gui/settings/serve_tab.py" line="97"/>
         <source>Port</source>
         <translation>ポート</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="106"/>
+        <location filename="../../gui/settings/serve_tab.py" line="100"/>
         <source>optional on 127.0.0.1; kept for this session only</source>
         <translation>127.0.0.1 では任意。このセッションの間だけ保持されます</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="107"/>
+        <location filename="../../gui/settings/serve_tab.py" line="101"/>
         <source>API key</source>
         <translation>API キー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="109"/>
+        <location filename="../../gui/settings/serve_tab.py" line="103"/>
         <source>Off.</source>
         <translation>オフ。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="118"/>
+        <location filename="../../gui/settings/serve_tab.py" line="112"/>
         <source>Serving is switched off by your administrator.</source>
         <translation>API の提供は管理者によって無効にされています。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="200"/>
+        <location filename="../../gui/settings/serve_tab.py" line="194"/>
         <source>Choose a model to serve first.</source>
         <translation>先に提供するモデルを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="213"/>
+        <location filename="../../gui/settings/serve_tab.py" line="207"/>
         <source>Serve to other computers?</source>
         <translation>ほかのコンピューターに提供しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="214"/>
+        <location filename="../../gui/settings/serve_tab.py" line="208"/>
         <source>Serving on {host} lets other computers on the network reach this model. Every request needs the API key. Serve on {host}?</source>
         <translation>{host} で提供すると、ネットワーク上のほかのコンピューターからこのモデルに接続できます。すべてのリクエストに API キーが必要です。{host} で提供しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="218"/>
+        <location filename="../../gui/settings/serve_tab.py" line="212"/>
         <source>Serve on the network</source>
         <translation>ネットワークに提供</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="219"/>
+        <location filename="../../gui/settings/serve_tab.py" line="213"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="224"/>
+        <location filename="../../gui/settings/serve_tab.py" line="218"/>
         <source>Waiting for your confirmation…</source>
         <translation>確認を待っています…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="235"/>
-        <location filename="../../gui/settings/serve_tab.py" line="305"/>
+        <location filename="../../gui/settings/serve_tab.py" line="229"/>
+        <location filename="../../gui/settings/serve_tab.py" line="299"/>
         <source>Off: nothing is served.</source>
         <translation>オフ: 何も提供していません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="258"/>
+        <location filename="../../gui/settings/serve_tab.py" line="252"/>
         <source>Starting: loading {model}…</source>
         <translation>開始中: {model} を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="277"/>
+        <location filename="../../gui/settings/serve_tab.py" line="271"/>
         <source>Stopped: the chat loaded another model or unloaded it; switch on again to serve.</source>
         <translation>停止しました: チャットで別のモデルを読み込んだか、モデルを解放しました。提供するには再度オンにしてください。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="286"/>
+        <location filename="../../gui/settings/serve_tab.py" line="280"/>
         <source>Serving {model} at {url} (sharing the chat&apos;s model process)</source>
         <translation>{model} を {url} で提供中（チャットのモデルプロセスを共有）</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="288"/>
+        <location filename="../../gui/settings/serve_tab.py" line="282"/>
         <source>Serving {model} at {url}</source>
         <translation>{model} を {url} で提供中</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/serve_tab.py" line="312"/>
+        <location filename="../../gui/settings/serve_tab.py" line="306"/>
         <source>Stopping…</source>
         <translation>停止しています…</translation>
     </message>
@@ -4459,479 +4493,482 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>管理者が設定しています</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="53"/>
+        <location filename="../../gui/settings/settings_window.py" line="54"/>
         <source>Preferences</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="62"/>
+        <location filename="../../gui/settings/settings_window.py" line="63"/>
         <source>General</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="63"/>
+        <location filename="../../gui/settings/settings_window.py" line="64"/>
         <source>Generation</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="64"/>
+        <location filename="../../gui/settings/settings_window.py" line="65"/>
         <source>Models</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="65"/>
+        <location filename="../../gui/settings/settings_window.py" line="66"/>
         <source>Data</source>
         <translation>データ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="71"/>
+        <location filename="../../gui/settings/settings_window.py" line="72"/>
         <source>Servers</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="73"/>
+        <location filename="../../gui/settings/settings_window.py" line="74"/>
         <source>Local API</source>
         <translation>ローカル API</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="75"/>
+        <location filename="../../gui/settings/settings_window.py" line="76"/>
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="115"/>
+        <location filename="../../gui/settings/settings_window.py" line="116"/>
         <source>Language</source>
         <translation>言語</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="116"/>
+        <location filename="../../gui/settings/settings_window.py" line="117"/>
         <source>A new language applies after Hearth restarts.</source>
         <translation>新しい言語は Hearth の再起動後に反映されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="120"/>
+        <location filename="../../gui/settings/settings_window.py" line="126"/>
         <source>Follow the system</source>
         <translation>システムに合わせる</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="120"/>
+        <location filename="../../gui/settings/settings_window.py" line="126"/>
         <source>Light</source>
         <translation>ライト</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="121"/>
+        <location filename="../../gui/settings/settings_window.py" line="127"/>
         <source>Dark</source>
         <translation>ダーク</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="125"/>
+        <location filename="../../gui/settings/settings_window.py" line="131"/>
         <source>Theme</source>
         <translation>テーマ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="130"/>
+        <location filename="../../gui/settings/settings_window.py" line="136"/>
         <source>System default (%1 pt)</source>
         <translation>システムの既定値 (%1 pt)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="134"/>
+        <location filename="../../gui/settings/settings_window.py" line="140"/>
         <source>Font size</source>
         <translation>文字サイズ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="136"/>
+        <location filename="../../gui/settings/settings_window.py" line="142"/>
         <source>Write prompts and replies to the log file (debug logging)</source>
         <translation>プロンプトと応答をログファイルに書き込む(デバッグログ)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="139"/>
+        <location filename="../../gui/settings/settings_window.py" line="145"/>
         <source>Debug logging</source>
         <translation>デバッグログ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="142"/>
+        <location filename="../../gui/settings/settings_window.py" line="148"/>
         <source>HEARTH_DEBUG is set in the environment: debug logging is on.</source>
         <translation>環境変数 HEARTH_DEBUG が設定されているため、デバッグログは有効です。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="148"/>
-        <location filename="../../gui/settings/settings_window.py" line="301"/>
-        <location filename="../../gui/settings/settings_window.py" line="386"/>
+        <location filename="../../gui/settings/settings_window.py" line="154"/>
+        <location filename="../../gui/settings/settings_window.py" line="321"/>
+        <location filename="../../gui/settings/settings_window.py" line="406"/>
         <source>Open folder</source>
         <translation>フォルダーを開く</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="151"/>
+        <location filename="../../gui/settings/settings_window.py" line="157"/>
         <source>Log folder</source>
         <translation>ログフォルダー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="183"/>
+        <location filename="../../gui/settings/settings_window.py" line="203"/>
         <source>What a new conversation and every model load start from. Each conversation can still change them in the chat&apos;s settings panel. The command line uses them too when a flag is left out.</source>
         <translation>新しい会話とモデル読み込みの初期値です。会話ごとにチャットの設定パネルで変更できます。コマンドラインでもフラグを省略したときに使われます。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="189"/>
+        <location filename="../../gui/settings/settings_window.py" line="209"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="189"/>
+        <location filename="../../gui/settings/settings_window.py" line="209"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="189"/>
+        <location filename="../../gui/settings/settings_window.py" line="209"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="190"/>
+        <location filename="../../gui/settings/settings_window.py" line="210"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="190"/>
+        <location filename="../../gui/settings/settings_window.py" line="210"/>
         <source>Repeat penalty</source>
         <translation>繰り返しペナルティ</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="191"/>
+        <location filename="../../gui/settings/settings_window.py" line="211"/>
         <source>Max tokens</source>
         <translation>最大トークン数</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="210"/>
+        <location filename="../../gui/settings/settings_window.py" line="230"/>
         <source>random</source>
         <translation>ランダム</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="213"/>
+        <location filename="../../gui/settings/settings_window.py" line="233"/>
         <source>Seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="220"/>
+        <location filename="../../gui/settings/settings_window.py" line="240"/>
         <source>Model default</source>
         <translation>モデルの既定値</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="223"/>
+        <location filename="../../gui/settings/settings_window.py" line="243"/>
         <source>Context length</source>
         <translation>コンテキスト長</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="229"/>
+        <location filename="../../gui/settings/settings_window.py" line="249"/>
         <source>GPU layers: auto fits free VRAM, all offloads everything, or a number</source>
         <translation>GPU レイヤー数: auto は空き VRAM に合わせ、all はすべてを GPU に載せます。数値でも指定できます</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="231"/>
+        <location filename="../../gui/settings/settings_window.py" line="251"/>
         <source>GPU layers</source>
         <translation>GPU レイヤー数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="238"/>
+        <location filename="../../gui/settings/settings_window.py" line="258"/>
         <source>Automatic (physical cores: %n)</source>
         <translation>
             <numerusform>自動(物理コア: %n)</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="241"/>
+        <location filename="../../gui/settings/settings_window.py" line="261"/>
         <source>Automatic: every model Hearth runs shares the physical cores, re-balanced as models start and stop. A number caps this model&apos;s threads.</source>
         <translation>自動: Hearth が動かすすべてのモデルが物理コアを共有し、モデルの開始・終了に応じて配分し直します。数値を指定すると、このモデルのスレッド数の上限になります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="244"/>
+        <location filename="../../gui/settings/settings_window.py" line="264"/>
         <source>CPU threads</source>
         <translation>CPU スレッド数</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="249"/>
+        <location filename="../../gui/settings/settings_window.py" line="269"/>
         <source>Settings marked 🔒 are managed by your administrator.</source>
         <translation>🔒 の付いた設定は管理者が管理しています。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="285"/>
+        <location filename="../../gui/settings/settings_window.py" line="305"/>
         <source>&lt;b&gt;Model folders&lt;/b&gt;</source>
         <translation>&lt;b&gt;モデルフォルダー&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="287"/>
+        <location filename="../../gui/settings/settings_window.py" line="307"/>
         <source>Hearth lists the GGUF files in these folders. Removing a folder deletes nothing. Shared folders come from your administrator and are used read-only.</source>
         <translation>Hearth はこれらのフォルダーにある GGUF ファイルを一覧表示します。フォルダーを一覧から外しても何も削除されません。共有フォルダーは管理者が設定したもので、読み取り専用で使われます。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="291"/>
+        <location filename="../../gui/settings/settings_window.py" line="311"/>
         <source>Folder</source>
         <translation>フォルダー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="291"/>
+        <location filename="../../gui/settings/settings_window.py" line="311"/>
         <source>Kind</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="297"/>
+        <location filename="../../gui/settings/settings_window.py" line="317"/>
         <source>Add folder…</source>
         <translation>フォルダーを追加…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="299"/>
+        <location filename="../../gui/settings/settings_window.py" line="319"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="315"/>
+        <location filename="../../gui/settings/settings_window.py" line="335"/>
         <source>Hearth&apos;s models folder</source>
         <translation>Hearth のモデルフォルダー</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="315"/>
+        <location filename="../../gui/settings/settings_window.py" line="335"/>
         <source>Shared (read-only)</source>
         <translation>共有(読み取り専用)</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="316"/>
+        <location filename="../../gui/settings/settings_window.py" line="336"/>
         <source>Added by you</source>
         <translation>ユーザーが追加</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="321"/>
+        <location filename="../../gui/settings/settings_window.py" line="341"/>
         <source>Set by your administrator</source>
         <translation>管理者が設定</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="326"/>
+        <location filename="../../gui/settings/settings_window.py" line="346"/>
         <source>Hearth&apos;s own folder: downloads and imported models go here.</source>
         <translation>Hearth 専用のフォルダー: ダウンロードやインポートしたモデルはここに入ります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="362"/>
+        <location filename="../../gui/settings/settings_window.py" line="382"/>
         <source>Add a folder of GGUF models</source>
         <translation>GGUF モデルのフォルダーを追加</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="381"/>
+        <location filename="../../gui/settings/settings_window.py" line="401"/>
         <source>&lt;b&gt;Data location&lt;/b&gt;</source>
         <translation>&lt;b&gt;データの保存場所&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="391"/>
+        <location filename="../../gui/settings/settings_window.py" line="414"/>
         <source>This folder is set by your administrator.</source>
         <translation>このフォルダーは管理者が設定しています。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="393"/>
+        <location filename="../../gui/settings/settings_window.py" line="418"/>
         <source>The chats, summaries and comparisons database and the models folder live here. Move… takes them to another folder the next time Hearth starts; nothing is lost if the move fails.</source>
         <translation>チャット・要約・比較のデータベースとモデルフォルダーはここにあります。「移動…」を使うと、次回 Hearth を起動したときに別のフォルダーへ移します。移動に失敗しても何も失われません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="387"/>
+        <location filename="../../gui/settings/settings_window.py" line="409"/>
         <source>Move…</source>
         <translation>移動…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="402"/>
+        <location filename="../../gui/settings/settings_window.py" line="426"/>
         <source>Cancel move</source>
         <translation>移動を取り消す</translation>
     </message>
     <message>
+        <location filename="../../gui/settings/settings_window.py" line="166"/>
         <source>Restart now</source>
         <translation>今すぐ再起動</translation>
     </message>
     <message>
+        <location filename="../../gui/settings/settings_window.py" line="167"/>
         <source>Close Hearth and start it again</source>
         <translation>Hearth を終了して、もう一度起動します</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="448"/>
-        <source>Move Hearth's data to…</source>
+        <location filename="../../gui/settings/settings_window.py" line="457"/>
+        <source>Move Hearth&apos;s data to…</source>
         <translation>Hearth のデータの移動先を選択</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="461"/>
+        <location filename="../../gui/settings/settings_window.py" line="473"/>
+        <location filename="../../gui/settings/settings_window.py" line="481"/>
         <source>Move data</source>
         <translation>データの移動</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="475"/>
+        <location filename="../../gui/settings/settings_window.py" line="482"/>
         <source>Move at next start</source>
         <translation>次回の起動時に移動</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="476"/>
+        <location filename="../../gui/settings/settings_window.py" line="482"/>
         <source>Keep it here</source>
         <translation>移動しない</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="487"/>
+        <location filename="../../gui/settings/settings_window.py" line="489"/>
         <source>It is on the same disk, so the move takes a moment.</source>
         <translation>同じディスク上なので、移動はすぐに終わります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="488"/>
+        <location filename="../../gui/settings/settings_window.py" line="490"/>
         <source>It is copied to the other disk and checked, then removed from here.</source>
         <translation>別のディスクにコピーして確認したあと、ここから削除します。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="489"/>
-        <source>Move Hearth's data to %1?</source>
+        <location filename="../../gui/settings/settings_window.py" line="491"/>
+        <source>Move Hearth&apos;s data to %1?</source>
         <translation>Hearth のデータを %1 へ移動しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="491"/>
+        <location filename="../../gui/settings/settings_window.py" line="493"/>
         <source>The move happens when Hearth next starts; until then everything stays in %1.</source>
         <translation>移動は次回 Hearth を起動したときに行われます。それまではすべて %1 に置かれたままです。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="521"/>
+        <location filename="../../gui/settings/settings_window.py" line="518"/>
         <source>Moves to %1 at the next start.</source>
         <translation>次回の起動時に %1 へ移動します。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="490"/>
+        <location filename="../../gui/settings/settings_window.py" line="492"/>
         <source>Size: %1 in %n file(s)</source>
         <translation>
             <numerusform>サイズ: %1(ファイル %n 個)</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="399"/>
+        <location filename="../../gui/settings/settings_window.py" line="434"/>
         <source>&lt;b&gt;Stored results&lt;/b&gt;</source>
         <translation>&lt;b&gt;保存済みの結果&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="403"/>
+        <location filename="../../gui/settings/settings_window.py" line="438"/>
         <source>Delete all chats…</source>
         <translation>すべてのチャットを削除…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="403"/>
+        <location filename="../../gui/settings/settings_window.py" line="438"/>
         <source>Delete all summaries…</source>
         <translation>すべての要約を削除…</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="404"/>
+        <location filename="../../gui/settings/settings_window.py" line="439"/>
         <source>Delete all comparison results…</source>
         <translation>すべての比較結果を削除…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="433"/>
-        <location filename="../../gui/settings/settings_window.py" line="449"/>
+        <location filename="../../gui/settings/settings_window.py" line="536"/>
+        <location filename="../../gui/settings/settings_window.py" line="552"/>
         <source>Chats: %n</source>
         <translation>
             <numerusform>チャット: %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="433"/>
+        <location filename="../../gui/settings/settings_window.py" line="536"/>
         <source>messages: %n</source>
         <translation>
             <numerusform>メッセージ: %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="434"/>
-        <location filename="../../gui/settings/settings_window.py" line="454"/>
+        <location filename="../../gui/settings/settings_window.py" line="537"/>
+        <location filename="../../gui/settings/settings_window.py" line="557"/>
         <source>Summaries: %n</source>
         <translation>
             <numerusform>要約: %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="436"/>
+        <location filename="../../gui/settings/settings_window.py" line="539"/>
         <source>Comparisons: %n</source>
         <translation>
             <numerusform>比較: %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="437"/>
+        <location filename="../../gui/settings/settings_window.py" line="540"/>
         <source>question-set runs: %n</source>
         <translation>
             <numerusform>問題セットの実行: %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="448"/>
+        <location filename="../../gui/settings/settings_window.py" line="551"/>
         <source>Delete every stored chat?</source>
         <translation>保存されているチャットをすべて削除しますか?</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="450"/>
+        <location filename="../../gui/settings/settings_window.py" line="553"/>
         <source>Messages in them: %n</source>
         <translation>
             <numerusform>含まれるメッセージ: %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="451"/>
+        <location filename="../../gui/settings/settings_window.py" line="554"/>
         <source>They are lost for good. System-prompt presets are kept.</source>
         <translation>完全に失われます。システムプロンプトのプリセットは残ります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="453"/>
+        <location filename="../../gui/settings/settings_window.py" line="556"/>
         <source>Delete every stored summary?</source>
         <translation>保存されている要約をすべて削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="455"/>
+        <location filename="../../gui/settings/settings_window.py" line="558"/>
         <source>Their text and the parts kept for resuming are lost for good. Your documents are not touched.</source>
         <translation>要約の本文と再開用に保存した部分は完全に失われます。元の文書には影響しません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="457"/>
+        <location filename="../../gui/settings/settings_window.py" line="560"/>
         <source>Delete every stored comparison result?</source>
         <translation>保存されている比較結果をすべて削除しますか?</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="458"/>
+        <location filename="../../gui/settings/settings_window.py" line="561"/>
         <source>Side-by-side comparisons: %n</source>
         <translation>
             <numerusform>並べて比較: %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="459"/>
+        <location filename="../../gui/settings/settings_window.py" line="562"/>
         <source>Question-set runs: %n</source>
         <translation>
             <numerusform>問題セットの実行: %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="460"/>
+        <location filename="../../gui/settings/settings_window.py" line="563"/>
         <source>They are lost for good. Votes and the leaderboard are kept.</source>
         <translation>完全に失われます。投票とリーダーボードは残ります。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="470"/>
+        <location filename="../../gui/settings/settings_window.py" line="573"/>
         <source>There is nothing stored to delete.</source>
         <translation>削除する保存データはありません。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="472"/>
+        <location filename="../../gui/settings/settings_window.py" line="575"/>
         <source>Delete stored data</source>
         <translation>保存データの削除</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="477"/>
+        <location filename="../../gui/settings/settings_window.py" line="576"/>
         <source>Delete</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="478"/>
+        <location filename="../../gui/settings/settings_window.py" line="576"/>
         <source>Keep</source>
         <translation>残す</translation>
     </message>
     <message>
-        <location filename="../../gui/settings/settings_window.py" line="489"/>
+        <location filename="../../gui/settings/settings_window.py" line="596"/>
         <source>Nothing was deleted.</source>
         <translation>何も削除されませんでした。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/settings/settings_window.py" line="495"/>
+        <location filename="../../gui/settings/settings_window.py" line="602"/>
         <source>Deleted. Items removed: %n</source>
         <translation>
             <numerusform>削除しました。削除した項目: %n 件</numerusform>
@@ -4949,501 +4986,501 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
 <context>
     <name>SummarizePane</name>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="40"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="41"/>
         <source>Select a part, or click a page citation in the summary, to read it</source>
         <translation>部分を選ぶか、要約中のページ引用をクリックすると内容を読めます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="41"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="42"/>
         <source>Open a document first: drop it here or press Open…</source>
         <translation>先に文書を開いてください。ここにドロップするか「文書を開く…」を押します。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="43"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="44"/>
         <source>Short</source>
         <translation>短く</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="43"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="44"/>
         <source>Medium</source>
         <translation>標準</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="43"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="44"/>
         <source>Detailed</source>
         <translation>詳しく</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="44"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="45"/>
         <source>Paragraphs</source>
         <translation>段落</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="44"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="45"/>
         <source>Bullet points</source>
         <translation>箇条書き</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="45"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="46"/>
         <source>Key points + actions</source>
         <translation>要点+アクション</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="46"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="47"/>
         <source>Same as the document</source>
         <translation>文書と同じ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="50"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="51"/>
         <source>&lt;div style=&quot;color:#777; margin:40px 20px;&quot;&gt;&lt;p style=&quot;font-size:large;&quot;&gt;Drop a document here&lt;/p&gt;&lt;p&gt;PDF, Word (.docx), text, Markdown or HTML — long ones too: Hearth reads all of it, in parts that fit the model, and cites the pages each point comes from.&lt;/p&gt;&lt;p&gt;Or press &lt;b&gt;Open document…&lt;/b&gt; above. Past summaries are listed on the left.&lt;/p&gt;&lt;/div&gt;</source>
         <translation>&lt;div style=&quot;color:#777; margin:40px 20px;&quot;&gt;&lt;p style=&quot;font-size:large;&quot;&gt;ここに文書をドロップ&lt;/p&gt;&lt;p&gt;PDF、Word (.docx)、テキスト、Markdown、HTML — 長い文書も扱えます。Hearth はモデルに収まる大きさに分けて全文を読み、各ポイントの出典ページを示します。&lt;/p&gt;&lt;p&gt;上の&lt;b&gt;文書を開く…&lt;/b&gt;から選ぶこともできます。過去の要約は左に一覧表示されます。&lt;/p&gt;&lt;/div&gt;</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="130"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="131"/>
         <source>Open document…</source>
         <translation>文書を開く…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="131"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="132"/>
         <source>PDF, Word (.docx), text, Markdown or HTML — or drop the file on this pane</source>
         <translation>PDF、Word (.docx)、テキスト、Markdown、HTML — このペインにファイルをドロップしても開けます</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="151"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="152"/>
         <source>Length</source>
         <translation>長さ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="151"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="152"/>
         <source>Form</source>
         <translation>形式</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="152"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="153"/>
         <source>Language</source>
         <translation>言語</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="153"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="154"/>
         <source>{label}:</source>
         <translation>{label}:</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="158"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="159"/>
         <source>Your own instruction (optional), e.g. focus on decisions and deadlines</source>
         <translation>独自の指示(任意)。例: 決定事項と期限を中心に</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="164"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="165"/>
         <source>Start over</source>
         <translation>最初からやり直す</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="165"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="166"/>
         <source>Ignore the parts kept from a stopped run of this document and summarise it all again</source>
         <translation>この文書の中断時に保存された部分を使わず、最初から要約し直します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="173"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="171"/>
         <source>Start</source>
         <translation>開始</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="174"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="172"/>
         <source>Summarise the whole document (resumes a stopped run)</source>
         <translation>文書全体を要約します(中断した処理は再開します)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="178"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="176"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="179"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="177"/>
         <source>Stop now; the parts already summarised are kept (Esc)</source>
         <translation>今すぐ停止します。要約済みの部分は保存されます (Esc)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="202"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="200"/>
         <source>History</source>
         <translation>履歴</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="206"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="204"/>
         <source>Delete</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="207"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="205"/>
         <source>Delete the selected summary from the history</source>
         <translation>選択した要約を履歴から削除</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="216"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="214"/>
         <source>Partial summaries</source>
         <translation>部分要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="239"/>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="358"/>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="647"/>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="801"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="237"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="356"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="643"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="797"/>
         <source>Summary</source>
         <translation>要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="254"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="252"/>
         <source>Copy</source>
         <translation>コピー</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="255"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="253"/>
         <source>Copy the summary (Markdown) to the clipboard</source>
         <translation>要約(Markdown)をクリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="257"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="255"/>
         <source>Export Markdown…</source>
         <translation>Markdown をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="259"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="257"/>
         <source>Export Word…</source>
         <translation>Word をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="293"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="291"/>
         <source>{n} page</source>
         <translation>{n} ページ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="293"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="291"/>
         <source>{n} pages</source>
         <translation>{n} ページ</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="332"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="330"/>
         <source>Open a document to summarise</source>
         <translation>要約する文書を開く</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="333"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="331"/>
         <source>Documents</source>
         <translation>文書</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="333"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="331"/>
         <source>All files</source>
         <translation>すべてのファイル</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="340"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="338"/>
         <source>A summary is being written: cancel it before opening another document.</source>
         <translation>要約を作成中です。別の文書を開く前にキャンセルしてください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="356"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="354"/>
         <source>Press &lt;b&gt;Start&lt;/b&gt; to summarise {name}.</source>
         <translation>「&lt;b&gt;開始&lt;/b&gt;」を押すと {name} を要約します。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="410"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="408"/>
         <source>One document at a time: opened {name}.</source>
         <translation>文書は一度に 1 つです: {name} を開きました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="416"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="414"/>
         <source>&lt;b&gt;No document&lt;/b&gt; — drop a PDF, Word, text, Markdown or HTML file here</source>
         <translation>&lt;b&gt;文書がありません&lt;/b&gt; — PDF、Word、テキスト、Markdown、HTML ファイルをここにドロップしてください</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="417"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="415"/>
         <source>Its pages, characters and tokens, and how it will be summarised, show here before you start.</source>
         <translation>開始前に、ページ数・文字数・トークン数と要約の進め方がここに表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="425"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="423"/>
         <source>Reading the document…</source>
         <translation>文書を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="428"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="426"/>
         <source>{n} characters</source>
         <translation>{n} 文字</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="430"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="428"/>
         <source>{n} tokens</source>
         <translation>{n} トークン</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="435"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="433"/>
         <source>Plan: {plan}.</source>
         <translation>計画: {plan}。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="437"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="435"/>
         <source>About {n} model calls in all.</source>
         <translation>モデル呼び出しは全部で約 {n} 回です。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="439"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="437"/>
         <source>Load a model to count the tokens and see the plan.</source>
         <translation>モデルを読み込むと、トークン数と要約の計画が表示されます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="441"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="439"/>
         <source>Note: {warnings}</source>
         <translation>注意: {warnings}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="445"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="443"/>
         <source>Ready: press Start</source>
         <translation>準備完了: 「開始」を押してください</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="469"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="467"/>
         <source>Writing…</source>
         <translation>生成中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="475"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="473"/>
         <source>Starting…</source>
         <translation>開始しています…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="533"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="529"/>
         <source>Reading page {done} of {total}…</source>
         <translation>ページを読み込んでいます({done} / {total})…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="551"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="547"/>
         <source>Writing {what} — [{pages}]</source>
         <translation>{what}を作成中 — [{pages}]</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="560"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="556"/>
         <source>the summary</source>
         <translation>要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="560"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="556"/>
         <source>chunk {i}/{n}</source>
         <translation>チャンク {i}/{n}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="562"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="558"/>
         <source>combined part {i} (round {level})</source>
         <translation>統合部分 {i}(第 {level} 段階)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="574"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="570"/>
         <source>chunk {i}/{n} done</source>
         <translation>チャンク {i}/{n} 完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="577"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="573"/>
         <source>{done}/{total} steps done</source>
         <translation>{done}/{total} ステップ完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="600"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="596"/>
         <source>Done in {time}</source>
         <translation>{time}で完了</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="601"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="597"/>
         <source>{n} chunk</source>
         <translation>{n} チャンク</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="601"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="597"/>
         <source>{n} chunks</source>
         <translation>{n} チャンク</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="602"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="598"/>
         <source>{n} model calls</source>
         <translation>モデル呼び出し {n} 回</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="603"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="599"/>
         <source>{n} parts resumed</source>
         <translation>{n} 件の部分を再利用</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="630"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="626"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="630"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="626"/>
         <source>{n} parts kept</source>
         <translation>{n} 件の部分を保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="640"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="636"/>
         <source>Stopped · {n} part kept</source>
         <translation>停止 · {n} 件の部分を保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="641"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="637"/>
         <source>Stopped · {n} parts kept</source>
         <translation>停止 · {n} 件の部分を保存</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="651"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="647"/>
         <source>Not finished: {n} partial summary kept (listed in the middle). Press &lt;b&gt;Start&lt;/b&gt; to go on from where it stopped.</source>
         <translation>未完了: {n} 件の部分要約を保存しました(中央に一覧表示)。&lt;b&gt;開始&lt;/b&gt;を押すと中断したところから続けます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="653"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="649"/>
         <source>Not finished: {n} partial summaries kept (listed in the middle). Press &lt;b&gt;Start&lt;/b&gt; to go on from where it stopped.</source>
         <translation>未完了: {n} 件の部分要約を保存しました(中央に一覧表示)。&lt;b&gt;開始&lt;/b&gt;を押すと中断したところから続けます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="672"/>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="761"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="668"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="757"/>
         <source>Summary of {name}</source>
         <translation>{name} の要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="682"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="678"/>
         <source>{level} · part {i} · [{pages}]</source>
         <translation>{level} · 部分 {i} · [{pages}]</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="688"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="684"/>
         <source>No partial summary covers {pages}</source>
         <translation>{pages} を含む部分要約はありません</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="693"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="689"/>
         <source>Copied to the clipboard.</source>
         <translation>クリップボードにコピーしました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="704"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="700"/>
         <source>Could not read the summaries: {error}</source>
         <translation>要約を読み込めませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="724"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="720"/>
         <source>{what}: {error}</source>
         <translation>{what}: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="727"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="723"/>
         <source>Could not read the summaries</source>
         <translation>要約を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="738"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="734"/>
         <source>A summary is being written: the history opens when it is done or cancelled.</source>
         <translation>要約を作成中です。履歴は完了またはキャンセル後に開けます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="741"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="737"/>
         <source>Could not open the summary</source>
         <translation>要約を開けませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="764"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="760"/>
         <source>This summary was stopped after {n} part.</source>
         <translation>この要約は {n} 件の部分のあと停止されました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="765"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="761"/>
         <source>This summary was stopped after {n} parts.</source>
         <translation>この要約は {n} 件の部分のあと停止されました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="766"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="762"/>
         <source>This summary failed after {n} part.</source>
         <translation>この要約は {n} 件の部分のあと失敗しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="767"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="763"/>
         <source>This summary failed after {n} parts.</source>
         <translation>この要約は {n} 件の部分のあと失敗しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="768"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="764"/>
         <source>This summary did not finish after {n} part.</source>
         <translation>この要約は {n} 件の部分のあと完了しませんでした。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="769"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="765"/>
         <source>This summary did not finish after {n} parts.</source>
         <translation>この要約は {n} 件の部分のあと完了しませんでした。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="770"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="766"/>
         <source>This summary {status} after {n} part(s).</source>
         <translation>この要約は {n} 件の部分のあと「{status}」になりました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="774"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="770"/>
         <source>Open {name} with the same model and options and press &lt;b&gt;Start&lt;/b&gt; to resume it.</source>
         <translation>同じモデルと設定で {name} を開き、&lt;b&gt;開始&lt;/b&gt;を押すと再開できます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="788"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="784"/>
         <source>Could not save to the database: {error}</source>
         <translation>データベースに保存できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="811"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="807"/>
         <source>Could not delete the summary: {error}</source>
         <translation>要約を削除できませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="816"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="812"/>
         <source>Select a summary in the history to delete it.</source>
         <translation>削除する要約を履歴から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="819"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="815"/>
         <source>this summary</source>
         <translation>この要約</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="821"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="817"/>
         <source>Delete summary</source>
         <translation>要約を削除</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="822"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="818"/>
         <source>Delete the summary of {name} and its partial summaries?</source>
         <translation>{name} の要約と部分要約を削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="833"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="829"/>
         <source>Nothing to export yet: finish a summary or pick one in the history.</source>
         <translation>エクスポートできるものはまだありません。要約を完了するか、履歴から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="842"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="838"/>
         <source>Saved {name}.</source>
         <translation>{name} を保存しました。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="846"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="842"/>
         <source>Could not export the summary: {error}</source>
         <translation>要約をエクスポートできませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="853"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="849"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="853"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="849"/>
         <source>Word document (*.docx)</source>
         <translation>Word 文書 (*.docx)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/summarize/summarize_pane.py" line="855"/>
+        <location filename="../../gui/panes/summarize/summarize_pane.py" line="851"/>
         <source>Export summary</source>
         <translation>要約をエクスポート</translation>
     </message>
@@ -5727,29 +5764,6 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <location filename="../../gui/i18n.py" line="41"/>
         <source>Follow the system</source>
         <translation>システムに合わせる</translation>
-    </message>
-</context>
-<context>
-    <name>DataMove</name>
-    <message>
-        <location filename="../../gui/settings/data_move.py" line="53"/>
-        <source>Moving Hearth's data to %1…</source>
-        <translation>Hearth のデータを %1 へ移動しています…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/settings/data_move.py" line="53"/>
-        <source>Cancel</source>
-        <translation>キャンセル</translation>
-    </message>
-    <message>
-        <location filename="../../gui/settings/data_move.py" line="54"/>
-        <source>Moving data</source>
-        <translation>データの移動</translation>
-    </message>
-    <message>
-        <location filename="../../gui/settings/data_move.py" line="80"/>
-        <source>Cancelling; putting everything back…</source>
-        <translation>キャンセルしています。すべて元に戻しています…</translation>
     </message>
 </context>
 </TS>

@@ -303,3 +303,121 @@ def test_a_stopped_summary_made_with_a_moved_model_resumes_after_the_move(tmp_pa
         assert [p["text"] for p in ss.parts(sid).values()] == ["The first three pages."]
         assert ss.find_resumable(job_key("d0c", inside, options, 4096)) is None
         assert ss.find_resumable(job_key("d0c", outside, options, 4096)) == ids[outside]   # untouched
+
+
+# ---- one folder for data, settings and cache (Windows, macOS) ------------------------------------------
+
+@pytest.fixture
+def shared_layout(tmp_path, monkeypatch):
+    """platformdirs as on Windows: data and settings in %LOCALAPPDATA%\\Hearth, the cache (logs) in Cache
+    inside it. (macOS shares data and settings the same way.) Returns that folder."""
+    import platformdirs
+
+    root = tmp_path / "Local" / "Hearth"
+    monkeypatch.delenv("HEARTH_HOME", raising=False)
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: str(root))
+    monkeypatch.setattr(platformdirs, "user_config_dir", lambda *a, **k: str(root))
+    monkeypatch.setattr(platformdirs, "user_cache_dir", lambda *a, **k: str(root / "Cache"))
+    cfg = AppConfig.load()
+    assert cfg.paths.data_dir == cfg.paths.config_dir == root
+    return root
+
+
+@pytest.mark.parametrize("same_disk", [True, False], ids=["rename", "copy"])
+def test_settings_and_cache_inside_the_data_folder_stay_and_remember_the_move(shared_layout, tmp_path,
+                                                                             monkeypatch, same_disk):
+    """The copy used to delete settings.json with the old folder, so the next start forgot where the data
+    went (and every other setting); a same-disk rename failed on Windows over the open log file."""
+    root = shared_layout
+    cfg = AppConfig.load()
+    cid = fill_data(cfg)
+    cfg.settings.set("theme", "dark")
+    (root / "Cache" / "logs").mkdir(parents=True)
+    (root / "Cache" / "logs" / "hearth.log").write_text("a line\n")
+    if not same_disk:
+        monkeypatch.setattr(relocate, "same_filesystem", lambda a, b: False)
+    dst = tmp_path / "D" / "HearthData"
+    relocate.request_move(cfg.settings, dst)
+
+    result = relocate.run_pending_move(AppConfig.load())
+    assert result.moved and result.error is None and result.note is None
+    started = AppConfig.load()                                        # the next start
+    assert started.paths.data_dir == dst and started.settings.get("theme") == "dark"
+    assert started.paths.settings_file == root / "settings.json" and started.paths.settings_file.is_file()
+    assert (root / "Cache" / "logs" / "hearth.log").read_text() == "a line\n"
+    assert sorted(p.name for p in root.iterdir()) == ["Cache", "settings.json"]   # the data went, nothing else
+    assert sorted(p.name for p in dst.iterdir()) == ["hearth.sqlite3", "models"]
+    assert_chat_at(dst, cid)
+
+
+def test_a_models_folder_pinned_by_the_policy_inside_the_data_folder_stays(tmp_path):
+    cfg = AppConfig.load()
+    fill_data(cfg)
+    src = cfg.paths.data_dir
+    policy = Policy(models_dir=src / "models")
+    plan = relocate.check_move(src, tmp_path / "new", policy, stays=(policy.models_dir,))
+    assert plan.staying == ("models",) and "models" not in plan.entries
+    assert plan.total_bytes == (src / "hearth.sqlite3").stat().st_size
+
+
+# ---- a move cut short (the app killed, the power lost) --------------------------------------------------
+
+KILL_DURING_MOVE = """
+import os, sys
+from engine import relocate
+from engine.config import AppConfig
+
+mode = sys.argv[1]
+if mode == "copy":
+    relocate.same_filesystem = lambda a, b: False
+    real = relocate._copy_file
+    calls = []
+
+    def copy(s, d, on_bytes, cancelled):
+        calls.append(s)
+        if len(calls) == 2:
+            with open(d, "wb") as f:
+                f.write(b"half")
+            os._exit(9)                      # killed halfway through the second file
+        real(s, d, on_bytes, cancelled)
+
+    relocate._copy_file = copy
+else:
+    real = relocate._rename
+    calls = []
+
+    def rename(s, d):
+        calls.append(s)
+        if len(calls) == 2:
+            os._exit(9)                      # killed after the first entry was renamed
+        return real(s, d)
+
+    relocate._rename = rename
+relocate.run_pending_move(AppConfig.load())
+"""
+
+
+@pytest.mark.parametrize("mode", ["rename", "copy"])
+def test_a_move_killed_halfway_is_undone_at_the_next_start(tmp_path, mode):
+    import subprocess
+    import sys
+
+    cfg = AppConfig.load()
+    cid = fill_data(cfg)
+    src = cfg.paths.data_dir
+    before = snapshot(src)
+    dst = tmp_path / "new"
+    relocate.request_move(cfg.settings, dst)
+    r = subprocess.run([sys.executable, "-c", KILL_DURING_MOVE, mode], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 9, r.stderr
+    assert any(dst.iterdir())                                          # it was cut short with data in dst
+    assert relocate.pending_move(AppConfig.load().settings) == dst
+
+    result = relocate.run_pending_move(AppConfig.load())               # the next start
+    assert not result.moved and "cut short and has been undone" in result.error and str(src) in result.error
+    assert snapshot(src) == before
+    assert list(dst.iterdir()) == []
+    again = AppConfig.load()
+    assert again.paths.data_dir == src and again.settings.get("pending_data_move") is None
+    assert_chat_at(src, cid)
