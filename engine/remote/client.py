@@ -23,9 +23,13 @@ Chat prompts add an estimated ``CHAT_OVERHEAD_PER_MESSAGE`` tokens per message
 for the server's template, corrected by the server's usage figures once a
 reply reported them.
 
-Stop (``cancel``) shuts the stream's socket at once: the server sees the
-client gone and stops generating; the text so far is kept. 429/503 answers
-(the server is busy) are retried with backoff, and ``on_notice`` says so. A
+Stop (``cancel``) shuts the request's socket at once, also while a busy
+server still holds the response's headers (``_Abort``: the connection hands
+its socket over as the request goes): the server sees the client gone and
+stops generating; the text so far is kept, and the result is "cancelled".
+429/503 answers (the server is busy) are retried with backoff (a Stop during
+the wait is a "cancelled" result too), and ``on_notice`` says so. Streams ask
+for ``Accept-Encoding: identity`` and are decoded if a proxy compresses them. A
 stream that ends without its end marker raises ``StreamCutError``, which
 carries the partial reply marked incomplete.
 """
@@ -106,6 +110,114 @@ def _close_socket(resp) -> None:
         pass
 
 
+_current = threading.local()   # ``.abort``: the _Abort of the request this thread is making now
+
+
+def _shut(sock) -> bool:
+    """Shut both directions of ``sock``'s connection. On a TLS socket the plain socket's shutdown
+    is used (``SSLSocket.shutdown`` would drop its TLS state under a read in another thread)."""
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        return True
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+class _Abort:
+    """Stop one request from another thread whatever it is doing: sending, waiting for the
+    response's headers (a busy server may hold them for minutes), or reading the stream.
+
+    While ``RemoteAPI.request`` runs, the connection hands over its socket (``_abortable_adapter``);
+    ``abort()`` shuts it, so the read blocked on it ends at once. A socket handed over after the
+    abort is shut as it comes. Connecting itself (TCP and the TLS handshake) is not interrupted:
+    it is bounded by CONNECT_TIMEOUT_S, and the socket is shut as soon as it exists."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._sock = None
+        self._done = False
+        self.aborted = False
+
+    def attach(self, sock) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            if self._done:
+                return
+            self._sock = sock
+            shut = self.aborted
+        if shut:
+            _shut(sock)
+
+    def abort(self) -> bool:
+        """Shut the request's socket; False when it has none (yet)."""
+        with self._lock:
+            if self._done:
+                return False
+            self.aborted = True
+            sock = self._sock
+        return sock is not None and _shut(sock)
+
+    def finish(self) -> None:
+        """The request is over: forget its socket (the pool may give it to the next request)."""
+        with self._lock:
+            self._done = True
+            self._sock = None
+
+
+def _attach_current(sock) -> None:
+    abort = getattr(_current, "abort", None)
+    if abort is not None:
+        abort.attach(sock)
+
+
+_ADAPTER = None
+
+
+def _abortable_adapter():
+    """``requests``' HTTPAdapter whose connections hand their socket to the running request's
+    ``_Abort`` once connected and before each request and response (a reused connection too)."""
+    global _ADAPTER
+    if _ADAPTER is not None:
+        return _ADAPTER
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class _Hooks:
+        def connect(self):
+            super().connect()
+            _attach_current(self.sock)
+
+        def request(self, *args, **kwargs):
+            _attach_current(self.sock)     # a kept-alive connection (a new one connects inside)
+            return super().request(*args, **kwargs)
+
+        def getresponse(self, *args, **kwargs):
+            _attach_current(self.sock)
+            return super().getresponse(*args, **kwargs)
+
+    class _Conn(_Hooks, HTTPConnection):
+        pass
+
+    class _TLSConn(_Hooks, HTTPSConnection):
+        pass
+
+    class _Pool(HTTPConnectionPool):
+        ConnectionCls = _Conn
+
+    class _TLSPool(HTTPSConnectionPool):
+        ConnectionCls = _TLSConn
+
+    class AbortableAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _TLSPool}
+
+    _ADAPTER = AbortableAdapter
+    return _ADAPTER
+
+
 class RemoteAPI:
     """HTTP calls to one endpoint. Errors are one sentence (BadInputError / EngineError)."""
 
@@ -121,6 +233,9 @@ class RemoteAPI:
         self.session.trust_env = False          # no proxy or .netrc surprises: the URL the user gave
         self.session.verify = endpoint.tls_verify()
         self.session.headers["User-Agent"] = "Hearth"
+        adapter = _abortable_adapter()()
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         key = api_key if api_key is not None else get_api_key(endpoint.name)
         self.has_key = bool(key)
         if key:
@@ -145,30 +260,31 @@ class RemoteAPI:
     # ---- one request, with errors in one sentence and retries when busy ------------------------
     def request(self, method: str, url: str, *, json_body=None, stream: bool = False, what: str = "",
                 cancelled: Callable[[], bool] | None = None, retry: bool = True,
-                read_timeout: float = READ_TIMEOUT_S):
-        import requests
-
+                read_timeout: float = READ_TIMEOUT_S, abort: _Abort | None = None):
+        """``cancelled``: raise CancelledError once it says so (``abort`` shuts the socket then, so a
+        Stop ends even a wait for the response's headers)."""
         delays = list(RETRY_DELAYS_S) if retry else []
         attempt = 0
         while True:
             attempt += 1
+            if cancelled and cancelled():
+                raise CancelledError("stopped before the server answered")
+            _current.abort = abort
             try:
                 # A stream is read as it comes: ask for it uncompressed (a compressing proxy may buffer).
                 resp = self.session.request(method, url, json=json_body, stream=stream,
                                             headers={"Accept-Encoding": "identity"} if stream else None,
                                             timeout=(CONNECT_TIMEOUT_S, read_timeout))
-            except requests.exceptions.SSLError as e:
-                raise BadInputError(self._tls_message(e)) from None
-            except requests.exceptions.ConnectTimeout:
-                raise EngineError(f"cannot reach {self.host}: it did not answer within "
-                                  f"{CONNECT_TIMEOUT_S:.0f} s") from None
-            except requests.exceptions.ReadTimeout:
-                raise EngineError(f"{self.host} did not answer within {read_timeout:.0f} s") from None
-            except requests.exceptions.ConnectionError as e:
-                raise EngineError(f"cannot reach {self.host} ({self._why_unreachable(e)}); check the "
-                                  f"endpoint's URL {self.base} and the network") from None
-            except requests.exceptions.RequestException as e:
-                raise EngineError(f"the request to {self.host} failed ({type(e).__name__})") from None
+            except Exception as e:
+                if cancelled and cancelled():   # the Stop shut the socket
+                    raise CancelledError("stopped before the server answered") from None
+                self._raise_request_error(e, read_timeout)
+                raise
+            finally:
+                _current.abort = None
+            if cancelled and cancelled() and resp.status_code >= 400:
+                resp.close()
+                raise CancelledError("stopped before the server answered")
             if resp.status_code in (429, 503) and delays:
                 delay = delays.pop(0)
                 ra = resp.headers.get("Retry-After")
@@ -192,6 +308,23 @@ class RemoteAPI:
                 finally:
                     resp.close()
             return resp
+
+    def _raise_request_error(self, e: Exception, read_timeout: float) -> None:
+        """A failed request in one sentence (returns for what is not a ``requests`` error)."""
+        import requests
+
+        if isinstance(e, requests.exceptions.SSLError):
+            raise BadInputError(self._tls_message(e)) from None
+        if isinstance(e, requests.exceptions.ConnectTimeout):
+            raise EngineError(f"cannot reach {self.host}: it did not answer within "
+                              f"{CONNECT_TIMEOUT_S:.0f} s") from None
+        if isinstance(e, requests.exceptions.ReadTimeout):
+            raise EngineError(f"{self.host} did not answer within {read_timeout:.0f} s") from None
+        if isinstance(e, requests.exceptions.ConnectionError):
+            raise EngineError(f"cannot reach {self.host} ({self._why_unreachable(e)}); check the "
+                              f"endpoint's URL {self.base} and the network") from None
+        if isinstance(e, requests.exceptions.RequestException):
+            raise EngineError(f"the request to {self.host} failed ({type(e).__name__})") from None
 
     def _tls_message(self, e) -> str:
         text = str(e)
@@ -400,6 +533,7 @@ class RemoteClient:
         self._cancelled_ids: set[int] = set()
         self._running_id = 0
         self._resp = None
+        self._abort: _Abort | None = None     # the running request's, so cancel() can shut its socket
         self._overhead = CHAT_OVERHEAD_PER_MESSAGE
         self.notices: list[str] = []
         self.listed_models: list[str] = []
@@ -499,9 +633,11 @@ class RemoteClient:
             else:
                 target = int(request_id)
                 self._cancelled_ids.add(target)
-            running, resp = self._running_id, self._resp
-        if running and resp is not None and (running == target or (request_id is None and running <= target)):
-            _close_socket(resp)
+            running, resp, abort = self._running_id, self._resp, self._abort
+        if running and (running == target or (request_id is None and running <= target)):
+            shut = abort is not None and abort.abort()    # before the headers too
+            if not shut and resp is not None:
+                _close_socket(resp)
 
     def _is_cancelled(self, rid: int) -> bool:
         with self._ids_lock:
@@ -543,32 +679,38 @@ class RemoteClient:
             if self._is_cancelled(rid):
                 return GenerationStats(finish_reason="cancelled")
             api = self._ensure()
-            self._running_id = rid
+            abort = _Abort()
+            with self._ids_lock:
+                self._running_id = rid
+                self._abort = abort
             try:
-                return self._stream_locked(api, route, payload, sampling, on_text, rid, messages, prompt)
+                return self._stream_locked(api, route, payload, sampling, on_text, rid, messages, prompt, abort)
             finally:
+                abort.finish()
                 with self._ids_lock:
                     self._running_id = 0
                     self._resp = None
+                    self._abort = None
 
-    def _post_stream(self, api: RemoteAPI, route: str, payload: dict, sampling, rid: int):
+    def _post_stream(self, api: RemoteAPI, route: str, payload: dict, sampling, rid: int, abort: _Abort):
         url = f"{api.base}/{route}"
         what = f"model {self.model_id!r}"
         cancelled = lambda: self._is_cancelled(rid)  # noqa: E731
         try:
             return api.request("POST", url, json_body={**payload, **self._body(sampling, True)}, stream=True,
-                               what=what, cancelled=cancelled)
+                               what=what, cancelled=cancelled, abort=abort)
         except BadInputError as e:
             # A server that rejects llama.cpp's sampling extras (top_k, min_p, repeat_penalty): ask without.
             if "HTTP 400" in str(e) and any(n in str(e) for n in LLAMA_EXTRAS + ("extra", "unrecognized")):
                 return api.request("POST", url, json_body={**payload, **self._body(sampling, False)},
-                                   stream=True, what=what, cancelled=cancelled)
+                                   stream=True, what=what, cancelled=cancelled, abort=abort)
             raise
 
-    def _stream_locked(self, api, route, payload, sampling, on_text, rid, messages, prompt) -> GenerationStats:
+    def _stream_locked(self, api, route, payload, sampling, on_text, rid, messages, prompt,
+                       abort: _Abort) -> GenerationStats:
         t0 = time.perf_counter()
         try:
-            resp = self._post_stream(api, route, payload, sampling, rid)
+            resp = self._post_stream(api, route, payload, sampling, rid, abort)
         except CancelledError:
             # Stopped before the reply began (e.g. while waiting out a busy server): a normal Stop,
             # as EngineClient answers it, not an error.
@@ -577,7 +719,7 @@ class RemoteClient:
             return GenerationStats(finish_reason="cancelled", total_s=time.perf_counter() - t0)
         with self._ids_lock:
             self._resp = resp
-        if self._is_cancelled(rid):     # a Stop raced with the request: close it now
+        if self._is_cancelled(rid) and not abort.abort():     # a Stop raced with the request: close it now
             _close_socket(resp)
         parts: list[str] = []
         chunks = 0
@@ -618,6 +760,7 @@ class RemoteClient:
         except Exception as e:   # the connection broke (reset, chunked encoding cut, socket shut)
             log.debug("stream read ended: %s", type(e).__name__)
         finally:
+            abort.finish()       # a late Stop must not shut the socket of the token counting below
             try:
                 resp.close()
             except Exception:

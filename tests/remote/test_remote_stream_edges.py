@@ -12,8 +12,8 @@ from engine.remote.client import RemoteClient
 from engine.remote.endpoints import Endpoint
 
 
-def _client(url: str, **kw) -> RemoteClient:
-    c = RemoteClient(Endpoint("lab", url), "fake", api_key="", **kw)   # "" : no key, no keyring asked
+def _client(url: str, ca_bundle: str | None = None, **kw) -> RemoteClient:
+    c = RemoteClient(Endpoint("lab", url, ca_bundle=ca_bundle), "fake", api_key="", **kw)   # "" : no key, no keyring asked
     c.load(None, LoadOptions())
     return c
 
@@ -65,3 +65,52 @@ def test_stop_during_busy_backoff_is_a_normal_stop(fake_server):
     assert fake_server.requests[mode] == 2     # GET /models at load, one chat request; no retry after Stop
     assert "trying again in 20 s" in client.notices[0]
     client.unload()
+
+
+def _stop_while_headers_are_held(fake_server, ca_bundle: str | None = None):
+    mode = f"hold-{uuid.uuid4().hex[:6]}"
+    client = _client(fake_server.url(mode), ca_bundle)
+    rid = client.new_request_id()
+    t, result = _chat_in_thread(client, rid)
+    assert fake_server.held[mode].wait(30), "the request never reached the server"
+    client.cancel(rid)
+    t.join(20)       # the server would hold the headers for 60 s
+    assert not t.is_alive(), "Stop did nothing while the server held the response headers"
+    assert "error" not in result, repr(result.get("error"))
+    stats = result["stats"]
+    assert stats.finish_reason == "cancelled" and stats.text == ""
+    # The socket was shut: the server saw the client go.
+    assert fake_server.disconnected[mode].wait(20)
+    # The client still works for the next request.
+    client_ok = _client(fake_server.url("plain"), ca_bundle)
+    assert client_ok.chat([{"role": "user", "content": "Hi"}]).text == "Summary: Hi [p. 1]"
+    client_ok.unload()
+    client.unload()
+
+
+def test_stop_before_the_response_headers(fake_server):
+    """A busy server takes the request and holds the headers: Stop ends the request at once (the
+    socket is shut) and gives a cancelled result, not an error."""
+    _stop_while_headers_are_held(fake_server)
+
+
+def test_stop_before_the_response_headers_over_tls(tmp_path):
+    """The same over TLS: the TLS socket is shut too."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from tests.remote.fakeserver import FakeServer
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
+                    "-out", str(cert)], check=True, capture_output=True)
+    srv = FakeServer(certfile=str(cert), keyfile=str(key)).start()
+    try:
+        _stop_while_headers_are_held(srv, ca_bundle=str(cert))
+    finally:
+        srv.stop()
