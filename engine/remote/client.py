@@ -42,6 +42,7 @@ import math
 import socket
 import threading
 import time
+from collections import deque
 from typing import Callable, Iterator
 
 from engine.errors import BadInputError, CancelledError, EngineError
@@ -530,7 +531,8 @@ class RemoteClient:
         self._lock = threading.Lock()
         self._last_id = 0
         self._cancel_upto = 0
-        self._cancelled_ids: set[int] = set()
+        self._cancelled_ids: set[int] = set()      # named Stops of requests not finished; pruned as they end
+        self._finished_ids: deque[int] = deque(maxlen=64)   # a late Stop of one of these is not kept
         self._running_id = 0
         self._resp = None
         self._abort: _Abort | None = None     # the running request's, so cancel() can shut its socket
@@ -630,9 +632,11 @@ class RemoteClient:
             if request_id is None:
                 self._cancel_upto = max(self._cancel_upto, self._last_id)
                 target = self._last_id
+                self._cancelled_ids = {i for i in self._cancelled_ids if i > self._cancel_upto}
             else:
                 target = int(request_id)
-                self._cancelled_ids.add(target)
+                if target > self._cancel_upto and target not in self._finished_ids:
+                    self._cancelled_ids.add(target)
             running, resp, abort = self._running_id, self._resp, self._abort
         if running and (running == target or (request_id is None and running <= target)):
             shut = abort is not None and abort.abort()    # before the headers too
@@ -675,22 +679,28 @@ class RemoteClient:
     def _stream(self, route: str, payload: dict, sampling: SamplingOptions, on_text, request_id,
                 messages=None, prompt=None) -> GenerationStats:
         rid = request_id or self.new_request_id()
-        with self._lock:
-            if self._is_cancelled(rid):
-                return GenerationStats(finish_reason="cancelled")
-            api = self._ensure()
-            abort = _Abort()
-            with self._ids_lock:
-                self._running_id = rid
-                self._abort = abort
-            try:
-                return self._stream_locked(api, route, payload, sampling, on_text, rid, messages, prompt, abort)
-            finally:
-                abort.finish()
+        try:
+            with self._lock:
+                if self._is_cancelled(rid):
+                    return GenerationStats(finish_reason="cancelled")
+                api = self._ensure()
+                abort = _Abort()
                 with self._ids_lock:
-                    self._running_id = 0
-                    self._resp = None
-                    self._abort = None
+                    self._running_id = rid
+                    self._abort = abort
+                try:
+                    return self._stream_locked(api, route, payload, sampling, on_text, rid, messages, prompt,
+                                               abort)
+                finally:
+                    abort.finish()
+                    with self._ids_lock:
+                        self._running_id = 0
+                        self._resp = None
+                        self._abort = None
+        finally:
+            with self._ids_lock:   # the request is over: its Stop need not be kept
+                self._cancelled_ids.discard(rid)
+                self._finished_ids.append(rid)
 
     def _post_stream(self, api: RemoteAPI, route: str, payload: dict, sampling, rid: int, abort: _Abort):
         url = f"{api.base}/{route}"

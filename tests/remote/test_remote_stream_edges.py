@@ -114,3 +114,41 @@ def test_stop_before_the_response_headers_over_tls(tmp_path):
         _stop_while_headers_are_held(srv, ca_bundle=str(cert))
     finally:
         srv.stop()
+
+
+def test_cancelled_ids_are_not_kept_after_their_request(fake_server):
+    """Named Stops are forgotten once their request is over (before it started, during the busy
+    wait, or a late Stop after the reply); a Stop of a request not yet run is kept until it runs."""
+    client = _client(fake_server.url("plain"))
+    hi = [{"role": "user", "content": "Hi"}]
+    # Stopped before it started.
+    rid = client.new_request_id()
+    client.cancel(rid)
+    assert client.chat(hi, request_id=rid).finish_reason == "cancelled"
+    assert client._cancelled_ids == set()
+    # A late Stop, after the reply ended.
+    rid = client.new_request_id()
+    assert client.chat(hi, request_id=rid).finish_reason == "stop"
+    client.cancel(rid)
+    assert client._cancelled_ids == set()
+    # A Stop of a request asked for but not run yet is kept, and still applies when it runs.
+    rid = client.new_request_id()
+    client.cancel(rid)
+    assert client._cancelled_ids == {rid}
+    assert client.chat(hi, request_id=rid).finish_reason == "cancelled"
+    assert client._cancelled_ids == set()
+    # Stop during the busy wait.
+    mode = f"slowbusy-20-{uuid.uuid4().hex[:6]}"
+    waiting = threading.Event()
+    busy = _client(fake_server.url(mode), on_notice=lambda text: waiting.set())
+    rid = busy.new_request_id()
+    t, result = _chat_in_thread(busy, rid)
+    assert waiting.wait(30)
+    busy.cancel(rid)
+    t.join(15)
+    assert not t.is_alive() and result["stats"].finish_reason == "cancelled"
+    assert busy._cancelled_ids == set()
+    # The next request runs.
+    assert client.chat(hi).text == "Summary: Hi [p. 1]"
+    client.unload()
+    busy.unload()
