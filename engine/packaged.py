@@ -83,17 +83,46 @@ def app_command() -> list[str]:
     return [sys.executable, "-c", APP_FROM_PACKAGE]
 
 
+RESTARTED_FROM_ENV = "HEARTH_RESTARTED_FROM"   # the process id of the app that started this one again
+
+
 def start_app_again(command: list[str] | None = None):
     """Start the app as a new process that outlives this one (its own session, no inherited pipes);
-    returns the Popen. ``command`` replaces app_command() (tests)."""
+    returns the Popen. ``command`` replaces app_command() (tests). The new app waits for this one to end
+    (``wait_for_previous``) before it touches the data: a pending data move must not run while this
+    process still holds files in the folder."""
     import subprocess
 
-    kwargs: dict = {"stdin": subprocess.DEVNULL, "close_fds": True}
+    kwargs: dict = {"stdin": subprocess.DEVNULL, "close_fds": True,
+                    "env": dict(os.environ, **{RESTARTED_FROM_ENV: str(os.getpid())})}
     if os.name == "nt":
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS
     else:
         kwargs["start_new_session"] = True
     return subprocess.Popen(command or app_command(), **kwargs)
+
+
+def wait_for_previous(timeout: float = 30.0) -> bool:
+    """In an app started again: wait until the app that started it has ended (at most ``timeout`` seconds).
+    True when it has ended or there was none; the variable is removed so children do not wait too."""
+    value = os.environ.pop(RESTARTED_FROM_ENV, "")
+    if not value.isdigit() or int(value) == os.getpid():
+        return True
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    try:
+        old = psutil.Process(int(value))
+        # not our child, so polled; a zombie has ended (its parent, a launcher or shell, reaps it later)
+        while old.is_running() and old.status() != psutil.STATUS_ZOMBIE:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+    except psutil.NoSuchProcess:
+        pass
+    return True
 
 
 def seconds_since_start() -> float:

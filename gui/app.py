@@ -894,6 +894,10 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    from engine.packaged import wait_for_previous
+
+    if not wait_for_previous():    # Restart now: the old window's process must let go of the data first
+        log.warning("the Hearth that restarted this one is still running after 30 s; starting anyway")
     QtCore.QCoreApplication.setApplicationName(APP_TITLE)
     QtCore.QCoreApplication.setOrganizationName(APP_TITLE)
     QtGui.QGuiApplication.setDesktopFileName("hearth")   # Wayland app id: packaging/hearth.desktop

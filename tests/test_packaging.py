@@ -239,6 +239,29 @@ def test_the_app_started_again_outlives_this_process_in_its_own_session(tmp_path
     assert started["ppid"] == os.getpid()
 
 
+@pytest.mark.skipif(os.name == "nt", reason="POSIX sessions")
+def test_the_app_started_again_waits_for_the_old_one_to_end(tmp_path):
+    """The old app starts the new one as its last act, but is still ending (closing files, the log) when the
+    new one starts; a pending data move must not run before it has gone."""
+    import time
+
+    out = tmp_path / "seen.json"
+    ended = tmp_path / "old-app-ended"
+    child = ("import json, os; from engine.packaged import wait_for_previous; "
+             f"waited = wait_for_previous(60); json.dump({{'waited': waited, 'old_ended': os.path.exists({str(ended)!r}), "
+             f"'env_left': os.environ.get('HEARTH_RESTARTED_FROM')}}, open({str(out)!r}, 'w'))")
+    old_app = ("import sys, time; from engine.packaged import start_app_again; "
+               f"p = start_app_again([sys.executable, '-c', {child!r}]); "
+               f"time.sleep(1.0); open({str(ended)!r}, 'w').close()")    # still ending for a second
+    r = subprocess.run([sys.executable, "-c", old_app], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    deadline = time.monotonic() + 60
+    while not out.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)                                              # the new app writes when it has waited
+    seen = json.loads(out.read_text())
+    assert seen == {"waited": True, "old_ended": True, "env_left": None}
+
+
 # ---- the smoke test's process watcher ---------------------------------------------------------
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork then exec is how POSIX spawns")
