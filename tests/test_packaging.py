@@ -249,7 +249,8 @@ def test_the_app_started_again_waits_for_the_old_one_to_end(tmp_path):
     ended = tmp_path / "old-app-ended"
     child = ("import json, os; from engine.packaged import wait_for_previous; "
              f"waited = wait_for_previous(60); json.dump({{'waited': waited, 'old_ended': os.path.exists({str(ended)!r}), "
-             f"'env_left': os.environ.get('HEARTH_RESTARTED_FROM')}}, open({str(out)!r}, 'w'))")
+             f"'env_left': os.environ.get('HEARTH_RESTARTED_FROM')}}, open({str(out)!r} + '.tmp', 'w')); "
+             f"os.replace({str(out)!r} + '.tmp', {str(out)!r})")     # whole, or not there yet
     old_app = ("import sys, time; from engine.packaged import start_app_again; "
                f"p = start_app_again([sys.executable, '-c', {child!r}]); "
                f"time.sleep(1.0); open({str(ended)!r}, 'w').close()")    # still ending for a second
