@@ -221,12 +221,32 @@ def _copy_file(s: Path, d: Path, on_bytes: Callable[[int], None], cancelled: Can
     shutil.copystat(s, d)
 
 
-def _copy_entry(s_top: Path, d_top: Path, add: Callable[[int], None], cancelled: Cancelled | None) -> None:
-    """Copy one entry of the data folder (a file, a link or a folder tree), then verify every file's size."""
+def _copy_entry(s_top: Path, d_top: Path, add: Callable[[int], None], cancelled: Cancelled | None,
+                src: Path | None = None, dst: Path | None = None) -> None:
+    """Copy one entry of the data folder (a file, a link or a folder tree), then verify every file's size.
+    A link that points into the old folder (``src``) is made to point to the same place in ``dst``; what is
+    neither a file, a folder nor a link (a FIFO would block the copy for ever) is left out, logged."""
+
+    def link(s: Path, d: Path) -> None:
+        target = os.readlink(s)
+        if src is not None and dst is not None and os.path.isabs(target) and _inside(Path(target), src):
+            target = str(dst / Path(target).relative_to(src))
+        os.symlink(target, d)
+
+    def regular(s: Path) -> bool:
+        import stat
+
+        if stat.S_ISREG(s.lstat().st_mode):
+            return True
+        log.warning("%s is not a regular file; it is left out of the data move", s)
+        return False
+
     if s_top.is_symlink():
-        os.symlink(os.readlink(s_top), d_top)
+        link(s_top, d_top)
         return
     if not s_top.is_dir():
+        if not regular(s_top):
+            return
         if cancelled is not None and cancelled():
             raise CancelledError("the move was cancelled")
         _copy_file(s_top, d_top, add, cancelled)
@@ -239,8 +259,8 @@ def _copy_entry(s_top: Path, d_top: Path, add: Callable[[int], None], cancelled:
             for name in sorted(dirs) + sorted(names):
                 s, d = Path(root) / name, d_top / rel / name
                 if s.is_symlink():
-                    os.symlink(os.readlink(s), d)
-                elif name in names:
+                    link(s, d)
+                elif name in names and regular(s):
                     if cancelled is not None and cancelled():
                         raise CancelledError("the move was cancelled")
                     _copy_file(s, d, add, cancelled)
@@ -338,7 +358,7 @@ def move_data(plan: MovePlan, on_progress: Progress | None = None, cancelled: Ca
                 renamed.append(name)
                 continue
             copied.append(name)
-            _copy_entry(s, d, add, cancelled)
+            _copy_entry(s, d, add, cancelled, src, dst)
         if settings is not None:
             _record(settings, src, dst)
     except BaseException as e:

@@ -421,3 +421,24 @@ def test_a_move_killed_halfway_is_undone_at_the_next_start(tmp_path, mode):
     again = AppConfig.load()
     assert again.paths.data_dir == src and again.settings.get("pending_data_move") is None
     assert_chat_at(src, cid)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX links and FIFOs")
+def test_a_copy_points_links_into_the_new_folder_and_skips_a_fifo(tmp_path, monkeypatch):
+    """A link to a model inside the old folder would dangle once it is deleted; a FIFO would block the
+    copy for ever (open() waits for a writer)."""
+    cfg = AppConfig.load()
+    fill_data(cfg)
+    src = cfg.paths.data_dir
+    (src / "models" / "current.gguf").symlink_to(src / "models" / "a.gguf")        # absolute, inside
+    (src / "models" / "relative.gguf").symlink_to("b.gguf")
+    (src / "models" / "outside.gguf").symlink_to(tmp_path / "shared.gguf")
+    os.mkfifo(src / "pipe")
+    monkeypatch.setattr(relocate, "same_filesystem", lambda a, b: False)
+    dst = tmp_path / "usb"
+    relocate.move_data(relocate.check_move(src, dst), settings=cfg.settings)
+    assert os.readlink(dst / "models" / "current.gguf") == str(dst / "models" / "a.gguf")
+    assert (dst / "models" / "current.gguf").read_bytes() == (dst / "models" / "a.gguf").read_bytes()
+    assert os.readlink(dst / "models" / "relative.gguf") == "b.gguf"
+    assert os.readlink(dst / "models" / "outside.gguf") == str(tmp_path / "shared.gguf")
+    assert not (dst / "pipe").exists()
