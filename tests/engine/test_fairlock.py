@@ -109,3 +109,87 @@ def test_a_waiter_that_gives_up_does_not_block_those_after_it():
     lock.release()
     assert got.wait(10)                          # the abandoned turn was skipped
     t2.join(10)
+
+
+def test_a_waiter_asked_to_give_up_returns_false_and_keeps_the_order_of_the_others():
+    """A chat reply queued behind the local API's request can be Stopped while it waits."""
+    lock = FairRLock()
+    lock.acquire()                               # the API's request is running
+    order: list[str] = []
+    stop = threading.Event()
+    result: dict[str, bool] = {}
+
+    def chat():
+        result["chat"] = lock.acquire(cancelled=stop.is_set)
+        if result["chat"]:
+            lock.release()
+
+    def later():
+        with lock:
+            order.append("later")
+
+    t1 = threading.Thread(target=chat)
+    t1.start()
+    wait_for(lambda: lock.waiting() == 1)
+    t2 = threading.Thread(target=later)
+    t2.start()
+    wait_for(lambda: lock.waiting() == 2)
+    stop.set()                                   # Stop pressed while the API's request still runs
+    t1.join(10)
+    assert not t1.is_alive() and result == {"chat": False}
+    assert lock.waiting() == 1 and lock._owner == threading.get_ident()   # still ours, one waiter left
+    lock.release()
+    t2.join(10)
+    assert order == ["later"]                    # the given-up turn was skipped
+    assert lock.acquire(cancelled=lambda: True)  # a free lock is taken even by a cancellable waiter's check
+    lock.release()
+
+
+def test_an_interrupt_right_after_the_wait_hands_the_turn_on():
+    """A KeyboardInterrupt can land after the waiter's turn came (the wait loop is left) but before the lock
+    is marked as its own: the turn must be handed on, or every later waiter waits forever."""
+    import inspect
+    import sys
+
+    class Interrupt(BaseException):
+        pass
+
+    code = FairRLock.acquire.__code__
+    source, first = inspect.getsourcelines(FairRLock.acquire)
+    while_line = first + next(i for i, ln in enumerate(source) if ln.strip().startswith("while "))
+    lock = FairRLock()
+    lock.acquire()
+    outcome: list[str] = []
+
+    def interrupted_waiter():
+        last = [0]
+
+        def local(frame, event, arg):
+            if event == "line":
+                came, last[0] = last[0], frame.f_lineno
+                # The first line after the wait loop's test found it is this thread's turn.
+                if came == while_line and frame.f_lineno != while_line and "ticket" in frame.f_locals \
+                        and lock._owner is None and lock._serving == frame.f_locals["ticket"]:
+                    raise Interrupt()
+            return local
+
+        sys.settrace(lambda frame, event, arg: local if frame.f_code is code else None)
+        try:
+            lock.acquire()
+            outcome.append("acquired")
+        except Interrupt:
+            outcome.append("interrupted")
+        finally:
+            sys.settrace(None)
+
+    t = threading.Thread(target=interrupted_waiter)
+    t.start()
+    wait_for(lambda: lock.waiting() == 1)
+    lock.release()                               # its turn comes; the interrupt lands as it takes it
+    t.join(10)
+    assert outcome == ["interrupted"]
+    assert lock._owner is None and lock.waiting() == 0
+    other = threading.Thread(target=lambda: (lock.acquire(), lock.release()), daemon=True)
+    other.start()
+    other.join(10)
+    assert not other.is_alive(), "the interrupted waiter's turn was never handed on"
