@@ -22,6 +22,8 @@ import signal
 import tempfile
 import threading
 import time
+from collections import deque
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -67,10 +69,14 @@ class EngineClient:
         self._proc = None
         self._conn = None
         # Shared with the host: [0] every request with an id <= this is cancelled ("stop
-        # everything asked so far"); [1] the one request with exactly this id is cancelled.
+        # everything asked so far"); [1] the one request with exactly this id is cancelled — only ever
+        # the running request's id (a Stop of a queued request must not take the slot from it).
         self._cancel = self._ctx.RawArray("q", 2)
-        self._cancelled_ids: set[int] = set()   # named cancels, for requests not started yet
+        self._cancelled_ids: set[int] = set()   # named cancels of requests not finished yet
+        self._finished_ids: deque[int] = deque(maxlen=256)   # a late Stop of one of these is not kept
         self._cancel_time: float | None = None
+        # Guards the ids, the cancel slots, _running_id and _cancel_time: a Stop compares and sets them
+        # while a request starts or ends on another thread.
         self._ids_lock = threading.Lock()
         self._last_id = 0          # last id handed out
         self._running_id = 0       # id of the request the host is working on
@@ -274,8 +280,9 @@ class EngineClient:
             self.unload()
         rid = self.new_request_id()
         self._start()
-        self._running_id = rid
-        self._cancel_time = None
+        with self._ids_lock:
+            self._running_id = rid
+            self._cancel_time = None
         self._send(("load", str(model_path), options.to_dict(), rid))
         try:
             msg = self._recv(on_progress=on_progress)
@@ -283,8 +290,10 @@ class EngineClient:
             self._needs_reload = False
             raise HostCrashedError(f"{e} The model could not be loaded.") from None
         finally:
-            self._running_id = 0
+            with self._ids_lock:
+                self._running_id = 0
         cancelled = self._is_cancelled(rid)
+        self._finished(rid)
         if cancelled or msg[0] != "loaded":
             # Stopped while loading: llama.cpp aborted via the progress callback, or the host was ended.
             self._kill()
@@ -306,25 +315,60 @@ class EngineClient:
 
     def _run(self, request: tuple, on_text, request_id: int | None) -> GenerationStats:
         rid = request_id or self.new_request_id()
-        with self._lock:
-            if self._is_cancelled(rid):
-                # Stopped before it started (Stop right after Send): nothing to run.
+        try:
+            # Waiting for another thread's request (the local API's): a Stop of this one ends the wait.
+            if not self._lock.acquire(cancelled=lambda: self._is_cancelled(rid)):
                 return GenerationStats(finish_reason="cancelled")
-            self._ensure_loaded()
+            try:
+                return self._run_locked(request, on_text, rid)
+            finally:
+                self._lock.release()
+        finally:
+            self._finished(rid)
+
+    def _run_locked(self, request: tuple, on_text, rid: int) -> GenerationStats:
+        if self._is_cancelled(rid):
+            # Stopped before it started (Stop right after Send): nothing to run.
+            return GenerationStats(finish_reason="cancelled")
+        self._ensure_loaded()
+        with self._ids_lock:
             self._cancel_time = None
             self._running_id = rid
-            if self._is_cancelled(rid):  # a Stop raced with the start: tell the host, start the clock
+            if self._cancel[0] >= rid or rid in self._cancelled_ids:
+                # Stopped while it waited or raced with the start: tell the host, start the clock
                 self._cancel[1] = rid
                 self._cancel_time = time.monotonic()
+        try:
             self._send(request + (rid,))
-            try:
-                msg = self._recv(on_text)
-            finally:
+            msg = self._recv(on_text)
+        finally:
+            with self._ids_lock:
                 self._running_id = 0
                 self._cancel_time = None
-            if msg[0] == "error":
-                self._raise_error(msg)
-            return GenerationStats.from_dict(msg[1])
+        if msg[0] == "error":
+            self._raise_error(msg)
+        return GenerationStats.from_dict(msg[1])
+
+    def _finished(self, rid: int) -> None:
+        """Request ``rid`` is over: its named cancel, if any, is no longer needed."""
+        with self._ids_lock:
+            self._cancelled_ids.discard(rid)
+            self._finished_ids.append(rid)
+
+    @contextmanager
+    def turn(self, request_id: int | None = None):
+        """Hold this client's request lock across several calls of one thread (each call inside takes it
+        again, re-entrantly): e.g. check ``model_path`` and run a request with no load from another thread
+        in between. Yields True with the lock held; False, holding nothing, when ``request_id`` was
+        cancelled while this waited for another thread's request."""
+        cancelled = None if request_id is None else (lambda: self._is_cancelled(request_id))
+        if not self._lock.acquire(cancelled=cancelled):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            self._lock.release()
 
     def chat(self, messages: list[dict], sampling: SamplingOptions | None = None,
              on_text: Callable[[str], None] | None = None, request_id: int | None = None) -> GenerationStats:
@@ -380,17 +424,22 @@ class EngineClient:
         the summary's Stop).
         """
         with self._ids_lock:
+            running = self._running_id
             if request_id is None:
                 target = self._last_id
                 if target > self._cancel[0]:
                     self._cancel[0] = target
             else:
                 target = int(request_id)
-                self._cancelled_ids.add(target)
-                self._cancel[1] = target
-        running = self._running_id
-        if running and (running == target or (request_id is None and running <= target)):
-            self._cancel_time = time.monotonic()
+                if target not in self._finished_ids:   # a late Stop: nothing left to cancel
+                    self._cancelled_ids.add(target)
+                if running and running == target:
+                    # The host's one per-request slot names the running request only: a Stop of a queued
+                    # one (kept in _cancelled_ids until it starts) must not take the slot from it.
+                    self._cancel[1] = target
+            # Compared and set under the lock: a request starting meanwhile never gets a stale Stop's clock.
+            if running and (running == target or (request_id is None and running <= target)):
+                self._cancel_time = time.monotonic()
 
     def _is_cancelled(self, rid: int) -> bool:
         with self._ids_lock:
