@@ -177,7 +177,8 @@ class BackgroundServer:
         log.info("stopped serving %s", self.model_name)
 
     def stop(self, wait: bool = False, timeout: float = 20) -> bool:
-        """Stop serving (requests in flight are cancelled); with ``wait``, until the thread ended.
+        """Stop serving (the API's requests in flight are cancelled; sharing the chat's model process, only
+        those); with ``wait``, until the thread ended.
         Returns whether it has ended."""
         self._stop.set()
         server = self._server
@@ -189,9 +190,13 @@ class BackgroundServer:
             except Exception:
                 pass
             server.should_exit = True
-        if self.worker is not None:
+        worker = self.worker
+        if worker is not None:
             try:
-                self.worker.client.cancel()
+                if worker.shared:
+                    worker.cancel_own()     # the chat's client: its own reply or load goes on
+                else:
+                    worker.client.cancel()  # our own host: everything, a load in progress too
             except Exception:
                 pass
         if wait and self._thread is not None:

@@ -68,6 +68,7 @@ class ModelWorker:
         self._recent: list[dict] = []
         self._queued = 0
         self._running: Job | None = None
+        self._live: dict[int, Job] = {}   # submitted and not done: what cancel_own() stops
         self._stopping = False
 
     # ---- lifetime ----------------------------------------------------------------
@@ -89,9 +90,7 @@ class ModelWorker:
         self._stopping = True
         try:
             if self.shared:
-                running = self._running
-                if running is not None:
-                    self.client.cancel(running.id)    # only ours: the chat's own request goes on
+                self.cancel_own()                    # only ours: the chat's own request goes on
             else:
                 self.client.cancel()
         except Exception:
@@ -104,6 +103,14 @@ class ModelWorker:
                 self.client.kill_host()
             except Exception:
                 pass
+
+    def cancel_own(self) -> None:
+        """Cancel this worker's requests, running and queued, by their ids, and nothing else: a shared
+        client's own requests (the chat's reply, a load) go on. Any thread."""
+        with self._lock:
+            ids = list(self._live)
+        for rid in ids:
+            self.client.cancel(rid)
 
     def _main(self) -> None:
         try:
@@ -147,6 +154,7 @@ class ModelWorker:
                   loop=loop or asyncio.get_running_loop())
         with self._lock:
             self._queued += 1
+            self._live[job.id] = job
         log.info("request %d queued (%s)", job.id, kind)
         self._queue.put(job)
         return job
@@ -166,28 +174,43 @@ class ModelWorker:
         try:
             if self._stopping:
                 stats = GenerationStats(finish_reason="cancelled")
-            elif self.shared and self.client.model_path != str(self.model_path):
-                from engine.errors import EngineError
+            elif self.shared:
+                # The model check and the request in one turn of the client: a chat load cannot come between
+                # them. A cancel (client gone, API switched off) ends the wait for the chat's request.
+                with self.client.turn(job.id) as ours:
+                    if ours and self.client.model_path != str(self.model_path):
+                        from pathlib import Path
 
-                from pathlib import Path
+                        from engine.errors import EngineError
 
-                raise EngineError(f"{Path(self.model_path).name} is no longer loaded in Hearth")
-            elif job.kind == "chat":
-                stats = self.client.chat(job.payload, job.sampling, on_text=on_text, request_id=job.id)
+                        raise EngineError(f"{Path(self.model_path).name} is no longer loaded in Hearth")
+                    # Not ours: cancelled while it waited; the client answers "cancelled" at once, runs nothing
+                    # and forgets the Stop.
+                    stats = self._generate(job, on_text)
             else:
-                stats = self.client.complete(job.payload, job.sampling, on_text=on_text, request_id=job.id)
+                stats = self._generate(job, on_text)
         except Exception as e:  # noqa: BLE001 - every failure goes back to its request
-            job.state = "done"
+            self._done(job)
             self._record(job, "failed", 0, time.monotonic() - started, error=str(e))
             log.warning("request %d failed: %s", job.id, e)
             job.post(("error", e))
             return
-        job.state = "done"
+        self._done(job)
         outcome = "cancelled" if stats.finish_reason == "cancelled" else "completed"
         self._record(job, outcome, stats.completion_tokens, time.monotonic() - started,
                      finish_reason=stats.finish_reason)
         log.info("request %d %s: %d tokens, %s", job.id, outcome, stats.completion_tokens, stats.finish_reason)
         job.post(("done", stats))
+
+    def _generate(self, job: Job, on_text) -> GenerationStats:
+        if job.kind == "chat":
+            return self.client.chat(job.payload, job.sampling, on_text=on_text, request_id=job.id)
+        return self.client.complete(job.payload, job.sampling, on_text=on_text, request_id=job.id)
+
+    def _done(self, job: Job) -> None:
+        job.state = "done"
+        with self._lock:
+            self._live.pop(job.id, None)
 
     def _record(self, job: Job, outcome: str, tokens: int, seconds: float, **extra) -> None:
         with self._lock:
