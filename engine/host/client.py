@@ -429,9 +429,11 @@ class EngineClient:
                 target = self._last_id
                 if target > self._cancel[0]:
                     self._cancel[0] = target
+                # Named Stops at or below it are covered by [0] now: forget them.
+                self._cancelled_ids = {i for i in self._cancelled_ids if i > self._cancel[0]}
             else:
                 target = int(request_id)
-                if target not in self._finished_ids:   # a late Stop: nothing left to cancel
+                if target > self._cancel[0] and target not in self._finished_ids:   # else nothing to keep
                     self._cancelled_ids.add(target)
                 if running and running == target:
                     # The host's one per-request slot names the running request only: a Stop of a queued
