@@ -107,6 +107,25 @@ def fake_server():
 
 
 @pytest.fixture
+def tls_fake_server(tmp_path):
+    """A FakeServer over TLS with a self-signed certificate for 127.0.0.1: ``(server, certificate path)``
+    (the certificate doubles as the CA bundle that trusts it)."""
+    import shutil
+
+    from tests.remote.fakeserver import FakeServer
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
+                    "-out", str(cert)], check=True, capture_output=True)
+    srv = FakeServer(certfile=str(cert), keyfile=str(key)).start()
+    yield srv, cert
+    srv.stop()
+
+
+@pytest.fixture
 def cli_env(tmp_path, hearth_home):
     """Environment for CLI subprocesses: this test's HEARTH_HOME and a file keyring."""
     return {"HEARTH_HOME": str(hearth_home), "PYTHON_KEYRING_BACKEND": "tests.hub.file_keyring.FileKeyring",

@@ -136,37 +136,21 @@ def test_policy_endpoints_listed_and_validated(hearth, hearth_home, fake_server)
     assert json.loads(r.stdout) == []
 
 
-def test_tls_failure_and_ca_bundle(hearth, tmp_path):
+def test_tls_failure_and_ca_bundle(hearth, tls_fake_server):
     """A server with a certificate no public authority signed: refused in one sentence; trusted with
     the company's CA bundle (here the self-signed certificate itself)."""
-    import shutil
-    import subprocess
-
-    import pytest
-
-    from tests.remote.fakeserver import FakeServer
-
-    if not shutil.which("openssl"):
-        pytest.skip("openssl is needed to make a test certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
-                    "-out", str(cert)], check=True, capture_output=True)
-    srv = FakeServer(certfile=str(cert), keyfile=str(key)).start()
-    try:
-        add_endpoint(hearth, "secure", srv.url("plain"))
-        r = hearth("endpoints", "test", "secure")
-        assert r.returncode == 2
-        assert r.stderr.strip() == (f"hearth: the secure connection to 127.0.0.1:{srv.port} failed: its "
-                                    "certificate could not be verified; give the company's CA bundle with "
-                                    "`endpoints add NAME URL --ca-bundle FILE`")
-        r = hearth("endpoints", "add", "secure", srv.url("plain"), "--ca-bundle", str(cert))
-        assert r.returncode == 0, r.stderr
-        r = hearth("endpoints", "test", "secure", "--json")
-        assert r.returncode == 0, r.stderr
-        assert json.loads(r.stdout)["models"] == ["fake"]
-        r = hearth("chat", "--model", "secure:fake", "--json", "over TLS")
-        assert r.returncode == 0, r.stderr
-        assert json.loads(r.stdout)["text"] == "Summary: over TLS [p. 1]"
-    finally:
-        srv.stop()
+    srv, cert = tls_fake_server
+    add_endpoint(hearth, "secure", srv.url("plain"))
+    r = hearth("endpoints", "test", "secure")
+    assert r.returncode == 2
+    assert r.stderr.strip() == (f"hearth: the secure connection to 127.0.0.1:{srv.port} failed: its "
+                                "certificate could not be verified; give the company's CA bundle with "
+                                "`endpoints add NAME URL --ca-bundle FILE`")
+    r = hearth("endpoints", "add", "secure", srv.url("plain"), "--ca-bundle", str(cert))
+    assert r.returncode == 0, r.stderr
+    r = hearth("endpoints", "test", "secure", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["models"] == ["fake"]
+    r = hearth("chat", "--model", "secure:fake", "--json", "over TLS")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["text"] == "Summary: over TLS [p. 1]"

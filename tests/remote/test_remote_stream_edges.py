@@ -94,26 +94,10 @@ def test_stop_before_the_response_headers(fake_server):
     _stop_while_headers_are_held(fake_server)
 
 
-def test_stop_before_the_response_headers_over_tls(tmp_path):
+def test_stop_before_the_response_headers_over_tls(tls_fake_server):
     """The same over TLS: the TLS socket is shut too."""
-    import shutil
-    import subprocess
-
-    import pytest
-
-    from tests.remote.fakeserver import FakeServer
-
-    if not shutil.which("openssl"):
-        pytest.skip("openssl is needed to make a test certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
-                    "-out", str(cert)], check=True, capture_output=True)
-    srv = FakeServer(certfile=str(cert), keyfile=str(key)).start()
-    try:
-        _stop_while_headers_are_held(srv, ca_bundle=str(cert))
-    finally:
-        srv.stop()
+    srv, cert = tls_fake_server
+    _stop_while_headers_are_held(srv, ca_bundle=str(cert))
 
 
 def test_cancelled_ids_are_not_kept_after_their_request(fake_server):
