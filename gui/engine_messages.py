@@ -285,6 +285,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", "the server at {host} has no tokenize route; tokens can only be estimated"),
     QT_TRANSLATE_NOOP("EngineMessages", "the request to {host} failed ({error})"),
     QT_TRANSLATE_NOOP("EngineMessages", "stopped while the server was busy"),
+    QT_TRANSLATE_NOOP("EngineMessages", "stopped before the server answered"),
     QT_TRANSLATE_NOOP("EngineMessages", "{name} is not a usable endpoint name: use 2 to 40 letters, digits, '.', "
                                         "'_' or '-', starting with a letter or digit"),
     QT_TRANSLATE_NOOP("EngineMessages", "{url} is not an http:// or https:// URL (for example "

@@ -2633,7 +2633,12 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>前回のデータ移動は途中で中断されたため、元に戻しました。データは {src} にそのまま残っています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="480"/>
+        <location filename="../../gui/engine_messages.py" line="288"/>
+        <source>stopped before the server answered</source>
+        <translation>サーバーが応答する前に停止しました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="481"/>
         <source>{sentence}.</source>
         <translation>{sentence}。</translation>
     </message>
@@ -2828,447 +2833,447 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>サーバーが混み合っている間に停止しました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="288"/>
+        <location filename="../../gui/engine_messages.py" line="289"/>
         <source>{name} is not a usable endpoint name: use 2 to 40 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit</source>
         <translation>{name} はエンドポイント名に使えません: 英字・数字・「.」「_」「-」を 2〜40 文字で、先頭は英字か数字にしてください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="290"/>
+        <location filename="../../gui/engine_messages.py" line="291"/>
         <source>{url} is not an http:// or https:// URL (for example https://llm.intra.example/v1)</source>
         <translation>{url} は http:// または https:// の URL ではありません(例: https://llm.intra.example/v1)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="292"/>
+        <location filename="../../gui/engine_messages.py" line="293"/>
         <source>put the API key in the keyring (--api-key-stdin), not in the URL</source>
         <translation>API キーは URL に含めず、キーリングに保存してください(--api-key-stdin)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="293"/>
+        <location filename="../../gui/engine_messages.py" line="294"/>
         <source>the endpoint URL must not have a query (?...) or fragment (#...)</source>
         <translation>エンドポイントの URL にクエリ (?...) やフラグメント (#...) を含めることはできません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="294"/>
+        <location filename="../../gui/engine_messages.py" line="295"/>
         <source>{url} has an invalid port</source>
         <translation>{url} のポート番号が正しくありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="295"/>
+        <location filename="../../gui/engine_messages.py" line="296"/>
         <source>that does not look like an API key (it has spaces or is very long)</source>
         <translation>API キーではないようです(空白を含んでいるか、長すぎます)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="296"/>
+        <location filename="../../gui/engine_messages.py" line="297"/>
         <source>{reason}, so Hearth cannot store the API key safely (it never writes it to a file)</source>
         <translation>{reason}ため、Hearth は API キーを安全に保存できません(ファイルには決して書き込みません)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="298"/>
+        <location filename="../../gui/engine_messages.py" line="299"/>
         <source>the keyring refused to store the API key ({error})</source>
         <translation>キーリングが API キーの保存を拒否しました({error})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="299"/>
+        <location filename="../../gui/engine_messages.py" line="300"/>
         <source>the keyring refused to delete the API key of {name}: it is still stored</source>
         <translation>キーリングが {name} の API キーを削除しませんでした: まだ保存されています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="300"/>
+        <location filename="../../gui/engine_messages.py" line="301"/>
         <source>the keyring refused to delete the API key of {name} ({error})</source>
         <translation>キーリングが {name} の API キーの削除を拒否しました({error})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="301"/>
+        <location filename="../../gui/engine_messages.py" line="302"/>
         <source>there is no endpoint named {name} (known: {known})</source>
         <translation>{name} という名前のエンドポイントはありません(登録済み: {known})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="302"/>
+        <location filename="../../gui/engine_messages.py" line="303"/>
         <source>{name} is an endpoint set by your administrator; choose another name</source>
         <translation>{name} は管理者が設定したエンドポイントです。別の名前を選んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="303"/>
+        <location filename="../../gui/engine_messages.py" line="304"/>
         <source>{name} is set by your administrator and cannot be removed here</source>
         <translation>{name} は管理者が設定しているため、ここでは削除できません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="304"/>
+        <location filename="../../gui/engine_messages.py" line="305"/>
         <source>the CA bundle {path} is not a file</source>
         <translation>CA バンドル {path} はファイルではありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="306"/>
+        <location filename="../../gui/engine_messages.py" line="307"/>
         <source>the port must be between 0 and 65535 (got {port})</source>
         <translation>ポート番号は 0〜65535 の範囲で指定してください(指定値: {port})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="307"/>
+        <location filename="../../gui/engine_messages.py" line="308"/>
         <source>give an address to listen on (127.0.0.1: this computer only)</source>
         <translation>待ち受けるアドレスを指定してください(127.0.0.1 はこのコンピューターからのみ)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="308"/>
+        <location filename="../../gui/engine_messages.py" line="309"/>
         <source>serving on {host} (not this computer only) needs an API key</source>
         <translation>{host} で提供する(このコンピューター以外からも接続できる)には API キーが必要です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="309"/>
+        <location filename="../../gui/engine_messages.py" line="310"/>
         <source>the model file {path} does not exist</source>
         <translation>モデルファイル {path} が存在しません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="311"/>
+        <location filename="../../gui/engine_messages.py" line="312"/>
         <source>{name} is too large: its text is over {n} MB of XML</source>
         <translation>{name} は大きすぎます: テキストの XML が {n} MB を超えています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="312"/>
+        <location filename="../../gui/engine_messages.py" line="313"/>
         <source>stopped reading {name}</source>
         <translation>{name} の読み込みを停止しました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="313"/>
+        <location filename="../../gui/engine_messages.py" line="314"/>
         <source>{path} is a folder: give a file name to export to</source>
         <translation>{path} はフォルダーです。書き出し先のファイル名を指定してください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="315"/>
+        <location filename="../../gui/engine_messages.py" line="316"/>
         <source>the summary was stopped; the parts already summarised are kept</source>
         <translation>要約を停止しました。要約済みの部分は保存されています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="316"/>
+        <location filename="../../gui/engine_messages.py" line="317"/>
         <source>{name} has no text to summarise</source>
         <translation>{name} には要約するテキストがありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="317"/>
+        <location filename="../../gui/engine_messages.py" line="318"/>
         <source>the context of {n} tokens is too small to summarise in</source>
         <translation>コンテキストが {n} トークンでは小さすぎて要約できません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="318"/>
+        <location filename="../../gui/engine_messages.py" line="319"/>
         <source>the context of {n} tokens leaves no room for the document after the instructions; load the model with a larger context</source>
         <translation>コンテキストが {n} トークンでは、指示文を入れると文書を入れる余地がありません。より大きなコンテキストでモデルを読み込んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="320"/>
+        <location filename="../../gui/engine_messages.py" line="321"/>
         <source>the context of {n} tokens is too small to combine partial summaries after the instructions; load the model with a larger context</source>
         <translation>コンテキストが {n} トークンでは、指示文を入れると部分要約を統合できません。より大きなコンテキストでモデルを読み込んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="322"/>
+        <location filename="../../gui/engine_messages.py" line="323"/>
         <source>a prompt of {n} tokens does not leave room for a reply in the context of {ctx}</source>
         <translation>{n} トークンのプロンプトでは、コンテキスト {ctx} に返答の余地が残りません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="324"/>
+        <location filename="../../gui/engine_messages.py" line="325"/>
         <source>combining the partial summaries made no progress</source>
         <translation>部分要約の統合が先に進みませんでした</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="325"/>
+        <location filename="../../gui/engine_messages.py" line="326"/>
         <source>there is no summary {id}</source>
         <translation>要約 {id} はありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="326"/>
+        <location filename="../../gui/engine_messages.py" line="327"/>
         <source>summary {id} is not finished ({status}); run it again to resume</source>
         <translation>要約 {id} はまだ完了していません({status})。もう一度実行すると再開します</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="328"/>
+        <location filename="../../gui/engine_messages.py" line="329"/>
         <source>cannot create the folder for the conversation database {path}: {error}</source>
         <translation>会話データベースのフォルダー {path} を作成できません: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="329"/>
+        <location filename="../../gui/engine_messages.py" line="330"/>
         <source>cannot open the conversation database {path}: {error}</source>
         <translation>会話データベース {path} を開けません: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="330"/>
+        <location filename="../../gui/engine_messages.py" line="331"/>
         <source>the conversation database {path} is damaged or is not a Hearth database ({error}); {detail}</source>
         <translation>会話データベース {path} は壊れているか、Hearth のデータベースではありません({error})。{detail}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="332"/>
+        <location filename="../../gui/engine_messages.py" line="333"/>
         <source>it was kept as {path} and a new, empty database will be started</source>
         <translation>元のファイルは {path} として残し、新しい空のデータベースを使い始めます</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="333"/>
+        <location filename="../../gui/engine_messages.py" line="334"/>
         <source>it was left in place; move it away to start a new one</source>
         <translation>ファイルはそのまま残しています。新しく始めるには別の場所へ移動してください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="334"/>
+        <location filename="../../gui/engine_messages.py" line="335"/>
         <source>the conversation database {path} is damaged ({error}); close Hearth and move the file away to start a new one</source>
         <translation>会話データベース {path} が壊れています({error})。Hearth を終了し、ファイルを別の場所へ移動すると新しいデータベースで始められます</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="336"/>
+        <location filename="../../gui/engine_messages.py" line="337"/>
         <source>the conversation database was written by a newer version of Hearth (schema {version}; this version knows up to {known}): update Hearth</source>
         <translation>会話データベースは新しいバージョンの Hearth で書き込まれています(スキーマ {version}、このバージョンが扱えるのは {known} まで)。Hearth を更新してください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="338"/>
+        <location filename="../../gui/engine_messages.py" line="339"/>
         <source>the conversation database is closed</source>
         <translation>会話データベースは閉じられています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="339"/>
+        <location filename="../../gui/engine_messages.py" line="340"/>
         <source>the conversation database refused the change: {error}</source>
         <translation>会話データベースが変更を受け付けませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="340"/>
+        <location filename="../../gui/engine_messages.py" line="341"/>
         <source>the conversation database failed: {error}</source>
         <translation>会話データベースでエラーが発生しました: {error}</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="341"/>
+        <location filename="../../gui/engine_messages.py" line="342"/>
         <source>no conversation with id {id}</source>
         <translation>ID {id} の会話はありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="342"/>
+        <location filename="../../gui/engine_messages.py" line="343"/>
         <source>a conversation title cannot be empty</source>
         <translation>会話のタイトルは空にできません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="343"/>
+        <location filename="../../gui/engine_messages.py" line="344"/>
         <source>no message with id {id} in conversation {conversation}</source>
         <translation>会話 {conversation} に ID {id} のメッセージはありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="344"/>
+        <location filename="../../gui/engine_messages.py" line="345"/>
         <source>no message with id {id}</source>
         <translation>ID {id} のメッセージはありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="345"/>
+        <location filename="../../gui/engine_messages.py" line="346"/>
         <source>a preset needs a name</source>
         <translation>プリセットには名前が必要です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="346"/>
+        <location filename="../../gui/engine_messages.py" line="347"/>
         <source>no preset named {name}</source>
         <translation>{name} という名前のプリセットはありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="347"/>
+        <location filename="../../gui/engine_messages.py" line="348"/>
         <source>this is not a Hearth conversation: expected a JSON object</source>
         <translation>Hearth の会話ではありません: JSON オブジェクトが必要です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="348"/>
+        <location filename="../../gui/engine_messages.py" line="349"/>
         <source>this is not a Hearth conversation: &quot;format&quot; must be &quot;{format}&quot;</source>
         <translation>Hearth の会話ではありません: &quot;format&quot; は &quot;{format}&quot; である必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="349"/>
+        <location filename="../../gui/engine_messages.py" line="350"/>
         <source>this Hearth conversation has no valid &quot;version&quot; number</source>
         <translation>この Hearth の会話には有効な &quot;version&quot; の番号がありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="350"/>
+        <location filename="../../gui/engine_messages.py" line="351"/>
         <source>this conversation was exported by a newer Hearth (format version {version}; this version reads up to {known})</source>
         <translation>この会話は新しい Hearth で書き出されています(形式のバージョン {version}、このバージョンが読めるのは {known} まで)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="352"/>
+        <location filename="../../gui/engine_messages.py" line="353"/>
         <source>the conversation&apos;s &quot;{field}&quot; must be text</source>
         <translation>会話の &quot;{field}&quot; はテキストである必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="353"/>
+        <location filename="../../gui/engine_messages.py" line="354"/>
         <source>the conversation&apos;s &quot;{field}&quot; must be a JSON object</source>
         <translation>会話の &quot;{field}&quot; は JSON オブジェクトである必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="354"/>
+        <location filename="../../gui/engine_messages.py" line="355"/>
         <source>the conversation has no &quot;messages&quot; list</source>
         <translation>会話に &quot;messages&quot; のリストがありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="355"/>
+        <location filename="../../gui/engine_messages.py" line="356"/>
         <source>message {n} of the conversation is not a JSON object</source>
         <translation>会話の {n} 番目のメッセージが JSON オブジェクトではありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="356"/>
+        <location filename="../../gui/engine_messages.py" line="357"/>
         <source>message {n} has no valid &quot;role&quot; (system, user or assistant)</source>
         <translation>{n} 番目のメッセージに有効な &quot;role&quot;(system、user、assistant のいずれか)がありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="357"/>
+        <location filename="../../gui/engine_messages.py" line="358"/>
         <source>message {n} has no text in &quot;content&quot;</source>
         <translation>{n} 番目のメッセージの &quot;content&quot; にテキストがありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="358"/>
+        <location filename="../../gui/engine_messages.py" line="359"/>
         <source>message {n}: &quot;{field}&quot; must be text</source>
         <translation>{n} 番目のメッセージ: &quot;{field}&quot; はテキストである必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="359"/>
+        <location filename="../../gui/engine_messages.py" line="360"/>
         <source>message {n}: &quot;{field}&quot; must be a JSON object</source>
         <translation>{n} 番目のメッセージ: &quot;{field}&quot; は JSON オブジェクトである必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="360"/>
+        <location filename="../../gui/engine_messages.py" line="361"/>
         <source>message {n}: &quot;{field}&quot; must be true or false</source>
         <translation>{n} 番目のメッセージ: &quot;{field}&quot; は true か false である必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="362"/>
+        <location filename="../../gui/engine_messages.py" line="363"/>
         <source>give a prompt to compare the models on</source>
         <translation>モデルを比較するためのプロンプトを入力してください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="363"/>
+        <location filename="../../gui/engine_messages.py" line="364"/>
         <source>choose at least one model to compare</source>
         <translation>比較するモデルを 1 つ以上選んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="364"/>
+        <location filename="../../gui/engine_messages.py" line="365"/>
         <source>choose at least one model to evaluate</source>
         <translation>評価するモデルを 1 つ以上選んでください</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="365"/>
+        <location filename="../../gui/engine_messages.py" line="366"/>
         <source>stopped while loading</source>
         <translation>読み込み中に停止しました</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="366"/>
+        <location filename="../../gui/engine_messages.py" line="367"/>
         <source>a blind comparison needs 2 to {max} models, not {n}</source>
         <translation>ブラインド比較には 2〜{max} 個のモデルが必要です(選ばれたのは {n} 個です)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="367"/>
+        <location filename="../../gui/engine_messages.py" line="368"/>
         <source>a blind comparison needs different models</source>
         <translation>ブラインド比較には異なるモデルが必要です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="368"/>
+        <location filename="../../gui/engine_messages.py" line="369"/>
         <source>a vote compares two different models</source>
         <translation>投票では異なる 2 つのモデルを比べます</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="369"/>
+        <location filename="../../gui/engine_messages.py" line="370"/>
         <source>a vote compares two different columns</source>
         <translation>投票では異なる 2 つの列を比べます</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="370"/>
+        <location filename="../../gui/engine_messages.py" line="371"/>
         <source>this comparison has been revealed: a vote now would not be blind</source>
         <translation>この比較はすでに公開されています。今投票してもブラインドにはなりません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="371"/>
+        <location filename="../../gui/engine_messages.py" line="372"/>
         <source>columns {a} and {b} already have a vote</source>
         <translation>列 {a} と {b} にはすでに投票済みです</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="373"/>
+        <location filename="../../gui/engine_messages.py" line="374"/>
         <source>{name} has no questions</source>
         <translation>{name} には問題がありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="374"/>
+        <location filename="../../gui/engine_messages.py" line="375"/>
         <source>{name} has more than {n} questions</source>
         <translation>{name} の問題数が {n} を超えています</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="375"/>
+        <location filename="../../gui/engine_messages.py" line="376"/>
         <source>{path} is a folder, not a question set</source>
         <translation>{path} はフォルダーです。問題セットではありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="376"/>
+        <location filename="../../gui/engine_messages.py" line="377"/>
         <source>{name} is neither UTF-8 nor Shift_JIS text</source>
         <translation>{name} は UTF-8 でも Shift_JIS でもありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="377"/>
+        <location filename="../../gui/engine_messages.py" line="378"/>
         <source>no such question set: {name} (sample sets: {names})</source>
         <translation>問題セット {name} はありません(サンプルのセット: {names})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="378"/>
+        <location filename="../../gui/engine_messages.py" line="379"/>
         <source>{name} is too large for a question set ({size} MB; at most {limit} MB)</source>
         <translation>{name} は問題セットとしては大きすぎます({size} MB、上限は {limit} MB)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="379"/>
+        <location filename="../../gui/engine_messages.py" line="380"/>
         <source>{name} line {line}: not valid JSON ({error})</source>
         <translation>{name} の {line} 行目: JSON として正しくありません({error})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="380"/>
+        <location filename="../../gui/engine_messages.py" line="381"/>
         <source>{name} line {line}: expected a JSON object with id, prompt, expected and rule</source>
         <translation>{name} の {line} 行目: id、prompt、expected、rule を持つ JSON オブジェクトが必要です</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="382"/>
+        <location filename="../../gui/engine_messages.py" line="383"/>
         <source>{name} line {line}: not valid CSV ({error})</source>
         <translation>{name} の {line} 行目: CSV として正しくありません({error})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="383"/>
+        <location filename="../../gui/engine_messages.py" line="384"/>
         <source>{name} line {line}: missing column &apos;{key}&apos; (the first row names the fields)</source>
         <translation>{name} の {line} 行目: 列 &apos;{key}&apos; がありません(1 行目にフィールド名を書きます)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="385"/>
+        <location filename="../../gui/engine_messages.py" line="386"/>
         <source>{name} line {line}: {n} values for {columns} columns (quote values that contain a comma)</source>
         <translation>{name} の {line} 行目: {columns} 列に対して値が {n} 個あります(カンマを含む値は引用符で囲んでください)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="387"/>
+        <location filename="../../gui/engine_messages.py" line="388"/>
         <source>{name} line {line}: missing field &apos;{key}&apos;</source>
         <translation>{name} の {line} 行目: フィールド &apos;{key}&apos; がありません</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="388"/>
+        <location filename="../../gui/engine_messages.py" line="389"/>
         <source>{name} line {line}: field &apos;{key}&apos; must be text</source>
         <translation>{name} の {line} 行目: フィールド &apos;{key}&apos; はテキストである必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="389"/>
+        <location filename="../../gui/engine_messages.py" line="390"/>
         <source>{name} line {line}: unknown rule &apos;{rule}&apos; (use {rules} or {last})</source>
         <translation>{name} の {line} 行目: &apos;{rule}&apos; は不明なルールです({rules}、{last} のいずれかを使ってください)</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="390"/>
+        <location filename="../../gui/engine_messages.py" line="391"/>
         <source>{name} line {line}: &apos;tolerance&apos; must be a number of at least 0 (got {value})</source>
         <translation>{name} の {line} 行目: &apos;tolerance&apos; は 0 以上の数値である必要があります(指定値: {value})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="392"/>
+        <location filename="../../gui/engine_messages.py" line="393"/>
         <source>{name} line {line}: a &apos;choice&apos; answer must be one letter such as B (got {value})</source>
         <translation>{name} の {line} 行目: &apos;choice&apos; の答えは B のような 1 文字である必要があります(指定値: {value})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="394"/>
+        <location filename="../../gui/engine_messages.py" line="395"/>
         <source>{name} line {line}: a &apos;numeric&apos; answer must be one number (got {value})</source>
         <translation>{name} の {line} 行目: &apos;numeric&apos; の答えは 1 つの数値である必要があります(指定値: {value})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="395"/>
+        <location filename="../../gui/engine_messages.py" line="396"/>
         <source>{name} line {line}: the regular expression does not compile ({error})</source>
         <translation>{name} の {line} 行目: 正規表現をコンパイルできません({error})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="396"/>
+        <location filename="../../gui/engine_messages.py" line="397"/>
         <source>{name} line {line}: &apos;tags&apos; must be a list of words or text separated by commas</source>
         <translation>{name} の {line} 行目: &apos;tags&apos; は単語のリストか、カンマ区切りのテキストである必要があります</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="398"/>
+        <location filename="../../gui/engine_messages.py" line="399"/>
         <source>{name} line {line}: the id &apos;{id}&apos; is already used on line {other}</source>
         <translation>{name} の {line} 行目: ID &apos;{id}&apos; はすでに {other} 行目で使われています</translation>
     </message>
@@ -3770,7 +3775,7 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>%1 tok/s · 最初のトークンまで %2 秒 · プロンプト %3 tok/s · %4 トークン</translation>
     </message>
     <message>
-        <location filename="../../gui/app.py" line="931"/>
+        <location filename="../../gui/app.py" line="935"/>
         <source>Hearth could not start (%1); %2.</source>
         <translation>Hearth を起動できませんでした(%1)。%2。</translation>
     </message>
