@@ -22,7 +22,6 @@ import signal
 import tempfile
 import threading
 import time
-from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
@@ -30,6 +29,7 @@ from typing import Callable
 from engine.errors import BadInputError, CancelledError, EngineError, HostCrashedError
 from engine.host import worker
 from engine.host.fairlock import FairRLock
+from engine.host.request_ids import RequestIds
 from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions
 
 # After Stop, the host has this long to finish its current token; past it the
@@ -72,13 +72,11 @@ class EngineClient:
         # everything asked so far"); [1] the one request with exactly this id is cancelled — only ever
         # the running request's id (a Stop of a queued request must not take the slot from it).
         self._cancel = self._ctx.RawArray("q", 2)
-        self._cancelled_ids: set[int] = set()   # named cancels of requests not finished yet
-        self._finished_ids: deque[int] = deque(maxlen=256)   # a late Stop of one of these is not kept
+        self._ids = RequestIds()   # ids handed out and Stops ([0] mirrors its ``upto`` for the host)
         self._cancel_time: float | None = None
         # Guards the ids, the cancel slots, _running_id and _cancel_time: a Stop compares and sets them
         # while a request starts or ends on another thread.
         self._ids_lock = threading.Lock()
-        self._last_id = 0          # last id handed out
         self._running_id = 0       # id of the request the host is working on
         # One request at a time; load and unload wait for it too, so a second thread sharing this client
         # (the local API serving the chat's model) never has the process swapped under a request.
@@ -334,7 +332,7 @@ class EngineClient:
         with self._ids_lock:
             self._cancel_time = None
             self._running_id = rid
-            if self._cancel[0] >= rid or rid in self._cancelled_ids:
+            if self._ids.stopped(rid):
                 # Stopped while it waited or raced with the start: tell the host, start the clock
                 self._cancel[1] = rid
                 self._cancel_time = time.monotonic()
@@ -352,8 +350,7 @@ class EngineClient:
     def _finished(self, rid: int) -> None:
         """Request ``rid`` is over: its named cancel, if any, is no longer needed."""
         with self._ids_lock:
-            self._cancelled_ids.discard(rid)
-            self._finished_ids.append(rid)
+            self._ids.finished(rid)
 
     @contextmanager
     def turn(self, request_id: int | None = None):
@@ -412,8 +409,7 @@ class EngineClient:
     def new_request_id(self) -> int:
         """An id for the next request. Safe from any thread."""
         with self._ids_lock:
-            self._last_id += 1
-            return self._last_id
+            return self._ids.new()
 
     def cancel(self, request_id: int | None = None) -> None:
         """Stop request ``request_id``, or without an id everything asked so far.
@@ -425,27 +421,20 @@ class EngineClient:
         """
         with self._ids_lock:
             running = self._running_id
+            target = self._ids.stop(request_id)
             if request_id is None:
-                target = self._last_id
-                if target > self._cancel[0]:
-                    self._cancel[0] = target
-                # Named Stops at or below it are covered by [0] now: forget them.
-                self._cancelled_ids = {i for i in self._cancelled_ids if i > self._cancel[0]}
-            else:
-                target = int(request_id)
-                if target > self._cancel[0] and target not in self._finished_ids:   # else nothing to keep
-                    self._cancelled_ids.add(target)
-                if running and running == target:
-                    # The host's one per-request slot names the running request only: a Stop of a queued
-                    # one (kept in _cancelled_ids until it starts) must not take the slot from it.
-                    self._cancel[1] = target
+                self._cancel[0] = self._ids.upto
+            elif running and running == target:
+                # The host's one per-request slot names the running request only: a Stop of a queued
+                # one (kept in self._ids until it starts) must not take the slot from it.
+                self._cancel[1] = target
             # Compared and set under the lock: a request starting meanwhile never gets a stale Stop's clock.
             if running and (running == target or (request_id is None and running <= target)):
                 self._cancel_time = time.monotonic()
 
     def _is_cancelled(self, rid: int) -> bool:
         with self._ids_lock:
-            return self._cancel[0] >= rid or rid in self._cancelled_ids
+            return self._ids.stopped(rid)
 
     def kill_host(self) -> None:
         """Test and emergency hook: end the host the hard way."""

@@ -42,10 +42,10 @@ import math
 import socket
 import threading
 import time
-from collections import deque
 from typing import Callable, Iterator
 
 from engine.errors import BadInputError, CancelledError, EngineError
+from engine.host.request_ids import RequestIds
 from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions
 from engine.remote.endpoints import Endpoint, get_api_key
 
@@ -529,10 +529,7 @@ class RemoteClient:
         self.model_info: dict | None = None
         self._ids_lock = threading.Lock()
         self._lock = threading.Lock()
-        self._last_id = 0
-        self._cancel_upto = 0
-        self._cancelled_ids: set[int] = set()      # named Stops of requests not finished; pruned as they end
-        self._finished_ids: deque[int] = deque(maxlen=64)   # a late Stop of one of these is not kept
+        self._ids = RequestIds(keep_finished=64)   # ids handed out and Stops
         self._running_id = 0
         self._resp = None
         self._abort: _Abort | None = None     # the running request's, so cancel() can shut its socket
@@ -623,20 +620,12 @@ class RemoteClient:
     # ---- requests -----------------------------------------------------------------------------
     def new_request_id(self) -> int:
         with self._ids_lock:
-            self._last_id += 1
-            return self._last_id
+            return self._ids.new()
 
     def cancel(self, request_id: int | None = None) -> None:
         """Stop ``request_id`` (or everything asked so far): the stream's socket is shut at once."""
         with self._ids_lock:
-            if request_id is None:
-                self._cancel_upto = max(self._cancel_upto, self._last_id)
-                target = self._last_id
-                self._cancelled_ids = {i for i in self._cancelled_ids if i > self._cancel_upto}
-            else:
-                target = int(request_id)
-                if target > self._cancel_upto and target not in self._finished_ids:
-                    self._cancelled_ids.add(target)
+            target = self._ids.stop(request_id)
             running, resp, abort = self._running_id, self._resp, self._abort
         if running and (running == target or (request_id is None and running <= target)):
             shut = abort is not None and abort.abort()    # before the headers too
@@ -645,7 +634,7 @@ class RemoteClient:
 
     def _is_cancelled(self, rid: int) -> bool:
         with self._ids_lock:
-            return self._cancel_upto >= rid or rid in self._cancelled_ids
+            return self._ids.stopped(rid)
 
     def _body(self, sampling: SamplingOptions, extras: bool) -> dict:
         body = {"model": self.model_id, "stream": True, "stream_options": {"include_usage": True},
@@ -699,8 +688,7 @@ class RemoteClient:
                         self._abort = None
         finally:
             with self._ids_lock:   # the request is over: its Stop need not be kept
-                self._cancelled_ids.discard(rid)
-                self._finished_ids.append(rid)
+                self._ids.finished(rid)
 
     def _post_stream(self, api: RemoteAPI, route: str, payload: dict, sampling, rid: int, abort: _Abort):
         url = f"{api.base}/{route}"

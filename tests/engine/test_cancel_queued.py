@@ -63,8 +63,8 @@ def test_named_stops_are_forgotten_once_their_request_is_over(client, tiny_model
     assert client.chat([{"role": "user", "content": "b"}], long_reply(5), request_id=done).completion_tokens == 5
     client.cancel(done)                                  # a late Stop: the request had finished
     client.cancel(stopped)
-    assert client._cancelled_ids == set()
+    assert client._ids.named == set()
     assert client.chat([{"role": "user", "content": "c"}], long_reply(5)).completion_tokens == 5
     client.cancel(client.new_request_id())               # a Stop of a request never run...
     client.cancel()                                      # ...then of everything: it covers that one
-    assert client._cancelled_ids == set()
+    assert client._ids.named == set()

@@ -109,18 +109,18 @@ def test_cancelled_ids_are_not_kept_after_their_request(fake_server):
     rid = client.new_request_id()
     client.cancel(rid)
     assert client.chat(hi, request_id=rid).finish_reason == "cancelled"
-    assert client._cancelled_ids == set()
+    assert client._ids.named == set()
     # A late Stop, after the reply ended.
     rid = client.new_request_id()
     assert client.chat(hi, request_id=rid).finish_reason == "stop"
     client.cancel(rid)
-    assert client._cancelled_ids == set()
+    assert client._ids.named == set()
     # A Stop of a request asked for but not run yet is kept, and still applies when it runs.
     rid = client.new_request_id()
     client.cancel(rid)
-    assert client._cancelled_ids == {rid}
+    assert client._ids.named == {rid}
     assert client.chat(hi, request_id=rid).finish_reason == "cancelled"
-    assert client._cancelled_ids == set()
+    assert client._ids.named == set()
     # Stop during the busy wait.
     mode = f"slowbusy-20-{uuid.uuid4().hex[:6]}"
     waiting = threading.Event()
@@ -131,7 +131,7 @@ def test_cancelled_ids_are_not_kept_after_their_request(fake_server):
     busy.cancel(rid)
     t.join(15)
     assert not t.is_alive() and result["stats"].finish_reason == "cancelled"
-    assert busy._cancelled_ids == set()
+    assert busy._ids.named == set()
     # The next request runs.
     assert client.chat(hi).text == "Summary: Hi [p. 1]"
     client.unload()
