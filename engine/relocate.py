@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,42 +99,33 @@ def _inside(child: Path, parent: Path) -> bool:
     return c == p or c.startswith(p.rstrip(os.sep) + os.sep)
 
 
-def _measure(src: Path, entries=None) -> tuple[int, int]:
-    """(bytes, files) of the regular files under ``src`` (only ``entries`` of it when given; links are not
-    followed)."""
+def _measure(paths) -> tuple[int, int]:
+    """(bytes, files) of the regular files at or under ``paths`` (links are counted, not followed)."""
     total = files = 0
-    if not src.is_dir():
-        return 0, 0
-    tops = [src / n for n in entries] if entries is not None else [src]
-    for top in tops:
-        if top.is_symlink() or top.is_file():
+    for top in paths:
+        if top.is_dir() and not top.is_symlink():
+            found = [os.path.join(root, n) for root, _dirs, names in os.walk(top) for n in names]
+        else:
+            found = [str(top)]
+        for path in found:
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
             files += 1
-            total += 0 if top.is_symlink() else top.lstat().st_size
-            continue
-        for root, _dirs, names in os.walk(top):
-            for name in names:
-                try:
-                    st = os.lstat(os.path.join(root, name))
-                except OSError:
-                    continue
-                files += 1
-                if not os.path.islink(os.path.join(root, name)):
-                    total += st.st_size
+            if not stat.S_ISLNK(st.st_mode):
+                total += st.st_size
     return total, files
 
 
 SETTINGS_PREFIX = "settings."    # settings.json and the .tmp / .broken.json beside it (engine.config.Settings)
 
 
-def staying_entries(src: Path, stays=()) -> set[str]:
-    """The names directly in ``src`` that must not move with the data: the settings folder's files when it
-    is ``src`` itself (macOS, Windows), and the first part of any folder of ``stays`` inside ``src`` (the
-    cache with the open log file on Windows; a models folder the administrator pinned)."""
+def staying_entries(src: Path, present: list[str], stays=()) -> set[str]:
+    """The names of ``present`` (directly in ``src``) that must not move with the data: the settings
+    folder's files when it is ``src`` itself (macOS, Windows), and the first part of any folder of ``stays``
+    inside ``src`` (the cache with the open log file on Windows; a models folder the administrator pinned)."""
     names: set[str] = set()
-    try:
-        present = os.listdir(src)
-    except OSError:
-        return names
     key = os.path.normcase(os.path.abspath(src))
     for folder in stays:
         if not folder:
@@ -188,9 +180,10 @@ def check_move(src: str | Path, dst: str | Path, policy=None, stays=()) -> MoveP
     where = _nearest_existing(dst)
     if not where.is_dir() or not os.access(where, os.W_OK | os.X_OK):
         raise BadInputError(f"you cannot write to {where}; choose a folder you can write to")
-    staying = staying_entries(src, stays)
-    entries = tuple(sorted(n for n in os.listdir(src) if n not in staying)) if src.is_dir() else ()
-    total, files = _measure(src, entries)
+    present = os.listdir(src) if src.is_dir() else []
+    staying = staying_entries(src, present, stays)
+    entries = tuple(sorted(n for n in present if n not in staying))
+    total, files = _measure(src / n for n in entries)
     same = same_filesystem(src, dst)
     if not same:
         try:
@@ -222,58 +215,44 @@ def _copy_file(s: Path, d: Path, on_bytes: Callable[[int], None], cancelled: Can
 
 
 def _copy_entry(s_top: Path, d_top: Path, add: Callable[[int], None], cancelled: Cancelled | None,
-                src: Path | None = None, dst: Path | None = None) -> None:
-    """Copy one entry of the data folder (a file, a link or a folder tree), then verify every file's size.
-    A link that points into the old folder (``src``) is made to point to the same place in ``dst``; what is
+                src: Path, dst: Path) -> None:
+    """Copy one entry of the data folder ``src`` into ``dst`` (a file, a link or a folder tree), then verify
+    every file's size. A link that points into ``src`` is made to point to the same place in ``dst``; what is
     neither a file, a folder nor a link (a FIFO would block the copy for ever) is left out, logged."""
+    copied: list[tuple[Path, Path]] = []
 
-    def link(s: Path, d: Path) -> None:
-        target = os.readlink(s)
-        if src is not None and dst is not None and os.path.isabs(target) and _inside(Path(target), src):
-            target = str(dst / Path(target).relative_to(src))
-        os.symlink(target, d)
+    def copy(s: Path, d: Path) -> None:
+        mode = s.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            target = os.readlink(s)
+            if os.path.isabs(target) and _inside(Path(target), src):
+                target = str(dst / Path(target).relative_to(src))
+            os.symlink(target, d)
+        elif not stat.S_ISREG(mode):
+            log.warning("%s is not a regular file; it is left out of the data move", s)
+        else:
+            if cancelled is not None and cancelled():
+                raise CancelledError("the move was cancelled")
+            _copy_file(s, d, add, cancelled)
+            copied.append((s, d))
 
-    def regular(s: Path) -> bool:
-        import stat
-
-        if stat.S_ISREG(s.lstat().st_mode):
-            return True
-        log.warning("%s is not a regular file; it is left out of the data move", s)
-        return False
-
-    if s_top.is_symlink():
-        link(s_top, d_top)
-        return
-    if not s_top.is_dir():
-        if not regular(s_top):
-            return
-        if cancelled is not None and cancelled():
-            raise CancelledError("the move was cancelled")
-        _copy_file(s_top, d_top, add, cancelled)
-        pairs = [(s_top, d_top)]
-    else:
-        pairs = []
+    if s_top.is_dir() and not s_top.is_symlink():
         for root, dirs, names in os.walk(s_top):
             rel = Path(root).relative_to(s_top)
             (d_top / rel).mkdir(exist_ok=True)
             for name in sorted(dirs) + sorted(names):
-                s, d = Path(root) / name, d_top / rel / name
-                if s.is_symlink():
-                    link(s, d)
-                elif name in names and regular(s):
-                    if cancelled is not None and cancelled():
-                        raise CancelledError("the move was cancelled")
-                    _copy_file(s, d, add, cancelled)
-                    pairs.append((s, d))
-    for s, d in pairs:   # verify: every file there, with its size
+                s = Path(root) / name
+                if name in names or s.is_symlink():     # a link to a folder is listed among the folders
+                    copy(s, d_top / rel / name)
+    else:
+        copy(s_top, d_top)
+    for s, d in copied:   # verify: every file there, with its size
         if not d.is_file() or d.stat().st_size != s.stat().st_size:
             raise OSError(errno.EIO, f"the copy of {s.name} is incomplete")
 
 
 def _remove(p: Path) -> None:
     """Remove a file, link or folder tree (read-only files too: Windows will not delete them otherwise)."""
-    import stat
-
     def writable_then_retry(func, path, _exc):
         os.chmod(path, stat.S_IWRITE | stat.S_IREAD | (stat.S_IEXEC if os.path.isdir(path) else 0))
         func(path)
@@ -323,10 +302,6 @@ def _failure(e: BaseException, plan: MovePlan) -> HearthError:
                          f"your data is still in {plan.src}")
 
 
-class _PutBackFailed(HearthError):
-    """A failed move could not put renamed entries back: the data is split between two folders."""
-
-
 def move_data(plan: MovePlan, on_progress: Progress | None = None, cancelled: Cancelled | None = None,
               settings=None) -> str | None:
     """Move the folder's entries as ``plan`` says. On success, ``settings`` (when given) gets the new
@@ -367,7 +342,7 @@ def move_data(plan: MovePlan, on_progress: Progress | None = None, cancelled: Ca
         except OSError as put_back_error:
             log.error("the data move to %s failed and %s could not be put back in %s: %s", dst, renamed, src,
                       put_back_error)
-            raise _PutBackFailed(
+            raise BadInputError(   # the data is split between two folders: say where
                 f"the data could not be moved, and part of it could not be put back: move everything in {dst} "
                 f"back into {src} before using Hearth") from None
         _empty(dst, copied, remove_dir=created)
@@ -405,7 +380,7 @@ def move_data(plan: MovePlan, on_progress: Progress | None = None, cancelled: Ca
         log.warning("%s", note)
     from engine.config import DATABASE_FILE
 
-    _rebase_conversations(dst / DATABASE_FILE, src, dst)
+    _rebase_database(dst / DATABASE_FILE, src, dst)
     log.info("data moved from %s to %s (%d files, %d bytes; %d entries renamed, %d copied; staying: %s)", src,
              dst, plan.files, plan.total_bytes, len(renamed), len(copied), ", ".join(plan.staying) or "none")
     return note
@@ -416,7 +391,7 @@ def _put_back(plan: MovePlan, renamed) -> None:
         os.rename(plan.dst / name, plan.src / name)
 
 
-def _rebase_conversations(database: Path, src: Path, dst: Path) -> None:
+def _rebase_database(database: Path, src: Path, dst: Path) -> None:
     """Chats remember the model file they were held with, and summaries the model they were made with (part
     of the key a stopped summary is resumed by): those inside the moved folder follow it. Best effort after
     the move has succeeded (a failure only leaves old paths in old chats, and stopped summaries start afresh)."""

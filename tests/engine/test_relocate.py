@@ -442,3 +442,25 @@ def test_a_copy_points_links_into_the_new_folder_and_skips_a_fifo(tmp_path, monk
     assert os.readlink(dst / "models" / "relative.gguf") == "b.gguf"
     assert os.readlink(dst / "models" / "outside.gguf") == str(tmp_path / "shared.gguf")
     assert not (dst / "pipe").exists()
+
+
+def test_a_failed_put_back_says_where_the_data_is(tmp_path, monkeypatch):
+    """The settings could not be written after the renames, and renaming back failed too: the sentence must
+    say the data is split and where, not "nothing was moved"."""
+    cfg = AppConfig.load()
+    fill_data(cfg)
+    src = cfg.paths.data_dir
+    dst = tmp_path / "new"
+    plan = relocate.check_move(src, dst)
+    assert plan.same_filesystem
+
+    def no_write(*a, **k):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(relocate, "_record", no_write)
+    monkeypatch.setattr(relocate, "_put_back", no_write)
+    with pytest.raises(BadInputError) as e:
+        relocate.move_data(plan, settings=cfg.settings)
+    assert str(e.value) == (f"the data could not be moved, and part of it could not be put back: move everything "
+                            f"in {dst} back into {src} before using Hearth")
+    assert sorted(p.name for p in dst.iterdir()) == ["hearth.sqlite3", "models"]   # where the sentence says
