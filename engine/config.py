@@ -55,6 +55,8 @@ APP_NAME = "Hearth"
 
 
 DATABASE_FILE = "hearth.sqlite3"   # chats, summaries and comparison results, inside the data folder
+SETTINGS_FILE = "settings.json"    # the user's settings, in the config folder
+DATA_DIR_KEY = "data_dir"          # in settings.json: where a move (engine.relocate) put the data
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class Paths:
 
     @property
     def settings_file(self) -> Path:
-        return self.config_dir / "settings.json"
+        return self.config_dir / SETTINGS_FILE
 
     @property
     def downloads_dir(self) -> Path:
@@ -451,17 +453,13 @@ def load_policy(path: Path | None = None) -> Policy:
     return pol
 
 
-def resolve_paths(policy: Policy | None = None) -> Paths:
+def resolve_paths(policy: Policy | None = None, settings: "Settings | None" = None) -> Paths:
+    """The folders in use. ``settings``: the user's settings already read (AppConfig.load), else the
+    ``data_dir`` a move wrote is read from settings.json here."""
     policy = policy if policy is not None else load_policy()
-    home = os.environ.get("HEARTH_HOME")
-    if home:
-        base = Path(home)
-        data, config, cache = base / "data", base / "config", base / "cache"
-    else:
-        data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-        config = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-        cache = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
-    moved = user_data_dir(config / "settings.json")
+    data, config, cache = _default_dirs()
+    saved = settings.get(DATA_DIR_KEY) if settings is not None else _saved_data_dir(config / SETTINGS_FILE)
+    moved = _absolute_dir(saved)
     if moved is not None:
         data = moved                      # the user moved the data (Preferences → Data → Move…)
     if policy.data_dir:
@@ -471,17 +469,30 @@ def resolve_paths(policy: Policy | None = None) -> Paths:
                  log_dir=cache / "logs")
 
 
-def user_data_dir(settings_file: Path) -> Path | None:
-    """The ``data_dir`` the user moved their data to (``settings.json``; see ``engine.relocate``), or None.
+def _default_dirs() -> tuple[Path, Path, Path]:
+    """(data, config, cache): under HEARTH_HOME when set, else the platformdirs folders."""
+    home = os.environ.get("HEARTH_HOME")
+    if home:
+        base = Path(home)
+        return base / "data", base / "config", base / "cache"
+    return (Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)))
 
-    Read defensively and cheaply (``resolve_paths`` is called often): a missing or broken file, a value
-    that is not a string, or a relative path is ignored.
-    """
+
+def _saved_data_dir(settings_file: Path):
+    """The raw ``data_dir`` of settings.json, read cheaply (``resolve_paths`` is called often); None when the
+    file is missing or broken."""
     try:
         raw = json.loads(settings_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    value = raw.get("data_dir") if isinstance(raw, dict) else None
+    return raw.get(DATA_DIR_KEY) if isinstance(raw, dict) else None
+
+
+def _absolute_dir(value) -> Path | None:
+    """The ``data_dir`` the user moved their data to (see ``engine.relocate``), or None: a value that is not
+    a string, or a relative path, is ignored."""
     if not isinstance(value, str) or not value.strip():
         return None
     path = Path(os.path.expanduser(value.strip()))
@@ -546,8 +557,8 @@ class AppConfig:
     @classmethod
     def load(cls) -> "AppConfig":
         policy = load_policy()
-        paths = resolve_paths(policy)
-        return cls(paths=paths, policy=policy, settings=Settings(paths.settings_file))
+        settings = Settings(_default_dirs()[1] / SETTINGS_FILE)   # the settings folder never moves
+        return cls(paths=resolve_paths(policy, settings), policy=policy, settings=settings)
 
     def model_dirs(self) -> list[tuple[Path, str]]:
         """(folder, source) pairs: the own models folder, policy folders, user folders."""

@@ -33,10 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from engine.config import DATA_DIR_KEY, DATABASE_FILE, SETTINGS_FILE
 from engine.errors import BadInputError, CancelledError, HearthError
 
 PENDING_KEY = "pending_data_move"
-DATA_DIR_KEY = "data_dir"
 CHUNK = 4 * 1024 * 1024
 
 log = logging.getLogger("engine.relocate")
@@ -118,7 +118,7 @@ def _measure(paths) -> tuple[int, int]:
     return total, files
 
 
-SETTINGS_PREFIX = "settings."    # settings.json and the .tmp / .broken.json beside it (engine.config.Settings)
+SETTINGS_PREFIX = Path(SETTINGS_FILE).stem + "."   # settings.json and its .tmp / .broken.json (engine.config.Settings)
 
 
 def staying_entries(src: Path, present: list[str], stays=()) -> set[str]:
@@ -378,8 +378,6 @@ def move_data(plan: MovePlan, on_progress: Progress | None = None, cancelled: Ca
         note = (f"the data is now in {dst}, but the old folder {src} could not be removed completely "
                 f"({'; '.join(left)}); delete it yourself")
         log.warning("%s", note)
-    from engine.config import DATABASE_FILE
-
     _rebase_database(dst / DATABASE_FILE, src, dst)
     log.info("data moved from %s to %s (%d files, %d bytes; %d entries renamed, %d copied; staying: %s)", src,
              dst, plan.files, plan.total_bytes, len(renamed), len(copied), ", ".join(plan.staying) or "none")
