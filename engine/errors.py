@@ -26,6 +26,10 @@ class EngineError(HearthError):
 class HostCrashedError(EngineError):
     """The model host process died; the next request starts a fresh one."""
 
+    def __init__(self, message: str = "", exitcode: int | None = None):
+        super().__init__(message)
+        self.exitcode = exitcode     # the process's exit status (negative: the signal that ended it)
+
 
 class CancelledError(HearthError):
     """The user cancelled; not a failure, but the job did not finish."""

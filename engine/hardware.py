@@ -37,6 +37,7 @@ class HardwareInfo:
     cpu_cores: int = 0
     llama_cpp_version: str | None = None
     system_info: str | None = None
+    cpu_variant: str | None = None       # a portable build's CPU module in use ("haswell", "icelake"...)
     error: str | None = None
 
     @property

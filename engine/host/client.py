@@ -28,6 +28,7 @@ from typing import Callable
 
 from engine.errors import BadInputError, CancelledError, EngineError, HostCrashedError
 from engine.host import worker
+from engine.host.cpu_fallback import FallbackMemory, died_of_illegal_instruction, explain_still_dies
 from engine.host.fairlock import FairRLock
 from engine.host.request_ids import RequestIds
 from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions
@@ -62,9 +63,12 @@ def _describe_exit(code: int | None) -> str:
 
 
 class EngineClient:
-    def __init__(self, log_dir: Path | None = None, *, lower_priority: bool = False):
+    def __init__(self, log_dir: Path | None = None, *, lower_priority: bool = False,
+                 cache_dir: Path | None = None, on_notice: Callable[[str], None] | None = None):
         """``lower_priority``: run the host a notch below this process (the GUI
-        sets it so its own thread wins the CPU while a model generates)."""
+        sets it so its own thread wins the CPU while a model generates). ``cache_dir``: where the
+        illegal-instruction fallback is remembered (default: the app's cache folder). ``on_notice``:
+        told, once, a sentence the user should read (the fallback was switched on)."""
         self._ctx = mp.get_context("spawn")
         self._proc = None
         self._conn = None
@@ -91,6 +95,14 @@ class EngineClient:
         self._needs_reload = False
         self._lower_priority = lower_priority
         self._load_attempt: tuple[int, int] | None = None   # what a GPU build's host last tried
+        # The illegal-instruction fallback (engine/host/cpu_fallback.py): remembered per machine and build.
+        self._cache_dir = cache_dir
+        self._fallback_memory: FallbackMemory | None = None
+        self._fallback_on = False           # switched on in this process (even where it cannot be saved)
+        self._sent_extra_bufts = True       # what the running host was loaded with
+        self.cpu_fallback: dict | None = None   # None, or what was switched off, why and since when
+        self.system_info: str | None = None     # llama_print_system_info() of the last host
+        self.on_notice = on_notice
 
     # ---- process lifetime ---------------------------------------------------------
     @property
@@ -171,10 +183,13 @@ class EngineClient:
             self._on_crash()
 
     def _on_crash(self):
+        if self._proc is not None:
+            self._proc.join(1)      # reaped, so its exit status is known
+        code = self._proc.exitcode if self._proc else None
         message = self._crash_message()
         self._kill()
         self._needs_reload = self.model_path is not None
-        raise HostCrashedError(message)
+        raise HostCrashedError(message, exitcode=code)
 
     def _recv(self, on_text: Callable[[str], None] | None = None, timeout: float | None = None,
               on_progress: Callable[[float], None] | None = None):
@@ -206,6 +221,9 @@ class EngineClient:
                     continue
                 if msg[0] == "attempt":    # a GPU build is about to try (gpu_layers, n_ctx)
                     self._load_attempt = (msg[1], msg[2])
+                    continue
+                if msg[0] == "system_info":   # what the host's llama.cpp was built for
+                    self.system_info = msg[1]
                     continue
                 return msg
             if not self.alive:
@@ -252,7 +270,10 @@ class EngineClient:
             self._load_attempt = None
             try:
                 info = self._load_once(model_path, options, on_progress)
-            except HostCrashedError:
+            except HostCrashedError as e:
+                if died_of_illegal_instruction(e.exitcode):
+                    self._after_illegal_instruction(e, "loading the model")
+                    continue    # loaded again with llama.cpp's extra buffer types off
                 tried = self._load_attempt
                 if tried is None or tried[0] <= 0:
                     raise      # not a GPU load (or already none on the GPU): nothing to take off
@@ -271,22 +292,77 @@ class EngineClient:
                 note = (f"loaded with {where} on the GPU after the model process crashed at "
                         f"{min(first_crash[0], n_layer)} layers (most likely out of GPU memory)")
                 info["plan_note"] = f"{info['plan_note']}; {note}" if info.get("plan_note") else note
+            if self.cpu_fallback is not None:
+                info["cpu_fallback"] = dict(self.cpu_fallback)
+                if self.cpu_fallback.get("new"):    # said once: on the load that found it out
+                    note = self.cpu_fallback["message"]
+                    info["plan_note"] = f"{info['plan_note']}; {note}" if info.get("plan_note") else note
+                    self.cpu_fallback["new"] = False
+            else:
+                info["cpu_fallback"] = None
             return info
+
+    # ---- the illegal-instruction fallback --------------------------------------------
+    def _memory(self) -> FallbackMemory:
+        if self._fallback_memory is None:
+            cache = self._cache_dir
+            if cache is None:
+                try:
+                    from engine.config import resolve_paths
+
+                    cache = resolve_paths().cache_dir
+                except Exception:   # no readable settings: remembered for this process only
+                    cache = None
+            self._fallback_memory = FallbackMemory(cache)
+        return self._fallback_memory
+
+    def _with_cpu_fallback(self, options: LoadOptions) -> LoadOptions:
+        """``options`` with extra buffer types off where this machine and build need it."""
+        if not options.extra_bufts:
+            return options
+        if not self._fallback_on:
+            remembered = self._memory().recall()
+            if remembered is None:
+                return options
+            self._fallback_on = True
+            if self.cpu_fallback is None:
+                self.cpu_fallback = {**remembered, "new": False}
+        return LoadOptions.from_dict({**options.to_dict(), "extra_bufts": False})
+
+    def _after_illegal_instruction(self, crash: HostCrashedError, where: str) -> None:
+        """The host died by an illegal instruction: switch the fallback on (and return, to try again),
+        or — when it was already on — raise with the likely cause and the remedy."""
+        if not self._sent_extra_bufts:
+            why = explain_still_dies(self.system_info)
+            raise HostCrashedError(f"{crash} {why}.", exitcode=crash.exitcode) from None
+        entry = self._memory().remember(where)
+        self._fallback_on = True
+        self.cpu_fallback = {**entry, "new": True}
+        log.warning("the model process died by an illegal instruction while %s; loading again with "
+                    "llama.cpp's extra buffer types off (remembered for this machine and build)", where)
+        if self.on_notice is not None:   # said once: here, or else in the next load's plan_note
+            self.cpu_fallback["new"] = False
+            try:
+                self.on_notice(entry["message"])
+            except Exception:
+                log.exception("the notice of the CPU fallback could not be shown")
 
     def _load_once(self, model_path, options: LoadOptions, on_progress) -> dict:
         if self._proc is not None:
             self.unload()
         rid = self.new_request_id()
+        sent = self._with_cpu_fallback(options)
+        self._sent_extra_bufts = sent.extra_bufts
         self._start()
         with self._ids_lock:
             self._running_id = rid
             self._cancel_time = None
-        self._send(("load", str(model_path), options.to_dict(), rid))
+        self._send(("load", str(model_path), sent.to_dict(), rid))
         try:
             msg = self._recv(on_progress=on_progress)
         except HostCrashedError as e:
             self._needs_reload = False
-            raise HostCrashedError(f"{e} The model could not be loaded.") from None
+            raise HostCrashedError(f"{e} The model could not be loaded.", exitcode=e.exitcode) from None
         finally:
             with self._ids_lock:
                 self._running_id = 0
@@ -336,9 +412,29 @@ class EngineClient:
                 # Stopped while it waited or raced with the start: tell the host, start the clock
                 self._cancel[1] = rid
                 self._cancel_time = time.monotonic()
+        streamed = [False]
+
+        def on_text_seen(chunk: str) -> None:
+            streamed[0] = True
+            if on_text is not None:
+                on_text(chunk)
+
         try:
-            self._send(request + (rid,))
-            msg = self._recv(on_text)
+            while True:
+                try:
+                    self._send(request + (rid,))
+                    msg = self._recv(on_text_seen)
+                    break
+                except HostCrashedError as e:
+                    if not died_of_illegal_instruction(e.exitcode):
+                        raise
+                    self._after_illegal_instruction(e, "generating a reply")   # raises if already on
+                    if streamed[0]:   # part of the reply is out already: not run twice
+                        raise HostCrashedError(f"{e} The next reply runs without llama.cpp's extra CPU "
+                                               "kernels.", exitcode=e.exitcode) from None
+                    self._ensure_loaded()     # again, with the fallback on; then the request once more
+                    with self._ids_lock:
+                        self._running_id = rid
         finally:
             with self._ids_lock:
                 self._running_id = 0

@@ -21,7 +21,9 @@ Replies (child -> parent)::
 
 The load result (``info_dict``): ``path, n_ctx, gpu_layers`` (what was asked of llama.cpp:
 -1 all, else 0..n_layer + 1), ``threads, flash_attn, has_chat_template, architecture,
-context_length, load_s, gpu_offload`` (a GPU build), ``plan`` (the planner's figures for
+context_length, load_s, gpu_offload`` (a GPU build), ``extra_bufts`` (False: the illegal-instruction
+fallback), ``cpu_fallback`` (added by the client: None, or what was switched off, why and since when,
+with ``new`` True on the load that found it out), ``plan`` (the planner's figures for
 ``auto`` on a GPU, else None), ``plan_note`` (a sentence when the load did something the user
 did not ask for: fewer layers or less context after running out of memory, a GPU build
 without a usable GPU; "" otherwise), ``warmup_s`` (the first full-context decode), and
@@ -84,6 +86,10 @@ class LoadOptions(_Record):
     # first full-context decode shows now and is retried with fewer layers, then less context.
     # None: only when layers are offloaded to a GPU (where it is fast and where it happens).
     warmup: bool | None = None
+    # llama.cpp's extra buffer types (AMX kernels, repacked weights for AVX2/AVX-512). The client turns
+    # them off only for a machine and build where they died by an illegal instruction
+    # (engine/host/cpu_fallback.py); never switched off where nothing crashed.
+    extra_bufts: bool = True
 
 
 def parse_gpu_layers(value: str | int) -> str | int:

@@ -21,6 +21,7 @@ import traceback
 
 from engine.chat import PromptSegments, fit_messages, plain_prompt, render_segments
 from engine.errors import EngineError
+from engine.host.cpu_fallback import die_by_illegal_instruction, test_switch
 from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions, DEFAULT_CTX_CAP, default_threads
 from engine.plan import MIN_CTX, OutOfMemory, load_with_retry
 
@@ -37,42 +38,47 @@ FLUSH_INTERVAL_S = 1 / 30
 REBALANCE_INTERVAL_S = 0.2
 
 
-class _load_progress:
-    """Give llama.cpp a progress callback while ``Llama()`` loads.
+class _model_params:
+    """Give llama.cpp a progress callback and our choice of extra buffer types while ``Llama()`` loads.
 
-    llama-cpp-python builds its model parameters from
-    ``llama_model_default_params()`` and offers no progress hook, so for the
-    duration of the load that function returns parameters with our callback set.
+    llama-cpp-python builds its model parameters from ``llama_model_default_params()`` and offers
+    neither a progress hook nor ``use_extra_bufts``, so for the duration of the load that function
+    returns parameters with ours set. ``extra_bufts=False`` is the illegal-instruction fallback
+    (engine/host/cpu_fallback.py): no AMX kernels, no repacked weights.
     """
 
-    def __init__(self, on_progress):
+    def __init__(self, on_progress, extra_bufts: bool = True):
         self.on_progress = on_progress
+        self.extra_bufts = extra_bufts
         self._orig = None
         self._cb = None
 
     def __enter__(self):
-        if self.on_progress is None:
+        if self.on_progress is None and self.extra_bufts:
             return self
         import llama_cpp.llama_cpp as lc
 
         on_progress = self.on_progress
+        if on_progress is not None:
+            def progress(fraction, _user_data):
+                try:
+                    return bool(on_progress(float(fraction)))
+                except Exception:
+                    return True  # a failing reporter must not abort the load
 
-        def progress(fraction, _user_data):
-            try:
-                return bool(on_progress(float(fraction)))
-            except Exception:
-                return True  # a failing reporter must not abort the load
-
-        self._cb = lc.llama_progress_callback(progress)  # kept alive until __exit__
+            self._cb = lc.llama_progress_callback(progress)  # kept alive until __exit__
         self._orig = orig = lc.llama_model_default_params
-        cb = self._cb
+        cb, extra_bufts = self._cb, self.extra_bufts
 
-        def params_with_progress():
-            params = orig()
-            params.progress_callback = cb
-            return params
+        def params():
+            p = orig()
+            if cb is not None:
+                p.progress_callback = cb
+            if not extra_bufts:
+                p.use_extra_bufts = False
+            return p
 
-        lc.llama_model_default_params = params_with_progress
+        lc.llama_model_default_params = params
         return self
 
     def __exit__(self, *exc):
@@ -164,6 +170,7 @@ class LlamaDecoder:
         self._template_trims = False
         self.lease = None      # this host's place in the machine's core budget
         self._other_load = None  # cores other programs keep busy (measured while generating)
+        self._die_at = None      # the illegal-instruction test switch's stage (cpu_fallback.test_switch)
         self.threads = 0       # threads llama.cpp uses now
 
     # ---- the core budget ------------------------------------------------------
@@ -195,6 +202,9 @@ class LlamaDecoder:
         from engine.gguf_check import check_file
 
         gguf = check_file(path)  # never hand llama.cpp an unchecked file
+        # Tests only (ignored by frozen builds): die like an AMX machine while extra buffer types are on.
+        stage = test_switch()
+        self._die_at = "decode" if stage == "always" else (stage if opts.extra_bufts else None)
         n_ctx = opts.n_ctx or min(gguf.context_length or 4096, DEFAULT_CTX_CAP)
         offload = bool(llama_cpp.llama_supports_gpu_offload())
         n_layer = gguf.block_count or 0
@@ -235,7 +245,7 @@ class LlamaDecoder:
                 on_attempt(ngl, ctx)
             log.lines.clear()
             try:
-                with _load_progress(progress if on_progress is not None else None), log:
+                with _model_params(progress if on_progress is not None else None, opts.extra_bufts), log:
                     llm = llama_cpp.Llama(
                         model_path=path, n_ctx=ctx, n_gpu_layers=ngl, n_threads=threads,
                         n_threads_batch=threads, n_batch=min(opts.n_batch, ctx), n_ubatch=min(opts.n_ubatch, ctx),
@@ -248,6 +258,8 @@ class LlamaDecoder:
                 if offload and not cancelled[0] and (ngl != 0 or "llama_context" in str(e)):
                     raise OutOfMemory(str(e), context="llama_context" in str(e)) from e
                 raise
+            if self._die_at == "load":
+                die_by_illegal_instruction()
             # The first full-context decode: buffers some backends allocate only when the
             # attention spans the whole cache (CUDA's pool) must fit too; found out now, not
             # in the middle of the user's first long conversation.
@@ -303,7 +315,7 @@ class LlamaDecoder:
             "path": path, "n_ctx": self.n_ctx, "gpu_layers": n_gpu, "threads": threads,
             "offload": self._offload_report(log.lines, offload, gpu_before),
             "warmup_s": warmup_s[0],
-            "flash_attn": bool(flash), "has_chat_template": bool(template),
+            "flash_attn": bool(flash), "has_chat_template": bool(template), "extra_bufts": opts.extra_bufts,
             "architecture": gguf.architecture, "context_length": gguf.context_length,
             "load_s": time.perf_counter() - t0, "gpu_offload": offload, "plan_note": plan_note,
             "plan": plan,  # the planner's figures for gpu_layers=auto on a GPU (None otherwise)
@@ -489,6 +501,9 @@ class LlamaDecoder:
 
     def _decode(self, tokens: list[int]) -> None:
         import llama_cpp as L
+
+        if self._die_at == "decode":
+            die_by_illegal_instruction()
 
         arr = (L.llama_token * len(tokens))(*tokens)
         rc = L.llama_decode(self.llm.ctx, L.llama_batch_get_one(arr, len(tokens)))
@@ -753,6 +768,7 @@ def _handle(decoder: LlamaDecoder, conn, shared_cancel, req: tuple) -> bool:
                 conn.send(("progress", fraction))
             return not cancel_flag.value
 
+        conn.send(("system_info", _system_info()))   # for the parent's sentence if this process dies
         info = decoder.load(path, LoadOptions.from_dict(opts), on_progress,
                             on_attempt=lambda ngl, ctx: conn.send(("attempt", ngl, ctx)))
         conn.send(("loaded", info))
@@ -798,6 +814,16 @@ def _handle(decoder: LlamaDecoder, conn, shared_cancel, req: tuple) -> bool:
     else:
         conn.send(("error", "bad_input", f"unknown request {kind!r}"))
     return True
+
+
+def _system_info() -> str:
+    """llama.cpp's ``llama_print_system_info()``: the CPU features this build uses."""
+    try:
+        import llama_cpp
+
+        return llama_cpp.llama_print_system_info().decode(errors="replace").strip()
+    except Exception:
+        return ""
 
 
 def _lower_priority() -> None:

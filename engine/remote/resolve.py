@@ -87,7 +87,8 @@ def make_client(entry, *, config=None, log_dir=None, lower_priority: bool = Fals
         return remote.client(policy=config.policy if config is not None else None, on_notice=on_notice)
     from engine.host.client import EngineClient
 
-    return EngineClient(log_dir=log_dir, lower_priority=lower_priority)
+    return EngineClient(log_dir=log_dir, lower_priority=lower_priority,
+                        cache_dir=config.paths.cache_dir if config is not None else None, on_notice=on_notice)
 
 
 def picker_entries(config) -> list[dict]:
