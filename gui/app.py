@@ -347,6 +347,7 @@ class MainWindow(QtWidgets.QMainWindow):
         b.loadFailed.connect(self._on_load_failed)
         b.unloaded.connect(self._on_unloaded)
         b.hostCrashed.connect(self._on_host_crashed)
+        b.engineNotice.connect(self._on_engine_notice)
         self.chat.errorRaised.connect(self.show_error)
         self.chat.statsChanged.connect(self._on_stats)
 
@@ -825,6 +826,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.loaded_path = None
         self.picker.set_loaded(None)
         self.statusBar().showMessage(self.tr("Model unloaded: its memory is free again."), 5000)
+
+    def _on_engine_notice(self, message: str) -> None:
+        """Something the engine did by itself that the user should know once (the CPU fallback)."""
+        from gui.engine_messages import as_sentence
+
+        text = as_sentence(message)
+        self.statusBar().showMessage(text, 15000)
+        self.show_error("info:" + text)
 
     def _on_host_crashed(self, message: str) -> None:
         self.show_error(message + " " + self.tr("Your conversation is kept; send again to restart the model."))

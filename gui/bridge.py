@@ -69,6 +69,7 @@ class EngineBridge(QObject):
     generationFinished = Signal(dict)          # GenerationStats dict
     generationFailed = Signal(str)             # user-facing sentence
     hostCrashed = Signal(str)                  # the model process died (also sent with generationFailed)
+    engineNotice = Signal(str)                 # a sentence the user should read once (the CPU fallback)
     summaryPlanned = Signal(dict)              # document (path, name, pages, characters) + the plan, or
                                                # plan None without a model, or "error": a sentence
     summaryEvent = Signal(dict)                # "reading" / "plan" / "step" / "part" events of a summary
@@ -81,7 +82,7 @@ class EngineBridge(QObject):
         super().__init__()
         self.config = config or AppConfig.load()
         self.library = ModelLibrary(self.config)
-        self.client = EngineClient(log_dir=self.config.paths.log_dir, lower_priority=True)
+        self.client = self._local_client()
         self.busy = False
         self.engine_thread_ident: int | None = None  # for tests: where engine calls ran
         self.loadRequested.connect(self._load)
@@ -155,6 +156,11 @@ class EngineBridge(QObject):
         except Exception:
             log.warning("the remote endpoints could not be listed", exc_info=True)
 
+    def _local_client(self) -> EngineClient:
+        """A model-process client; what it must tell the user (the CPU fallback) reaches the window."""
+        return EngineClient(log_dir=self.config.paths.log_dir, lower_priority=True,
+                            cache_dir=self.config.paths.cache_dir, on_notice=self.engineNotice.emit)
+
     def _client_for(self, path: str):
         """The engine client for ``path``: a RemoteClient for ``NAME:MODEL_ID`` of a known endpoint, else
         the host process client. Switching ends the other one (its process, or its connection)."""
@@ -164,7 +170,7 @@ class EngineBridge(QObject):
         if remote is not None:
             old, self.client = self.client, remote.client()
         elif getattr(self.client, "is_remote", False):
-            old, self.client = self.client, EngineClient(log_dir=self.config.paths.log_dir, lower_priority=True)
+            old, self.client = self.client, self._local_client()
         else:
             return self.client
         old.unload()

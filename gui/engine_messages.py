@@ -45,6 +45,23 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", "{reason} The model could not be loaded."),
     QT_TRANSLATE_NOOP("EngineMessages", "The model process stopped: {reason}. Last message from llama.cpp: {clue}"),
     QT_TRANSLATE_NOOP("EngineMessages", "The model process stopped: {reason}."),
+    # the illegal-instruction fallback (engine/host/cpu_fallback.py)
+    QT_TRANSLATE_NOOP("EngineMessages",
+                      "{reason} The next reply runs without llama.cpp's extra CPU kernels."),
+    QT_TRANSLATE_NOOP("EngineMessages",
+                      "{reason} This copy of llama.cpp was built for CPU features this processor does not offer "
+                      "({missing}; built for {built}): reinstall it for a baseline CPU with {command}."),
+    QT_TRANSLATE_NOOP("EngineMessages",
+                      "{reason} This copy of llama.cpp was built for {built} and still executed an instruction "
+                      "this processor ({cpu}) or its operating system does not allow: reinstall it for a "
+                      "baseline CPU with {command}."),
+    QT_TRANSLATE_NOOP("EngineMessages",
+                      "{reason} This copy of llama.cpp executed an instruction this processor or its operating "
+                      "system does not allow: reinstall it for a baseline CPU with {command}."),
+    QT_TRANSLATE_NOOP("EngineMessages",
+                      "The extra CPU kernels of llama.cpp (AMX matrix tiles and repacked weights) crashed this "
+                      "processor with an illegal instruction, so Hearth switched them off for this computer: "
+                      "replies still work, prompts may be read more slowly."),
     QT_TRANSLATE_NOOP("EngineMessages", "it stopped responding"),
     QT_TRANSLATE_NOOP("EngineMessages", "it was killed (SIGKILL — often the system running out of memory)"),
     QT_TRANSLATE_NOOP("EngineMessages", "llama.cpp aborted (SIGABRT)"),

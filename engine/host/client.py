@@ -28,7 +28,8 @@ from typing import Callable
 
 from engine.errors import BadInputError, CancelledError, EngineError, HostCrashedError
 from engine.host import worker
-from engine.host.cpu_fallback import FallbackMemory, died_of_illegal_instruction, explain_still_dies
+from engine.host.cpu_fallback import (BASELINE_BUILD, FallbackMemory, cpu_name, died_of_illegal_instruction,
+                                      still_dies_facts)
 from engine.host.fairlock import FairRLock
 from engine.host.request_ids import RequestIds
 from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions
@@ -333,8 +334,22 @@ class EngineClient:
         """The host died by an illegal instruction: switch the fallback on (and return, to try again),
         or — when it was already on — raise with the likely cause and the remedy."""
         if not self._sent_extra_bufts:
-            why = explain_still_dies(self.system_info)
-            raise HostCrashedError(f"{crash} {why}.", exitcode=crash.exitcode) from None
+            missing, built = still_dies_facts(self.system_info)
+            code = crash.exitcode
+            if missing:
+                raise HostCrashedError(
+                    f"{crash} This copy of llama.cpp was built for CPU features this processor does not offer "
+                    f"({', '.join(missing)}; built for {', '.join(built)}): reinstall it for a baseline CPU with "
+                    f"{BASELINE_BUILD}.", exitcode=code) from None
+            if built:
+                raise HostCrashedError(
+                    f"{crash} This copy of llama.cpp was built for {', '.join(built)} and still executed an "
+                    f"instruction this processor ({cpu_name()}) or its operating system does not allow: "
+                    f"reinstall it for a baseline CPU with {BASELINE_BUILD}.", exitcode=code) from None
+            raise HostCrashedError(
+                f"{crash} This copy of llama.cpp executed an instruction this processor or its operating "
+                f"system does not allow: reinstall it for a baseline CPU with {BASELINE_BUILD}.",
+                exitcode=code) from None
         entry = self._memory().remember(where)
         self._fallback_on = True
         self.cpu_fallback = {**entry, "new": True}

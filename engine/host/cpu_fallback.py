@@ -10,7 +10,7 @@ weight repacking for AVX2/AVX-512, sit behind llama.cpp's *extra buffer types*; 
 So: a model process that ends by an illegal instruction while extra buffer types are on is loaded again
 with them off, the request is run again, and the fallback is remembered for this machine and this
 llama.cpp build (``cpu_fallback.json`` in the cache folder), so later loads go straight to the path that
-works. Nothing is switched off where nothing crashed. If the process still dies, ``explain_still_dies``
+works. Nothing is switched off where nothing crashed. If the process still dies, the client (``still_dies_facts``)
 names the CPU features llama.cpp was built for that this CPU (or its operating system) lacks, and the
 remedy: a baseline build.
 
@@ -37,9 +37,9 @@ ILLEGAL_INSTRUCTION_EXITS = frozenset(
     {-int(getattr(signal, "SIGILL", 4)), _WINDOWS_ILLEGAL_INSTRUCTION, _WINDOWS_ILLEGAL_INSTRUCTION - (1 << 32)})
 
 # What the fallback costs, for the user (bench/RESULTS.md: "CPU fallback").
-WHAT_IS_OFF = ("llama.cpp's extra CPU kernels (AMX matrix tiles and repacked weights) crashed this processor "
-               "with an illegal instruction, so Hearth switched them off for this computer: replies still "
-               "work, prompts may be read more slowly")
+WHAT_IS_OFF = ("the extra CPU kernels of llama.cpp (AMX matrix tiles and repacked weights) crashed this "
+               "processor with an illegal instruction, so Hearth switched them off for this computer: replies "
+               "still work, prompts may be read more slowly")
 
 # The README's baseline build: runs on any x86-64 CPU with AVX2 off too.
 BASELINE_BUILD = 'CMAKE_ARGS="-DGGML_NATIVE=off" pip install --force-reinstall --no-cache-dir llama-cpp-python'
@@ -131,21 +131,13 @@ def missing_features(system_info: str, flags: set[str] | None = None) -> list[st
     return [name for name in built_for(system_info) if _FEATURE_FLAGS[name] not in flags]
 
 
-def explain_still_dies(system_info: str | None, flags: set[str] | None = None) -> str:
-    """One sentence (no final period) for a model process that dies by an illegal instruction with the
-    fallback on: the likely cause and the remedy."""
+def still_dies_facts(system_info: str | None, flags: set[str] | None = None) -> tuple[list[str], list[str]]:
+    """For a model process that dies by an illegal instruction with the fallback on: (the features the
+    build uses that this CPU or its operating system lacks, the features the build uses). The client
+    says them in one sentence with the remedy, BASELINE_BUILD."""
     flags = cpu_flags() if flags is None else flags
     built = built_for(system_info or "")
-    missing = missing_features(system_info or "", flags) if flags else []
-    if missing:
-        cause = (f"This copy of llama.cpp was built for CPU features this processor does not offer "
-                 f"({', '.join(missing)}; built for {', '.join(built)})")
-    elif built:
-        cause = (f"This copy of llama.cpp was built for {', '.join(built)} and still executed an instruction this "
-                 f"processor ({cpu_name()}) or its operating system does not allow")
-    else:
-        cause = "This copy of llama.cpp executed an instruction this processor or its operating system does not allow"
-    return f"{cause}: reinstall it for a baseline CPU with {BASELINE_BUILD}"
+    return (missing_features(system_info or "", flags) if flags else []), built
 
 
 # ---- this llama.cpp build ----------------------------------------------------------------------------------

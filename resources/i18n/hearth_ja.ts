@@ -1979,6 +1979,31 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="48"/>
+        <source>{reason} The next reply runs without llama.cpp's extra CPU kernels.</source>
+        <translation>{reason}次の返答からは llama.cpp の追加 CPU カーネルを使わずに動かします。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="48"/>
+        <source>{reason} This copy of llama.cpp was built for CPU features this processor does not offer ({missing}; built for {built}): reinstall it for a baseline CPU with {command}.</source>
+        <translation>{reason}この llama.cpp は、このプロセッサーにない CPU 機能 ({missing}) を使うようにビルドされています (ビルド時の対象: {built})。基本的な CPU 向けに入れ直してください: {command}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="48"/>
+        <source>{reason} This copy of llama.cpp was built for {built} and still executed an instruction this processor ({cpu}) or its operating system does not allow: reinstall it for a baseline CPU with {command}.</source>
+        <translation>{reason}この llama.cpp は {built} 向けにビルドされていますが、このプロセッサー ({cpu}) または OS が許可しない命令を実行しました。基本的な CPU 向けに入れ直してください: {command}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="48"/>
+        <source>{reason} This copy of llama.cpp executed an instruction this processor or its operating system does not allow: reinstall it for a baseline CPU with {command}.</source>
+        <translation>{reason}この llama.cpp は、このプロセッサーまたは OS が許可しない命令を実行しました。基本的な CPU 向けに入れ直してください: {command}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="48"/>
+        <source>The extra CPU kernels of llama.cpp (AMX matrix tiles and repacked weights) crashed this processor with an illegal instruction, so Hearth switched them off for this computer: replies still work, prompts may be read more slowly.</source>
+        <translation>llama.cpp の追加 CPU カーネル (AMX の行列タイルと再配置された重み) がこのプロセッサーで不正な命令により停止したため、Hearth はこのコンピューターではそれらを無効にしました。返答はこれまでどおり動きますが、プロンプトの読み込みが遅くなることがあります。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="48"/>
         <source>it stopped responding</source>
         <translation>応答しなくなりました</translation>
     </message>

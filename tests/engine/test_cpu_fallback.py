@@ -113,8 +113,7 @@ def test_missing_features_compare_the_build_with_this_cpu():
     assert cpu_fallback.built_for(info) == ["SSE3", "SSSE3", "AVX", "AVX2", "F16C", "FMA", "AVX512", "AMX_INT8"]
     laptop = {"pni", "ssse3", "avx", "avx2", "f16c", "fma"}
     assert cpu_fallback.missing_features(info, laptop) == ["AVX512", "AMX_INT8"]
-    sentence = cpu_fallback.explain_still_dies(info, laptop)
-    assert "AVX512, AMX_INT8" in sentence and cpu_fallback.BASELINE_BUILD in sentence
+    assert cpu_fallback.still_dies_facts(info, laptop) == (["AVX512", "AMX_INT8"], cpu_fallback.built_for(info))
 
 
 def test_cli_chat_answers_reports_cpu_fallback_and_doctor_remembers(tiny_model):

@@ -155,3 +155,22 @@ def test_load_progress_reaches_the_picker(qtbot, main_window):
     assert win.picker.progress.maximum() == 100
     assert win.picker.progress.value() == 100
     assert win.picker.unload_button.text() == "Unload" and win.picker.unload_button.isEnabled()
+
+
+def test_reply_survives_a_cpu_whose_extra_kernels_die(qtbot, main_window, monkeypatch):
+    """On an AMX machine llama.cpp's extra CPU kernels die by SIGILL at the first reply: the reply still
+    comes (the model process is loaded again without them), and the window says once what was switched off."""
+    from engine.host import cpu_fallback
+
+    monkeypatch.setenv(cpu_fallback.TEST_SWITCH, "decode")
+    win = main_window
+    load(qtbot, win)
+    win.chat.sampling_overrides = {"max_tokens": 8, "ignore_eos": True}
+    win.chat.input.setPlainText("hello")
+    with qtbot.waitSignal(win.chat.replyFinished, timeout=60000) as fin:
+        win.chat.send_button.click()
+    assert fin.args[0]["finish_reason"] == "length" and fin.args[0]["completion_tokens"] == 8
+    assert win.chat.view.messages[-1]["complete"] is True and win.chat.view.messages[-1]["content"]
+    qtbot.waitUntil(lambda: "switched them off" in win.banner.text, timeout=5000)
+    assert win.banner.kind == "info" and "model process stopped" not in win.banner.text
+    assert win.bridge.client.cpu_fallback["extra_buffer_types"] is False
