@@ -241,7 +241,11 @@ class EngineClient:
 
     @staticmethod
     def _raise_error(msg: tuple):
-        _, kind, text = msg
+        _, kind, text = msg[:3]
+        if len(msg) > 3 and msg[3]:
+            # An unexpected failure in the model process: its traceback (code and exception, no prompt text)
+            # is logged at ERROR, so it is kept whatever the log level.
+            log.error("the model process failed unexpectedly: %s\n%s", text, msg[3].rstrip())
         if kind == "bad_input":
             raise BadInputError(text)
         raise EngineError(text)

@@ -911,4 +911,6 @@ def _serve(decoder: "LlamaDecoder", conn, cancel_flag) -> None:
             msg = str(e) or type(e).__name__
             if req[0] == "load":
                 msg = f"llama.cpp could not load the model: {msg}"
-            conn.send(("error", "engine", msg))
+            # The traceback goes to the parent, which logs it at every log level: the host's own log is
+            # deleted with the process, and "argument 5: TypeError" alone says nothing of where.
+            conn.send(("error", "engine", msg, traceback.format_exc(limit=30)))
