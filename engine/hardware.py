@@ -120,6 +120,9 @@ def detect() -> HardwareInfo:
     try:
         import llama_cpp
 
+        from engine.host.backends import ensure_loaded
+
+        info.cpu_variant = ensure_loaded()["cpu_variant"]   # a portable build loads its backends first
         info.llama_cpp_version = getattr(llama_cpp, "__version__", None)
         info.gpu_offload = bool(llama_cpp.llama_supports_gpu_offload())
         info.system_info = llama_cpp.llama_print_system_info().decode(errors="replace").strip()

@@ -4,13 +4,19 @@
     python packaging/build.py                        # dist/Hearth/ and a size report
     python packaging/build.py --with-starter-model   # also ship the starter model (needs the starter extra)
     python packaging/build.py --archive              # also dist/Hearth-<version>-<os>-<arch>.tar.gz
+    python packaging/build.py --native               # bundle the llama-cpp-python installed, as it is
 
 It runs PyInstaller on packaging/hearth.spec (what goes in and what stays out:
 packaging/bundle_rules.py), optionally copies the starter model into
 ``dist/Hearth/models/`` (where engine/packaged.py finds it: listed as the
 starter, used by ``hearth chat`` without ``--model``), and prints the size in
-total and by component. The llama.cpp backend is whatever llama-cpp-python in
-this environment was built for (packaging/README.md: CPU, CUDA, ROCm).
+total and by component.
+
+By default the build is portable: if the llama-cpp-python installed here was compiled for this machine's
+CPU, the portable one (every x86-64 CPU variant, the best chosen at run time) is built once into its own
+cache and installed first (packaging/portable_wheel.py; ~11 minutes the first time on 2 cores). A GPU
+build installs its own portable wheel first (``portable_wheel.py --cuda 90 --install``); ``--native``
+bundles whatever is installed (packaging/README.md).
 """
 
 from __future__ import annotations
@@ -113,6 +119,19 @@ def make_archive(app: Path, dist: Path) -> Path:
     return out
 
 
+def installed_llama_is_portable() -> bool:
+    """Whether the installed llama-cpp-python carries CPU variant modules (a GGML_BACKEND_DL build)."""
+    import importlib.util
+
+    from bundle_rules import llama_cpp_backend_modules
+
+    spec = importlib.util.find_spec("llama_cpp")
+    if spec is None or not spec.submodule_search_locations:
+        return False
+    pkg = Path(list(spec.submodule_search_locations)[0])
+    return any("ggml-cpu-" in src for src, _ in llama_cpp_backend_modules(pkg))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--with-starter-model", action="store_true",
@@ -122,7 +141,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
     ap.add_argument("--work", type=Path, default=ROOT / "build", help="PyInstaller's work folder")
     ap.add_argument("--report", type=Path, help="also write the size report as JSON here")
+    ap.add_argument("--native", action="store_true",
+                    help="bundle the installed llama-cpp-python as it is (default: make sure it is portable)")
     args = ap.parse_args(argv)
+
+    sys.path.insert(0, str(ROOT / "packaging"))
+    if not args.native and not installed_llama_is_portable():
+        print("the installed llama-cpp-python is compiled for this CPU only: installing the portable build "
+              "(packaging/portable_wheel.py)", flush=True)
+        r = subprocess.run([sys.executable, str(ROOT / "packaging" / "portable_wheel.py"), "--install"])
+        if r.returncode != 0 or not installed_llama_is_portable():
+            print("the portable llama-cpp-python could not be built or installed (see above)", file=sys.stderr)
+            return 1
 
     sys.path.insert(0, str(ROOT))
     # The Japanese interface: resources/i18n/hearth_ja.ts compiled by pyside6-lrelease (the .qm is not in git).

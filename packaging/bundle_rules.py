@@ -160,3 +160,21 @@ def llama_cpp_libraries(lib_dir: Path, platform: str = sys.platform) -> list[tup
         if keep:
             out.append((str(p), "llama_cpp/lib"))
     return out
+
+
+def llama_cpp_backend_modules(llama_pkg: Path, platform: str = sys.platform) -> list[tuple[str, str]]:
+    """(src, dest) for a portable build's backend modules (GGML_BACKEND_DL): the CPU variants
+    (``libggml-cpu-x64.so`` ... ``libggml-cpu-sapphirerapids.so``) and any GPU backend module, which the
+    wheel installs in a top-level ``bin/`` folder beside the package, not in ``llama_cpp/lib``. They go
+    to ``llama_cpp/lib`` in the build, where the model process loads them (engine/host/backends.py)."""
+    bin_dir = llama_pkg.parent / "bin"
+    if not bin_dir.is_dir():
+        return []
+    if platform == "win32":
+        keep = lambda n: n.lower().startswith("ggml-") and n.lower().endswith(".dll")   # noqa: E731
+    elif platform == "darwin":
+        keep = lambda n: n.startswith("libggml-") and n.endswith(".dylib")   # noqa: E731
+    else:
+        keep = lambda n: n.startswith("libggml-") and n.endswith(".so")   # noqa: E731
+    return [(str(p), "llama_cpp/lib") for p in sorted(bin_dir.iterdir()) if p.is_file() and keep(p.name)]
+

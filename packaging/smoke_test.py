@@ -12,6 +12,8 @@ Everything runs in a temporary HEARTH_HOME. Checks:
 - the folder: both executables, llama.cpp's libraries, resources, keyring's backends
   metadata, nothing that was meant to stay out, every library resolvable, the size target;
 - ``hearth doctor --json``: a packaged build, llama.cpp's version and backend;
+- the CPU variants a portable build carries, the one llama.cpp chose on this machine, and a copy of the
+  app with only a baseline variant (x86-64-v2, else x64) generating text;
 - ``hearth check-model`` on the tiny model (and exit 2 with one line on a broken file);
 - ``hearth chat --model TINY --max-tokens 8 --json "hi"``: tokens, produced by a model host
   process that is the frozen executable started again (multiprocessing spawn);
@@ -166,6 +168,39 @@ class Smoke:
         self.results["doctor_build"] = b
         return (f"backend {d['backend']}, llama.cpp {b['llama_cpp']} (ggml {b.get('ggml')}, "
                 f"commit {b.get('ggml_commit')}), keyring {d['keyring_backend'].split(' ')[0]}")
+
+    def cpu_variants(self) -> str:
+        """A portable build: the CPU variants it carries, the one llama.cpp chose here, and a copy of the
+        app with only a baseline variant left (what an old office PC would get) generating text."""
+        import re
+
+        lib = self.app / "_internal" / "llama_cpp" / "lib"
+        pattern = re.compile(r"(?:lib)?ggml-cpu-([A-Za-z0-9_]+)\.(?:so|dll|dylib)")
+        carried = {m.group(1): p for p in lib.iterdir() if (m := pattern.fullmatch(p.name))}
+        assert carried, (f"the build carries no CPU variants in {lib}: it runs only on CPUs like the build "
+                         "machine's (build with packaging/build.py, not --native)")
+        r = self.run(self.cli, "doctor", "--json")
+        self.expect(r)
+        chosen = json.loads(r.stdout).get("cpu_variant")
+        assert chosen in carried, f"doctor names CPU variant {chosen!r}, not one of {sorted(carried)}"
+        baseline = next((v for v in ("sse42", "x64") if v in carried), None)
+        assert baseline, f"no baseline variant (sse42 = x86-64-v2, or x64) among {sorted(carried)}"
+        low = self.home / "baseline-app"
+        shutil.copytree(self.app, low, symlinks=True)
+        for name, path in carried.items():
+            if name != baseline:
+                (low / "_internal" / "llama_cpp" / "lib" / path.name).unlink()
+        cli = low / self.cli.name
+        r = self.run(cli, "chat", "--model", str(self.tiny), "--max-tokens", "8", "--json", "hi")
+        self.expect(r)
+        d = json.loads(r.stdout)
+        assert d["completion_tokens"] > 0 and d["text"], f"no tokens from the {baseline}-only build: {d}"
+        assert d.get("cpu_variant") == baseline, \
+            f"the {baseline}-only build ran on CPU variant {d.get('cpu_variant')!r}"
+        shutil.rmtree(low, ignore_errors=True)
+        self.results["cpu_variants"] = {"carried": sorted(carried), "chosen": chosen, "baseline_run": baseline}
+        return (f"{len(carried)} variants ({', '.join(sorted(carried))}); chosen here: {chosen}; "
+                f"{baseline} alone generated {d['completion_tokens']} tokens")
 
     def check_model(self) -> str:
         r = self.run(self.cli, "check-model", str(self.tiny), "--json")
@@ -425,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.monotonic()
         s.check("folder", s.layout)
         s.check("hearth doctor --json", s.doctor)
+        s.check("CPU variants: carried, chosen, a baseline alone generates", s.cpu_variants)
         s.check("hearth check-model", s.check_model)
         s.check("hearth chat (model host = frozen executable)", s.chat)
         s.check("hub: search and pull (fake Hub on loopback)", s.hub)

@@ -200,8 +200,10 @@ class LlamaDecoder:
         parent knows what was tried when a GPU driver aborts the whole process."""
         import llama_cpp
         from engine.gguf_check import check_file
+        from engine.host.backends import ensure_loaded
 
         gguf = check_file(path)  # never hand llama.cpp an unchecked file
+        backends = ensure_loaded()   # a portable build: its CPU variant for this machine, GPU backends
         # Tests only (ignored by frozen builds): die like an AMX machine while extra buffer types are on.
         stage = test_switch()
         self._die_at = "decode" if stage == "always" else (stage if opts.extra_bufts else None)
@@ -316,6 +318,7 @@ class LlamaDecoder:
             "offload": self._offload_report(log.lines, offload, gpu_before),
             "warmup_s": warmup_s[0],
             "flash_attn": bool(flash), "has_chat_template": bool(template), "extra_bufts": opts.extra_bufts,
+            "cpu_variant": backends["cpu_variant"],   # a portable build's CPU module (None: built in)
             "architecture": gguf.architecture, "context_length": gguf.context_length,
             "load_s": time.perf_counter() - t0, "gpu_offload": offload, "plan_note": plan_note,
             "plan": plan,  # the planner's figures for gpu_layers=auto on a GPU (None otherwise)
@@ -817,9 +820,14 @@ def _handle(decoder: LlamaDecoder, conn, shared_cancel, req: tuple) -> bool:
 
 
 def _system_info() -> str:
-    """llama.cpp's ``llama_print_system_info()``: the CPU features this build uses."""
+    """llama.cpp's ``llama_print_system_info()``: the CPU features this build uses (after a portable
+    build's backend modules are loaded: the CPU variant chosen for this machine)."""
     try:
         import llama_cpp
+
+        from engine.host.backends import ensure_loaded
+
+        ensure_loaded()
 
         return llama_cpp.llama_print_system_info().decode(errors="replace").strip()
     except Exception:
