@@ -1,14 +1,45 @@
 """Where Hearth keeps things, user settings, and the administrator's policy.
 
-Paths come from platformdirs (per-user app-data folders). Two environment
-variables exist for IT and tests:
+Paths come from platformdirs (per-user app-data folders). One environment
+variable exists for IT and tests:
 
 - ``HEARTH_HOME``: put every folder (data, config, cache) under this one
   folder. Tests use it so they never touch the real profile; a portable
   install can use it too.
-- ``HEARTH_POLICY``: path of the administrator's policy file. Without it,
-  ``policy.json`` in the site config folder (e.g. ``/etc/xdg/Hearth`` or
-  ``C:\\ProgramData\\Hearth``) is read when present.
+
+The administrator's policy is the machine-wide ``policy.json``, at a fixed
+place per system whatever the environment says (``machine_policy_path``):
+``/etc/xdg/Hearth/policy.json`` on Linux and other Unixes,
+``%ProgramData%\\Hearth\\policy.json`` on Windows (the folder Windows itself
+reports, not the variable) and ``/Library/Application Support/Hearth/policy.json``
+on macOS. Tests move it by monkeypatching ``machine_policy_path``.
+
+Policies the user's environment names are read too, but only ever add
+restrictions on top of the machine's (``restrict``): ``HEARTH_POLICY`` (a
+file that is not there is an error, so online is off) and ``policy.json`` in
+``HEARTH_HOME``. How each key combines, the machine's (or the policy read
+so far) first:
+
+- ``offline``: true in any policy wins.
+- ``disable`` (and ``downloads``/``hub``/``import``/``serve``/``remote``/
+  ``remote_endpoints`` false): a feature switched off anywhere stays off.
+- ``allow_repos``, ``allow_remote_hosts``: every allow-list must admit a
+  repository or host (they intersect); an extra list only narrows.
+- ``locked_settings``: a setting the machine locked (or hid) keeps the
+  machine's value; an extra policy may lock further settings.
+- ``hidden_settings``: the union (a hidden setting is locked at its default
+  unless the machine locked it to a value).
+- ``data_dir``, ``models_dir``, ``hub_endpoint``, ``default_model``: the
+  machine's value wins; an extra policy's applies only where the machine
+  set none (as the user's own setting, or ``HF_ENDPOINT``, could).
+- ``extra_model_dirs``: the union (shared folders, like the user's own).
+- ``endpoints``: the machine's, then an extra policy's whose name is not
+  taken and whose host every ``allow_remote_hosts`` list admits.
+- An invalid file, machine-wide or extra, switches everything online off
+  and says which line is wrong; its valid keys still apply, as restrictions.
+
+``doctor`` lists every policy file in force and where it came from
+(``Policy.files``).
 
 Policy keys (all optional; keys starting with "_" are comments)::
 
@@ -45,9 +76,11 @@ import fnmatch
 import json
 import os
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -91,6 +124,8 @@ SETTING_ALIASES = {"context_length": "n_ctx", "ctx": "n_ctx"}
 MANAGED = "managed by your administrator"
 FEATURES = ("hub", "downloads", "import", "serve", "remote")
 HF_OFFLINE_VALUES = ("1", "on", "yes", "true")
+POLICY_FILE = "policy.json"
+MACHINE_ORIGIN = "machine-wide"      # Policy.origin of the machine-wide file (the others: the variable's name)
 
 
 @dataclass
@@ -110,8 +145,14 @@ class Policy:
     hidden_settings: frozenset[str] = frozenset()
     allow_remote_hosts: tuple[str, ...] | None = None   # None: any host; patterns with * and ?
     endpoints: list[dict] = field(default_factory=list)   # administrator-defined remote endpoints
-    origin: str | None = None                   # how the file was found (HEARTH_POLICY, site folder...)
+    origin: str | None = None                   # how the file was found (machine-wide, HEARTH_POLICY...)
     error: str | None = None                    # an invalid file: what is wrong and on which line
+    # From the policies layered on top (``restrict``): further allow-lists that must admit too,
+    # which file the error is about, and every file in force: (path, origin, error).
+    also_allow_repos: tuple[tuple[str, ...], ...] = ()
+    also_allow_remote_hosts: tuple[tuple[str, ...], ...] = ()
+    error_source: Path | None = None
+    files: list[tuple[Path, str, str | None]] = field(default_factory=list)
 
     @property
     def hub_endpoint(self) -> str | None:
@@ -136,7 +177,8 @@ class Policy:
         """For an invalid file: which line is wrong, and what that means (one sentence)."""
         if not self.error:
             return None
-        return (f"the administrator's policy file {self.source} is invalid ({self.error}); everything "
+        return (f"the administrator's policy file {self.error_source or self.source} is invalid "
+                f"({self.error}); everything "
                 "online is switched off until it is fixed")
 
     def repo_allowed(self, repo_id: str) -> bool:
@@ -144,7 +186,8 @@ class Policy:
         if self.allow_repos is None:
             return True
         rid = (repo_id or "").strip().strip("/").lower()
-        return any(fnmatch.fnmatchcase(rid, pat.lower()) for pat in self.allow_repos)
+        return all(any(fnmatch.fnmatchcase(rid, pat.lower()) for pat in pats)
+                   for pats in (self.allow_repos, *self.also_allow_repos))
 
     def repo_refusal(self, repo_id: str) -> str | None:
         if self.repo_allowed(repo_id):
@@ -170,7 +213,8 @@ class Policy:
             return True
         h = (host or "").strip().strip("[]").lower().rstrip(".")
         names = [h] + ([f"{h}:{port}"] if port else [])
-        return any(fnmatch.fnmatchcase(n, pat.lower()) for pat in self.allow_remote_hosts for n in names)
+        return all(any(fnmatch.fnmatchcase(n, pat.lower()) for pat in pats for n in names)
+                   for pats in (self.allow_remote_hosts, *self.also_allow_remote_hosts))
 
     def is_locked(self, name: str) -> bool:
         name = SETTING_ALIASES.get(name, name)
@@ -231,21 +275,46 @@ class Policy:
             "remote_endpoints": self.remote_block() is None,
             "allow_remote_hosts": list(self.allow_remote_hosts) if self.allow_remote_hosts is not None else None,
             "endpoints": [dict(e) for e in self.endpoints],
+            # allow-lists of the policies layered on top: a repository or host must be on each too
+            "also_allow_repos": [list(p) for p in self.also_allow_repos],
+            "also_allow_remote_hosts": [list(p) for p in self.also_allow_remote_hosts],
+            # every policy file in force, the machine-wide one first
+            "policies": [{"path": str(p), "origin": o, "error": e} for p, o, e in self.files],
         }
 
 
-def policy_path() -> Path:
-    return policy_location()[0]
+def machine_policy_path() -> Path:
+    """The machine-wide policy file, fixed per system: no environment variable moves it (tests
+    monkeypatch this function)."""
+    if sys.platform == "win32":
+        return _windows_program_data() / APP_NAME / POLICY_FILE
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support") / APP_NAME / POLICY_FILE
+    return Path("/etc/xdg") / APP_NAME / POLICY_FILE
 
 
-def policy_location() -> tuple[Path, str]:
-    """(path, how it was chosen): HEARTH_POLICY, else HEARTH_HOME, else the site config folder."""
-    env = os.environ.get("HEARTH_POLICY")
-    if env:
-        return Path(env), "HEARTH_POLICY"
+def _windows_program_data() -> Path:
+    """C:\\ProgramData as Windows reports it (CSIDL_COMMON_APPDATA), not the user's %ProgramData%."""
+    try:
+        import ctypes
+
+        buf = ctypes.create_unicode_buffer(1024)
+        if ctypes.windll.shell32.SHGetFolderPathW(None, 0x23, None, 0, buf) == 0 and buf.value:
+            return Path(buf.value)
+    except Exception:
+        pass
+    return Path("C:\\ProgramData")
+
+
+def policy_locations() -> list[tuple[Path, str]]:
+    """(path, origin) of every policy file Hearth reads: the machine-wide one, then those the
+    environment names (``HEARTH_POLICY``, ``policy.json`` in ``HEARTH_HOME``), which only restrict."""
+    out = [(machine_policy_path(), MACHINE_ORIGIN)]
+    if os.environ.get("HEARTH_POLICY"):
+        out.append((Path(os.environ["HEARTH_POLICY"]), "HEARTH_POLICY"))
     if os.environ.get("HEARTH_HOME"):
-        return Path(os.environ["HEARTH_HOME"]) / "policy.json", "HEARTH_HOME"
-    return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / "policy.json", "site config folder"
+        out.append((Path(os.environ["HEARTH_HOME"]) / POLICY_FILE, "HEARTH_HOME"))
+    return out
 
 
 class _PolicyProblem(Exception):
@@ -423,34 +492,109 @@ def _check_setting_value(name: str, value) -> str | None:
 
 
 def load_policy(path: Path | None = None) -> Policy:
-    """The administrator's policy; never raises.
+    """The administrator's policy; never raises. ``path``: that one file alone; without it, the
+    machine-wide file with the environment's policies on top, each only restricting (``restrict``).
 
     A file that cannot be read or parsed, or holds unknown keys or wrong types,
     gives a policy with ``error`` set (naming the line) and everything online
     switched off (``online_block``); the keys that were valid still apply.
     """
-    origin = "given path"
-    if path is None:
-        path, origin = policy_location()
+    if path is not None:
+        return _read_policy(path, "given path") or Policy()
+    policy, seen = None, set()
+    for where, origin in policy_locations():
+        key = os.path.normcase(os.path.abspath(where))
+        if key in seen:
+            continue      # HEARTH_POLICY naming the machine's own file: read once
+        seen.add(key)
+        # IT named a file that is not there: a mistake (online off), not "no policy"
+        extra = _read_policy(where, origin, required=origin == "HEARTH_POLICY")
+        if extra is not None:
+            policy = extra if policy is None else restrict(policy, extra)
+    return policy or Policy()
+
+
+def _read_policy(path: Path, origin: str, required: bool = False) -> Policy | None:
+    """One policy file; None when it is not there (and not ``required``)."""
     try:
         if not path.is_file():
-            if origin == "HEARTH_POLICY":   # IT named a file that is not there: a mistake, not "no policy"
-                return Policy(source=path, origin=origin, error="it cannot be read: there is no such file")
-            return Policy()
+            if required:
+                return _invalid(path, origin, "it cannot be read: there is no such file")
+            return None
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-        return Policy(source=path, origin=origin, error=f"it cannot be read: {reason}")
+        return _invalid(path, origin, f"it cannot be read: {reason}")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as e:
-        return Policy(source=path, origin=origin, error=f"line {e.lineno}, column {e.colno}: {e.msg}")
+        return _invalid(path, origin, f"line {e.lineno}, column {e.colno}: {e.msg}")
     if not isinstance(raw, dict):
-        return Policy(source=path, origin=origin, error="line 1: it must hold a JSON object {...}")
+        return _invalid(path, origin, "line 1: it must hold a JSON object {...}")
     pol, problems = _parse_policy(raw, text, path, origin)
     if problems:
         pol.error = "; ".join(problems)
+    pol.error_source = path if pol.error else None
+    pol.files = [(path, origin, pol.error)]
     return pol
+
+
+def _invalid(path: Path, origin: str, error: str) -> Policy:
+    return Policy(source=path, origin=origin, error=error, error_source=path, files=[(path, origin, error)])
+
+
+def restrict(base: Policy, extra: Policy) -> Policy:
+    """``base`` (the machine's policy, or those read so far) with ``extra`` layered on top: ``extra`` only
+    ever adds restrictions (how each key combines: the module docstring)."""
+    def narrowed(first, also, other, other_also):
+        """(first allow-list, further lists): every list must admit."""
+        lists = [x for x in (first, *also, other, *other_also) if x is not None]
+        return (lists[0], tuple(lists[1:])) if lists else (None, ())
+
+    allow_repos, also_repos = narrowed(base.allow_repos, base.also_allow_repos,
+                                       extra.allow_repos, extra.also_allow_repos)
+    allow_hosts, also_hosts = narrowed(base.allow_remote_hosts, base.also_allow_remote_hosts,
+                                       extra.allow_remote_hosts, extra.also_allow_remote_hosts)
+    locked = dict(base.locked_settings)
+    for name, value in extra.locked_settings.items():
+        if not base.is_locked(name):          # a machine lock keeps the machine's value
+            locked[name] = value
+    dirs, seen = [], set()
+    for d in (*base.extra_model_dirs, *extra.extra_model_dirs):
+        key = os.path.normcase(os.path.abspath(d))
+        if key not in seen:
+            seen.add(key)
+            dirs.append(d)
+    error, error_source = base.error, base.error_source
+    if extra.error and error:
+        error = f"{error}; {extra.error_source or extra.source} is invalid too: {extra.error}"
+    elif extra.error:
+        error, error_source = extra.error, extra.error_source or extra.source
+    out = Policy(
+        source=base.source or extra.source, origin=base.origin if base.source else extra.origin,
+        models_dir=base.models_dir or extra.models_dir, data_dir=base.data_dir or extra.data_dir,
+        extra_model_dirs=dirs, disabled=base.disabled | extra.disabled,
+        hf_endpoint=base.hf_endpoint or extra.hf_endpoint, offline=base.offline or extra.offline,
+        allow_repos=allow_repos, also_allow_repos=also_repos,
+        default_model=base.default_model or extra.default_model,
+        locked_settings=locked, hidden_settings=base.hidden_settings | extra.hidden_settings,
+        allow_remote_hosts=allow_hosts, also_allow_remote_hosts=also_hosts,
+        error=error, error_source=error_source, files=[*base.files, *extra.files])
+    out.endpoints = [dict(e) for e in base.endpoints]
+    taken = {e["name"].lower() for e in out.endpoints}
+    for e in extra.endpoints:
+        parts = urlsplit(e["url"])
+        if e["name"].lower() not in taken and out.remote_host_allowed(parts.hostname or "", _port(parts)):
+            taken.add(e["name"].lower())
+            out.endpoints.append(dict(e))
+    return out
+
+
+def _port(parts) -> int | None:
+    try:
+        return parts.port
+    except ValueError:
+        return None
 
 
 def resolve_paths(policy: Policy | None = None, settings: "Settings | None" = None) -> Paths:

@@ -28,6 +28,17 @@ def hearth_home(tmp_path_factory, monkeypatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def machine_policy(tmp_path_factory, monkeypatch) -> Path:
+    """Where this test's machine-wide policy lives (absent until a test writes it): moved in-process, as no
+    environment variable can move it. A CLI subprocess gets it with ``run_cli(..., machine_policy=path)``."""
+    from engine import config
+
+    path = tmp_path_factory.mktemp("machine") / "policy.json"
+    monkeypatch.setattr(config, "machine_policy_path", lambda: path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def models_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("models")
@@ -72,11 +83,19 @@ def starter_model(tmp_path_factory) -> Path:
     return target
 
 
-def run_cli(*args, env=None, input=None, timeout=120):
-    """Run `python main.py ARGS` as a real subprocess."""
+# Runs main.py with engine.config.machine_policy_path moved to argv[1] first (in that process).
+_MACHINE_POLICY_BOOT = ("import pathlib, runpy, sys; from engine import config; p = pathlib.Path(sys.argv[1]); "
+                        "config.machine_policy_path = lambda: p; sys.argv = sys.argv[2:]; "
+                        "runpy.run_path(sys.argv[0], run_name='__main__')")
+
+
+def run_cli(*args, env=None, input=None, timeout=120, machine_policy=None):
+    """Run `python main.py ARGS` as a real subprocess; ``machine_policy``: the path its machine-wide
+    policy is read from (the ``machine_policy`` fixture's), else the real one."""
     import subprocess
 
     e = dict(os.environ)
     e.update(env or {})
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], cwd=ROOT, env=e,
+    boot = [] if machine_policy is None else ["-c", _MACHINE_POLICY_BOOT, str(machine_policy)]
+    return subprocess.run([sys.executable, *boot, str(ROOT / "main.py"), *map(str, args)], cwd=ROOT, env=e,
                           capture_output=True, text=True, input=input, timeout=timeout)
