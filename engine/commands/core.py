@@ -35,6 +35,8 @@ def cmd_doctor(args, ctx) -> int:
         "policy": str(cfg.policy.source) if cfg.policy.source else None,
         "disabled_features": sorted(cfg.policy.disabled),
         "policy_details": cfg.policy.describe(),   # the policy in force, where it came from, online or not
+        # every policy file in force, the machine-wide one first: [{"path", "origin", "error"}]
+        "policies": cfg.policy.describe()["policies"],
         "keyring_backend": _keyring_backend(),
         "versions": _versions(),
         "starter_model_installed": ctx.library.starter_available(),
@@ -77,16 +79,24 @@ def cmd_doctor(args, ctx) -> int:
 
 
 def _print_policy(policy) -> None:
-    """The administrator's policy in force and where it came from (doctor)."""
+    """The administrator's policy in force and where each file came from (doctor)."""
+    from engine.config import MACHINE_ORIGIN, machine_policy_path
+
     d = policy.describe()
-    print(f"      policy: {d['source'] + ' (found by ' + d['origin'] + ')' if d['source'] else 'none'}")
-    if d["error"]:
-        print(f"              INVALID: {d['error']}")
+    if not d["policies"]:
+        print(f"      policy: none (no machine-wide file at {machine_policy_path()})")
+    for i, f in enumerate(d["policies"]):
+        how = "machine-wide" if f["origin"] == MACHINE_ORIGIN else \
+            f"named by {f['origin']}: it only adds restrictions"
+        print(f"{'      policy: ' if i == 0 else ' ' * 14}{f['path']} ({how})")
+        if f["error"]:
+            print(f"              INVALID: {f['error']}")
     print(f"      online: {'allowed (only when you search or download)' if d['online'] else d['offline_reason']}")
     bits = [f"downloads {'on' if d['downloads'] else 'off'}", f"hub browsing {'on' if d['hub'] else 'off'}",
-            f"import {'on' if d['import'] else 'off'}"]
+            f"import {'on' if d['import'] else 'off'}", f"serve {'off' if 'serve' in d['disabled'] else 'on'}"]
     if d["allow_repos"] is not None:
-        bits.append("allowed repositories: " + (", ".join(d["allow_repos"]) or "none"))
+        bits.append("allowed repositories: " + (", ".join(d["allow_repos"]) or "none")
+                    + "".join(f" (and on: {', '.join(x) or 'none'})" for x in d["also_allow_repos"]))
     if d["hub_endpoint"]:
         bits.append(f"hub endpoint {d['hub_endpoint']}")
     if d["default_model"]:

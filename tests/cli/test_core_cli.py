@@ -215,18 +215,17 @@ def test_help_names_every_command_and_option():
     assert "N, auto or all" in r.stdout  # --gpu-layers explains its values
 
 
-def test_policy_pins_models_dir(tmp_path, tiny_model, hearth_home):
+def test_policy_pins_models_dir(tmp_path, tiny_model, hearth_home, machine_policy):
     import shutil
 
     shared = tmp_path / "shared-models"
     shared.mkdir()
     shutil.copy(tiny_model, shared / "it-approved.gguf")
-    policy = tmp_path / "policy.json"
-    policy.write_text(json.dumps({"models_dir": str(shared), "disable": ["import"]}))
-    r = run_cli("models", "--json", env={"HEARTH_POLICY": str(policy)})
+    machine_policy.write_text(json.dumps({"models_dir": str(shared), "disable": ["import"]}))
+    r = run_cli("models", "--json", machine_policy=machine_policy)
     assert r.returncode == 0, r.stderr
     assert any(m["name"] == "it-approved" for m in json.loads(r.stdout))
-    r = run_cli("import-model", tiny_model, env={"HEARTH_POLICY": str(policy)})
+    r = run_cli("import-model", tiny_model, machine_policy=machine_policy)
     assert r.returncode == 2 and "administrator" in r.stderr
 
 

@@ -105,10 +105,8 @@ def test_a_non_empty_folder_gets_a_hearth_folder_inside_it(qtbot, prefs, tmp_pat
     assert pending_in_file() == {"to": str(docs / "Hearth")}
 
 
-def test_move_is_disabled_when_the_administrator_sets_the_data_folder(qtbot, prefs, tmp_path, monkeypatch):
-    policy = tmp_path / "policy.json"
-    policy.write_text(json.dumps({"data_dir": str(tmp_path / "it-data")}))
-    monkeypatch.setenv("HEARTH_POLICY", str(policy))
+def test_move_is_disabled_when_the_administrator_sets_the_data_folder(qtbot, prefs, tmp_path, machine_policy):
+    machine_policy.write_text(json.dumps({"data_dir": str(tmp_path / "it-data")}))
     w = prefs()
     assert not w.move_data_button.isEnabled()
     assert w.move_data_button.toolTip() == managed_tip()

@@ -13,7 +13,8 @@ The first path segment picks the behaviour, so one server serves every test:
   60 s); ``held[mode]`` is set once it holds, ``disconnected[mode]`` once it saw the client go.
 
 ``requests`` counts every request per mode (``/{mode}`` included), so tests can
-prove nothing was contacted.
+prove nothing was contacted; ``bodies[mode]`` holds what each chat request sent. Any other
+mode name behaves as plain, so a test can have its own.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def make_app(state):
         mode = request.path_params["mode"]
         state.requests[mode] += 1
         body = await request.json()
+        state.bodies[mode].append(body)
         state.accept_encoding[mode] = request.headers.get("accept-encoding")
         if mode.startswith("slowbusy-"):
             seconds = mode.split("-")[1]
@@ -111,6 +113,7 @@ class FakeServer:
 
         self.requests: Counter = Counter()
         self.busy_answers: Counter = Counter()
+        self.bodies: defaultdict[str, list[dict]] = defaultdict(list)   # the chat requests' JSON, per mode
         self.accept_encoding: dict[str, str | None] = {}
         self.held: defaultdict[str, threading.Event] = defaultdict(threading.Event)
         self.disconnected: defaultdict[str, threading.Event] = defaultdict(threading.Event)
