@@ -95,6 +95,12 @@ def ensure_loaded() -> dict:
     info: dict = {"dynamic": False, "folder": None, "variants": [], "cpu_variant": None}
     if lib.ggml_backend_reg_count() == 0:      # nothing linked in: a GGML_BACKEND_DL build
         info["dynamic"] = True
+        try:   # ggml says "load_backend: loaded CPU backend from ..." at INFO: not on the user's terminal
+            from llama_cpp import _logger
+
+            _logger.set_verbose(False)
+        except (ImportError, AttributeError):
+            pass
         folder = next((d for d in backend_dirs() if cpu_variants(d)), None)
         if folder is not None:
             info["folder"], info["variants"] = str(folder), cpu_variants(folder)
