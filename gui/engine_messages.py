@@ -325,6 +325,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", "give an address to listen on (127.0.0.1: this computer only)"),
     QT_TRANSLATE_NOOP("EngineMessages", "serving on {host} (not this computer only) needs an API key"),
     QT_TRANSLATE_NOOP("EngineMessages", "the model file {path} does not exist"),
+    QT_TRANSLATE_NOOP("EngineMessages", "cannot listen on {host}:{port}: {error}"),
     # ---- documents and exported files (engine/documents, engine/files.py)
     QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large: its text is over {n} MB of XML"),
     QT_TRANSLATE_NOOP("EngineMessages", "stopped reading {name}"),

@@ -13,42 +13,15 @@ way with exit 0.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import signal
-import socket
 import sys
 
 from engine.commands import read_api_key_stdin
 from engine.errors import BadInputError
+from engine.serve.listen import DEFAULT_PORT, bind, is_loopback
 
 log = logging.getLogger("engine.serve")
-
-DEFAULT_PORT = 8765
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    h = host.strip("[]")
-    family = socket.AF_INET6 if ":" in h else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((h, port))
-    except OSError as e:
-        sock.close()
-        raise BadInputError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
-    sock.listen(128)
-    sock.set_inheritable(True)
-    return sock
 
 
 def cmd_serve(args, ctx) -> int:
@@ -77,7 +50,7 @@ def cmd_serve(args, ctx) -> int:
     opts = load_options_from_args(args)
     pinned = policy.pin_load({"n_ctx": opts.n_ctx, "gpu_layers": opts.gpu_layers})
     opts.n_ctx, opts.gpu_layers = pinned["n_ctx"], pinned["gpu_layers"]
-    sock = _bind(args.host, args.port)   # before loading: a taken port fails fast
+    sock = bind(args.host, args.port)   # before loading: a taken port fails fast
 
     worker = ModelWorker(entry.path, opts, log_dir=ctx.config.paths.log_dir)
     try:

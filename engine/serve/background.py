@@ -17,14 +17,13 @@ import threading
 from pathlib import Path
 
 from engine.errors import BadInputError, HearthError
+from engine.serve.listen import bind, is_loopback
 
 log = logging.getLogger("engine.serve")
 
 
 def check_request(policy, host: str, port: int, api_key: str | None) -> bool:
     """BadInputError when serving ``host:port`` is not allowed; returns whether the address is loopback."""
-    from engine.commands.serve import is_loopback
-
     if not policy.allows("serve"):
         raise BadInputError("serving is switched off by your administrator")
     if not 0 <= int(port) <= 65535:
@@ -97,7 +96,6 @@ class BackgroundServer:
             raise BadInputError(problem)
         policy = self.config.policy
         check_request(policy, self.host, self.port, self.api_key)
-        from engine.commands.serve import _bind
         from engine.host.protocol import LoadOptions
         from engine.serve.worker import ModelWorker
 
@@ -106,7 +104,7 @@ class BackgroundServer:
         opts = self.load_options or LoadOptions()
         pinned = policy.pin_load({"n_ctx": opts.n_ctx, "gpu_layers": opts.gpu_layers})
         opts.n_ctx, opts.gpu_layers = pinned["n_ctx"], pinned["gpu_layers"]
-        self._sock = _bind(self.host, self.port)
+        self._sock = bind(self.host, self.port)
         self.worker = ModelWorker(self.model_path, opts, log_dir=self.config.paths.log_dir, client=self.client,
                                   shared=self.client is not None)
         self._thread = threading.Thread(target=self._main, name="hearth-serve", daemon=True)

@@ -2948,6 +2948,11 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>モデルファイル {path} が存在しません</translation>
     </message>
     <message>
+        <location filename="../../gui/engine_messages.py" line="311"/>
+        <source>cannot listen on {host}:{port}: {error}</source>
+        <translation>{host}:{port} で待ち受けできません: {error}</translation>
+    </message>
+    <message>
         <location filename="../../gui/engine_messages.py" line="312"/>
         <source>{name} is too large: its text is over {n} MB of XML</source>
         <translation>{name} は大きすぎます: テキストの XML が {n} MB を超えています</translation>
