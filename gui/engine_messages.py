@@ -326,6 +326,12 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", "serving on {host} (not this computer only) needs an API key"),
     QT_TRANSLATE_NOOP("EngineMessages", "the model file {path} does not exist"),
     QT_TRANSLATE_NOOP("EngineMessages", "cannot listen on {host}:{port}: {error}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "an API key for serving on {host} must be at least {n} characters long "
+                                        "(this one has {count})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{value} is not a host name (like mypc.local or 192.168.1.20)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{value} is not a web origin (like https://app.example or "
+                                        "http://localhost:3000)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the largest request body must be between 1 and {max} MB (got {value})"),
     # ---- documents and exported files (engine/documents, engine/files.py)
     QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large: its text is over {n} MB of XML"),
     QT_TRANSLATE_NOOP("EngineMessages", "stopped reading {name}"),

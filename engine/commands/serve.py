@@ -1,9 +1,14 @@
 """serve: the loaded model as a local OpenAI-compatible API.
 
     python main.py serve [--model M] [--port N] [--host 127.0.0.1] [--api-key-stdin] [--yes-expose]
+                         [--allow-origin ORIGIN]... [--allow-host NAME]... [--max-body-mb N]
 
 Off unless run. Loopback only by default; binding to another address needs an
-API key (``--api-key-stdin``) and ``--yes-expose``. A policy with
+API key of at least 16 characters (``--api-key-stdin``) and ``--yes-expose``.
+Web pages are kept out (``engine.serve.guard``): only the bound address,
+``localhost`` and ``--allow-host`` names are answered, bodies must be JSON,
+and a browser's request from an origin not given with ``--allow-origin`` is
+refused; a body over ``--max-body-mb`` (8) is refused with 413. A policy with
 ``"disable": ["serve"]`` forbids it. Prints one line when ready:
 ``Hearth serves MODEL at http://127.0.0.1:PORT/v1`` (``--port 0`` picks a free
 port). Ctrl+C stops it: requests in flight are cancelled, the model is
@@ -14,11 +19,13 @@ way with exit 0.
 from __future__ import annotations
 
 import logging
+import secrets
 import signal
 import sys
 
 from engine.commands import read_api_key_stdin
 from engine.errors import BadInputError
+from engine.serve.guard import DEFAULT_MAX_BODY_MB, MIN_API_KEY_LENGTH, Access
 from engine.serve.listen import DEFAULT_PORT, bind, is_loopback
 
 log = logging.getLogger("engine.serve")
@@ -34,7 +41,12 @@ def cmd_serve(args, ctx) -> int:
     if not loopback and not (args.api_key_stdin and args.yes_expose):
         raise BadInputError(f"serving on {args.host} (not this computer only) needs an API key "
                             "(--api-key-stdin) and the confirmation --yes-expose")
+    access = Access.make(args.allow_origin, args.allow_host, args.max_body_mb)
     api_key = read_api_key_stdin() if args.api_key_stdin else None
+    if not loopback and len(api_key) < MIN_API_KEY_LENGTH:
+        raise BadInputError(f"an API key for serving on {args.host} must be at least {MIN_API_KEY_LENGTH} "
+                            f"characters long (this one has {len(api_key)}); for example this one, made just now: "
+                            f"{secrets.token_urlsafe(24)}")
     try:
         import uvicorn  # noqa: F401
         import sse_starlette  # noqa: F401
@@ -56,21 +68,21 @@ def cmd_serve(args, ctx) -> int:
     try:
         worker.start()
         worker.wait_ready()
-        return _serve(args, ctx, entry, worker, sock, api_key, loopback)
+        return _serve(args, ctx, entry, worker, sock, api_key, loopback, access)
     finally:
         worker.stop()
         sock.close()
 
 
-def _serve(args, ctx, entry, worker, sock, api_key, loopback) -> int:
+def _serve(args, ctx, entry, worker, sock, api_key, loopback, access) -> int:
     import uvicorn
 
     from engine.serve.app import ServeState, create_app
 
-    state = ServeState(worker, entry.name, api_key=api_key, policy=ctx.config.policy,
-                       aliases=(entry.path.name, entry.path.stem))
-    app = create_app(state)
     host, port = sock.getsockname()[:2]
+    state = ServeState(worker, entry.name, api_key=api_key, policy=ctx.config.policy,
+                       aliases=(entry.path.name, entry.path.stem), access=access, bound=(args.host, host))
+    app = create_app(state)
     shown = f"[{host}]" if ":" in host else host
 
     class Server(uvicorn.Server):
@@ -121,6 +133,14 @@ def register(sub) -> None:
                    help="read an API key from standard input; requests then need 'Authorization: Bearer KEY'")
     p.add_argument("--yes-expose", action="store_true",
                    help="confirm serving on an address other computers can reach (needs --api-key-stdin)")
+    p.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                   help="a web page origin (like https://app.example) whose requests are answered, with CORS; "
+                        "repeatable (default: none: browsers' cross-origin requests are refused)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="another name of this computer to answer to in the Host header (besides the address "
+                        "listened on and localhost); repeatable")
+    p.add_argument("--max-body-mb", type=int, default=DEFAULT_MAX_BODY_MB, metavar="N",
+                   help=f"refuse request bodies over N MB with 413 (default {DEFAULT_MAX_BODY_MB})")
     p.add_argument("--ctx", type=int, default=0, help="context length (default: the model's, capped at 8192)")
     p.add_argument("--gpu-layers", default="auto", help="N, auto or all")
     p.add_argument("--threads", type=int, help="CPU threads (default: the host's share of the cores)")

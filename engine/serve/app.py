@@ -14,11 +14,14 @@ wants ``Authorization: Bearer KEY`` (401 otherwise). Errors are OpenAI-style:
 ``{"error": {"message", "type", "param", "code"}}``.
 
 Request fields used: ``model``, ``messages`` / ``prompt``, ``max_tokens``
-(``max_completion_tokens`` for chat; absent: until the context is full),
-``temperature``, ``top_p``, ``seed``, ``stop``, ``stream``,
-``stream_options.include_usage``; llama.cpp/vLLM extensions ``top_k``,
-``min_p``, ``repeat_penalty``, ``ignore_eos``. Administrator-locked settings
-win over the request.
+(``max_completion_tokens`` for chat; at most the model's context length;
+absent: ``DEFAULT_MAX_TOKENS`` or until the context is full), ``temperature``,
+``top_p``, ``seed``, ``stop``, ``stream``, ``stream_options.include_usage``;
+llama.cpp/vLLM extensions ``top_k``, ``min_p``, ``repeat_penalty``,
+``ignore_eos``. Each is checked (type, range, finite) and a wrong one is a 400
+naming it; NaN and Infinity are not JSON. Administrator-locked settings win
+over the request. Before any of this, ``guard.AccessGuard`` checks the Host
+and Origin headers, the Content-Type and the body size.
 """
 
 from __future__ import annotations
@@ -27,12 +30,15 @@ import asyncio
 import hmac
 import json
 import logging
+import math
 import time
 import uuid
 
 from typing import TYPE_CHECKING
 
+from engine.errors import BadInputError
 from engine.host.protocol import SamplingOptions
+from engine.serve.guard import Access, AccessGuard, BodyTooLarge
 from engine.serve.worker import Job, ModelWorker
 
 if TYPE_CHECKING:   # Starlette is imported when the app is made: this module imports without the extra
@@ -55,58 +61,122 @@ class ApiError(Exception):
 
 
 def error_response(status: int, message: str, type_: str = "invalid_request_error",
-                   param: str | None = None, code: str | None = None) -> JSONResponse:
+                   param: str | None = None, code: str | None = None, headers: dict | None = None) -> JSONResponse:
     from starlette.responses import JSONResponse
 
     return JSONResponse({"error": {"message": message, "type": type_, "param": param, "code": code}},
-                        status_code=status)
+                        status_code=status, headers=headers)
 
 
 # ---- request parsing ---------------------------------------------------------------
 
+DEFAULT_MAX_TOKENS = 2048   # a reply without max_tokens stops here (or when the context is full)
+INT64 = 2 ** 63
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _reject_constant(name: str):
+    raise _NotANumber(name)
+
+
+def parse_json(raw: bytes) -> dict:
+    """The request body as a JSON object; ApiError 400 for anything else (NaN and Infinity included, and
+    nesting too deep for the parser)."""
+    try:
+        body = json.loads(raw, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ApiError(400, "the request body is nested too deeply") from None
+    except _NotANumber as e:
+        raise ApiError(400, f"the request body is not valid JSON: {e} is not a JSON number") from None
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "the request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "the request body must be a JSON object")
+    return body
+
+
 def _number(body: dict, name: str, kind, lo=None, hi=None):
+    """``body[name]`` as an int or float within [lo, hi]; None when absent or null; ApiError 400 otherwise."""
     v = body.get(name)
     if v is None:
         return None
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or (kind is int and not float(v).is_integer()):
-        raise ApiError(400, f"'{name}' must be {'an integer' if kind is int else 'a number'}", param=name)
-    v = kind(v)
-    if (lo is not None and v < lo) or (hi is not None and v > hi):
-        raise ApiError(400, f"'{name}' must be between {lo} and {hi}" if hi is not None
-                       else f"'{name}' must be at least {lo}", param=name)
+    what = "an integer" if kind is int else "a number"
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ApiError(400, f"'{name}' must be {what}", param=name)
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ApiError(400, f"'{name}' must be a finite number", param=name)
+    if kind is int and isinstance(v, float):
+        if not v.is_integer():
+            raise ApiError(400, f"'{name}' must be an integer", param=name)
+    if (lo is not None and v < lo) or (hi is not None and v > hi):   # int against int: no float overflow
+        raise ApiError(400, f"'{name}' must be between {lo} and {hi}" if lo is not None and hi is not None
+                       else f"'{name}' must be at least {lo}" if lo is not None else f"'{name}' must be at most {hi}",
+                       param=name)
+    return kind(v)
+
+
+def _flag(body: dict, name: str) -> bool | None:
+    v = body.get(name)
+    if v is not None and not isinstance(v, bool):
+        raise ApiError(400, f"'{name}' must be true or false", param=name)
     return v
 
 
-def sampling_from_body(body: dict, policy=None, *, chat: bool) -> SamplingOptions:
-    s = SamplingOptions(max_tokens=0)   # no max_tokens: until the context is full (as OpenAI)
-    mt = _number(body, "max_completion_tokens", int, 1) if chat else None
-    if mt is None:
-        mt = _number(body, "max_tokens", int, 1)
-    if mt is not None:
-        s.max_tokens = mt
-    for name, kind, lo, hi in (("temperature", float, 0, 2), ("top_p", float, 0, 1), ("top_k", int, 0, None),
-                               ("min_p", float, 0, 1), ("repeat_penalty", float, 0, None)):
+def sampling_from_body(body: dict, policy=None, *, chat: bool, n_ctx: int | None = None) -> SamplingOptions:
+    """The request's sampling options, every field checked (type, range, finite). ``n_ctx``: the model's
+    context length, the most ``max_tokens`` may ask for."""
+    top = n_ctx if n_ctx and n_ctx > 0 else INT64 - 1
+    mt = None
+    for name in ("max_completion_tokens", "max_tokens") if chat else ("max_tokens",):
+        v = _number(body, name, int, 1)
+        if v is not None and v > top:
+            raise ApiError(400, f"'{name}' must be at most {top}, the model's context length", param=name,
+                           code="context_length_exceeded")
+        mt = v if mt is None else mt
+    s = SamplingOptions(max_tokens=mt if mt is not None else min(DEFAULT_MAX_TOKENS, top))
+    for name, kind, lo, hi in (("temperature", float, 0, 2), ("top_p", float, 0, 1), ("top_k", int, 0, 2 ** 31 - 1),
+                               ("min_p", float, 0, 1), ("repeat_penalty", float, 0, 10)):
         v = _number(body, name, kind, lo, hi)
         if v is not None:
             setattr(s, name, v)
-    seed = _number(body, "seed", int)
+    for name in ("presence_penalty", "frequency_penalty"):   # accepted (as OpenAI's range), not used
+        _number(body, name, float, -2, 2)
+    seed = _number(body, "seed", int, -INT64, INT64 - 1)
     if seed is not None:
         s.seed = seed
     stop = body.get("stop")
     if isinstance(stop, str):
-        s.stop = [stop]
-    elif isinstance(stop, list) and all(isinstance(x, str) for x in stop):
-        s.stop = [x for x in stop if x][:4]
+        stop = [stop]
+    if isinstance(stop, list) and len(stop) <= 4 and all(isinstance(x, str) for x in stop):
+        s.stop = [x for x in stop if x]
     elif stop is not None:
-        raise ApiError(400, "'stop' must be a string or a list of strings", param="stop")
-    if body.get("ignore_eos") is not None:
-        s.ignore_eos = bool(body["ignore_eos"])
-    n = body.get("n", 1)
-    if n != 1:
+        raise ApiError(400, "'stop' must be a string or a list of up to 4 strings", param="stop")
+    if _flag(body, "ignore_eos") is not None:
+        s.ignore_eos = body["ignore_eos"]
+    n = _number(body, "n", int, 1, 1_000)
+    if n is not None and n != 1:
         raise ApiError(400, "only n=1 is supported", param="n")
     if policy is not None:
         policy.pin_sampling(s)   # what the administrator locked wins
     return s
+
+
+def stream_from_body(body: dict) -> tuple[bool, bool]:
+    """(stream, include_usage): ``stream`` and ``stream_options.include_usage``, checked."""
+    stream = _flag(body, "stream") or False
+    options = body.get("stream_options")
+    if options is None:
+        return stream, False
+    if not isinstance(options, dict):
+        raise ApiError(400, "'stream_options' must be an object", param="stream_options")
+    include = options.get("include_usage")
+    if include is not None and not isinstance(include, bool):
+        raise ApiError(400, "'stream_options.include_usage' must be true or false",
+                       param="stream_options.include_usage")
+    return stream, bool(include)
 
 
 def _content_text(content, i: int) -> str:
@@ -126,17 +196,23 @@ def _content_text(content, i: int) -> str:
                    param=f"messages[{i}].content")
 
 
-def messages_from_body(body: dict) -> list[dict]:
+def messages_from_body(body: dict, n_ctx: int | None = None) -> list[dict]:
+    """The chat messages, checked. More messages than the context has tokens cannot fit: refused before
+    any is looked at."""
     msgs = body.get("messages")
     if not isinstance(msgs, list) or not msgs:
         raise ApiError(400, "'messages' must be a non-empty list", param="messages")
+    if n_ctx and len(msgs) > n_ctx:
+        raise ApiError(400, f"'messages' has {len(msgs)} messages: more than the model's context of {n_ctx} "
+                            "tokens can hold", param="messages", code="context_length_exceeded")
     out = []
     for i, m in enumerate(msgs):
         if not isinstance(m, dict) or not isinstance(m.get("role"), str):
             raise ApiError(400, f"messages[{i}] must be an object with a 'role'", param=f"messages[{i}]")
         role = "system" if m["role"] == "developer" else m["role"]
         if role not in ("system", "user", "assistant"):
-            raise ApiError(400, f"messages[{i}]: role {m['role']!r} is not supported", param=f"messages[{i}].role")
+            raise ApiError(400, f"messages[{i}]: role {m['role'][:100]!r} is not supported",
+                           param=f"messages[{i}].role")
         out.append({"role": role, "content": _content_text(m.get("content"), i)})
     return out
 
@@ -154,14 +230,25 @@ def prompt_from_body(body: dict) -> str:
 
 class ServeState:
     def __init__(self, worker: ModelWorker, model_id: str, *, api_key: str | None = None, policy=None,
-                 aliases: tuple[str, ...] = ()):
+                 aliases: tuple[str, ...] = (), access: Access | None = None,
+                 bound: tuple[str, ...] = ("127.0.0.1",)):
+        """``access``: allowed origins and host names, the body limit (defaults: none, 8 MB). ``bound``: the
+        address listened on, as given and as bound (the Host header check answers to it)."""
         self.worker, self.model_id, self.api_key, self.policy = worker, model_id, api_key, policy
+        self.access = access or Access()
+        self.bound = tuple(bound)
         self.created = int(time.time())
         self.names = {model_id.lower(), *(a.lower() for a in aliases)}
 
+    @property
+    def n_ctx(self) -> int | None:
+        """The loaded model's context length."""
+        n = (self.worker.model_info or {}).get("n_ctx")
+        return n if isinstance(n, int) and n > 0 else None
+
 
 def create_app(state: ServeState):
-    """The Starlette app serving ``state``'s model."""
+    """The ASGI app serving ``state``'s model: the Starlette app behind the ``AccessGuard``."""
     from starlette.applications import Starlette
     from starlette.responses import JSONResponse
     from starlette.routing import Route
@@ -182,23 +269,22 @@ def create_app(state: ServeState):
                 return await handler(request)
             except ApiError as e:
                 return e.response()
+            except BodyTooLarge as e:   # cut off while it was read: the rest is not read, the connection closes
+                return error_response(413, str(e), code="request_too_large", headers={"Connection": "close"})
+            except Exception as e:  # noqa: BLE001 - one JSON line for the client, the traceback in the log
+                log.exception("request %s %s failed", request.method, request.url.path)
+                return error_response(500, f"the server failed: {type(e).__name__}", "server_error")
         return endpoint
 
     async def read_body(request: Request) -> dict:
-        raw = await request.body()
-        try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, "the request body is not valid JSON") from None
-        if not isinstance(body, dict):
-            raise ApiError(400, "the request body must be a JSON object")
+        body = parse_json(await request.body())   # the guard cuts a body off past the limit (BodyTooLarge)
         model = body.get("model")
-        if model is not None and (not isinstance(model, str) or model.lower() not in state.names):
-            raise ApiError(404, f"The model '{model}' does not exist; this server has '{state.model_id}'.",
+        if model is not None and not isinstance(model, str):
+            raise ApiError(400, "'model' must be a string", param="model")
+        if model is not None and model.lower() not in state.names:
+            raise ApiError(404, f"The model '{model[:200]}' does not exist; this server has '{state.model_id}'.",
                            param="model", code="model_not_found")
-        stream = body.get("stream", False)
-        if not isinstance(stream, bool):
-            raise ApiError(400, "'stream' must be true or false", param="stream")
+        stream_from_body(body)
         return body
 
     def model_card() -> dict:
@@ -219,20 +305,20 @@ def create_app(state: ServeState):
 
     async def chat_completions(request: Request):
         body = await read_body(request)
-        messages = messages_from_body(body)
-        sampling = sampling_from_body(body, state.policy, chat=True)
+        messages = messages_from_body(body, state.n_ctx)
+        sampling = sampling_from_body(body, state.policy, chat=True, n_ctx=state.n_ctx)
         return await _respond(request, body, "chat", messages, sampling)
 
     async def completions(request: Request):
         body = await read_body(request)
         prompt = prompt_from_body(body)
-        sampling = sampling_from_body(body, state.policy, chat=False)
+        sampling = sampling_from_body(body, state.policy, chat=False, n_ctx=state.n_ctx)
         return await _respond(request, body, "complete", prompt, sampling)
 
     async def _respond(request: Request, body: dict, kind: str, payload, sampling: SamplingOptions):
         ident = ("chatcmpl-" if kind == "chat" else "cmpl-") + uuid.uuid4().hex[:24]
-        if body.get("stream"):
-            include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+        stream, include_usage = stream_from_body(body)
+        if stream:
             # Queued when the stream starts: a client gone before that leaves nothing running.
             return _stream(lambda: state.worker.submit(kind, payload, sampling), ident, kind, include_usage)
         return await _whole(request, state.worker.submit(kind, payload, sampling), ident, kind)
@@ -255,6 +341,9 @@ def create_app(state: ServeState):
             if event is None or event[0] == "text":
                 continue
             if event[0] == "error":
+                if isinstance(event[1], BadInputError):   # the request cannot be served (a prompt too long...)
+                    return error_response(400, str(event[1]), code="context_length_exceeded"
+                                          if "context" in str(event[1]) else None)
                 return error_response(500, f"The model failed: {event[1]}", "server_error")
             stats = event[1]
             break
@@ -330,7 +419,8 @@ def create_app(state: ServeState):
         return error_response(getattr(exc, "status_code", 404),
                               f"{request.method} {request.url.path} is not part of this API", code="not_found")
 
-    return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+    return AccessGuard(app, state.access, state.bound)
 
 
 def _usage(stats) -> dict:

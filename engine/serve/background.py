@@ -5,7 +5,8 @@ first (a taken port fails at once, in one sentence), a ``ModelWorker`` whose ``E
 a Hearth host process (so the machine-wide core budget applies), ``create_app`` and a
 ``uvicorn.Server`` — on one background thread, and stops them with ``should_exit`` (no signals: only
 the main thread may take those). The same checks as the CLI apply: the policy's ``"disable":
-["serve"]``, loopback only unless an API key is set (the caller asks for the confirmation).
+["serve"]``, loopback only unless an API key of at least 16 characters is set (the caller asks for the
+confirmation), and the ``guard.Access`` the settings give (allowed origins and host names, body limit).
 
 ``on_ready(url)`` and ``on_stopped(error)`` are called from the background thread. No Qt here.
 """
@@ -17,6 +18,7 @@ import threading
 from pathlib import Path
 
 from engine.errors import BadInputError, HearthError
+from engine.serve.guard import Access, check_api_key
 from engine.serve.listen import bind, is_loopback
 
 log = logging.getLogger("engine.serve")
@@ -34,6 +36,8 @@ def check_request(policy, host: str, port: int, api_key: str | None) -> bool:
     loopback = is_loopback(host)
     if not loopback and not (api_key or "").strip():
         raise BadInputError(f"serving on {host} (not this computer only) needs an API key")
+    if not loopback:
+        check_api_key(host, api_key)
     return loopback
 
 
@@ -59,15 +63,17 @@ class BackgroundServer:
 
     def __init__(self, config, model_path, *, model_name: str | None = None, host: str = "127.0.0.1",
                  port: int = 8765, api_key: str | None = None, load_options=None,
-                 on_ready=None, on_stopped=None, client=None):
+                 on_ready=None, on_stopped=None, client=None, access: Access | None = None):
         """``client``: an EngineClient that already has this model loaded (the app's chat): the API
-        shares its model process (one copy of the model in memory) instead of starting its own."""
+        shares its model process (one copy of the model in memory) instead of starting its own.
+        ``access``: allowed origins and host names, the body limit (``Access.from_settings``)."""
         self.config = config
         self.model_path = Path(model_path)
         self.model_name = model_name or self.model_path.stem
         self.host = (host or "").strip()
         self.port = int(port)
         self.api_key = (api_key or "").strip() or None
+        self.access = access or Access()
         self.load_options = load_options
         self.on_ready = on_ready
         self.on_stopped = on_stopped
@@ -147,10 +153,11 @@ class BackgroundServer:
             AppStatus.should_exit = False   # a previous stop set it: new streams must run
         except Exception:
             pass
-        state = ServeState(self.worker, self.model_name, api_key=self.api_key, policy=self.config.policy,
-                           aliases=(self.model_path.name, self.model_path.stem))
-        app = create_app(state)
         host, port = self._sock.getsockname()[:2]
+        state = ServeState(self.worker, self.model_name, api_key=self.api_key, policy=self.config.policy,
+                           aliases=(self.model_path.name, self.model_path.stem), access=self.access,
+                           bound=(self.host, host))
+        app = create_app(state)
         shown = f"[{host}]" if ":" in host else host
         owner = self
 

@@ -2954,6 +2954,26 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="312"/>
+        <source>an API key for serving on {host} must be at least {n} characters long (this one has {count})</source>
+        <translation>{host} で提供するための API キーは {n} 文字以上にしてください(このキーは {count} 文字です)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="314"/>
+        <source>{value} is not a host name (like mypc.local or 192.168.1.20)</source>
+        <translation>{value} はホスト名ではありません(例: mypc.local や 192.168.1.20)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="315"/>
+        <source>{value} is not a web origin (like https://app.example or http://localhost:3000)</source>
+        <translation>{value} は Web のオリジンではありません(例: https://app.example や http://localhost:3000)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="317"/>
+        <source>the largest request body must be between 1 and {max} MB (got {value})</source>
+        <translation>リクエスト本文の上限は 1〜{max} MB の範囲で指定してください(指定値: {value})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="312"/>
         <source>{name} is too large: its text is over {n} MB of XML</source>
         <translation>{name} は大きすぎます: テキストの XML が {n} MB を超えています</translation>
     </message>

@@ -109,7 +109,13 @@ def test_network_address_needs_a_key_and_a_confirmation(qtbot, make_tab, tiny_mo
     assert sig.args[0] == "Serving on 0.0.0.0 (not this computer only) needs an API key."
     assert not tab.switch.isChecked() and tab.server is None and tab.confirm_box is None
 
-    tab.key_edit.setText("sk-local-123")
+    tab.key_edit.setText("sk-local-123")                # too short to guard a network address
+    with qtbot.waitSignal(tab.failed, timeout=5000) as sig:
+        tab.switch.click()
+    assert sig.args[0] == "An API key for serving on 0.0.0.0 must be at least 16 characters long (this one has 12)."
+    assert not tab.switch.isChecked() and tab.server is None and tab.confirm_box is None
+
+    tab.key_edit.setText("sk-local-1234567890")
     with qtbot.waitSignal(tab.confirmShown, timeout=5000):
         tab.switch.click()
     box = tab.confirm_box

@@ -271,7 +271,7 @@ def test_client_gone_while_a_whole_reply_is_generated_cancels_it(tmp_path, tiny_
         body = json.dumps({"model": server.model, "messages": [{"role": "user", "content": "A long story"}],
                            "max_tokens": 30000, "ignore_eos": True}).encode()
         sock = socket.create_connection((u.hostname, u.port), timeout=30)
-        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                      b"Content-Length: %d\r\n\r\n" % len(body) + body)
         wait_until(lambda: stats(url)["running"] is not None, timeout=30)   # it is generating
         sock.close()
