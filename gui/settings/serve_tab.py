@@ -6,7 +6,9 @@ and the status line shows the URL, or what went wrong in one sentence (a port in
 (127.0.0.1) by default; another address needs an API key and a confirmation. The administrator's
 policy (``"disable": ["serve"]``) switches it off. Switching off stops it, and so does quitting
 Hearth (``SettingsWindow.shutdown``). The switch is never on when Hearth starts; the model, address
-and port are remembered (settings key ``"serve"``), the API key is not.
+and port are remembered (settings key ``"serve"``), the API key is not. The same key may hold
+``allow_origins`` (web pages allowed to use the API), ``allow_hosts`` (other names of this computer)
+and ``max_body_mb`` (the request body limit): ``engine.serve.guard.Access.from_settings`` reads them.
 """
 
 from __future__ import annotations
@@ -196,6 +198,7 @@ class ServeTab(QtWidgets.QWidget):
         host, port, key = self.host_edit.text().strip(), self.port_spin.value(), self.key_edit.text().strip()
         try:
             loopback = check_request(self.policy, host, port, key)
+            self._access()
         except HearthError as e:
             self._refuse(as_sentence(str(e)))
             return False
@@ -229,17 +232,34 @@ class ServeTab(QtWidgets.QWidget):
             self.status.setText(self.tr("Off: nothing is served."))
             self.stopped.emit()
 
+    def _saved(self) -> dict:
+        saved = self.settings.get(SETTINGS_KEY) or {}
+        return saved if isinstance(saved, dict) else {}
+
+    def _access(self):
+        """Allowed origins and host names, the body limit: from the settings (BadInputError when wrong)."""
+        from engine.serve.guard import Access
+
+        return Access.from_settings(self._saved())
+
     def _begin(self) -> None:
         from engine.preferences import default_load
         from engine.serve.background import BackgroundServer
 
         path = self.model_combo.currentData()
         host, port, key = self.host_edit.text().strip(), self.port_spin.value(), self.key_edit.text().strip()
-        self.settings.set(SETTINGS_KEY, {"model": path, "host": host, "port": port})
+        try:
+            access = self._access()
+        except HearthError as e:
+            self._refuse(as_sentence(str(e)))
+            self.stopped.emit()
+            return
+        # The page's fields; what else the key holds (allowed origins, hosts, body limit) is kept.
+        self.settings.set(SETTINGS_KEY, self._saved() | {"model": path, "host": host, "port": port})
         server = BackgroundServer(self.config, path, host=host, port=port, api_key=key or None,
                                   load_options=default_load(self.settings, self.policy),
                                   on_ready=self._ready.emit, on_stopped=self._ended.emit,
-                                  client=self._chat_client_for(path))
+                                  client=self._chat_client_for(path), access=access)
         try:
             server.start()
         except HearthError as e:

@@ -127,6 +127,43 @@ def test_network_address_needs_a_key_and_a_confirmation(qtbot, make_tab, tiny_mo
     assert tab.status.text() == "Off: nothing is served."
 
 
+def test_the_allowed_origins_hosts_and_body_limit_come_from_the_settings(qtbot, make_tab, tiny_model):
+    """The settings key "serve" holds allow_origins, allow_hosts and max_body_mb: the switch serves with them,
+    keeps them when it saves the page's fields, and refuses a wrong one in one sentence."""
+    from engine.config import AppConfig
+
+    AppConfig.load().settings.set("serve", {"allow_origins": ["https://app.example"], "allow_hosts": ["mypc.example"],
+                                            "max_body_mb": 1})
+    tab = make_tab()
+    tab.set_model(str(tiny_model))
+    tab.port_spin.setValue(0)
+    with qtbot.waitSignal(tab.serving, timeout=90000) as sig:
+        tab.switch.click()
+    url = sig.args[0]
+    try:
+        with requests.Session() as s:
+            s.trust_env = False
+            r = s.get(f"{url}/models", headers={"Origin": "https://app.example"}, timeout=30)
+            assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "https://app.example"
+            assert s.get(f"{url}/models", headers={"Origin": "https://evil.example"}, timeout=30).status_code == 403
+            assert s.get(f"{url}/models", headers={"Host": "mypc.example"}, timeout=30).status_code == 200
+            assert s.get(f"{url}/models", headers={"Host": "attacker.example"}, timeout=30).status_code == 400
+            assert s.post(f"{url}/completions", data=b"x" * (1024 * 1024 + 1),
+                          headers={"Content-Type": "application/json"}, timeout=30).status_code == 413
+        saved = AppConfig.load().settings.get("serve")
+        assert saved["allow_origins"] == ["https://app.example"] and saved["max_body_mb"] == 1
+        assert saved["model"] == str(tiny_model)
+    finally:
+        with qtbot.waitSignal(tab.stopped, timeout=60000):
+            tab.switch.click()
+
+    tab.settings.set("serve", dict(tab.settings.get("serve"), allow_origins=["*"]))
+    with qtbot.waitSignal(tab.failed, timeout=5000) as sig:
+        tab.switch.click()
+    assert sig.args[0] == "'*' is not a web origin (like https://app.example or http://localhost:3000)."
+    assert not tab.switch.isChecked() and tab.server is None
+
+
 def test_policy_can_forbid_serving(qtbot, make_tab, hearth_home, tiny_model):
     (hearth_home / "policy.json").write_text(json.dumps({"disable": ["serve"]}))
     tab = make_tab()
