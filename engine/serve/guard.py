@@ -205,11 +205,13 @@ class AccessGuard:
         # (uvicorn sends the 100 when the body is first read): nothing to drop then.
         linger = "100-continue" not in (one("expect") or "").lower()
 
+        cors_headers: list = []   # set once the Origin is one the user allowed: that page may read the reply
+
         async def refuse(status: int, message: str, code: str, extra: list | None = None, drop: bool = False):
             body = _error_body(message, code)
             await send({"type": "http.response.start", "status": status,
                         "headers": [(b"content-type", b"application/json"),
-                                    (b"content-length", str(len(body)).encode())] + (extra or [])})
+                                    (b"content-length", str(len(body)).encode())] + (extra or []) + cors_headers})
             if drop and linger:
                 await send({"type": "http.response.body", "body": body, "more_body": True})
                 await _drop_the_rest(receive)
@@ -241,24 +243,20 @@ class AccessGuard:
                     403, f"requests from the web page at {origin[:200]!r} are not allowed; allow its origin with "
                          "serve --allow-origin (Preferences' setting \"allow_origins\")", "origin_not_allowed")
 
+        if allowed_origin is not None:
+            cors_headers += [(b"access-control-allow-origin", allowed_origin.encode("latin-1")), (b"vary", b"Origin")]
         method = scope.get("method", "GET")
         if method == "OPTIONS" and one("access-control-request-method") is not None:
             if allowed_origin is None:
                 return await refuse(403, "this server answers CORS preflight requests only from origins allowed "
                                          "with serve --allow-origin", "origin_not_allowed")
             wanted = one("access-control-request-headers") or ""
-            cors = [(b"access-control-allow-origin", allowed_origin.encode("latin-1")),
-                    (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
-                    (b"access-control-max-age", b"600"), (b"vary", b"Origin")]
+            cors = cors_headers + [(b"access-control-allow-methods", b"GET, POST, OPTIONS"),
+                                   (b"access-control-max-age", b"600")]
             if wanted and _HEADER_LIST.match(wanted):
                 cors.append((b"access-control-allow-headers", wanted.encode("latin-1")))
             return await send_empty(send, 204, cors)
 
-        if method in ("POST", "PUT", "PATCH"):
-            media = (one("content-type") or "").split(";", 1)[0].strip().lower()
-            if media != "application/json":
-                return await refuse(415, "the request body must be JSON sent with 'Content-Type: application/json'",
-                                    "unsupported_media_type")
         limit = self.access.max_body_bytes
         length = one("content-length")
         if length is not None:
@@ -273,6 +271,11 @@ class AccessGuard:
                 # Refused from the header: nothing of the body is read, and the connection closes.
                 return await refuse(413, too_large_message(limit), "request_too_large", [(b"connection", b"close")],
                                     drop=True)
+        if method in ("POST", "PUT", "PATCH"):
+            media = (one("content-type") or "").split(";", 1)[0].strip().lower()
+            if media != "application/json":
+                return await refuse(415, "the request body must be JSON sent with 'Content-Type: application/json'",
+                                    "unsupported_media_type")
 
         read, over = 0, False
 
@@ -285,9 +288,6 @@ class AccessGuard:
                     over = True   # the app answers 413 (app.py) and the connection closes
                     raise BodyTooLarge(limit)
             return message
-
-        cors_headers = [] if allowed_origin is None else \
-            [(b"access-control-allow-origin", allowed_origin.encode("latin-1")), (b"vary", b"Origin")]
 
         async def guarded_send(message):
             kind = message.get("type")

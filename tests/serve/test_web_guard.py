@@ -390,3 +390,15 @@ def test_the_apps_switch_takes_its_options_from_the_settings(tiny_model):
         assert status == 400 and error_of(out)["param"] == "temperature"
     finally:
         server.stop(wait=True)
+
+
+def test_an_allowed_origin_can_read_the_refusals_too(guarded):
+    """A page of an allowed origin gets CORS headers on a 413 or 415 too, so it can show why."""
+    head = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://app.example\r\n"
+            b"Content-Type: application/json\r\nContent-Length: %d" % (1024 * 1024 + 1))
+    status, headers, _ = send(guarded.url, head)
+    assert status == 413 and headers["access-control-allow-origin"] == "https://app.example"
+    status, headers, _ = post(guarded.url, {"messages": HI}, {"Origin": "https://app.example",
+                                                               "Content-Type": "text/plain"})
+    assert status == 415 and {k.lower(): v for k, v in headers.items()}["access-control-allow-origin"] == \
+        "https://app.example"
