@@ -13,7 +13,8 @@ from engine.errors import BadInputError, CancelledError
 
 
 def cmd_doctor(args, ctx) -> int:
-    from engine import __version__, hardware, packaged, relocate
+    from engine import __version__, hardware, packaged, relocate, versions
+    from engine.host import cpu_fallback
 
     hw = hardware.detect()
     cfg = ctx.config
@@ -46,6 +47,14 @@ def cmd_doctor(args, ctx) -> int:
                      if hw.gpu_offload and not hw.gpus and not hw.error else ""),
         # How this copy was built: packaged or not, llama.cpp version/commit, ggml backends.
         "build": packaged.build_info(),
+        # llama-cpp-python outside the range CI tests ("" inside it): engine/versions.py
+        "llama_cpp_python_note": versions.llama_cpp_python_note(hw.llama_cpp_version),
+        "llama_cpp_python_tested": ">={},<{}".format(*versions.LLAMA_CPP_PYTHON_TESTED),
+        # This CPU, the CPU variant a portable build chose, and the illegal-instruction fallback if this
+        # machine and build needed it (engine/host/cpu_fallback.py): None when nothing was switched off.
+        "cpu": cpu_fallback.cpu_name(),
+        "cpu_variant": hw.cpu_variant,
+        "cpu_fallback": cpu_fallback.FallbackMemory(cfg.paths.cache_dir).recall(),
     }
     if args.json:
         from engine.cli import print_json
@@ -62,6 +71,12 @@ def cmd_doctor(args, ctx) -> int:
         print(f"  device {d.name} ({d.kind}): {d.description}{mem}")
     print(f"RAM {human_size(hw.ram_available)} available of {human_size(hw.ram_total)}; "
           f"{hw.cpu_cores} cores, {hw.cpu_threads} threads")
+    print(f"CPU {report['cpu']}" + (f"; llama.cpp CPU variant {hw.cpu_variant}" if hw.cpu_variant else ""))
+    if report["cpu_fallback"]:
+        fb = report["cpu_fallback"]
+        print(f"cpu fallback: extra buffer types off since {fb.get('since')}: {fb.get('reason')}")
+    if report["llama_cpp_python_note"]:
+        print(f"note: {report['llama_cpp_python_note']}")
     for k, v in report["paths"].items():
         print(f"{k:>12}: {v}")
     if report["pending_data_move"]:
@@ -348,6 +363,9 @@ def cmd_chat(args, ctx) -> int:
         out["model"] = str(entry.path)
         # how it was loaded: llama.cpp's own report (layers offloaded, backend, memory per device)
         out.update(plan_note=info.get("plan_note", ""), offload=info.get("offload"),
+                   # None, or llama.cpp's extra CPU kernels switched off after an illegal instruction
+                   cpu_fallback=getattr(client, "cpu_fallback", None),
+                   cpu_variant=info.get("cpu_variant"),   # a portable build's CPU module (None: built in)
                    gpu_layers=info.get("gpu_layers"), n_ctx=info.get("n_ctx"))
         if remote:
             out["remote"] = entry.describe()
