@@ -141,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
     ap.add_argument("--work", type=Path, default=ROOT / "build", help="PyInstaller's work folder")
     ap.add_argument("--report", type=Path, help="also write the size report as JSON here")
+    ap.add_argument("--keep-icu", action="store_true",
+                    help="keep Qt's ICU data whole (default on Linux: packaging/trim_icu.py trims it)")
     ap.add_argument("--native", action="store_true",
                     help="bundle the installed llama-cpp-python as it is (default: make sure it is portable)")
     args = ap.parse_args(argv)
@@ -175,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         return r.returncode
     app = args.dist / "Hearth"
     print(f"built {app} in {time.monotonic() - t0:.0f} s")
+    if sys.platform.startswith("linux") and not args.keep_icu:
+        import trim_icu   # Qt's ICU data: English, Japanese and root locales (32 MB -> 11 MB)
+
+        trim_icu.main([str(app)])
     if args.with_starter_model:
         print(f"starter model: {add_starter(app)}")
     rep = size_report(app)
