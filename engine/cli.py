@@ -22,7 +22,7 @@ from engine.errors import BadInputError, CancelledError, HearthError
 COMMAND_MODULES = [
     "engine.commands.core",          # doctor, check-model, models, import, chat
     "engine.commands.conversations",  # conversations, export, import-conversation
-    "engine.hub.commands",           # search, files, pull, token
+    "engine.commands.hub",           # search, files, pull, downloads, token
     "engine.commands.documents",     # extract
     "engine.commands.summarize",     # summarize, summaries, export-summary
     "engine.commands.compare",       # compare, eval

@@ -1,4 +1,4 @@
-"""CLI: search, files, pull, token (the Model hub pane, scriptable)."""
+"""CLI: search, files, pull, downloads, token (the Model hub pane, scriptable; the engine half is engine/hub)."""
 
 from __future__ import annotations
 
