@@ -453,7 +453,7 @@ def _parse_policy(raw: dict, text: str, path: Path, origin: str) -> tuple[Policy
         if not isinstance(eps, list):
             bad("endpoints", '"endpoints" must be a list of {"name": ..., "url": ...} objects')
         else:
-            from engine.remote.endpoints import check_policy_endpoint
+            from engine.endpoint_spec import check_policy_endpoint
 
             seen_names: set[str] = set()
             for e in eps:

@@ -47,7 +47,8 @@ from typing import Callable, Iterator
 from engine.errors import BadInputError, CancelledError, EngineError
 from engine.host.request_ids import RequestIds
 from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions
-from engine.remote.endpoints import Endpoint, get_api_key
+from engine.endpoint_spec import Endpoint
+from engine.remote.keys import get_api_key
 
 log = logging.getLogger("engine.remote")
 

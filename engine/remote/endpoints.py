@@ -1,10 +1,11 @@
 """Remote endpoints: company inference servers speaking the OpenAI-compatible API.
 
-An endpoint is a name, a base URL (``https://llm.intra.example/v1``), TLS
-verification (on by default; a custom CA bundle allowed) and an optional API
-key. The user's endpoints are kept in the settings file (``settings.json``,
-key ``"endpoints"``), without the key: the key lives only in the OS keyring
-(service ``Hearth``, user ``endpoint:NAME``), like the Hugging Face token.
+An endpoint (``engine.endpoint_spec.Endpoint``) is a name, a base URL
+(``https://llm.intra.example/v1``), TLS verification (on by default; a custom
+CA bundle allowed) and an optional API key. The user's endpoints are kept in
+the settings file (``settings.json``, key ``"endpoints"``), without the key:
+the key lives only in the OS keyring (``engine.remote.keys``: service
+``Hearth``, user ``endpoint:NAME``), like the Hugging Face token.
 The administrator's policy can add endpoints (``"endpoints"``), allow-list
 hosts (``"allow_remote_hosts"``) or forbid remote endpoints entirely
 (``"remote_endpoints": false``).
@@ -16,153 +17,14 @@ used or an endpoint is tested.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from engine.errors import BadInputError, EngineError
+from engine.endpoint_spec import NAME_RE, Endpoint, check_name, check_policy_endpoint, check_url  # noqa: F401
+from engine.errors import BadInputError
+from engine.remote.keys import KEYRING_SERVICE, delete_api_key, get_api_key, keyring_user, set_api_key  # noqa: F401
 
 SETTINGS_KEY = "endpoints"
 MODELS_KEY = "endpoint_models"    # endpoint name -> the model ids it listed last (pickers show them, no contact)
-KEYRING_SERVICE = "Hearth"
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")   # 2+ characters: "C:" stays a Windows path
-
-
-def keyring_user(name: str) -> str:
-    return f"endpoint:{name.lower()}"
-
-
-@dataclass
-class Endpoint:
-    name: str
-    url: str                       # base URL, ending in /v1 for most servers, no trailing slash
-    verify: bool = True            # TLS certificate verification
-    ca_bundle: str | None = None   # a CA bundle file for a company certificate authority
-    source: str = "user"           # "user" | "policy"
-
-    @property
-    def host(self) -> str:
-        return urlsplit(self.url).hostname or ""
-
-    @property
-    def port(self) -> int | None:
-        try:
-            return urlsplit(self.url).port
-        except ValueError:
-            return None
-
-    @property
-    def host_label(self) -> str:
-        """The host as shown to the user ("llm.intra.example", with the port when not the default)."""
-        parts = urlsplit(self.url)
-        return parts.netloc.rsplit("@", 1)[-1] or self.host
-
-    def tls_verify(self) -> bool | str:
-        """``requests``' ``verify``: False, True or the CA bundle's path."""
-        if not self.verify:
-            return False
-        return self.ca_bundle or True
-
-    def to_dict(self) -> dict:
-        return {"name": self.name, "url": self.url, "verify": self.verify, "ca_bundle": self.ca_bundle}
-
-
-def check_name(name: str) -> str:
-    name = (name or "").strip()
-    if not NAME_RE.match(name):
-        raise BadInputError(f"{name!r} is not a usable endpoint name: use 2 to 40 letters, digits, '.', '_' "
-                            "or '-', starting with a letter or digit")
-    return name
-
-
-def check_url(url: str) -> str:
-    """A normalised base URL, or BadInputError."""
-    url = (url or "").strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadInputError(f"{url!r} is not an http:// or https:// URL (for example https://llm.intra.example/v1)")
-    if parts.username or parts.password:
-        raise BadInputError("put the API key in the keyring (--api-key-stdin), not in the URL")
-    if parts.query or parts.fragment:
-        raise BadInputError("the endpoint URL must not have a query (?...) or fragment (#...)")
-    try:
-        parts.port
-    except ValueError:
-        raise BadInputError(f"{url!r} has an invalid port") from None
-    return url
-
-
-def check_policy_endpoint(e, policy) -> str | None:
-    """What is wrong with one of the policy's ``endpoints`` entries (for config's line-numbered errors)."""
-    if not isinstance(e, dict) or not isinstance(e.get("name"), str) or not isinstance(e.get("url"), str):
-        return '"endpoints" entries must be objects with a "name" and a "url" (strings)'
-    unknown = set(e) - {"name", "url", "verify", "ca_bundle"}
-    if unknown:
-        return f'"endpoints" entry {e["name"]!r} has unknown keys ({", ".join(sorted(unknown))})'
-    try:
-        check_name(e["name"])
-        url = check_url(e["url"])
-    except BadInputError as err:
-        return f'"endpoints" entry {e.get("name")!r}: {err}'
-    if not isinstance(e.get("verify", True), bool):
-        return f'"endpoints" entry {e["name"]!r}: "verify" must be true or false'
-    if e.get("ca_bundle") is not None and not isinstance(e["ca_bundle"], str):
-        return f'"endpoints" entry {e["name"]!r}: "ca_bundle" must be a file path (a string)'
-    parts = urlsplit(url)
-    if not policy.remote_host_allowed(parts.hostname, parts.port):
-        return f'"endpoints" entry {e["name"]!r}: {parts.hostname} is not in "allow_remote_hosts"'
-    return None
-
-
-# ---- the API key (keyring only) ----------------------------------------------------------------
-
-def _keyring():
-    import keyring
-
-    return keyring
-
-
-def set_api_key(name: str, key: str) -> None:
-    from engine.hub.token import keyring_backend
-
-    key = (key or "").strip()
-    if not key:
-        raise BadInputError("the API key is empty")
-    if any(c.isspace() for c in key) or len(key) > 4000:
-        raise BadInputError("that does not look like an API key (it has spaces or is very long)")
-    ok, reason = keyring_backend()
-    if not ok:
-        raise BadInputError(f"{reason}, so Hearth cannot store the API key safely (it never writes it to a file)")
-    try:
-        _keyring().set_password(KEYRING_SERVICE, keyring_user(name), key)
-    except Exception as e:   # the message could echo the secret: the type only
-        raise BadInputError(f"the keyring refused to store the API key ({type(e).__name__})") from None
-
-
-def get_api_key(name: str) -> str | None:
-    from engine.hub.token import keyring_backend
-
-    ok, _ = keyring_backend()
-    if not ok:
-        return None
-    try:
-        return _keyring().get_password(KEYRING_SERVICE, keyring_user(name)) or None
-    except Exception:
-        return None
-
-
-def delete_api_key(name: str) -> bool:
-    """Remove the stored key; True if one was there. EngineError if the keyring keeps it."""
-    if get_api_key(name) is None:
-        return False
-    try:
-        _keyring().delete_password(KEYRING_SERVICE, keyring_user(name))
-    except Exception as e:
-        raise EngineError(f"the keyring refused to delete the API key of {name} ({type(e).__name__})") from None
-    if get_api_key(name) is not None:
-        raise EngineError(f"the keyring refused to delete the API key of {name}: it is still stored")
-    return True
 
 
 # ---- the registry ---------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """The engine's import graph points one way (issue 18 part 6): the CLI (engine/cli.py, engine/commands/) sits on
-top and nothing below imports it."""
+top and nothing below imports it; engine/config.py (read by everything) imports nothing from engine.remote; and
+no two modules import each other (engine/remote/client.py and endpoints.py did: the shared Endpoint type now
+lives in engine/endpoint_spec.py and the API keys in engine/remote/keys.py)."""
 
 from __future__ import annotations
 
@@ -58,3 +60,28 @@ def test_every_cli_module_is_under_engine_commands():
     assert "engine.commands.hub" in cli.COMMAND_MODULES
     commands = set(cli.build_parser()._subparsers._group_actions[0].choices)
     assert {"search", "files", "pull", "downloads", "token"} <= commands
+
+
+def test_config_does_not_import_engine_remote():
+    deps = _imports(ENGINE / "config.py")
+    assert not any(_under(d, "engine.remote") for d in deps), sorted(d for d in deps if d.startswith("engine."))
+
+
+def test_no_two_engine_modules_import_each_other():
+    g = _graph()
+    pairs = sorted((a, b) for a, deps in g.items() for b in deps
+                   if a < b and a in g.get(b, ())
+                   and not (_under(a, b) or _under(b, a)))   # a package and its own submodule: not a loop
+    assert pairs == []
+
+
+def test_the_remote_client_does_not_need_the_registry():
+    g = _graph()
+    assert "engine.remote.endpoints" not in g["engine.remote.client"]
+    assert "engine.remote.client" not in g["engine.endpoint_spec"]
+    assert not any(_under(d, "engine.remote") for d in g["engine.endpoint_spec"])
+    # The old names still work for callers of engine.remote.endpoints.
+    from engine.endpoint_spec import Endpoint
+    from engine.remote import endpoints, keys
+
+    assert endpoints.Endpoint is Endpoint and endpoints.get_api_key is keys.get_api_key
