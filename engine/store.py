@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from engine.errors import BadInputError, EngineError
+from engine.printable import clean_text, clean_title
 
 DEFAULT_TITLE = "New chat"
 TITLE_CHARS = 40
@@ -62,7 +63,7 @@ def _collapse(text: str) -> str:
 
 def make_title(text: str, limit: int = TITLE_CHARS) -> str:
     """A conversation title from the first user message: its first ~40 characters."""
-    text = _collapse(text)
+    text = clean_title(text)
     if len(text) <= limit:
         return text
     cut = text[:limit]
@@ -444,8 +445,9 @@ class Store:
     @staticmethod
     def _conversation_row(row) -> dict:
         return {
-            "id": row[0], "title": row[1], "created_at": row[2], "updated_at": row[3],
-            "system_prompt": row[4], "settings": _loads(row[5], {}) or {},
+            "id": row[0], "title": clean_title(row[1]) or DEFAULT_TITLE,   # an older version kept any title
+            "created_at": row[2], "updated_at": row[3], "system_prompt": row[4],
+            "settings": _loads(row[5], {}) or {},
             "model_path": row[6], "message_count": row[7], "preview": _collapse(row[8] or "")[:120],
         }
 
@@ -475,14 +477,14 @@ class Store:
                             settings: dict | None = None, model_path: str | None = None) -> int:
         if settings is not None and not isinstance(settings, dict):
             raise BadInputError("conversation settings must be a JSON object")
-        title = _collapse(title) or DEFAULT_TITLE
+        title = clean_title(title) or DEFAULT_TITLE
         settings_json = _dumps(settings or {}, "conversation settings")
         with self._tx() as conn:
             now = self._touch_time(conn)
             cur = conn.execute(
                 "INSERT INTO conversations (title, created_at, updated_at, system_prompt, "
                 "settings_json, model_path) VALUES (?, ?, ?, ?, ?, ?)",
-                (title, now, now, system_prompt or "", settings_json,
+                (title, now, now, clean_text(system_prompt or ""), settings_json,
                  str(model_path) if model_path else None))
             return cur.lastrowid
 
@@ -504,7 +506,7 @@ class Store:
         return [self._conversation_row(r) for r in rows]
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
-        title = _collapse(title)
+        title = clean_title(title)
         if not title:
             raise BadInputError("a conversation title cannot be empty")
         with self._tx() as conn:
@@ -526,7 +528,7 @@ class Store:
         sets, params = [], []
         if system_prompt is not None:
             sets.append("system_prompt = ?")
-            params.append(str(system_prompt))
+            params.append(clean_text(system_prompt))
         if settings is not None:
             if not isinstance(settings, dict):
                 raise BadInputError("conversation settings must be a JSON object")
@@ -563,7 +565,7 @@ class Store:
         "New chat" gives the conversation its title."""
         if role not in ROLES:
             raise BadInputError(f"a message role must be system, user or assistant, not {role!r}")
-        content = "" if content is None else str(content)
+        content = clean_text(content)
         stats_json = None if stats is None else _dumps(_stats_dict(stats), "message statistics")
         with self._tx() as conn:
             cid = self._require_conversation(conn, conversation_id)
@@ -598,7 +600,7 @@ class Store:
         sets, params = [], []
         if content is not None:
             sets.append("content = ?")
-            params.append(str(content))
+            params.append(clean_text(content))
         if complete is not None:
             sets.append("complete = ?")
             params.append(1 if complete else 0)
@@ -659,8 +661,8 @@ class Store:
                 rows = conn.execute(
                     select + "JOIN messages_fts f ON f.rowid = m.id WHERE messages_fts MATCH ? "
                     "ORDER BY f.rank, m.id DESC LIMIT ?", (match, limit)).fetchall()
-        return [{"conversation_id": r[0], "title": r[1], "message_id": r[2], "role": r[3],
-                 "snippet": _snippet(r[4], terms), "created_at": r[5]} for r in rows]
+        return [{"conversation_id": r[0], "title": clean_title(r[1]) or DEFAULT_TITLE, "message_id": r[2],
+                 "role": r[3], "snippet": _snippet(r[4], terms), "created_at": r[5]} for r in rows]
 
     # -- export / import -------------------------------------------------------------
 
@@ -758,7 +760,7 @@ class Store:
                           "stats": stats, "complete": complete, "created_at": created})
         cid = data.get("id")
         return {"id": cid if isinstance(cid, int) and not isinstance(cid, bool) and cid > 0 else None,
-                "title": _collapse(title) or DEFAULT_TITLE, "system_prompt": system_prompt,
+                "title": clean_title(title) or DEFAULT_TITLE, "system_prompt": system_prompt,
                 "settings": settings, "model_path": model_path or None,
                 "created_at": _iso_or_none(data.get("created_at")),
                 "updated_at": _iso_or_none(data.get("updated_at")), "messages": clean}

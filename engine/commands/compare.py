@@ -14,6 +14,7 @@ import sys
 
 from engine.commands import ctrl_c_cancels
 from engine.errors import BadInputError, CancelledError
+from engine.printable import clean_name
 
 MIN_MODELS, MAX_MODELS = 2, 4
 EXIT_ALL_FAILED = 3
@@ -127,12 +128,12 @@ def cmd_compare(args, ctx) -> int:
         elif t == "plan":
             print(f"[{e['reason']}; seed {e['seed']}]", file=sys.stderr)
         elif t == "loaded":
-            loaded_names[e["index"]] = e["model"]
-            print(f"[{e['model']}: loaded in {e['load_s']:.2f} s]", file=sys.stderr)
+            loaded_names[e["index"]] = clean_name(e["model"])
+            print(f"[{clean_name(e['model'])}: loaded in {e['load_s']:.2f} s]", file=sys.stderr)
         elif t == "failed":
-            print(f"[{e['model']}: {e['error']}]", file=sys.stderr)
+            print(f"[{clean_name(e['model'])}: {e['error']}]", file=sys.stderr)
         elif t == "finished":
-            print(f"[{e['model']}: done]", file=sys.stderr)
+            print(f"[{clean_name(e['model'])}: done]", file=sys.stderr)
 
     try:
         with ctrl_c_cancels(runner) as stopped:
@@ -147,7 +148,7 @@ def cmd_compare(args, ctx) -> int:
         print_json(run.to_json())
     else:
         for r in results:
-            print(f"=== {r.model} ===")
+            print(f"=== {clean_name(r.model)} ===")
             if r.text:
                 print(r.text.rstrip("\n"))
             if r.error:
@@ -192,12 +193,13 @@ def cmd_eval(args, ctx) -> int:
             return
         t = e["type"]
         if t == "plan":
-            print(f"[{qset.name}: {e['questions']} questions; {e['reason']}]", file=sys.stderr)
+            print(f"[{clean_name(qset.name)}: {e['questions']} questions; {e['reason']}]", file=sys.stderr)
         elif t == "answer":
             mark = "error" if e["error"] else ("right" if e["correct"] else "wrong")
-            print(f"[{e['done_all']}/{e['total_all']}] {e['model']} {e['question_id']}: {mark}", file=sys.stderr)
+            print(f"[{e['done_all']}/{e['total_all']}] {clean_name(e['model'])} {clean_name(e['question_id'])}: "
+                  f"{mark}", file=sys.stderr)
         elif t == "failed":
-            print(f"[{e['model']}: {e['error']}]", file=sys.stderr)
+            print(f"[{clean_name(e['model'])}: {e['error']}]", file=sys.stderr)
 
     try:
         with ctrl_c_cancels(evaluator) as stopped:
@@ -211,10 +213,10 @@ def cmd_eval(args, ctx) -> int:
 
         print_json(result.to_json())
     else:
-        width = max(len(s.model) for s in result.scores)
+        width = max(len(clean_name(s.model)) for s in result.scores)
         for s in result.scores:
             lo, hi = s.interval
-            line = (f"{s.model:<{width}}  {s.accuracy * 100:5.1f} %  ({s.correct}/{s.total}; 95 % interval "
+            line = (f"{clean_name(s.model):<{width}}  {s.accuracy * 100:5.1f} %  ({s.correct}/{s.total}; 95 % interval "
                     f"{lo * 100:.0f}–{hi * 100:.0f} %)  {s.gen_tok_s:.1f} tok/s")
             if s.error:
                 line += f"  [failed: {s.error}]"
@@ -226,8 +228,9 @@ def cmd_eval(args, ctx) -> int:
                 for s in result.scores:
                     a = result.answers.get((q.id, s.model))
                     if a is not None:
-                        marks.append(f"{s.model}: {'error' if a.error else ('right' if a.correct else 'wrong')}")
-                print(f"{q.id}: " + ", ".join(marks))
+                        mark = "error" if a.error else ("right" if a.correct else "wrong")
+                        marks.append(f"{clean_name(s.model)}: {mark}")
+                print(f"{clean_name(q.id)}: " + ", ".join(marks))
     if stopped.is_set() or result.cancelled:
         raise CancelledError("the evaluation was stopped; the answers so far are saved")
     if all(s.error for s in result.scores):

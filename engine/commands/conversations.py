@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from engine.errors import BadInputError
+from engine.printable import clean_name
 
 
 def _parse_id(value: str) -> int:
@@ -49,7 +50,7 @@ def cmd_conversations(args, ctx) -> int:
     print(f"{'ID':>{width}}  {'UPDATED (UTC)':<16}  {'MSGS':>4}  TITLE")
     for r in rows:
         updated = r["updated_at"][:16].replace("T", " ")
-        print(f"{r['id']:>{width}}  {updated:<16}  {r['message_count']:>4}  {r['title']}")
+        print(f"{r['id']:>{width}}  {updated:<16}  {r['message_count']:>4}  {clean_name(r['title'])}")
     return 0
 
 
@@ -112,7 +113,7 @@ def cmd_delete_conversation(args, ctx) -> int:
         cid = _parse_id(args.id)
         title = store.get_conversation(cid)["title"]
         store.delete_conversation(cid)
-    print(f"Deleted conversation {cid} ({title})", file=sys.stderr)
+    print(f"Deleted conversation {cid} ({clean_name(title)})", file=sys.stderr)
     return 0
 
 
@@ -125,7 +126,7 @@ def cmd_search_conversations(args, ctx) -> int:
         print_json(hits)
     else:
         for h in hits:
-            print(f"{h['conversation_id']:>5}  {h['title']}: {h['snippet']}")
+            print(f"{h['conversation_id']:>5}  {clean_name(h['title'])}: {clean_name(h['snippet'])}")
     return 0
 
 

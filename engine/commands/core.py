@@ -8,6 +8,7 @@ import sys
 import threading
 
 from engine.errors import BadInputError, CancelledError
+from engine.printable import clean_name
 
 # ---- doctor ---------------------------------------------------------------------
 
@@ -174,8 +175,9 @@ def cmd_check_model(args, ctx) -> int:
                            "head_count_kv": info.head_count_kv, "embedding_length": info.embedding_length,
                            "file_size": info.file_size, "version": info.version})
     else:
-        print(f"OK: {args.path}")
-        print(f"  architecture {info.architecture}, {info.parameters_label} parameters, {info.quantization}")
+        print(f"OK: {clean_name(args.path)}")
+        print(f"  architecture {clean_name(info.architecture)}, {info.parameters_label} parameters, "
+              f"{clean_name(info.quantization)}")
         print(f"  context {info.context_length}, {info.block_count} layers, {info.head_count} heads "
               f"({info.head_count_kv} KV), chat template: {'yes' if info.has_chat_template else 'no (base model)'}")
     return 0
@@ -196,20 +198,20 @@ def cmd_models(args, ctx) -> int:
     if not models:
         print(f"No models yet. Put GGUF files in {ctx.config.paths.models_dir} or use `pull`.")
     for m in models:
-        print(f"[{m.source}] {m.summary()}\n    {m.path}")
+        print(f"[{m.source}] {clean_name(m.summary())}\n    {clean_name(m.path)}")
     return 0
 
 
 def cmd_import_model(args, ctx) -> int:
     entry = ctx.library.import_file(args.path, copy=not args.reference)
-    print(f"Added {entry.name}: {entry.path}")
+    print(f"Added {clean_name(entry.name)}: {clean_name(entry.path)}")
     return 0
 
 
 def cmd_delete_model(args, ctx) -> int:
     entry = ctx.library.find(args.model)
     ctx.library.delete(entry)
-    print(f"Deleted {entry.name}")
+    print(f"Deleted {clean_name(entry.name)}")
     return 0
 
 
@@ -321,9 +323,9 @@ def cmd_chat(args, ctx) -> int:
     try:
         if not args.json and not args.quiet:
             if remote:
-                print(f"[{entry.name}: your text is sent to {entry.host}]", file=sys.stderr)
+                print(f"[{clean_name(entry.name)}: your text is sent to {clean_name(entry.host)}]", file=sys.stderr)
             elif entry.is_base_model:
-                print(f"[{entry.name}: base model: continues text rather than following instructions]",
+                print(f"[{clean_name(entry.name)}: base model: continues text rather than following instructions]",
                       file=sys.stderr)
         info = client.load(entry.path, opts)
         if info.get("plan_note") and not args.quiet:  # e.g. fewer GPU layers after running out of memory

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sys
 
 from engine.commands import read_api_key_stdin
+from engine.printable import clean_name
 
 
 def _registry(ctx):
@@ -34,10 +35,10 @@ def cmd_add(args, ctx) -> int:
     if not ep.verify:
         extra.append("TLS verification OFF")
     elif ep.ca_bundle:
-        extra.append(f"CA bundle {ep.ca_bundle}")
-    print(f"Added endpoint {ep.name}: {ep.url}" + (f" ({', '.join(extra)})" if extra else ""))
+        extra.append(f"CA bundle {clean_name(ep.ca_bundle)}")
+    print(f"Added endpoint {ep.name}: {clean_name(ep.url)}" + (f" ({', '.join(extra)})" if extra else ""))
     print(f"Nothing was contacted. Check it with `endpoints test {ep.name}`; use its models as "
-          f"--model {ep.name}:MODEL_ID. Your text is sent to {ep.host_label} when you use them.")
+          f"--model {ep.name}:MODEL_ID. Your text is sent to {clean_name(ep.host_label)} when you use them.")
     return 0
 
 
@@ -68,10 +69,10 @@ def cmd_list(args, ctx) -> int:
         if not r["verify"]:
             bits.append("TLS verification off")
         elif r["ca_bundle"]:
-            bits.append(f"CA bundle {r['ca_bundle']}")
+            bits.append(f"CA bundle {clean_name(r['ca_bundle'])}")
         if not r["allowed"]:
             bits.append("not allowed by policy")
-        print(f"{r['name']}  {r['url']}  ({', '.join(bits)})")
+        print(f"{r['name']}  {clean_name(r['url'])}  ({', '.join(bits)})")
     return 0
 
 
@@ -92,10 +93,10 @@ def cmd_test(args, ctx) -> int:
         print_json({"endpoint": ep.name, "url": ep.url, "host": ep.host_label, "ok": True,
                     "models": ids, "seconds": round(seconds, 3)})
         return 0
-    print(f"{ep.name}: {ep.host_label} answered in {seconds * 1000:.0f} ms with {len(ids)} model"
+    print(f"{ep.name}: {clean_name(ep.host_label)} answered in {seconds * 1000:.0f} ms with {len(ids)} model"
           f"{'s' if len(ids) != 1 else ''}")
     for i in ids:
-        print(f"  {ep.name}:{i}")
+        print(f"  {ep.name}:{clean_name(i)}")
     return 0
 
 

@@ -7,6 +7,7 @@ import sys
 import time
 
 from engine.errors import BadInputError
+from engine.printable import clean_name
 
 
 def register(sub) -> None:
@@ -62,8 +63,8 @@ def cmd_search(args, ctx) -> int:
         print("no GGUF repositories found")
     for r in results:
         gated = " [gated]" if r.gated else ""
-        print(f"{r.repo_id}{gated}  ↓{r.downloads or 0}  ♥{r.likes or 0}  "
-              f"{r.license or 'licence ?'}  updated {(r.last_modified or '?')[:10]}")
+        print(f"{clean_name(r.repo_id)}{gated}  ↓{r.downloads or 0}  ♥{r.likes or 0}  "
+              f"{clean_name(r.license) or 'licence ?'}  updated {clean_name((r.last_modified or '?')[:10])}")
     return 0
 
 
@@ -96,14 +97,15 @@ def cmd_files(args, ctx) -> int:
         print_json(d)
         return 0
     r = files.repo
-    print(f"{r.repo_id}  by {r.author}  licence {r.license or '?'}{'  [gated]' if r.gated else ''}")
+    print(f"{clean_name(r.repo_id)}  by {clean_name(r.author)}  licence {clean_name(r.license) or '?'}"
+          f"{'  [gated]' if r.gated else ''}")
     if not files.files:
         print("no GGUF files")
     for f in files.files:
         m, fit = f.model, f.fit
         star = "★" if fit and fit.best else " "
         parts = f" ({m.split_count} parts)" if m.split_count > 1 else ""
-        line = f"{star} {m.quant or '?':8} {human_size(m.size or 0):>9}  {m.name}{parts}"
+        line = f"{star} {clean_name(m.quant) or '?':8} {human_size(m.size or 0):>9}  {clean_name(m.name)}{parts}"
         if m.kind != "model":
             line += "  (vision projector)"
         elif fit:
@@ -133,7 +135,7 @@ class _Progress:
         self.last = now
         eta = f", {int(job.eta)} s left" if job.eta else ""
         speed = f", {human_size(job.speed)}/s" if job.speed else ""
-        msg = (f"{job.name}: {job.state} {human_size(job.downloaded)} of {human_size(job.total)} "
+        msg = (f"{clean_name(job.name)}: {job.state} {human_size(job.downloaded)} of {human_size(job.total)} "
                f"({job.fraction:.0%}{speed}{eta})")
         sys.stderr.write(("\r" + msg + "\x1b[K") if self.tty else msg + "\n")
         sys.stderr.flush()
@@ -164,7 +166,7 @@ def cmd_pull(args, ctx) -> int:
     if args.json:
         print_json(result)
     else:
-        print(f"downloaded {job.name} to {job.final_path}")
+        print(f"downloaded {clean_name(job.name)} to {clean_name(job.final_path)}")
     return 0
 
 
@@ -180,7 +182,7 @@ def cmd_downloads(args, ctx) -> int:
         if args.json:
             print_json({"discarded": args.discard, "freed": freed})
         else:
-            print(f"deleted {args.discard} ({human_size(freed)})")
+            print(f"deleted {clean_name(args.discard)} ({human_size(freed)})")
         return 0
     jobs = [j for j in load_queue(folder) if j.state in ACTIVE + (PAUSED, FAILED)]
     orphans = find_orphan_partials(folder)
@@ -193,19 +195,21 @@ def cmd_downloads(args, ctx) -> int:
     if jobs:
         print("in the queue:")
         for j in jobs:
-            print(f"  {j.name}  {j.repo_id}  {j.state}  {human_size(j.downloaded)} of {human_size(j.total)}"
-                  + (f"  ({j.error})" if j.error else ""))
+            print(f"  {clean_name(j.name)}  {clean_name(j.repo_id)}  {j.state}  {human_size(j.downloaded)} of "
+                  f"{human_size(j.total)}"
+                  + (f"  ({clean_name(j.error)})" if j.error else ""))
     if orphans:
-        print("partial files without a queue entry (in " + str(folder) + "):")
+        print("partial files without a queue entry (in " + clean_name(folder) + "):")
         for o in orphans:
             of = f" of {human_size(o.total)}" if o.total else ""
-            where = o.repo_id or "repository unknown"
-            print(f"  {o.file}  {where}  {human_size(o.size)}{of}{'  (verified part)' if o.verified else ''}")
+            where = clean_name(o.repo_id) or "repository unknown"
+            verified = "  (verified part)" if o.verified else ""
+            print(f"  {clean_name(o.file)}  {where}  {human_size(o.size)}{of}{verified}")
             if o.repo_id:
-                print(f"    resume: python main.py pull {o.repo_id} {o.filename}")
+                print(f"    resume: python main.py pull {clean_name(o.repo_id)} {clean_name(o.filename)}")
             else:
-                print(f"    resume: python main.py pull REPO {o.name}  (the repository it came from)")
-            print(f"    delete: python main.py downloads --discard {o.file}")
+                print(f"    resume: python main.py pull REPO {clean_name(o.name)}  (the repository it came from)")
+            print(f"    delete: python main.py downloads --discard {clean_name(o.file)}")
     return 0
 
 

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from engine.errors import BadInputError
+from engine.printable import clean_name
 
 MIN_CLI_RESAMPLES = 100
 
@@ -57,12 +58,12 @@ def cmd_leaderboard(args, ctx) -> int:
               f"MODEL --outcome a|b|tie|both_bad`.")
         return 0
     pct = f"{board.confidence:.0%}"
-    width = max(5, *(len(m.model) for m in board.models))
+    width = max(5, *(len(clean_name(m.model)) for m in board.models))
     print(f"{'Rank':>4}  {'Model':<{width}}  {'Rating':>6}  {pct + ' interval':>13}  "
           f"{'Votes':>5}  {'Wins':>4}  {'Losses':>6}  {'Ties':>4}  {'Both bad':>8}")
     for m in board.models:
         interval = f"{_fmt(m.ci_low)}–{_fmt(m.ci_high)}"
-        print(f"{m.rank:>4}  {m.model:<{width}}  {_fmt(m.rating):>6}  {interval:>13}  {m.votes:>5}  "
+        print(f"{m.rank:>4}  {clean_name(m.model):<{width}}  {_fmt(m.rating):>6}  {interval:>13}  {m.votes:>5}  "
               f"{m.wins:>4}  {m.losses:>6}  {m.ties:>4}  {m.both_bad:>8}")
     pb = board.position_bias
     line = f"{board.votes} votes{' tagged ' + repr(board.tag) if board.tag else ''}; Bradley–Terry fit, " \
@@ -105,8 +106,8 @@ def cmd_votes_list(args, ctx) -> int:
         return 0
     names = {"a": "left better", "b": "right better", "tie": "tie", "both_bad": "both bad"}
     for r in rows:
-        tags = f"  [{r['tags']}]" if r["tags"] else ""
-        print(f"{r['id']:>5}  {r['created_at'][:16].replace('T', ' ')}  {r['model_a']}  vs  {r['model_b']}: "
+        tags = f"  [{clean_name(r['tags'])}]" if r["tags"] else ""
+        print(f"{r['id']:>5}  {r['created_at'][:16].replace('T', ' ')}  {clean_name(r['model_a'])}  vs  {clean_name(r['model_b'])}: "
               f"{names[r['outcome']]}{tags}")
     return 0
 

@@ -14,6 +14,7 @@ requested_ctx, reason, margin_bytes, kv types, devices with their breakdown).
 from __future__ import annotations
 
 from engine.errors import BadInputError
+from engine.printable import clean_name
 
 GB = 1 << 30
 
@@ -78,7 +79,8 @@ def cmd_plan(args, ctx) -> int:
         d.update(model=str(entry.path), free_memory_from=source, ram_free_bytes=ram_free)
         print_json(d)
         return 0
-    print(f"{entry.path.name}: {shape.n_layer} layers, {shape.architecture or 'unknown architecture'}")
+    print(f"{clean_name(entry.path.name)}: {shape.n_layer} layers, "
+          f"{clean_name(shape.architecture) or 'unknown architecture'}")
     print(f"GPU layers: {plan.gpu_layers} of {shape.n_layer + 1} (the output layer counts as one)")
     ctx_line = f"context:    {plan.n_ctx}"
     if plan.n_ctx != plan.requested_ctx:

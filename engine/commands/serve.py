@@ -25,6 +25,7 @@ import sys
 
 from engine.commands import read_api_key_stdin
 from engine.errors import BadInputError
+from engine.printable import clean_name
 from engine.serve.guard import DEFAULT_MAX_BODY_MB, MIN_API_KEY_LENGTH, Access
 from engine.serve.listen import DEFAULT_PORT, bind, is_loopback
 
@@ -91,7 +92,7 @@ def _serve(args, ctx, entry, worker, sock, api_key, loopback, access) -> int:
         async def startup(self, sockets=None):
             await super().startup(sockets=sockets)
             if not self.should_exit:
-                print(f"Hearth serves {entry.name} at http://{shown}:{port}/v1", flush=True)
+                print(f"Hearth serves {clean_name(entry.name)} at http://{shown}:{port}/v1", flush=True)
                 if not loopback:
                     print(f"hearth: reachable from other computers on {host}; requests need the API key",
                           file=sys.stderr, flush=True)

@@ -11,6 +11,7 @@ import sys
 
 from engine.commands import ctrl_c_cancels
 from engine.errors import BadInputError
+from engine.printable import clean_name
 
 
 def cmd_summarize(args, ctx) -> int:
@@ -39,7 +40,7 @@ def cmd_summarize(args, ctx) -> int:
         if args.json or args.quiet:
             return
         if e["type"] == "plan":
-            print(f"[{document.path.name}: {e['pages']} pages, {e['characters']} characters, "
+            print(f"[{clean_name(document.path.name)}: {e['pages']} pages, {e['characters']} characters, "
                   f"{e['document_tokens']} tokens; {e['plan']}]", file=sys.stderr)
         elif e["type"] == "part":
             eta = f", about {e['eta_s']:.0f} s left" if e.get("eta_s") else ""
@@ -50,7 +51,7 @@ def cmd_summarize(args, ctx) -> int:
         with ctrl_c_cancels(summarizer):
             info = client.load(entry.path, load_options)
             if remote and not args.quiet:
-                print(f"[{entry.name}: your text is sent to {entry.host}]", file=sys.stderr)
+                print(f"[{clean_name(entry.name)}: your text is sent to {clean_name(entry.host)}]", file=sys.stderr)
                 if info.get("plan_note"):
                     print(f"hearth: note: {info['plan_note']}", file=sys.stderr)
             result = summarizer.run(document, options, on_event=on_event, fresh=args.fresh)
@@ -87,7 +88,7 @@ def cmd_summaries(args, ctx) -> int:
         print_json(rows)
         return 0
     for r in rows:
-        print(f"{r['id']:>5}  {r['status']:<9}  {r['updated_at'][:16]}  {r['document_name']}  "
+        print(f"{r['id']:>5}  {r['status']:<9}  {r['updated_at'][:16]}  {clean_name(r['document_name'])}  "
               f"({r['options'].get('length')}, {r['options'].get('form')})")
     return 0
 

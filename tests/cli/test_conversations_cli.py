@@ -154,3 +154,24 @@ def test_corrupt_database_gives_a_clear_message(home):
     assert any(".damaged-" in p.name for p in db.parent.iterdir())
     r = hearth(home, "conversations", "--json")  # a fresh, empty database next time
     assert r.returncode == 0 and json.loads(r.stdout) == []
+
+
+# ---- hostile files (issue 18 part 4): bounded, one line, exit 2 -------------------------------------------
+
+def test_titles_already_stored_with_control_characters_print_clean(home):
+    """A database written by an older version: the title is cleaned where it is read and printed."""
+    with Store(db_of(home)) as s:
+        cid = s.create_conversation(title="plain")
+        s.add_message(cid, "user", "\x1b]0;pwned\x07hello \x1b[2J")
+        s.conn.execute("UPDATE conversations SET title = ? WHERE id = ?", ("\x1b[31mred\u202e\x00", cid))
+    for args in (("conversations",), ("search-conversations", "hello")):
+        r = hearth(home, *args)
+        assert r.returncode == 0, r.stderr
+        assert not any(c in r.stdout for c in "\x1b\x00\u202e\x07"), (args, repr(r.stdout))
+        assert "red" in r.stdout
+    r = hearth(home, "rename-conversation", cid, "\x1b[1mbold\x1b[0m", "\u202etitle")
+    assert r.returncode == 0, r.stderr
+    with Store(db_of(home)) as s:
+        assert s.get_conversation(cid)["title"] == "bold title"
+    r = hearth(home, "delete-conversation", cid)
+    assert r.returncode == 0 and "\x1b" not in r.stderr and "bold title" in r.stderr

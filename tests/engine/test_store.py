@@ -635,3 +635,22 @@ def test_sigkill_mid_stream_loses_nothing_committed(db_path, tmp_path):
         assert content.startswith("word0 word1 ")
         assert s.get_message(mid)["complete"] is False
         assert s.search(f"word{last}")[0]["message_id"] == mid
+
+
+# ---- hostile imports and stored values (issue 18 part 4) --------------------------------------------------
+
+def test_titles_keep_no_control_characters(store):
+    cid = store.create_conversation(title="\x1b[31mred\x1b[0m\x00 \u202etxt.exe\t\ud800")
+    assert store.get_conversation(cid)["title"] == "red txt.exe \ufffd"
+    other = store.create_conversation()
+    store.add_message(other, "user", "\x1b]0;title\x07first \u2066question\u2069 \x1b[2J")
+    assert store.get_conversation(other)["title"] == "first question"
+    assert store.messages(other)[0]["content"].startswith("\x1b]0;title")   # message text is kept as written
+    store.rename_conversation(other, "\x07\x1b[1m  bold  ")
+    assert store.get_conversation(other)["title"] == "bold"
+    with pytest.raises(BadInputError, match="cannot be empty"):
+        store.rename_conversation(other, "\x1b[0m\x00\u202e")
+    with store._guard() as c:   # written by an older version: cleaned where it is read
+        c.execute("UPDATE conversations SET title = ? WHERE id = ?", ("\x1b[31mold\u202e", other))
+    assert store.get_conversation(other)["title"] == "old"
+    assert store.list_conversations()[0]["title"] == "old"
