@@ -44,6 +44,8 @@ ROLES = ("system", "user", "assistant")
 EXPORT_FORMAT = "hearth.conversation"
 EXPORT_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
+MAX_IMPORT_MB = 32          # the largest conversation file imported (a long chat exports to a few MB)
+MAX_IMPORT_DEPTH = 16       # how deeply an export may nest (the format itself uses 4 levels)
 
 
 # ---- helpers -------------------------------------------------------------------------
@@ -712,6 +714,9 @@ class Store:
     def _validate_export(data) -> dict:
         if not isinstance(data, dict):
             raise BadInputError("this is not a Hearth conversation: expected a JSON object")
+        if _depth(data) > MAX_IMPORT_DEPTH:
+            raise BadInputError(f"this is not a Hearth conversation: it is nested more than {MAX_IMPORT_DEPTH} "
+                                "levels deep")
         if data.get("format") != EXPORT_FORMAT:
             raise BadInputError(f"this is not a Hearth conversation: \"format\" must be "
                                 f"\"{EXPORT_FORMAT}\"")
@@ -756,12 +761,14 @@ class Store:
             if not isinstance(complete, bool):
                 raise BadInputError(f"message {i}: \"complete\" must be true or false")
             created = _iso_or_none(m.get("created_at"))
-            clean.append({"role": m["role"], "content": m["content"], "model": model,
-                          "stats": stats, "complete": complete, "created_at": created})
+            clean.append({"role": m["role"], "content": clean_text(m["content"]),
+                          "model": None if model is None else clean_text(model),
+                          "stats": None if stats is None else _clean_strings(stats), "complete": complete,
+                          "created_at": created})
         cid = data.get("id")
         return {"id": cid if isinstance(cid, int) and not isinstance(cid, bool) and cid > 0 else None,
-                "title": clean_title(title) or DEFAULT_TITLE, "system_prompt": system_prompt,
-                "settings": settings, "model_path": model_path or None,
+                "title": clean_title(title) or DEFAULT_TITLE, "system_prompt": clean_text(system_prompt),
+                "settings": settings, "model_path": clean_text(model_path) or None,
                 "created_at": _iso_or_none(data.get("created_at")),
                 "updated_at": _iso_or_none(data.get("updated_at")), "messages": clean}
 
@@ -826,6 +833,60 @@ class Store:
         with self._guard() as conn:
             rows = conn.execute("PRAGMA integrity_check").fetchall()
         return "\n".join(r[0] for r in rows)
+
+
+def read_export_file(path: str | Path):
+    """The JSON in a conversation file (``export --format json``), for ``import_json``: at most
+    ``MAX_IMPORT_MB`` read, nesting bounded. BadInputError (one sentence) for anything else."""
+    p = Path(path)
+    if not p.is_file():
+        raise BadInputError(f"no file at {p}")
+    limit = MAX_IMPORT_MB << 20
+    try:
+        with open(p, "rb") as f:
+            raw = f.read(limit + 1)     # never more than the limit, whatever the file claims to be
+    except OSError as e:
+        raise BadInputError(f"cannot read {p}: {e.strerror or e}") from None
+    if len(raw) > limit:
+        raise BadInputError(f"{p.name} is too large for a Hearth conversation (over {MAX_IMPORT_MB} MB)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInputError(f"{p} is not a UTF-8 text file") from None
+    del raw
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise BadInputError(f"this is not a Hearth conversation: it is nested more than {MAX_IMPORT_DEPTH} "
+                            "levels deep") from None
+    except ValueError as e:
+        raise BadInputError(f"{p} is not valid JSON ({e})") from None
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in ``value`` (a scalar: 0), counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict):
+            v = v.values()
+        elif not isinstance(v, list):
+            continue
+        deepest = max(deepest, d)
+        if d <= MAX_IMPORT_DEPTH:     # deeper than the limit: the answer is already "too deep"
+            stack.extend((x, d + 1) for x in v)
+    return deepest
+
+
+def _clean_strings(value):
+    """``value`` with lone surrogates in every string (keys too) replaced; nesting already bounded."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k): _clean_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_strings(v) for v in value]
+    return value
 
 
 def _iso_or_none(value) -> str | None:

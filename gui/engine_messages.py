@@ -383,6 +383,12 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", 'message {n}: "{field}" must be text'),
     QT_TRANSLATE_NOOP("EngineMessages", 'message {n}: "{field}" must be a JSON object'),
     QT_TRANSLATE_NOOP("EngineMessages", 'message {n}: "{field}" must be true or false'),
+    QT_TRANSLATE_NOOP("EngineMessages", "this is not a Hearth conversation: it is nested more than {n} levels deep"),
+    # reading a conversation file (engine/store.py read_export_file)
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large for a Hearth conversation (over {n} MB)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{path} is not a UTF-8 text file"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{path} is not valid JSON ({error})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "no file at {path}"),
     # ---- comparisons, blind votes and evaluations (engine/compare)
     QT_TRANSLATE_NOOP("EngineMessages", "give a prompt to compare the models on"),
     QT_TRANSLATE_NOOP("EngineMessages", "choose at least one model to compare"),

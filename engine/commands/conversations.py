@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from engine.errors import BadInputError
 from engine.printable import clean_name
@@ -79,19 +78,9 @@ def cmd_export(args, ctx) -> int:
 def cmd_import_conversation(args, ctx) -> int:
     from engine.cli import print_json
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise BadInputError(f"no file at {path}")
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInputError(f"{path} is not a UTF-8 text file") from None
-    except OSError as e:
-        raise BadInputError(f"cannot read {path}: {e.strerror or e}") from None
-    try:
-        data = json.loads(raw)
-    except ValueError as e:
-        raise BadInputError(f"{path} is not valid JSON ({e})") from None
+    from engine.store import read_export_file
+
+    data = read_export_file(args.file)   # bounded: size, nesting; one sentence when it is not a conversation
     with _open_store(ctx) as store:
         cid = store.import_json(data)
         conv = store.get_conversation(cid)

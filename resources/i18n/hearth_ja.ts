@@ -3178,6 +3178,31 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>{n} 番目のメッセージ: &quot;{field}&quot; は true か false である必要があります</translation>
     </message>
     <message>
+        <location filename="../../gui/engine_messages.py" line="385"/>
+        <source>this is not a Hearth conversation: it is nested more than {n} levels deep</source>
+        <translation>Hearth の会話ではありません: 入れ子が {n} 段より深くなっています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="385"/>
+        <source>{name} is too large for a Hearth conversation (over {n} MB)</source>
+        <translation>{name} は Hearth の会話としては大きすぎます({n} MB を超えています)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="385"/>
+        <source>{path} is not a UTF-8 text file</source>
+        <translation>{path} は UTF-8 のテキストファイルではありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="385"/>
+        <source>{path} is not valid JSON ({error})</source>
+        <translation>{path} は正しい JSON ではありません({error})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="385"/>
+        <source>no file at {path}</source>
+        <translation>{path} にファイルがありません</translation>
+    </message>
+    <message>
         <location filename="../../gui/engine_messages.py" line="363"/>
         <source>give a prompt to compare the models on</source>
         <translation>モデルを比較するためのプロンプトを入力してください</translation>

@@ -158,6 +158,46 @@ def test_corrupt_database_gives_a_clear_message(home):
 
 # ---- hostile files (issue 18 part 4): bounded, one line, exit 2 -------------------------------------------
 
+def test_import_refuses_deep_nesting_in_one_line(home, tmp_path):
+    f = tmp_path / "deep.json"
+    f.write_text("[" * 200_000, encoding="utf-8")   # was a RecursionError, exit 3
+    assert_one_line_error(hearth(home, "import-conversation", f), "nested more than 16 levels deep")
+    nested = {"format": EXPORT_FORMAT, "version": 1, "messages": [
+        {"role": "user", "content": "x", "stats": json.loads("[" * 100 + "]" * 100)}]}
+    f.write_text(json.dumps(nested), encoding="utf-8")   # deep, yet within what the JSON parser takes
+    assert_one_line_error(hearth(home, "import-conversation", f), "nested more than 16 levels deep")
+
+
+def test_import_refuses_a_huge_file_without_reading_it(home, tmp_path):
+    from engine.store import MAX_IMPORT_MB
+
+    f = tmp_path / "huge.json"
+    with open(f, "wb") as fh:                    # 310 MB, sparse: nothing written to the disk
+        fh.truncate(310 << 20)
+    r = hearth(home, "import-conversation", f)
+    assert_one_line_error(r, f"huge.json is too large for a Hearth conversation (over {MAX_IMPORT_MB} MB)")
+
+
+def test_import_a_lone_surrogate_and_control_characters_in_the_title(home, tmp_path):
+    f = tmp_path / "odd.json"
+    # A lone surrogate (was a UnicodeEncodeError, exit 3), an ANSI colour, a NUL and a right-to-left override.
+    f.write_text('{"format": "hearth.conversation", "version": 1, '
+                 '"title": "\\u001b[31mred\\u0000 \\u202etxt.exe \\ud800 end", "system_prompt": "sp \\udc80", '
+                 '"messages": [{"role": "user", "content": "hi \\ud83d", "model": "m\\udfff"}]}', encoding="utf-8")
+    r = hearth(home, "import-conversation", f, "--json")
+    assert r.returncode == 0, r.stderr
+    info = json.loads(r.stdout)
+    assert info["title"] == "red txt.exe \ufffd end"
+    with Store(db_of(home)) as s:
+        conv = s.get_conversation(info["id"])
+        assert s.messages(info["id"])[0]["content"] == "hi \ufffd"
+    assert conv["title"] == "red txt.exe \ufffd end" and conv["system_prompt"] == "sp \ufffd"
+    r = hearth(home, "conversations")
+    assert r.returncode == 0, r.stderr
+    assert not any(c in r.stdout for c in "\x1b\x00\u202e"), repr(r.stdout)
+    assert "red txt.exe \ufffd end" in r.stdout
+
+
 def test_titles_already_stored_with_control_characters_print_clean(home):
     """A database written by an older version: the title is cleaned where it is read and printed."""
     with Store(db_of(home)) as s:

@@ -654,3 +654,42 @@ def test_titles_keep_no_control_characters(store):
         c.execute("UPDATE conversations SET title = ? WHERE id = ?", ("\x1b[31mold\u202e", other))
     assert store.get_conversation(other)["title"] == "old"
     assert store.list_conversations()[0]["title"] == "old"
+
+
+def test_lone_surrogates_are_stored_as_replacement_characters(store):
+    data = json.loads('{"format": "hearth.conversation", "version": 1, "title": "t\\ud800", '
+                      '"system_prompt": "\\udfff", "model_path": "/m/\\ud801.gguf", "messages": [{"role": "user", '
+                      '"content": "a\\ud83d", "model": "\\udc00", "stats": {"k\\ud800": ["v\\udc00"]}}]}')
+    cid = store.import_json(data)
+    conv, msg = store.get_conversation(cid), store.messages(cid)[0]
+    assert (conv["title"], conv["system_prompt"], conv["model_path"]) == ("t\ufffd", "\ufffd", "/m/\ufffd.gguf")
+    assert (msg["content"], msg["model"], msg["stats"]) == ("a\ufffd", "\ufffd", {"k\ufffd": ["v\ufffd"]})
+    # A valid pair written as two escapes stays one character.
+    assert store.get_conversation(store.create_conversation(title=json.loads('"\\ud83d\\ude00"')))["title"] == "😀"
+
+
+def test_import_is_bounded_in_depth(store):
+    deep: list = []
+    for _ in range(40):
+        deep = [deep]
+    data = {"format": EXPORT_FORMAT, "version": 1, "messages": [{"role": "user", "content": "x", "stats": {"d": deep}}]}
+    with pytest.raises(BadInputError, match="nested more than 16 levels deep"):
+        store.import_json(data)
+    assert store.list_conversations() == []
+
+
+def test_read_export_file_bounds_the_size_and_the_nesting(tmp_path, monkeypatch):
+    from engine.store import read_export_file
+
+    f = tmp_path / "c.json"
+    f.write_text('{"format": "hearth.conversation"}', encoding="utf-8")
+    assert read_export_file(f) == {"format": "hearth.conversation"}
+    monkeypatch.setattr(store_mod, "MAX_IMPORT_MB", 1)
+    f.write_bytes(b" " * ((1 << 20) + 1))
+    with pytest.raises(BadInputError, match=r"c.json is too large for a Hearth conversation \(over 1 MB\)"):
+        read_export_file(f)
+    f.write_text("[" * 100_000, encoding="utf-8")
+    with pytest.raises(BadInputError, match="nested more than 16 levels deep"):
+        read_export_file(f)
+    with pytest.raises(BadInputError, match="no file at"):
+        read_export_file(tmp_path)

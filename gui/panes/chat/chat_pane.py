@@ -34,7 +34,7 @@ from gui.widgets.remote_note import RemoteNote
 from gui.widgets.chat_view import ChatView
 
 from engine.errors import HearthError
-from engine.store import Store
+from engine.store import Store, read_export_file
 
 SAVE_INTERVAL_MS = 1000
 SETTINGS_DEBOUNCE_MS = 500   # settings are written this long after the last edit
@@ -403,8 +403,8 @@ class ChatPane(QtWidgets.QWidget):
         or None with a banner when the file cannot be read."""
         name = Path(path).name
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
+            data = read_export_file(path)   # bounded in size and nesting
+        except HearthError as e:
             self.errorRaised.emit(self.tr("Could not import {name}: {error}").format(name=name, error=translate_message(str(e))))
             return None
 
