@@ -27,6 +27,7 @@ generation starts, ``update_message(mid, content=partial)`` about once a second
 from __future__ import annotations
 
 import json
+import math
 import re
 import sqlite3
 import threading
@@ -46,6 +47,17 @@ EXPORT_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
 MAX_IMPORT_MB = 32          # the largest conversation file imported (a long chat exports to a few MB)
 MAX_IMPORT_DEPTH = 16       # how deeply an export may nest (the format itself uses 4 levels)
+INT32_MAX, INT64_MAX = 2 ** 31 - 1, 2 ** 63 - 1
+
+# A conversation's settings (what the chat pane shows and saves): section -> name -> (kind, lowest, highest).
+# "gpu" is "auto", "all" or a whole number of layers. The bounds keep a value usable by the pane's widgets and
+# by llama.cpp: anything else is refused on import and left out (the default applies) when a chat is opened.
+CONVERSATION_SETTINGS = {
+    "sampling": {"temperature": (float, 0, 100), "top_p": (float, 0, 1), "top_k": (int, 0, INT32_MAX),
+                 "min_p": (float, 0, 1), "repeat_penalty": (float, 0, 100), "max_tokens": (int, 0, INT32_MAX),
+                 "seed": (int, -INT64_MAX - 1, INT64_MAX)},
+    "load": {"n_ctx": (int, 0, 1 << 24), "gpu_layers": ("gpu", 0, INT32_MAX)},
+}
 
 
 # ---- helpers -------------------------------------------------------------------------
@@ -449,7 +461,7 @@ class Store:
         return {
             "id": row[0], "title": clean_title(row[1]) or DEFAULT_TITLE,   # an older version kept any title
             "created_at": row[2], "updated_at": row[3], "system_prompt": row[4],
-            "settings": _loads(row[5], {}) or {},
+            "settings": conversation_settings(_loads(row[5], {})),
             "model_path": row[6], "message_count": row[7], "preview": _collapse(row[8] or "")[:120],
         }
 
@@ -737,6 +749,7 @@ class Store:
         settings = {} if settings is None else settings
         if not isinstance(settings, dict):
             raise BadInputError("the conversation's \"settings\" must be a JSON object")
+        settings = conversation_settings(settings, strict=True)
         model_path = data.get("model_path")
         if model_path is not None and not isinstance(model_path, str):
             raise BadInputError("the conversation's \"model_path\" must be text")
@@ -887,6 +900,69 @@ def _clean_strings(value):
     if isinstance(value, list):
         return [_clean_strings(v) for v in value]
     return value
+
+
+def _setting_value(name: str, value, kind, lo, hi):
+    """``value`` as the setting's kind when it is one and within [lo, hi]; else None."""
+    if kind == "gpu":
+        if isinstance(value, str) and value.strip().lower() in ("auto", "all"):
+            return value.strip().lower()
+        if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 10:
+            value = int(value.strip())
+        kind = int
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if kind is int:
+        if isinstance(value, float):
+            if not value.is_integer():
+                return None
+            value = int(value)
+    if not lo <= value <= hi:
+        return None
+    return kind(value)
+
+
+def conversation_settings(settings, *, strict: bool = False) -> dict:
+    """A conversation's settings as the chat pane may use them: ``{"sampling": {...}, "load": {...}}`` with
+    only the names of ``CONVERSATION_SETTINGS``, each of its kind and within its bounds (``seed`` may be
+    null: random). ``strict`` (an import): anything else is a BadInputError naming the setting; otherwise
+    (a stored conversation being opened, written by an older version) it is left out and the default
+    applies. Unknown names are left out either way."""
+    if not isinstance(settings, dict):
+        if strict:
+            raise BadInputError("the conversation's \"settings\" must be a JSON object")
+        return {}
+    out: dict = {}
+    for section, rules in CONVERSATION_SETTINGS.items():
+        given = settings.get(section)
+        if given is None:
+            continue
+        if not isinstance(given, dict):
+            if strict:
+                raise BadInputError(f"the conversation's \"settings.{section}\" must be a JSON object")
+            continue
+        clean = {}
+        for name, (kind, lo, hi) in rules.items():
+            if name not in given or (given[name] is None and name != "seed"):
+                continue
+            value = given[name]
+            good = None if value is None else _setting_value(name, value, kind, lo, hi)
+            if good is None and value is not None:
+                if strict:
+                    shown = json.dumps(value)
+                    shown = shown if len(shown) <= 40 else shown[:40] + "…"
+                    if kind == "gpu":
+                        raise BadInputError(f"the conversation's setting \"{name}\" must be \"auto\", \"all\" or "
+                                            f"a whole number of layers (not {shown})")
+                    raise BadInputError(f"the conversation's setting \"{name}\" must be "
+                                        f"{'a whole number' if kind is int else 'a number'} from {lo} to {hi} "
+                                        f"(not {shown})")
+                continue
+            clean[name] = good
+        out[section] = clean
+    return out
 
 
 def _iso_or_none(value) -> str | None:

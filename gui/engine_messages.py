@@ -384,6 +384,12 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", 'message {n}: "{field}" must be a JSON object'),
     QT_TRANSLATE_NOOP("EngineMessages", 'message {n}: "{field}" must be true or false'),
     QT_TRANSLATE_NOOP("EngineMessages", "this is not a Hearth conversation: it is nested more than {n} levels deep"),
+    QT_TRANSLATE_NOOP("EngineMessages", 'the conversation\'s setting "{name}" must be "auto", "all" or a whole number '
+                                        "of layers (not {value})"),
+    QT_TRANSLATE_NOOP("EngineMessages", 'the conversation\'s setting "{name}" must be a whole number from {lo} to {hi} '
+                                        "(not {value})"),
+    QT_TRANSLATE_NOOP("EngineMessages", 'the conversation\'s setting "{name}" must be a number from {lo} to {hi} '
+                                        "(not {value})"),
     # reading a conversation file (engine/store.py read_export_file)
     QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large for a Hearth conversation (over {n} MB)"),
     QT_TRANSLATE_NOOP("EngineMessages", "{path} is not a UTF-8 text file"),

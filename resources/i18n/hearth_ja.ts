@@ -3184,6 +3184,21 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="385"/>
+        <source>the conversation&apos;s setting &quot;{name}&quot; must be &quot;auto&quot;, &quot;all&quot; or a whole number of layers (not {value})</source>
+        <translation>会話の設定 &quot;{name}&quot; は &quot;auto&quot;、&quot;all&quot; またはレイヤー数(整数)である必要があります(指定値: {value})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="385"/>
+        <source>the conversation&apos;s setting &quot;{name}&quot; must be a whole number from {lo} to {hi} (not {value})</source>
+        <translation>会話の設定 &quot;{name}&quot; は {lo}〜{hi} の整数である必要があります(指定値: {value})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="385"/>
+        <source>the conversation&apos;s setting &quot;{name}&quot; must be a number from {lo} to {hi} (not {value})</source>
+        <translation>会話の設定 &quot;{name}&quot; は {lo}〜{hi} の数値である必要があります(指定値: {value})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="385"/>
         <source>{name} is too large for a Hearth conversation (over {n} MB)</source>
         <translation>{name} は Hearth の会話としては大きすぎます({n} MB を超えています)</translation>
     </message>

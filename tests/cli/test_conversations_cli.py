@@ -215,3 +215,31 @@ def test_titles_already_stored_with_control_characters_print_clean(home):
         assert s.get_conversation(cid)["title"] == "bold title"
     r = hearth(home, "delete-conversation", cid)
     assert r.returncode == 0 and "\x1b" not in r.stderr and "bold title" in r.stderr
+
+
+@pytest.mark.parametrize("settings, fragment", [
+    ({"sampling": {"temperature": "hot"}}, 'setting "temperature" must be a number from 0 to 100 (not "hot")'),
+    ({"load": {"n_ctx": "abc"}}, 'setting "n_ctx" must be a whole number from 0 to 16777216 (not "abc")'),
+    ({"load": {"n_ctx": 10 ** 12}}, 'setting "n_ctx" must be a whole number from 0 to 16777216 (not 1000000000000)'),
+    ({"load": {"gpu_layers": [1]}}, 'setting "gpu_layers" must be "auto", "all" or a whole number of layers'),
+    ({"sampling": {"top_k": 1.5}}, 'setting "top_k" must be a whole number'),
+    ({"sampling": ["temperature"]}, 'the conversation\'s "settings.sampling" must be a JSON object'),
+])
+def test_import_refuses_settings_of_the_wrong_kind(home, tmp_path, settings, fragment):
+    f = tmp_path / "settings.json"
+    f.write_text(json.dumps({"format": EXPORT_FORMAT, "version": 1, "settings": settings,
+                             "messages": [{"role": "user", "content": "hi"}]}), encoding="utf-8")
+    assert_one_line_error(hearth(home, "import-conversation", f), fragment)
+    assert json.loads(hearth(home, "conversations", "--json").stdout) == []
+
+
+def test_import_keeps_good_settings_and_drops_unknown_names(home, tmp_path):
+    f = tmp_path / "settings.json"
+    f.write_text(json.dumps({"format": EXPORT_FORMAT, "version": 1, "messages": [], "settings": {
+        "sampling": {"temperature": 1, "top_k": 20.0, "seed": None, "mystery": "x"},
+        "load": {"n_ctx": 8192, "gpu_layers": "All"}, "future": {"a": 1}}}), encoding="utf-8")
+    r = hearth(home, "import-conversation", f)
+    assert r.returncode == 0, r.stderr
+    with Store(db_of(home)) as s:
+        assert s.get_conversation(int(r.stdout))["settings"] == {
+            "sampling": {"temperature": 1.0, "top_k": 20, "seed": None}, "load": {"n_ctx": 8192, "gpu_layers": "all"}}

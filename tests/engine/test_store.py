@@ -693,3 +693,19 @@ def test_read_export_file_bounds_the_size_and_the_nesting(tmp_path, monkeypatch)
         read_export_file(f)
     with pytest.raises(BadInputError, match="no file at"):
         read_export_file(tmp_path)
+
+
+def test_settings_of_the_wrong_kind_are_left_out_when_a_conversation_is_read(store):
+    """Stored by an older version (which took any settings on import): opening the chat must still work."""
+    cid = store.create_conversation()
+    bad = {"sampling": {"temperature": "hot", "top_p": 0.5, "top_k": 10 ** 12, "max_tokens": float("inf"),
+                        "seed": "x", "min_p": True},
+           "load": {"n_ctx": "abc", "gpu_layers": {"a": 1}}, "other": 1}
+    with store._guard() as c:
+        c.execute("UPDATE conversations SET settings_json = ? WHERE id = ?", (json.dumps(bad), cid))
+    assert store.get_conversation(cid)["settings"] == {"sampling": {"top_p": 0.5}, "load": {}}
+    with store._guard() as c:
+        c.execute("UPDATE conversations SET settings_json = '[1, 2]' WHERE id = ?", (cid,))
+    assert store.get_conversation(cid)["settings"] == {}
+    exported = store.export_json(cid)
+    assert store.get_conversation(store.import_json(exported))["settings"] == {}

@@ -217,3 +217,40 @@ def test_copy_code_block_and_message(qtbot, main_window):
     view._on_anchor(QtCore.QUrl(view.action_href("msgcopy", 1)))
     assert QtWidgets.QApplication.clipboard().text().startswith("Here:")
     assert "Copy code" in view.toPlainText()
+
+
+def test_a_conversation_with_settings_of_the_wrong_kind_opens_whole(qtbot, main_window, tmp_path):
+    """Issue 18 part 4: settings stored by an older version ("hot", "abc", 10**12) made the panel raise with the
+    conversation half-opened; they are left out (the defaults show) and the rest opens."""
+    import json
+
+    win = main_window
+    s = db(win)
+    cid = s.create_conversation(title="odd settings")
+    s.add_message(cid, "user", "hello")
+    bad = {"sampling": {"temperature": "hot", "top_k": 10 ** 12, "top_p": 0.5, "max_tokens": [1]},
+           "load": {"n_ctx": 10 ** 12, "gpu_layers": "abc"}}
+    with s._guard() as c:
+        c.execute("UPDATE conversations SET settings_json = ? WHERE id = ?", (json.dumps(bad), cid))
+    win.chat.refresh_conversations()
+    panel = win.chat.settings_panel
+    default_temperature = panel.fields["temperature"].value()
+    win.chat.open_conversation(cid)
+    assert win.chat.conversation_id == cid
+    assert [m["content"] for m in win.chat.view.messages] == ["hello"]
+    assert panel.fields["temperature"].value() == default_temperature
+    assert panel.fields["top_p"].value() == 0.5
+    assert panel.ctx.value() == 0 and panel.gpu.currentText() == "auto"
+    assert panel.settings()["load"] == {"n_ctx": 0, "gpu_layers": "auto"}
+    # The same values in a file are refused on import, in one sentence, and nothing is imported.
+    before = len(s.list_conversations())
+    f = tmp_path / "odd.json"
+    f.write_text(json.dumps({"format": "hearth.conversation", "version": 1, "settings": bad, "messages": []}),
+                 encoding="utf-8")
+    pending = win.chat.import_conversation(f)
+    qtbot.waitUntil(lambda: pending.done, timeout=10000)
+    assert 'setting "temperature" must be a number' in win.banner.text
+    f.write_text("[" * 200_000, encoding="utf-8")
+    assert win.chat.import_conversation(f) is None
+    assert "nested more than 16 levels deep" in win.banner.text
+    assert len(s.list_conversations()) == before

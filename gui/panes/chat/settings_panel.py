@@ -140,15 +140,20 @@ class ChatSettingsPanel(QtWidgets.QWidget):
         self._defaults = defaults
 
     def set_values(self, system_prompt: str, settings: dict) -> None:
+        """Show a conversation's values over the defaults. A value of the wrong kind or out of range (a chat
+        imported by an older version, a hand-edited settings.json) is left out and the default shows."""
+        from engine.store import conversation_settings
+
+        defaults, given = conversation_settings(self._defaults), conversation_settings(settings)
         self._loading = True
         try:
             self.system.setPlainText(system_prompt or "")
-            s = dict(self._defaults["sampling"]) | dict(settings.get("sampling", {}) or {})
+            s = defaults.get("sampling", {}) | given.get("sampling", {})
             for name, w in self.fields.items():
-                if name in s and s[name] is not None:
+                if s.get(name) is not None:
                     w.setValue(s[name])
             self.seed.setText("" if s.get("seed") is None else str(s["seed"]))
-            ld = dict(self._defaults["load"]) | dict(settings.get("load", {}) or {})
+            ld = {"n_ctx": 0, "gpu_layers": "auto"} | defaults.get("load", {}) | given.get("load", {})
             self.ctx.setValue(int(ld.get("n_ctx") or 0))
             self.gpu.setCurrentText(str(ld.get("gpu_layers", "auto")))
             self._show_pinned()
