@@ -831,9 +831,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """Something the engine did by itself that the user should know once (the CPU fallback)."""
         from gui.engine_messages import as_sentence
 
-        text = as_sentence(message)
-        self.statusBar().showMessage(text, 15000)
-        self.show_error("info:" + text)
+        self.show_error("info:" + as_sentence(message))
 
     def _on_host_crashed(self, message: str) -> None:
         self.show_error(message + " " + self.tr("Your conversation is kept; send again to restart the model."))
