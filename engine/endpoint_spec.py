@@ -10,6 +10,7 @@ keyring's API keys, the HTTP client) builds on them. Nothing here imports
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ class Endpoint:
     verify: bool = True            # TLS certificate verification
     ca_bundle: str | None = None   # a CA bundle file for a company certificate authority
     source: str = "user"           # "user" | "policy"
+    allow_insecure_key: bool = False   # the user allowed the API key over plain http:// to another computer
 
     @property
     def host(self) -> str:
@@ -50,8 +52,37 @@ class Endpoint:
             return False
         return self.ca_bundle or True
 
+    @property
+    def key_in_clear(self) -> bool:
+        """Whether an API key sent to this endpoint would cross the network unencrypted."""
+        return key_travels_in_clear(self.url)
+
     def to_dict(self) -> dict:
-        return {"name": self.name, "url": self.url, "verify": self.verify, "ca_bundle": self.ca_bundle}
+        return {"name": self.name, "url": self.url, "verify": self.verify, "ca_bundle": self.ca_bundle,
+                "allow_insecure_key": self.allow_insecure_key}
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """Whether ``host`` is this computer (localhost, 127.x, ::1): traffic to it never leaves the machine."""
+    h = (host or "").strip().strip("[]").rstrip(".").lower()
+    if h == "localhost" or h.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(h).is_loopback
+    except ValueError:
+        return False
+
+
+def key_travels_in_clear(url: str) -> bool:
+    """Whether a key sent to ``url`` would cross the network unencrypted: plain http:// to another computer."""
+    parts = urlsplit(url or "")
+    return parts.scheme.lower() == "http" and not is_loopback_host(parts.hostname)
+
+
+def insecure_key_problem(ep: "Endpoint") -> str:
+    """The sentence refusing to send ``ep``'s API key over plain http:// (the user did not allow it)."""
+    return (f"the API key would be sent unencrypted to {ep.host_label}: its URL is http://, not https://; "
+            "use an https:// URL, or allow the key over plain http:// if this network is trusted")
 
 
 def check_name(name: str) -> str:

@@ -395,6 +395,10 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", "{path} is not a UTF-8 text file"),
     QT_TRANSLATE_NOOP("EngineMessages", "{path} is not valid JSON ({error})"),
     QT_TRANSLATE_NOOP("EngineMessages", "no file at {path}"),
+    # an API key over plain http:// (engine/endpoint_spec.py insecure_key_problem)
+    QT_TRANSLATE_NOOP("EngineMessages", "the API key would be sent unencrypted to {host}: its URL is http://, not "
+                                        "https://; use an https:// URL, or allow the key over plain http:// if this "
+                                        "network is trusted"),
     # ---- comparisons, blind votes and evaluations (engine/compare)
     QT_TRANSLATE_NOOP("EngineMessages", "give a prompt to compare the models on"),
     QT_TRANSLATE_NOOP("EngineMessages", "choose at least one model to compare"),

@@ -1,6 +1,6 @@
 """``endpoints``: company inference servers (OpenAI-compatible) as model sources.
 
-    python main.py endpoints add NAME URL [--api-key-stdin] [--ca-bundle FILE] [--no-verify]
+    python main.py endpoints add NAME URL [--api-key-stdin] [--ca-bundle FILE] [--no-verify] [--allow-insecure-key]
     python main.py endpoints list [--json]
     python main.py endpoints remove NAME
     python main.py endpoints test NAME [--json]
@@ -8,7 +8,9 @@
 ``add``, ``list`` and ``remove`` contact nothing; ``test`` asks the server for
 its models. A remote model is then used as ``NAME:MODEL_ID`` with ``chat``,
 ``summarize`` and ``compare``. The API key is read from standard input and kept
-only in the OS keyring.
+only in the OS keyring. An API key is refused for a plain http:// URL to another
+computer (it would cross the network unencrypted) unless ``--allow-insecure-key``
+says the network is trusted; http:// to this computer (localhost) is fine.
 """
 
 from __future__ import annotations
@@ -26,12 +28,23 @@ def _registry(ctx):
 
 
 def cmd_add(args, ctx) -> int:
+    from engine.endpoint_spec import check_url, key_travels_in_clear
+    from engine.errors import BadInputError
+
     reg = _registry(ctx)
+    if args.api_key_stdin and not args.allow_insecure_key and key_travels_in_clear(check_url(args.url)):
+        # Before reading the key: it would cross the network unencrypted.
+        raise BadInputError(f"{clean_name(args.url.strip())} is plain http:// to another computer, so the API key "
+                            "would cross the network unencrypted: use an https:// URL, or add --allow-insecure-key "
+                            "if this network is trusted")
     key = read_api_key_stdin() if args.api_key_stdin else None
-    ep = reg.add(args.name, args.url, verify=not args.no_verify, ca_bundle=args.ca_bundle, api_key=key)
+    ep = reg.add(args.name, args.url, verify=not args.no_verify, ca_bundle=args.ca_bundle, api_key=key,
+                 allow_insecure_key=args.allow_insecure_key)
     extra = []
     if key:
         extra.append("API key in the keyring")
+    if ep.allow_insecure_key:
+        extra.append("the API key is sent unencrypted over http://")
     if not ep.verify:
         extra.append("TLS verification OFF")
     elif ep.ca_bundle:
@@ -51,7 +64,7 @@ def cmd_list(args, ctx) -> int:
     rows = []
     for ep in eps:
         rows.append(ep.to_dict() | {"host": ep.host_label, "source": ep.source,
-                                    "api_key": get_api_key(ep.name) is not None,
+                                    "api_key": get_api_key(ep.name) is not None, "key_in_clear": ep.key_in_clear,
                                     "allowed": policy.remote_block(ep.host, ep.port) is None})
     if args.json:
         from engine.cli import print_json
@@ -66,6 +79,9 @@ def cmd_list(args, ctx) -> int:
     for r in rows:
         bits = [r["source"] if r["source"] == "user" else "set by your administrator"]
         bits.append("API key set" if r["api_key"] else "no API key")
+        if r["api_key"] and r["key_in_clear"]:
+            bits.append("the key is sent unencrypted (http://)" if r["allow_insecure_key"] else
+                        "the key is not sent over http://: add it again with --allow-insecure-key")
         if not r["verify"]:
             bits.append("TLS verification off")
         elif r["ca_bundle"]:
@@ -112,6 +128,9 @@ def register(sub) -> None:
                    help="read the API key from standard input (kept in the OS keyring only)")
     a.add_argument("--ca-bundle", metavar="FILE", help="CA bundle for a company certificate authority")
     a.add_argument("--no-verify", action="store_true", help="do not verify the TLS certificate (not advised)")
+    a.add_argument("--allow-insecure-key", action="store_true",
+                   help="allow the API key over a plain http:// URL to another computer (anyone on the network "
+                   "can read it; only for a trusted network)")
     a.set_defaults(func=cmd_add)
 
     a = esub.add_parser("list", help="the endpoints (contacts nothing)")

@@ -47,7 +47,7 @@ from typing import Callable, Iterator
 from engine.errors import BadInputError, CancelledError, EngineError
 from engine.host.request_ids import RequestIds
 from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions
-from engine.endpoint_spec import Endpoint
+from engine.endpoint_spec import Endpoint, insecure_key_problem
 from engine.remote.keys import get_api_key
 
 log = logging.getLogger("engine.remote")
@@ -227,6 +227,9 @@ class RemoteAPI:
                  on_notice: Callable[[str], None] | None = None):
         import requests
 
+        key = api_key if api_key is not None else get_api_key(endpoint.name)
+        if key and endpoint.key_in_clear and not endpoint.allow_insecure_key:
+            raise BadInputError(insecure_key_problem(endpoint))   # never sent in clear without the user's word
         self.endpoint = endpoint
         self.base = endpoint.url.rstrip("/")
         self.root = self.base[:-3] if self.base.endswith("/v1") else self.base
@@ -238,7 +241,6 @@ class RemoteAPI:
         adapter = _abortable_adapter()()
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        key = api_key if api_key is not None else get_api_key(endpoint.name)
         self.has_key = bool(key)
         if key:
             self.session.headers["Authorization"] = f"Bearer {key}"

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.endpoint_spec import NAME_RE, Endpoint, check_name, check_policy_endpoint, check_url  # noqa: F401
+from engine.endpoint_spec import (NAME_RE, Endpoint, check_name, check_policy_endpoint, check_url,  # noqa: F401
+                                  insecure_key_problem, key_travels_in_clear)
 from engine.errors import BadInputError
 from engine.remote.keys import KEYRING_SERVICE, delete_api_key, get_api_key, keyring_user, set_api_key  # noqa: F401
 
@@ -54,7 +55,8 @@ class EndpointRegistry:
             if e["name"].lower() in seen:
                 continue   # the administrator's endpoint of that name wins
             seen.add(e["name"].lower())
-            out.append(Endpoint(e["name"], e["url"], bool(e.get("verify", True)), e.get("ca_bundle"), "user"))
+            out.append(Endpoint(e["name"], e["url"], bool(e.get("verify", True)), e.get("ca_bundle"), "user",
+                                allow_insecure_key=e.get("allow_insecure_key") is True))
         return out
 
     def find(self, name: str) -> Endpoint | None:
@@ -74,10 +76,15 @@ class EndpointRegistry:
             raise BadInputError(block)
 
     def add(self, name: str, url: str, *, verify: bool = True, ca_bundle: str | None = None,
-            api_key: str | None = None) -> Endpoint:
+            api_key: str | None = None, allow_insecure_key: bool = False) -> Endpoint:
+        """Add or replace a user endpoint. An API key (given now, or kept from the endpoint it replaces) is
+        refused for a plain http:// URL to another computer unless ``allow_insecure_key``."""
         name, url = check_name(name), check_url(url)
-        ep = Endpoint(name, url, verify, None, "user")
+        ep = Endpoint(name, url, verify, None, "user",
+                      allow_insecure_key=bool(allow_insecure_key) and key_travels_in_clear(url))
         self.check_allowed(ep)
+        if ep.key_in_clear and not ep.allow_insecure_key and (api_key is not None or get_api_key(name) is not None):
+            raise BadInputError(insecure_key_problem(ep))
         existing = self.find(name)
         if existing is not None and existing.source == "policy":
             raise BadInputError(f"{name} is an endpoint set by your administrator; choose another name")

@@ -5,7 +5,9 @@ The list (name, URL, host, TLS verification, API key set or not, who added it) c
 removed here) and the user's own. Add stores the API key in the OS keyring through the engine
 (never in a file); Remove deletes it. Only **Test** contacts a server (``GET /v1/models``, the
 same as ``python main.py endpoints test NAME``); after a successful test the models are remembered
-and ``remoteModelsChanged`` hands the pickers their new list.
+and ``remoteModelsChanged`` hands the pickers their new list. An API key for a plain http:// URL to
+another computer would cross the network unencrypted: the Add dialog says so and the engine refuses it
+unless “Send the API key over plain http://” is ticked (``endpoints add --allow-insecure-key``).
 
 Keyring calls and tests never run on the GUI thread: they run on worker threads (``KeyringCalls``,
 one job at a time each) and come back as queued signals. When the policy forbids remote endpoints
@@ -46,12 +48,12 @@ def _key_states(names: list[str]) -> dict:
     return out
 
 
-def _add(config, name, url, verify, ca_bundle, api_key):
+def _add(config, name, url, verify, ca_bundle, api_key, allow_insecure_key=False):
     from engine.remote.endpoints import EndpointRegistry
 
     try:
         ep = EndpointRegistry(config).add(name, url, verify=verify, ca_bundle=ca_bundle or None,
-                                          api_key=api_key or None)
+                                          api_key=api_key or None, allow_insecure_key=allow_insecure_key)
     except Exception as e:
         return {"ok": False, "error": _sentence(e)}
     return {"ok": True, "name": ep.name, "host": ep.host_label}
@@ -117,6 +119,18 @@ class AddEndpointDialog(QtWidgets.QDialog):
         self.verify_box.toggled.connect(self.ca_edit.setEnabled)
         self.verify_box.toggled.connect(self.ca_button.setEnabled)
         lay.addLayout(form)
+        # Plain http:// to another computer: the key would travel unencrypted (loopback is fine).
+        self.insecure_note = QtWidgets.QLabel(self.tr(
+            "This URL is plain http://: an API key would cross the network unencrypted, readable by anyone on "
+            "the way. Use https://, or, only on a network you trust, allow it below."))
+        self.insecure_note.setWordWrap(True)
+        self.insecure_note.setObjectName("endpointsInsecureNote")
+        self.insecure_note.setStyleSheet("background:#fff4e5; color:#663c00; padding:5px; border-radius:4px;")
+        lay.addWidget(self.insecure_note)
+        self.insecure_box = QtWidgets.QCheckBox(self.tr("Send the API key over plain http:// (trusted network only)"))
+        lay.addWidget(self.insecure_box)
+        self.url_edit.textChanged.connect(self._url_changed)
+        self._url_changed()
         self.buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         self.ok_button = self.buttons.addButton(self.tr("Add"), QtWidgets.QDialogButtonBox.ButtonRole.AcceptRole)
@@ -132,10 +146,20 @@ class AddEndpointDialog(QtWidgets.QDialog):
         if path:
             self.ca_edit.setText(path)
 
+    def _url_changed(self, *_) -> None:
+        from engine.endpoint_spec import key_travels_in_clear
+
+        in_clear = key_travels_in_clear(self.url_edit.text().strip())
+        self.insecure_note.setVisible(in_clear)
+        self.insecure_box.setVisible(in_clear)
+        if not in_clear:
+            self.insecure_box.setChecked(False)
+
     def values(self) -> dict:
         return {"name": self.name_edit.text().strip(), "url": self.url_edit.text().strip(),
                 "api_key": self.key_edit.text().strip() or None, "verify": self.verify_box.isChecked(),
-                "ca_bundle": (self.ca_edit.text().strip() or None) if self.verify_box.isChecked() else None}
+                "ca_bundle": (self.ca_edit.text().strip() or None) if self.verify_box.isChecked() else None,
+                "allow_insecure_key": self.insecure_box.isChecked()}
 
 
 # ---- the page ------------------------------------------------------------------------------------
@@ -259,6 +283,9 @@ class EndpointsTab(QtWidgets.QWidget):
             key = self.key_states.get(ep.name)
             key_text = "…" if ep.name not in self.key_states else (
                 self.tr("set") if key else (self.tr("none") if key is False else self.tr("unknown")))
+            if key and ep.key_in_clear:
+                key_text = (self.tr("set, sent unencrypted (http://)") if ep.allow_insecure_key
+                            else self.tr("set, not sent over http://"))
             source = self.tr("you") if ep.source == "user" else self.tr("🔒 administrator")
             item = QtWidgets.QTreeWidgetItem([ep.name, ep.url, ep.host_label, tls, key_text, source])
             item.setData(0, Qt.ItemDataRole.UserRole, ep.name)
@@ -320,13 +347,14 @@ class EndpointsTab(QtWidgets.QWidget):
         self.add_dialog = None
 
     def add_endpoint(self, name: str, url: str, api_key: str | None = None, verify: bool = True,
-                     ca_bundle: str | None = None) -> None:
+                     ca_bundle: str | None = None, allow_insecure_key: bool = False) -> None:
         """Add (or replace) a user endpoint on the keyring thread; ``actionFinished`` says how it went."""
         if self.block:
             return
         self.status.setText(self.tr("Adding {name}…").format(name=name))
         config = self.config
-        self._keyring().submit(lambda: _add(config, name, url, verify, ca_bundle, api_key), self._added)
+        self._keyring().submit(lambda: _add(config, name, url, verify, ca_bundle, api_key, allow_insecure_key),
+                               self._added)
 
     def _failure(self, r) -> str | None:
         """A worker's result: None when it went well, else its sentence, shown in the status line."""

@@ -67,6 +67,16 @@
         <translation>サーバーの TLS 証明書を検証する(推奨)</translation>
     </message>
     <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="120"/>
+        <source>This URL is plain http://: an API key would cross the network unencrypted, readable by anyone on the way. Use https://, or, only on a network you trust, allow it below.</source>
+        <translation>この URL は暗号化されない http:// です。API キーは暗号化されずにネットワークを流れ、経路上の誰でも読み取れます。https:// を使うか、信頼できるネットワークの場合に限り下で許可してください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="120"/>
+        <source>Send the API key over plain http:// (trusted network only)</source>
+        <translation>API キーを暗号化されない http:// で送る(信頼できるネットワークのみ)</translation>
+    </message>
+    <message>
         <location filename="../../gui/settings/endpoints_tab.py" line="108"/>
         <source>TLS</source>
         <translation>TLS</translation>
@@ -1832,6 +1842,16 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>設定済み</translation>
     </message>
     <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="262"/>
+        <source>set, sent unencrypted (http://)</source>
+        <translation>設定済み(http:// で暗号化されずに送信)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/endpoints_tab.py" line="262"/>
+        <source>set, not sent over http://</source>
+        <translation>設定済み(http:// では送信しません)</translation>
+    </message>
+    <message>
         <location filename="../../gui/settings/endpoints_tab.py" line="261"/>
         <source>none</source>
         <translation>なし</translation>
@@ -3216,6 +3236,11 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <location filename="../../gui/engine_messages.py" line="385"/>
         <source>no file at {path}</source>
         <translation>{path} にファイルがありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="300"/>
+        <source>the API key would be sent unencrypted to {host}: its URL is http://, not https://; use an https:// URL, or allow the key over plain http:// if this network is trusted</source>
+        <translation>API キーが暗号化されずに {host} へ送られます(URL が https:// ではなく http:// です)。https:// の URL を使うか、信頼できるネットワークであれば http:// での API キー送信を許可してください</translation>
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="363"/>

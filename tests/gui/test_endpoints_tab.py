@@ -260,3 +260,32 @@ def test_summarise_with_a_remote_model_says_where_the_text_goes(qtbot, main_wind
     win.load_model(local)
     qtbot.waitUntil(lambda: pane.model_info is not None and not pane.model_info.get("remote"), timeout=60000)
     assert pane.remote_note.isHidden()
+
+
+def test_the_add_dialog_warns_about_a_key_over_plain_http(qtbot, make_tab, _keyring):
+    """Issue 18 part 5: http:// to another computer shows why the key would travel unencrypted; the key is
+    refused unless the box is ticked; http:// to this computer and https:// need nothing."""
+    tab = make_tab()
+    with qtbot.waitSignal(tab.dialogShown, timeout=5000):
+        tab.add_button.click()
+    d = tab.add_dialog
+    for url, warned in (("https://llm.intra.example/v1", False), ("http://127.0.0.1:8080/v1", False),
+                        ("http://llm.intra.example/v1", True)):
+        d.url_edit.setText(url)
+        assert d.insecure_note.isHidden() is not warned and d.insecure_box.isHidden() is not warned, url
+    assert "unencrypted" in d.insecure_note.text() and not d.insecure_box.isChecked()
+    d.name_edit.setText("lan")
+    d.key_edit.setText("sk-lan")
+    with qtbot.waitSignal(tab.actionFinished, timeout=10000) as sig:
+        d.ok_button.click()
+    assert sig.args[:2] == ["add", False]
+    assert sig.args[2] == ("The API key would be sent unencrypted to llm.intra.example: its URL is http://, not "
+                           "https://; use an https:// URL, or allow the key over plain http:// if this network is "
+                           "trusted.")
+    assert ("Hearth", "endpoint:lan") not in _keyring.store and tab.endpoint("lan") is None
+    with qtbot.waitSignal(tab.actionFinished, timeout=10000) as sig:
+        tab.add_endpoint("lan", "http://llm.intra.example/v1", api_key="sk-lan", allow_insecure_key=True)
+    assert sig.args[:2] == ["add", True], sig.args
+    qtbot.waitUntil(lambda: (row_texts(tab, "lan") or [""] * 6)[4] != "…", timeout=10000)
+    assert row_texts(tab, "lan")[4] == "set, sent unencrypted (http://)"
+    assert tab.endpoint("lan").allow_insecure_key

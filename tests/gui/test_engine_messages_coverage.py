@@ -195,6 +195,8 @@ def test_new_engine_sentences_come_out_in_japanese(japanese, tmp_path):
     from engine.compare.questions import load_question_set
     from engine.compare.votes import BlindRound
     from engine.config import Policy
+    from engine.endpoint_spec import Endpoint
+    from engine.remote.client import RemoteAPI
     from engine.remote.endpoints import check_name, check_url
     from engine.serve.background import check_request
     from engine.store import Store
@@ -221,6 +223,8 @@ def test_new_engine_sentences_come_out_in_japanese(japanese, tmp_path):
                 "(例: https://llm.intra.example/v1)",
             lambda: check_url("https://llm.example/v1?x=1"):
                 "エンドポイントの URL にクエリ (?...) やフラグメント (#...) を含めることはできません",
+            lambda: RemoteAPI(Endpoint("lan", "http://192.0.2.10/v1"), api_key="sk-x"):
+                "API キーが暗号化されずに 192.0.2.10 へ送られます(URL が https:// ではなく http:// です)",
             lambda: check_name("!"):
                 "'!' はエンドポイント名に使えません: 英字・数字・「.」「_」「-」を 2〜40 文字で、先頭は英字か数字にしてください",
             lambda: load_question_set(bad_json):

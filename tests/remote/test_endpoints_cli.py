@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.remote.conftest import API_KEY, MODEL_ID, add_endpoint, free_port
 
 
@@ -154,3 +156,67 @@ def test_tls_failure_and_ca_bundle(hearth, tls_fake_server):
     r = hearth("chat", "--model", "secure:fake", "--json", "over TLS")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["text"] == "Summary: over TLS [p. 1]"
+
+
+# ---- an API key over plain http:// (issue 18 part 5) -------------------------------------------------------
+
+def test_a_key_over_plain_http_to_another_computer_needs_an_explicit_flag(hearth, hearth_home):
+    url = "http://192.0.2.10:8080/v1"       # TEST-NET: never contacted (add contacts nothing)
+    r = hearth("endpoints", "add", "lan", url, "--api-key-stdin", input="sk-lan-secret\n")
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == ("hearth: http://192.0.2.10:8080/v1 is plain http:// to another computer, so the API "
+                                "key would cross the network unencrypted: use an https:// URL, or add "
+                                "--allow-insecure-key if this network is trusted")
+    assert json.loads(hearth("endpoints", "list", "--json").stdout) == []
+    settings_file = hearth_home / "config" / "settings.json"
+    assert not settings_file.exists() or "sk-lan-secret" not in settings_file.read_text()
+    # Without a key, or to this computer, http:// is fine.
+    assert hearth("endpoints", "add", "nokey", url).returncode == 0
+    r = hearth("endpoints", "add", "local", "http://localhost:8080/v1", "--api-key-stdin", input="k1\n")
+    assert r.returncode == 0, r.stderr
+    # With the flag it is stored, and said so.
+    r = hearth("endpoints", "add", "lan", url, "--api-key-stdin", "--allow-insecure-key", input="sk-lan-secret\n")
+    assert r.returncode == 0, r.stderr
+    assert "the API key is sent unencrypted over http://" in r.stdout
+    rows = {x["name"]: x for x in json.loads(hearth("endpoints", "list", "--json").stdout)}
+    assert rows["lan"]["allow_insecure_key"] is True and rows["lan"]["key_in_clear"] is True
+    assert rows["local"]["allow_insecure_key"] is False and rows["local"]["key_in_clear"] is False
+    assert "the key is sent unencrypted (http://)" in hearth("endpoints", "list").stdout
+    # Replacing it without the flag keeps the stored key: refused too.
+    r = hearth("endpoints", "add", "lan", url)
+    assert r.returncode == 2 and "would be sent unencrypted to 192.0.2.10:8080" in r.stderr
+
+
+def test_a_key_stored_before_the_check_is_not_sent_over_plain_http(hearth, hearth_home):
+    """An endpoint an older version saved (http:// to another computer, with a key): using it is refused in one
+    sentence before anything is sent, instead of sending the key in clear without a word."""
+    r = hearth("endpoints", "add", "old", "https://192.0.2.10:8443/v1", "--api-key-stdin", input="sk-old\n")
+    assert r.returncode == 0, r.stderr
+    settings_file = hearth_home / "config" / "settings.json"
+    settings = json.loads(settings_file.read_text())
+    settings["endpoints"] = [{"name": "old", "url": "http://192.0.2.10:8080/v1", "verify": True, "ca_bundle": None}]
+    settings_file.write_text(json.dumps(settings))
+    for args in (("endpoints", "test", "old"), ("chat", "--model", "old:m", "hello")):
+        r = hearth(*args, timeout=60)
+        assert r.returncode == 2, (args, r.stderr)
+        assert "the API key would be sent unencrypted to 192.0.2.10:8080: its URL is http://, not https://" \
+            in r.stderr and "Traceback" not in r.stderr
+    assert "the key is not sent over http://" in hearth("endpoints", "list").stdout
+
+
+def test_the_remote_client_never_puts_a_key_in_clear_without_the_users_word():
+    from engine.endpoint_spec import Endpoint, key_travels_in_clear
+    from engine.errors import BadInputError
+    from engine.remote.client import RemoteAPI
+
+    assert key_travels_in_clear("http://llm.intra.example/v1") and key_travels_in_clear("HTTP://10.0.0.2/v1")
+    assert not any(key_travels_in_clear(u) for u in ("https://llm.intra.example/v1", "http://127.0.0.1:8080/v1",
+                                                     "http://localhost/v1", "http://[::1]:80/v1"))
+    ep = Endpoint("lan", "http://192.0.2.10/v1")
+    with pytest.raises(BadInputError, match="would be sent unencrypted"):
+        RemoteAPI(ep, api_key="sk-x")
+    RemoteAPI(ep, api_key="").close()                     # no key: nothing secret to send
+    ep.allow_insecure_key = True
+    api = RemoteAPI(ep, api_key="sk-x")
+    assert api.session.headers["Authorization"] == "Bearer sk-x"
+    api.close()
