@@ -41,7 +41,11 @@ def register(sub) -> None:
 
     p = sub.add_parser("token", help="store or remove the Hugging Face access token (OS keyring)")
     p.add_argument("action", choices=["set", "clear", "status"])
-    p.add_argument("--token", default=None, help="the token (for scripts; otherwise read from stdin)")
+    p.add_argument("--token", default=None,
+                   help="the token on the command line: other users of this computer can see it (ps); "
+                   "prefer --token-stdin or the prompt")
+    p.add_argument("--token-stdin", action="store_true",
+                   help="read the token from standard input (one line; for scripts)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_token)
 
@@ -219,13 +223,23 @@ def cmd_token(args, ctx) -> int:
 
     if args.action == "set":
         value = args.token
-        if value is None:
+        if value is not None and args.token_stdin:
+            raise BadInputError("give the token with --token-stdin or --token, not both")
+        if args.token_stdin:
+            if sys.stdin is None or sys.stdin.closed:
+                raise BadInputError("--token-stdin: give the token on standard input")
+            value = sys.stdin.readline()
+        elif value is None:
             if sys.stdin.isatty():
                 import getpass
 
                 value = getpass.getpass("Hugging Face token: ")
             else:
                 value = sys.stdin.readline()
+        elif value.strip():   # kept for existing scripts, with a word on what it exposes
+            print("hearth: warning: --token puts the token on the command line, where other users of this "
+                  "computer can see it (ps, shell history); use --token-stdin or the prompt instead",
+                  file=sys.stderr)
         tk.set_token(value)
         msg, out = "token stored in the system keyring", {"stored": True}
     elif args.action == "clear":

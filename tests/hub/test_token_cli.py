@@ -214,3 +214,23 @@ def test_clear_token_refusal_in_process(monkeypatch):
         assert tk.clear_token() is False
     finally:
         keyring.set_keyring(old)
+
+
+def test_cli_token_from_standard_input_and_the_visible_flag(cli_env, tmp_path):
+    """Issue 18 part 5: `token set --token hf_…` shows the token to every user in `ps`. --token-stdin reads it
+    from standard input; --token still works for existing scripts but says on stderr what it exposes."""
+    keyring_file = tmp_path / "keyring.json"
+    r = run_cli("token", "set", "--token-stdin", "--json", env=cli_env, input="hf_piped_secret\n")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["stored"] is True and r.stderr == ""
+    assert "hf_piped_secret" in keyring_file.read_text() and "hf_piped_secret" not in r.stdout
+    r = run_cli("token", "set", "--token", "hf_visible_secret", env=cli_env)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip() == ("hearth: warning: --token puts the token on the command line, where other users "
+                                "of this computer can see it (ps, shell history); use --token-stdin or the prompt "
+                                "instead")
+    assert "hf_visible_secret" in keyring_file.read_text() and "hf_visible_secret" not in r.stderr
+    r = run_cli("token", "set", "--token-stdin", "--token", "hf_x", env=cli_env, input="hf_y\n")
+    assert r.returncode == 2 and r.stderr.strip() == "hearth: give the token with --token-stdin or --token, not both"
+    r = run_cli("token", "set", "--token-stdin", env=cli_env, input="")
+    assert r.returncode == 2 and r.stderr.strip() == "hearth: the token is empty"
