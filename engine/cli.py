@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "engine.commands.plan",          # plan
     "engine.commands.serve",         # serve (a local OpenAI-compatible API)
     "engine.commands.endpoints",     # endpoints add|list|remove|test (company inference servers)
+    "engine.commands.ask",           # collections add|list|remove, index, retrieve, ask (your documents)
 ]
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_ENGINE, EXIT_CANCELLED = 0, 2, 3, 130

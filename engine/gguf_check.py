@@ -60,6 +60,9 @@ _KEPT_STRINGS = frozenset({"general.architecture", "general.name", "tokenizer.ch
 _TYPE_NAMES = {0: "UINT8", 1: "INT8", 2: "UINT16", 3: "INT16", 4: "UINT32", 5: "INT32", 6: "FLOAT32",
                7: "BOOL", 8: "STRING", 9: "ARRAY", 10: "UINT64", 11: "INT64", 12: "FLOAT64"}
 _UINT32 = 4
+# llama.cpp's encoder-only architectures: embedding models, never chat models.
+EMBEDDING_ARCHITECTURES = frozenset({"bert", "nomic-bert", "nomic-bert-moe", "jina-bert-v2", "jina-bert-v3",
+                                     "modern-bert", "neo-bert", "xlm-roberta", "roberta", "t5encoder"})
 
 
 def _one_line(text: object, limit: int = 160) -> str:
@@ -149,6 +152,7 @@ class GGUFInfo:
     expert_count: int | None = None
     expert_used_count: int | None = None
     has_chat_template: bool = False
+    pooling_type: int | None = None            # {arch}.pooling_type: an embedding model's (1 mean, 2 CLS, 3 last...)
     chat_template: str | None = field(default=None, repr=False)
     tensor_count: int = 0
     header_size: int = 0
@@ -163,6 +167,12 @@ class GGUFInfo:
         if not with_template:
             d.pop("chat_template")
         return d
+
+    @property
+    def is_embedding(self) -> bool:
+        """An embedding model (text -> vector for search), not a chat model: an encoder architecture
+        (BERT and its kin, as converted by llama.cpp) or a header that names a pooling type."""
+        return (self.architecture or "").lower() in EMBEDDING_ARCHITECTURES or self.pooling_type is not None
 
     @property
     def parameters_label(self) -> str:
@@ -421,6 +431,7 @@ def _parse_gguf(buf, file_size: int | None, *, check_data: bool, path: str | Non
         info.sliding_window_pattern = num("attention.sliding_window_pattern")
         info.expert_count = num("expert_count")
         info.expert_used_count = num("expert_used_count")
+        info.pooling_type = num("pooling_type")
     split = kv.get("split.count")
     if isinstance(split, int) and not isinstance(split, bool) and 1 < split < 2**16:
         info.split_count = split

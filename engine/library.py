@@ -49,6 +49,11 @@ class ModelEntry:
         """No chat template: the model continues text rather than following instructions."""
         return bool(self.info) and not self.info.has_chat_template
 
+    @property
+    def is_embedding(self) -> bool:
+        """An embedding model (for document search): never offered as a chat model."""
+        return bool(self.info) and self.info.is_embedding
+
     def to_dict(self) -> dict:
         i = self.info
         return {
@@ -59,6 +64,7 @@ class ModelEntry:
             "quantization": i.quantization if i else None,
             "context_length": i.context_length if i else None,
             "has_chat_template": i.has_chat_template if i else None,
+            "embedding": i.is_embedding if i else None,
         }
 
     def summary(self) -> str:
@@ -86,6 +92,31 @@ def _user_path(path: str | Path) -> Path:
         return Path(path).expanduser()
     except RuntimeError as e:
         raise BadInputError(f"cannot find {path}: {e}") from None
+
+
+def suggested_models(n: int = 3, kind: str = "models") -> list[dict]:
+    """The first ``n`` suggested models of ``resources/curated_models.json`` (``kind`` "models": instruction-tuned
+    chat models, smallest first; "embedding_models": for document search), each ``{"name", "repo_id", ...}``.
+    Empty when the list cannot be read: a hint, never an error."""
+    try:
+        from engine.resources import resource_path
+
+        raw = json.loads(resource_path("curated_models.json").read_text(encoding="utf-8"))
+        return [m for m in raw.get(kind, []) if isinstance(m, dict) and m.get("repo_id")][:max(0, n)]
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
+def base_model_warning(name: str) -> str:
+    """One sentence for a base model (no chat template) used where instructions must be followed, naming
+    the suggested instruction-tuned models (commands print it on stderr; the app shows it)."""
+    names = [f"{m.get('name') or m['repo_id']} ({m['repo_id']})" for m in suggested_models(3)]
+    hint = (f"; download an instruction-tuned model such as {', '.join(names[:-1])} or {names[-1]} "
+            f"(python main.py pull REPO)" if len(names) > 1 else
+            f"; download an instruction-tuned model such as {names[0]}" if names else
+            "; download an instruction-tuned model")
+    return (f"{name} is a base model (it has no chat template): it continues text instead of following "
+            f"instructions, so its answers will be poor{hint}")
 
 
 def human_size(n: float) -> str:
@@ -189,7 +220,9 @@ class ModelLibrary:
         key = str(path.resolve())
         stamp = [st.st_size, st.st_mtime_ns]
         hit = cache.get(key)
-        if isinstance(hit, dict) and hit.get("stamp") == stamp:
+        # An entry written before the header kept the pooling type is read again (embedding models).
+        if isinstance(hit, dict) and hit.get("stamp") == stamp and (hit.get("error") or "pooling_type" in
+                                                                     (hit.get("info") or {})):
             try:
                 if hit.get("error"):
                     return ModelEntry(path, source, size, error=str(hit["error"]))

@@ -437,6 +437,30 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: 'tags' must be a list of words or text separated by "
                                         "commas"),
     QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: the id '{id}' is already used on line {other}"),
+    # ---- Ask your documents (engine/ask)
+    QT_TRANSLATE_NOOP("EngineMessages", "the answer was stopped"),
+    QT_TRANSLATE_NOOP("EngineMessages", "give a question to ask the documents"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the context of {n} tokens is too small to answer from documents in; load the model with a larger context"),
+    QT_TRANSLATE_NOOP("EngineMessages", "a collection needs a name"),
+    QT_TRANSLATE_NOOP("EngineMessages", "a collection name can be at most {n} characters"),
+    QT_TRANSLATE_NOOP("EngineMessages", "give at least one file or folder to add to the collection"),
+    QT_TRANSLATE_NOOP("EngineMessages", "cannot add {path}: no such file or folder"),
+    QT_TRANSLATE_NOOP("EngineMessages", "cannot add {path}: it is neither a file nor a folder"),
+    QT_TRANSLATE_NOOP("EngineMessages", "no collection named {name} (collections: {names})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the document index was written by a newer version of Hearth (schema {n}; this version knows up to {m}): update Hearth"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the embedding model {name} cannot be used: {reason}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is not an embedding model (its header names no pooling and its architecture is {arch}); pick one made for search, such as multilingual-e5 or bge-m3"),
+    QT_TRANSLATE_NOOP("EngineMessages", "indexing was stopped; the documents indexed so far are kept: index again to go on"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the search mode must be one of {modes}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the fusion must be one of {fusions}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "give a question or words to search for"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the stored vectors have {n} dimensions but {name} gives {m}: index the collection again"),
+    QT_TRANSLATE_NOOP("EngineMessages", "dense search needs an embedding model: download one (the suggested models list multilingual-e5 and bge-m3) and index the collection again"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the collection {name} has no vectors from {model} yet: index it again to compute them"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{path} is not there any more (a removed or unplugged drive?); its documents stay in the index"),
+    QT_TRANSLATE_NOOP("EngineMessages", "cannot read the folder {path}: {reason}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} has no text to search (a scanned document without a text layer?)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is a base model (it has no chat template): it continues text instead of following instructions, so its answers will be poor; download an instruction-tuned model such as {models} or {last} (python main.py pull REPO)"),
 )
 
 _FIELD = re.compile(r"\{(\w+)\}")

