@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import importlib.util
 import json
 import os
 import platform
@@ -142,27 +141,15 @@ def still_dies_facts(system_info: str | None, flags: set[str] | None = None) -> 
 
 # ---- this llama.cpp build ----------------------------------------------------------------------------------
 
-def llama_library_dirs() -> list[Path]:
-    """Where llama.cpp's libraries are (LLAMA_CPP_LIB_PATH, else the package's lib/), and where a
-    portable build keeps its CPU variants — found without loading anything."""
-    dirs = []
-    env = os.environ.get("LLAMA_CPP_LIB_PATH")
-    if env:
-        dirs.append(Path(env))
-    spec = importlib.util.find_spec("llama_cpp")
-    if spec and spec.submodule_search_locations:
-        pkg = Path(list(spec.submodule_search_locations)[0])
-        dirs += [pkg / "lib", pkg.parent / "bin"]
-    return [d for d in dirs if d.is_dir()]
-
-
 def build_fingerprint() -> str:
     """This machine's CPU and this llama.cpp build, as a short key: a different CPU, a reinstalled or
     upgraded llama-cpp-python, or another LLAMA_CPP_LIB_PATH each get a fresh start."""
     h = hashlib.sha256()
     h.update(cpu_name().encode())
     h.update(" ".join(sorted(cpu_flags() or ())).encode())
-    for d in llama_library_dirs():
+    from engine.host.backends import backend_dirs   # llama.cpp's libraries, found without loading them
+
+    for d in backend_dirs():
         for p in sorted(d.iterdir()):
             if p.name.startswith(("libggml", "libllama", "ggml", "llama")) and p.is_file():
                 st = p.stat()
