@@ -654,13 +654,17 @@ DEFAULT_SETTINGS: dict = {
 
 
 class Settings:
-    """A small JSON settings file, written atomically."""
+    """A small JSON settings file, written atomically, readable by this user only (0600 in a 0700 folder on
+    POSIX; a file an older version wrote 0644 is tightened when it is read)."""
 
     def __init__(self, path: Path):
         self.path = path
         self._lock = threading.Lock()
         self.data = dict(DEFAULT_SETTINGS)
         if path.is_file():
+            from engine.private_files import tighten
+
+            tighten(path)
             try:
                 loaded = json.loads(path.read_text(encoding="utf-8"))
                 if isinstance(loaded, dict):
@@ -684,10 +688,10 @@ class Settings:
             self.data.update(values)
             for key in remove:
                 self.data.pop(key, None)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.data, indent=2, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.path)
+            from engine.private_files import private_dir, write_private_text
+
+            private_dir(self.path.parent)
+            write_private_text(self.path, json.dumps(self.data, indent=2, ensure_ascii=False))
 
 
 @dataclass

@@ -43,6 +43,13 @@ class _RotatingFileHandler(logging.handlers.RotatingFileHandler):
     is dropped instead of printing logging's own traceback on stderr.
     """
 
+    def _open(self):
+        """The log file, created 0600 (POSIX) and tightened if an older version created it 0644."""
+        from engine.private_files import open_private
+
+        fd = open_private(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)
+
     def doRollover(self) -> None:
         try:
             super().doRollover()
@@ -87,7 +94,11 @@ def setup_logging(log_dir: Path | str, *, debug: bool = False, component: str = 
     with _lock:
         _remove_handler()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            from engine.private_files import private_dir, tighten
+
+            private_dir(path.parent)   # 0700: the model hosts' logs live there too
+            for old in path.parent.glob(LOG_FILE + ".*"):   # rotated files an older version left 0644
+                tighten(old)
             handler = _RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
                                            encoding="utf-8", delay=False)
         except OSError:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import sqlite3
 import threading
@@ -302,11 +303,23 @@ class Store:
         return cls(config.paths.database)
 
     def _open(self) -> sqlite3.Connection:
+        from engine.private_files import create_private_file, private_dir, tighten
+
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # This user's only (POSIX): new folders 0700, the file 0600 (SQLite gives its -wal and -shm files
+            # the database's permissions); a database an older version created 0644 is tightened.
+            private_dir(self.path.parent, tighten_existing=False)
         except OSError as e:
             raise BadInputError(f"cannot create the folder for the conversation database "
                                 f"{self.path.parent}: {e.strerror or e}") from None
+        if not os.path.lexists(self.path):
+            try:
+                create_private_file(self.path)   # empty: SQLite makes it a database
+            except OSError:
+                pass                             # SQLite says what is wrong, in its own words
+        for f in (self.path, self.path.with_name(self.path.name + "-wal"),
+                  self.path.with_name(self.path.name + "-shm")):
+            tighten(f)
         try:
             conn = sqlite3.connect(str(self.path), timeout=self.busy_timeout_ms / 1000,
                                    isolation_level=None, check_same_thread=False)
