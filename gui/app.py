@@ -766,7 +766,8 @@ class MainWindow(QtWidgets.QMainWindow):
     # ---- bridge events -------------------------------------------------------------
     def _on_library(self, entries: list) -> None:
         last = self.config.settings.get("last_model")
-        self.picker.set_models(entries, select_path=last)
+        # embedding models search documents (engine/ask): never offered for chat
+        self.picker.set_models([e for e in entries if not getattr(e, "is_embedding", False)], select_path=last)
         usable = [e for e in entries if e.ok]
         self.statusBar().showMessage(self.tr("Models in the library: %n", "", len(usable)), 5000)
         if self._first_library:

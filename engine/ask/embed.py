@@ -29,6 +29,8 @@ def prefixes(name: str) -> tuple[str, str]:
         return "query: ", "passage: "
     if "nomic" in n:
         return "search_query: ", "search_document: "
+    if "qwen3-embedding" in n or "qwen3_embedding" in n:
+        return "Instruct: Given a question, retrieve passages that answer it\nQuery: ", ""
     return "", ""
 
 

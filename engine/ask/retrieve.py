@@ -20,13 +20,15 @@ weighted sum of normalised scores).
 ``coverage`` says how much of the question a passage holds: the share of the question's term
 weight (inverse document frequency) found in it. Full-text results whose best coverage is under
 ``MIN_COVERAGE`` are not relevant: the answer is then "not found" without asking a model.
-``score`` is higher for better passages and comparable within one result list only.
+``score`` is higher for better passages and comparable within one result list only. A phrase in quotes
+("…" or 「…」) must appear word for word: the trigram index (the chat search's tokenizer) finds it.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field
 
 from engine.ask.collections import Collections
@@ -39,6 +41,7 @@ FUSIONS = ("rrf", "linear")
 RRF_K = 60
 CANDIDATES = 50          # per ranking, before fusion
 MIN_COVERAGE = 0.4
+_PHRASE = re.compile(r'"([^"]{3,})"|「([^」]{3,})」')
 
 
 @dataclass
@@ -104,7 +107,8 @@ class Retriever:
         if mode in ("dense", "hybrid") and not dense_ok:
             raise BadInputError(self._no_vectors_reason())
         terms = query_terms(query)
-        fts = self._fts(terms, max(CANDIDATES, top_k)) if mode in ("fts", "hybrid") else []
+        phrases = [a or b for a, b in _PHRASE.findall(query)]
+        fts = self._fts(terms, max(CANDIDATES, top_k), phrases) if mode in ("fts", "hybrid") else []
         dense = self._dense(query, max(CANDIDATES, top_k)) if mode in ("dense", "hybrid") else []
         if mode == "fts":
             ranked = [(pid, -bm25) for pid, bm25 in fts]
@@ -133,15 +137,20 @@ class Retriever:
         return Retrieval(hits, mode, terms, relevant, time.perf_counter() - t0)
 
     # ---- full text -------------------------------------------------------------
-    def _fts(self, terms: list[str], limit: int) -> list[tuple[int, float]]:
+    def _fts(self, terms: list[str], limit: int, phrases: list[str] = ()) -> list[tuple[int, float]]:
+        """BM25 over the word index; a phrase in quotes ("…" or 「…」, three characters or more) must appear
+        as it is written (the trigram index finds any substring)."""
         if not terms:
             return []
+        sql = ("SELECT w.rowid, bm25(ask_fts_words) AS r FROM ask_fts_words w "
+               "JOIN ask_passages p ON p.id = w.rowid JOIN ask_files f ON f.id = p.file_id "
+               "WHERE ask_fts_words MATCH ? AND f.collection_id = ?")
+        params: list = [match_expression(terms), self.collection.id]
+        for phrase in phrases:
+            sql += " AND w.rowid IN (SELECT rowid FROM ask_fts_tri WHERE ask_fts_tri MATCH ?)"
+            params.append('"' + phrase.replace('"', '""') + '"')
         with self.store._guard() as c:
-            return c.execute(
-                "SELECT w.rowid, bm25(ask_fts_words) AS r FROM ask_fts_words w "
-                "JOIN ask_passages p ON p.id = w.rowid JOIN ask_files f ON f.id = p.file_id "
-                "WHERE ask_fts_words MATCH ? AND f.collection_id = ? ORDER BY r LIMIT ?",
-                (match_expression(terms), self.collection.id, limit)).fetchall()
+            return c.execute(sql + " ORDER BY r LIMIT ?", (*params, limit)).fetchall()
 
     def _coverage(self, terms: list[str], ids: list[int]) -> dict[int, float]:
         """Per passage: the share of the question's term weight (IDF) it holds."""

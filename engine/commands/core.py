@@ -241,6 +241,9 @@ def resolve_model(ctx, name_or_path: str | None):
     entry = lib.find(name_or_path)
     if not entry.ok:
         raise BadInputError(f"{entry.path.name}: {entry.error}")
+    if entry.is_embedding:   # never a chat model (engine/ask uses it for document search)
+        raise BadInputError(f"{entry.name} is an embedding model: it turns text into vectors for document search "
+                            f"and cannot chat or write answers; choose a chat model")
     return entry
 
 

@@ -29,7 +29,7 @@ def _list_models(config):
     from engine.library import ModelLibrary
 
     try:
-        return [e for e in ModelLibrary(config).list_models() if e.ok]
+        return [e for e in ModelLibrary(config).list_models() if e.ok and not e.is_embedding]
     except Exception:
         return []
 

@@ -29,6 +29,8 @@ def test_full_text_finds_the_page_japanese_and_english(indexed):
     assert en.hits[0].to_json().keys() >= {"file", "page", "passage", "score"}
     two_kanji = r.search("売上", top_k=3)                       # a two-character word: found by its pair
     assert two_kanji.hits[0].file == "annual.docx"
+    phrase = r.search("「人員配置」について", top_k=5)           # a quoted phrase must appear as written
+    assert [(h.file, h.page) for h in phrase.hits] == [("report.pdf", 1)]
 
 
 def test_nothing_relevant(indexed):

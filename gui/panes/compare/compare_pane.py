@@ -423,7 +423,7 @@ class ComparePane(QtWidgets.QWidget):
 
     # ---- the model choices ---------------------------------------------------------------------
     def set_library(self, entries: list) -> None:
-        usable = [e for e in entries if e.ok]
+        usable = [e for e in entries if e.ok and not getattr(e, "is_embedding", False)]   # chat models only
         for row in self.model_rows:
             row.set_entries(usable)
         if self._first_library and usable:
