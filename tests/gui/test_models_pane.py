@@ -452,3 +452,36 @@ def test_gated_hint_points_at_the_token_button(qtbot, fake_hub, make_pane):
     pane.show_error("accept the licence on the model page (x) while signed in, then give Hearth an access "
                     "token: python main.py token set")
     assert "Set… button" in pane.banner.text and "python main.py" not in pane.banner.text
+
+
+def test_model_card_links_ask_before_leaving_the_app(qtbot, config, monkeypatch):
+    """Issue 18 part 5: the model card opened its links at once (setOpenExternalLinks); like chat and summaries it
+    now shows the real target and opens it only when the user agrees; other schemes do nothing."""
+    from gui.panes.models import discover_view
+    from gui.qt import QtCore, QtGui
+    from gui.widgets import markdown
+
+    events, answer = [], {"open": False}
+
+    def confirm(parent, target):
+        events.append(("confirm", target))
+        return answer["open"]
+
+    monkeypatch.setattr(discover_view, "confirm_open_link", confirm)
+    monkeypatch.setattr(QtGui.QDesktopServices, "openUrl",
+                        staticmethod(lambda url: events.append(("open", url.toString()))))
+    view = discover_view.DiscoverView(config)
+    qtbot.addWidget(view)
+    card = view.card
+    assert not card.openExternalLinks() and not card.openLinks()
+    card.setHtml(markdown.render("Weights on [the Hub](https://xn--hub-ppa.example/acme) · [mail](mailto:me@x.example)"))
+    card.anchorClicked.emit(QtCore.QUrl("https://xn--hub-ppa.example/acme"))
+    assert events == [("confirm", "https://xn--hub-ppa.example/acme")]          # asked, declined: not opened
+    answer["open"] = True
+    card.anchorClicked.emit(QtCore.QUrl("mailto:me@x.example"))
+    assert events[1:] == [("confirm", "mailto:me@x.example"), ("open", "mailto:me@x.example")]
+    events.clear()
+    for href in ("file:///etc/passwd", "javascript:alert(1)", "LICENSE", "hearth-action:1"):
+        card.anchorClicked.emit(QtCore.QUrl(href))
+    assert events == []
+    assert card.source().isEmpty()                                              # nothing loaded into the view

@@ -9,6 +9,7 @@ from gui.engine_messages import translate as translate_message
 from gui.panes.models.common import tr, admin_off, count_text, ctx_text, fit_text, note, policy_label, size_text
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gui.widgets import markdown
+from gui.widgets.chat_view import confirm_open_link
 
 RESULT_COLUMNS = [QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Model"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Author"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Downloads"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Likes"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Licence")]
 FILE_COLUMNS = [QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Quant / file"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Size"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Runs here"), QtCore.QT_TRANSLATE_NOOP("ModelsCommon", "Max context")]
@@ -110,7 +111,10 @@ class DiscoverView(QtWidgets.QWidget):
             fl.addWidget(policy_label("downloads"))
         vsplit.addWidget(files_box)
         self.card = QtWidgets.QTextBrowser()
-        self.card.setOpenExternalLinks(True)
+        # A card is text anyone can publish: its links open only after the user saw where they go (as in chat).
+        self.card.setOpenLinks(False)
+        self.card.setOpenExternalLinks(False)
+        self.card.anchorClicked.connect(self._card_link)
         self.card.setPlaceholderText(self.tr("The model card appears here."))
         vsplit.addWidget(self.card)
         vsplit.setSizes([200, 360])
@@ -124,6 +128,13 @@ class DiscoverView(QtWidgets.QWidget):
         self.query.returnPressed.connect(self.request_search)
         self.sort.currentIndexChanged.connect(lambda *_: self.request_search())
         self._update_download_button()
+
+    def _card_link(self, url: QtCore.QUrl) -> None:
+        """A link in the model card: web and mail links only, opened after the user agreed to the real target."""
+        if url.scheme().lower() in markdown.SAFE_SCHEMES and markdown.is_safe_link(url.toString()):
+            target = bytes(url.toEncoded()).decode("ascii", "replace")   # exact, punycode host: no look-alikes
+            if confirm_open_link(self, target):
+                QtGui.QDesktopServices.openUrl(url)
 
     # ---- search ---------------------------------------------------------------------
     def request_search(self) -> None:
