@@ -197,6 +197,14 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", "pages {pages} have no text layer"),
     QT_TRANSLATE_NOOP("EngineMessages", "page {page} is damaged and was left out"),
     QT_TRANSLATE_NOOP("EngineMessages", "pages {pages} are damaged and were left out"),
+    QT_TRANSLATE_NOOP("EngineMessages", "page {page} was skipped: reading it takes longer than {n} s"),
+    QT_TRANSLATE_NOOP("EngineMessages", "pages {pages} were skipped: reading each takes longer than {n} s"),
+    QT_TRANSLATE_NOOP("EngineMessages", "page {page} was not read: reading stopped after {n} pages took too long"),
+    QT_TRANSLATE_NOOP("EngineMessages", "pages {pages} were not read: reading stopped after {n} pages took too long"),
+    QT_TRANSLATE_NOOP("EngineMessages", "only the first {n} paragraphs were read; the rest of the document was "
+                                        "left out"),
+    QT_TRANSLATE_NOOP("EngineMessages", "only the first {n} characters were read; the rest of the document was "
+                                        "left out"),
     # ---- documents (engine/documents)
     QT_TRANSLATE_NOOP("EngineMessages", "{name}: Hearth cannot read {kind}; it reads PDF, Word (.docx), "
                                         "text (.txt), Markdown (.md) and HTML documents"),
@@ -333,7 +341,17 @@ TEMPLATES = (
                                         "http://localhost:3000)"),
     QT_TRANSLATE_NOOP("EngineMessages", "the largest request body must be between 1 and {max} MB (got {value})"),
     # ---- documents and exported files (engine/documents, engine/files.py)
-    QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large: its text is over {n} MB of XML"),
+    # a .docx's budget (engine/documents/docx.py) and a PDF's time budget (engine/documents/pdf.py)
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} holds too many parts to be a Word document ({n}; the limit is "
+                                        "{limit})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} looks like a zip bomb: its part {part} expands {ratio} times, to "
+                                        "{size} MB"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large: its parts come to {size} MB uncompressed (the limit "
+                                        "is {limit} MB)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large: its part {part} is over {n} MB of XML"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large: one paragraph or table row in it is over {n} MB of XML"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name}: this PDF takes too long to open (over {n} s)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name}: this PDF takes too long to read: no page could be read within {n} s"),
     QT_TRANSLATE_NOOP("EngineMessages", "stopped reading {name}"),
     QT_TRANSLATE_NOOP("EngineMessages", "{path} is a folder: give a file name to export to"),
     # ---- summaries (engine/summarize)

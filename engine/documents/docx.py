@@ -1,4 +1,4 @@
-"""Word .docx: paragraphs, headings and tables in reading order, with python-docx.
+"""Word .docx: paragraphs, headings and tables in reading order, read straight from the zip.
 
 The body's XML children are walked in document order: a paragraph is one block, a
 heading is marked like Markdown ("# " for Title and Heading 1, "## " for Heading 2...,
@@ -7,14 +7,34 @@ row and " | " between cells; blocks are separated by a blank line. Content contr
 (w:sdt) are entered; text boxes are read after the paragraph that anchors them.
 Paragraph text is collected from every run (hyperlinks, tracked insertions, smart
 tags and fields included), not from deleted text. A .docx has no fixed pages: one page.
+
+A hostile file stays bounded in memory and time:
+
+- before anything is parsed, the zip's central directory is checked: at most
+  ``MAX_PARTS`` parts, ``MAX_TOTAL_BYTES`` uncompressed in all (Word's own limit for a
+  document with pictures is 512 MB), no part over ``RATIO_FLOOR`` that expands more than
+  ``MAX_RATIO`` times (real XML compresses 5–30 times, pictures not at all; a zip bomb
+  about 1,000 times), no two parts sharing compressed bytes. Only three parts are ever
+  read — ``word/document.xml``, its relationships and the styles — each through
+  ``zipfile``, which stops at the declared size (a part that inflates to more fails its
+  CRC: "damaged"), never the pictures or the other parts;
+- ``word/document.xml`` is streamed (lxml's pull parser, 256 KB at a time): each paragraph
+  or table row is turned into text and dropped from the tree as soon as it ends, so
+  memory holds one block, not the document; a single paragraph or row over
+  ``MAX_BLOCK_BYTES`` of XML is refused;
+- reading stops, with a warning, after ``MAX_PARAGRAPHS`` paragraphs and table rows or
+  ``MAX_CHARACTERS`` characters of text (a 500 MB document.xml of one-letter paragraphs
+  gives its first million in a few seconds, not 8 GB and three minutes).
 """
 
 from __future__ import annotations
 
 import logging
 import mmap
+import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from engine.errors import BadInputError
@@ -24,8 +44,20 @@ log = logging.getLogger("engine.documents.docx")
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-MAX_XML_BYTES = 512 * 1024 * 1024  # uncompressed word/document.xml (a zip bomb stops here)
-CHECK_EVERY = 200  # blocks between two cancel checks
+REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+MB = 1024 * 1024
+
+MAIN_PART = "word/document.xml"
+MAX_PARTS = 10_000                 # files in the zip (Word writes tens; a photo album a few thousand)
+MAX_TOTAL_BYTES = 512 * MB         # all parts together, uncompressed
+MAX_RATIO = 100                    # uncompressed / compressed, for a part over RATIO_FLOOR
+RATIO_FLOOR = 4 * MB
+MAX_SIDE_XML_BYTES = 16 * MB       # the styles and the relationships, parsed whole (real ones: under 1 MB)
+MAX_BLOCK_BYTES = 16 * MB          # XML held at once while streaming the body: one paragraph or table row
+MAX_PARAGRAPHS = 1_000_000         # paragraphs and table rows (cells' paragraphs included) read at most
+MAX_CHARACTERS = 20_000_000        # characters of text kept at most (a long novel has about a million)
+READ_CHUNK = 256 * 1024
+CHECK_EVERY = 200                  # paragraphs and rows between two cancel checks (and one per chunk)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING = re.compile(r"^(?:heading|見出し)\s*([1-9])$", re.IGNORECASE)
@@ -33,52 +65,44 @@ _HEADING = re.compile(r"^(?:heading|見出し)\s*([1-9])$", re.IGNORECASE)
 # Inside a paragraph, these subtrees hold no visible text of the paragraph itself.
 _SKIP = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "txbxContent", MC + "Fallback",
          W + "instrText", W + "delText", W + "footnoteReference", W + "endnoteReference"}
+# Containers whose paragraphs and tables are read as if they stood in the body.
+_WRAPPERS = (W + "customXml", W + "sdtContent", W + "ins", W + "moveTo")
 
 
 def read_docx(path: Path, name: str, check, on_page) -> Document:
+    from lxml import etree
+
     damaged = f"{name}: this Word document is damaged and cannot be read"
+    not_docx = f"{name} is not a Word .docx document: the file is damaged or has the wrong extension"
     with open(path, "rb") as f:
         head = f.read(8)
         if head == OLE_MAGIC:
             raise BadInputError(_ole_sentence(f, name))
         if not head.startswith(b"PK"):
-            raise BadInputError(f"{name} is not a Word .docx document: the file is damaged or has the "
-                                "wrong extension")
+            raise BadInputError(not_docx)
+        _check_directory_size(f, name, damaged)
     try:
         with zipfile.ZipFile(path) as z:
+            _check_parts(z, path, name)
             try:
-                info = z.getinfo("word/document.xml")
+                main = z.getinfo(MAIN_PART)
             except KeyError:
-                raise BadInputError(f"{name} is not a Word .docx document: the file is damaged or has the "
-                                    "wrong extension") from None
-            if info.file_size > MAX_XML_BYTES:
-                raise BadInputError(f"{name} is too large: its text is over "
-                                    f"{MAX_XML_BYTES // (1024 * 1024)} MB of XML")
-    except zipfile.BadZipFile:
-        raise BadInputError(damaged) from None
-    check()
-    import docx
-
-    try:
-        document = docx.Document(str(path))
-    except BadInputError:
-        raise
-    except Exception:
-        log.info("python-docx cannot open %s", name, exc_info=True)
-        raise BadInputError(damaged) from None
-    check()
-    headings = _heading_levels(document)
-    blocks: list[str] = []
-    for n, block in enumerate(_blocks(document.element.body, headings)):
-        if n % CHECK_EVERY == 0:
+                raise BadInputError(not_docx) from None
             check()
-        blocks.append(block)
+            headings = _heading_levels(_styles(z, name))
+            check()
+            blocks, warnings = _read_body(z, main, name, headings, check)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, etree.XMLSyntaxError):
+        # RuntimeError: an encrypted zip member; NotImplementedError: a compression zipfile lacks
+        log.info("cannot read %s", name, exc_info=True)
+        raise BadInputError(damaged) from None
     text = clean_text("\n\n".join(blocks))
+    del blocks
     if not text.strip():
         raise BadInputError(f"{name} has no text")
     if on_page is not None:
         on_page(1, 1)
-    return Document(path=path, format="docx", pages=[Page(1, text)], encoding=None, warnings=[])
+    return Document(path=path, format="docx", pages=[Page(1, text)], encoding=None, warnings=warnings)
 
 
 def _ole_sentence(f, name: str) -> str:
@@ -94,15 +118,217 @@ def _ole_sentence(f, name: str) -> str:
             "that copy")
 
 
-def _heading_levels(document) -> dict[str, int]:
+# ---- the zip's budget -----------------------------------------------------------------------
+
+
+def _too_many_parts(name: str, n: int) -> BadInputError:
+    return BadInputError(f"{name} holds too many parts to be a Word document ({n:,}; the limit is {MAX_PARTS:,})")
+
+
+def _check_directory_size(f, name: str, damaged: str) -> None:
+    """The number of parts from the end record, before ``zipfile`` builds an object for each."""
+    try:
+        end = zipfile._EndRecData(f)  # noqa: SLF001 - the record zipfile itself reads first
+    except (AttributeError, OSError, zipfile.BadZipFile):
+        return   # zipfile's own reading decides
+    if end is None:
+        raise BadInputError(damaged)
+    entries = end[zipfile._ECD_ENTRIES_TOTAL]  # noqa: SLF001
+    if entries > MAX_PARTS:
+        raise _too_many_parts(name, entries)
+
+
+def _check_parts(z: zipfile.ZipFile, path: Path, name: str) -> None:
+    """Refuse a zip bomb from its central directory, before a byte of it is inflated."""
+    infos = z.infolist()
+    if len(infos) > MAX_PARTS:
+        raise _too_many_parts(name, len(infos))
+    total = compressed = 0
+    for info in infos:
+        total += info.file_size
+        compressed += info.compress_size
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise BadInputError(f"{name} looks like a zip bomb: its part {info.filename[:100]} expands "
+                                f"{info.file_size // max(info.compress_size, 1):,} times, to "
+                                f"{info.file_size // MB:,} MB")
+    if total > MAX_TOTAL_BYTES:
+        raise BadInputError(f"{name} is too large: its parts come to {total // MB:,} MB uncompressed "
+                            f"(the limit is {MAX_TOTAL_BYTES // MB:,} MB)")
+    if compressed > path.stat().st_size:
+        # parts that share compressed bytes (an "overlapping" zip bomb) or sizes that lie
+        raise zipfile.BadZipFile("the parts' compressed sizes add up to more than the file")
+
+
+def _part_xml(z: zipfile.ZipFile, member: str, name: str):
+    """A small part (styles, relationships) parsed whole, or None when the zip has none."""
+    from lxml import etree
+
+    try:
+        info = z.getinfo(member)
+    except KeyError:
+        return None
+    too_large = BadInputError(f"{name} is too large: its part {member[:100]} is over "
+                              f"{MAX_SIDE_XML_BYTES // MB} MB of XML")
+    if info.file_size > MAX_SIDE_XML_BYTES:
+        raise too_large
+    with z.open(info) as f:
+        data = f.read(MAX_SIDE_XML_BYTES + 1)   # zipfile stops at the declared size; never trust it alone
+    if len(data) > MAX_SIDE_XML_BYTES:
+        raise too_large
+    return etree.fromstring(data, etree.XMLParser(remove_blank_text=True, resolve_entities=False))
+
+
+def _styles(z: zipfile.ZipFile, name: str):
+    """The styles part's root element (the document's relationship names it), or None."""
+    target = "word/styles.xml"
+    rels = _part_xml(z, "word/_rels/document.xml.rels", name)
+    if rels is not None:
+        for r in rels.iter(REL + "Relationship"):
+            if (r.get("Type") or "").endswith("/styles") and r.get("TargetMode") != "External":
+                t = r.get("Target") or ""
+                target = t[1:] if t.startswith("/") else posixpath.normpath(posixpath.join("word", t))
+                break
+    return _part_xml(z, target, name)
+
+
+# ---- the body, streamed -----------------------------------------------------------------------
+
+
+def _read_body(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, headings: dict[str, int],
+               check) -> tuple[list[str], list[str]]:
+    """The body's blocks in document order, and the warnings; memory holds one block at a time."""
+    from lxml import etree
+
+    parser = etree.XMLPullParser(events=("end",), tag=(W + "p", W + "tr", W + "tbl"),
+                                 remove_blank_text=True, resolve_entities=False)
+    blocks: list[str] = []
+    warnings: list[str] = []
+    rows: dict = {}          # the table being read (one at most: a table in a cell is read with its row) → rows
+    seen = chars = held = read = 0
+
+    def fits(text: str) -> bool:
+        """Count ``text`` (and its separator) against MAX_CHARACTERS."""
+        nonlocal chars
+        chars += len(text) + 2
+        return chars <= MAX_CHARACTERS
+
+    def cut(warning: str) -> tuple[list[str], list[str]]:
+        """Stop here: the rows of a table being read are kept, the rest of the document is left out."""
+        for table_rows in rows.values():
+            blocks.append("\n".join(table_rows))
+        warnings.append(warning)
+        return blocks, warnings
+
+    too_long = (f"only the first {MAX_CHARACTERS:,} characters were read; the rest of the document was "
+                "left out")
+    with z.open(info) as f:
+        while True:
+            chunk = f.read(READ_CHUNK)
+            read += len(chunk)
+            if read > info.file_size:
+                raise zipfile.BadZipFile(f"{info.filename} is longer than its declared size")
+            if chunk:
+                parser.feed(chunk)
+                held += len(chunk)
+            else:
+                parser.close()
+            released = False
+            for _, el in parser.read_events():
+                seen += 1
+                if seen > MAX_PARAGRAPHS:
+                    return cut(f"only the first {MAX_PARAGRAPHS:,} paragraphs were read; the rest of the "
+                               "document was left out")
+                if seen % CHECK_EVERY == 0:
+                    check()
+                tag = el.tag
+                if tag == W + "p":
+                    if not _in_body(el):
+                        continue   # in a table cell or a text box: read with its row or its paragraph
+                    for block in _element_blocks(el, headings):
+                        if not fits(block):
+                            return cut(too_long)
+                        blocks.append(block)
+                elif tag == W + "tr":
+                    table = _row_table(el)
+                    if table is None or not _in_body(table):
+                        continue   # a table inside a cell: read with the outer row
+                    row = _row_text(el)
+                    if row:
+                        if not fits(row):
+                            return cut(too_long)
+                        rows.setdefault(table, []).append(row)
+                else:  # w:tbl
+                    if not _in_body(el):
+                        continue
+                    table_rows = rows.pop(el, None)
+                    if table_rows:
+                        blocks.append("\n".join(table_rows))
+                _release(el)
+                released = True
+            if released:
+                held = len(chunk)   # at most this much of the chunk came after the last block dropped
+            if held > MAX_BLOCK_BYTES:
+                raise BadInputError(f"{name} is too large: one paragraph or table row in it is over "
+                                    f"{MAX_BLOCK_BYTES // MB} MB of XML")
+            check()
+            if not chunk:
+                return blocks, warnings
+
+
+def _in_body(el) -> bool:
+    """Whether ``el`` stands in the body, or in containers the body's reading enters (content
+    controls, custom XML, tracked insertions and moves) — not in a cell, a text box or deleted text."""
+    parent = el.getparent()
+    while parent is not None:
+        tag = parent.tag
+        if tag == W + "body":
+            return True
+        if tag not in _WRAPPERS:
+            return False
+        if tag == W + "sdtContent":
+            up = parent.getparent()
+            if up is not None and up.tag == W + "sdt":
+                parent = up
+        parent = parent.getparent()
+    return False
+
+
+def _row_table(tr):
+    """The table a row belongs to, looking through content controls and custom XML; None if none."""
+    parent = tr.getparent()
+    while parent is not None:
+        tag = parent.tag
+        if tag == W + "tbl":
+            return parent
+        if tag not in (W + "customXml", W + "sdtContent"):
+            return None
+        if tag == W + "sdtContent":
+            up = parent.getparent()
+            if up is not None and up.tag == W + "sdt":
+                parent = up
+        parent = parent.getparent()
+    return None
+
+
+def _release(el) -> None:
+    """Drop what has been read: ``el``'s content, and everything before it and before each of its
+    ancestors (read already, or skipped)."""
+    el.clear()
+    node = el
+    parent = node.getparent()
+    while parent is not None:
+        while node.getprevious() is not None:
+            del parent[0]
+        node, parent = parent, parent.getparent()
+
+
+def _heading_levels(styles) -> dict[str, int]:
     """Paragraph style id → heading level (1–9), from the style's name or its outline level,
-    following "based on" for the outline level."""
+    following "based on" for the outline level. ``styles``: the styles part's root, or None."""
     levels: dict[str, int] = {}
     outline: dict[str, int | None] = {}
     based: dict[str, str | None] = {}
-    try:
-        styles = document.styles.element
-    except Exception:
+    if styles is None:
         return levels
     for s in styles.iterchildren(W + "style"):
         if s.get(W + "type") != "paragraph":
@@ -147,25 +373,31 @@ def _outline_level(ppr) -> int | None:
 
 
 def _blocks(container, headings: dict[str, int]):
-    """Text blocks of a body (or a content control) in document order."""
+    """Text blocks of a container (a text box, a content control) in document order."""
     for el in container.iterchildren():
-        tag = el.tag
-        if tag == W + "p":
-            text = _paragraph_text(el)
-            if text.strip():
-                level = _paragraph_level(el, headings)
-                yield ("#" * level + " " + text.strip()) if level else text
-            for box in el.iter(W + "txbxContent"):
-                if _outermost_box(box, el):
-                    yield from _blocks(box, headings)
-        elif tag == W + "tbl":
-            rows = _table_rows(el)
-            if rows:
-                yield "\n".join(rows)
-        elif tag in (W + "sdt", W + "customXml", W + "sdtContent", W + "ins", W + "moveTo"):
-            inner = el.find(W + "sdtContent") if tag == W + "sdt" else el
-            if inner is not None:
-                yield from _blocks(inner, headings)
+        yield from _element_blocks(el, headings)
+
+
+def _element_blocks(el, headings: dict[str, int]):
+    """The text blocks of one element of a body: a paragraph (then its text boxes), a table, or
+    the blocks of a content control, custom XML, tracked insertion or move."""
+    tag = el.tag
+    if tag == W + "p":
+        text = _paragraph_text(el)
+        if text.strip():
+            level = _paragraph_level(el, headings)
+            yield ("#" * level + " " + text.strip()) if level else text
+        for box in el.iter(W + "txbxContent"):
+            if _outermost_box(box, el):
+                yield from _blocks(box, headings)
+    elif tag == W + "tbl":
+        rows = _table_rows(el)
+        if rows:
+            yield "\n".join(rows)
+    elif tag in (W + "sdt",) + _WRAPPERS:
+        inner = el.find(W + "sdtContent") if tag == W + "sdt" else el
+        if inner is not None:
+            yield from _blocks(inner, headings)
 
 
 def _outermost_box(box, paragraph) -> bool:
@@ -220,14 +452,15 @@ def _paragraph_text(p) -> str:
 
 
 def _table_rows(tbl) -> list[str]:
-    rows: list[str] = []
-    for tr in _children(tbl, W + "tr"):
-        cells = [_cell_text(tc) for tc in _children(tr, W + "tc")]
-        while cells and not cells[-1]:
-            cells.pop()  # empty cells at the end of a row say nothing
-        if cells:
-            rows.append(" | ".join(cells))
-    return rows
+    return [row for row in (_row_text(tr) for tr in _children(tbl, W + "tr")) if row]
+
+
+def _row_text(tr) -> str:
+    """A row's cells joined with " | " ("" for a row without text)."""
+    cells = [_cell_text(tc) for tc in _children(tr, W + "tc")]
+    while cells and not cells[-1]:
+        cells.pop()  # empty cells at the end of a row say nothing
+    return " | ".join(cells)
 
 
 def _children(el, tag: str):

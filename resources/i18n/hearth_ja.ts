@@ -2503,6 +2503,36 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>{pages} ページは壊れているため除外しました</translation>
     </message>
     <message>
+        <location filename="../../gui/engine_messages.py" line="200"/>
+        <source>page {page} was skipped: reading it takes longer than {n} s</source>
+        <translation>{page} ページは読み取りに {n} 秒以上かかるため飛ばしました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="201"/>
+        <source>pages {pages} were skipped: reading each takes longer than {n} s</source>
+        <translation>{pages} ページはそれぞれ読み取りに {n} 秒以上かかるため飛ばしました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="202"/>
+        <source>page {page} was not read: reading stopped after {n} pages took too long</source>
+        <translation>{page} ページは読み取っていません: {n} ページで時間がかかりすぎたため読み取りを打ち切りました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="203"/>
+        <source>pages {pages} were not read: reading stopped after {n} pages took too long</source>
+        <translation>{pages} ページは読み取っていません: {n} ページで時間がかかりすぎたため読み取りを打ち切りました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="204"/>
+        <source>only the first {n} paragraphs were read; the rest of the document was left out</source>
+        <translation>最初の {n} 段落だけを読み取りました。文書の残りは除外しました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="206"/>
+        <source>only the first {n} characters were read; the rest of the document was left out</source>
+        <translation>最初の {n} 文字だけを読み取りました。文書の残りは除外しました</translation>
+    </message>
+    <message>
         <location filename="../../gui/engine_messages.py" line="184"/>
         <source>{name}: Hearth cannot read {kind}; it reads PDF, Word (.docx), text (.txt), Markdown (.md) and HTML documents</source>
         <translation>{name}: Hearth は {kind} を読めません。対応形式は PDF、Word (.docx)、テキスト (.txt)、Markdown (.md)、HTML です</translation>
@@ -2993,9 +3023,39 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>リクエスト本文の上限は 1〜{max} MB の範囲で指定してください(指定値: {value})</translation>
     </message>
     <message>
-        <location filename="../../gui/engine_messages.py" line="312"/>
-        <source>{name} is too large: its text is over {n} MB of XML</source>
-        <translation>{name} は大きすぎます: テキストの XML が {n} MB を超えています</translation>
+        <location filename="../../gui/engine_messages.py" line="345"/>
+        <source>{name} holds too many parts to be a Word document ({n}; the limit is {limit})</source>
+        <translation>{name} は Word 文書としては部品が多すぎます({n} 個、上限は {limit} 個)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="347"/>
+        <source>{name} looks like a zip bomb: its part {part} expands {ratio} times, to {size} MB</source>
+        <translation>{name} は ZIP 爆弾の疑いがあります: 中の {part} が {ratio} 倍の {size} MB に展開されます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="349"/>
+        <source>{name} is too large: its parts come to {size} MB uncompressed (the limit is {limit} MB)</source>
+        <translation>{name} は大きすぎます: 展開すると全体で {size} MB になります(上限は {limit} MB)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="351"/>
+        <source>{name} is too large: its part {part} is over {n} MB of XML</source>
+        <translation>{name} は大きすぎます: 中の {part} が {n} MB の XML を超えています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="352"/>
+        <source>{name} is too large: one paragraph or table row in it is over {n} MB of XML</source>
+        <translation>{name} は大きすぎます: 段落または表の行のひとつが {n} MB の XML を超えています</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="353"/>
+        <source>{name}: this PDF takes too long to open (over {n} s)</source>
+        <translation>{name}: この PDF は開くのに時間がかかりすぎます({n} 秒を超えます)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="354"/>
+        <source>{name}: this PDF takes too long to read: no page could be read within {n} s</source>
+        <translation>{name}: この PDF は読み取りに時間がかかりすぎます: {n} 秒以内に読み取れたページがありません</translation>
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="313"/>

@@ -386,6 +386,148 @@ def make_zip_without_document(path: Path) -> Path:
     return path
 
 
+# ---- hostile files: small on disk, huge or slow once read ------------------------------------
+
+
+def zeros(size: int, block: int = 1 << 20):
+    """``size`` bytes of zeros, a block at a time (a part that deflates about 1,000 times)."""
+    chunk = bytes(block)
+    for _ in range(size // block):
+        yield chunk
+    if size % block:
+        yield bytes(size % block)
+
+
+def style_padding(size: int):
+    """A styles.xml of about ``size`` bytes: the same character style over and over."""
+    yield f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles {_W}>'.encode()
+    block = ('<w:style w:type="character" w:styleId="x"><w:name w:val="x"/></w:style>' * 10_000).encode()
+    for _ in range(max(1, size // len(block))):
+        yield block
+    yield b"</w:styles>"
+
+
+def one_letter_paragraphs(n: int, seed: int | None = None):
+    """A document.xml of ``n`` paragraphs of one letter each: all "a" (deflates over 300 times), or
+    random letters from ``seed`` (about 25 times: under any compression-ratio limit)."""
+    rnd = random.Random(seed) if seed is not None else None
+    yield f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {_W}><w:body>'.encode()
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for start in range(0, n, 10_000):
+        yield "".join(f"<w:p><w:r><w:t>{rnd.choice(letters) if rnd else 'a'}</w:t></w:r></w:p>"
+                      for _ in range(min(10_000, n - start))).encode()
+    yield b"<w:sectPr/></w:body></w:document>"
+
+
+def one_letter_expected(n: int, seed: int | None = None) -> list[str]:
+    """The letters ``one_letter_paragraphs(n, seed)`` writes, in order."""
+    rnd = random.Random(seed) if seed is not None else None
+    return [rnd.choice("abcdefghijklmnopqrstuvwxyz") if rnd else "a" for _ in range(n)]
+
+
+def make_docx_with_parts(path: Path, parts: dict, base: Path | None = None) -> Path:
+    """A copy of ``base`` (make_docx's document by default) with ``parts`` (name → bytes, or an iterable of
+    byte blocks, streamed) put in or replaced, every part deflated."""
+    made = base is None
+    if made:
+        base = make_docx(path.with_name(path.stem + "-base.docx"))
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename not in parts:
+                zout.writestr(info.filename, zin.read(info.filename))
+        for name, data in parts.items():
+            with zout.open(name, "w", force_zip64=True) as f:
+                for block in ([data] if isinstance(data, bytes) else data):
+                    f.write(block)
+    if made:
+        base.unlink()
+    return path
+
+
+def _central_directory(data: bytes) -> tuple[int, int, int]:
+    """(offset of the end record, offset of the central directory, number of entries) of a small zip."""
+    end = data.rindex(b"PK\x05\x06")
+    count = int.from_bytes(data[end + 10:end + 12], "little")
+    offset = int.from_bytes(data[end + 16:end + 20], "little")
+    return end, offset, count
+
+
+def declare_smaller(path: Path, member: str, size: int) -> Path:
+    """Make the central directory say ``member`` inflates to ``size`` bytes (less than it does)."""
+    data = bytearray(path.read_bytes())
+    end, pos, count = _central_directory(bytes(data))
+    for _ in range(count):
+        name_len, extra_len, comment_len = (int.from_bytes(data[pos + k:pos + k + 2], "little") for k in (28, 30, 32))
+        if data[pos + 46:pos + 46 + name_len].decode() == member:
+            data[pos + 24:pos + 28] = size.to_bytes(4, "little")
+        pos += 46 + name_len + extra_len + comment_len
+    path.write_bytes(bytes(data))
+    return path
+
+
+def add_overlapping_entry(path: Path, member: str, alias: str) -> Path:
+    """A second central-directory entry, ``alias``, for the compressed bytes of ``member`` (how an
+    "overlapping" zip bomb multiplies one deflated stream)."""
+    data = path.read_bytes()
+    end, start, count = _central_directory(data)
+    pos = start
+    copy = b""
+    for _ in range(count):
+        name_len, extra_len, comment_len = (int.from_bytes(data[pos + k:pos + k + 2], "little") for k in (28, 30, 32))
+        size = 46 + name_len + extra_len + comment_len
+        if data[pos + 46:pos + 46 + name_len].decode() == member:
+            entry = bytearray(data[pos:pos + size])
+            entry[28:30] = len(alias.encode()).to_bytes(2, "little")
+            copy = bytes(entry[:46]) + alias.encode() + bytes(entry[46 + name_len:])
+        pos += size
+    directory = data[start:end] + copy
+    record = bytearray(data[end:end + 22])
+    record[8:10] = record[10:12] = (count + 1).to_bytes(2, "little")
+    record[12:16] = len(directory).to_bytes(4, "little")
+    path.write_bytes(data[:start] + directory + bytes(record))
+    return path
+
+
+def make_slow_pdf(path: Path, pages: list[str | int], tokens: int = 1_990_000) -> Path:
+    """A PDF built by hand, one page per item of ``pages``: a str is a page of that text (ASCII); an int
+    is a page drawing content stream number ``n`` of "(a) Tj" repeated to ``tokens`` tokens, just under
+    pypdf's limit of 2,000,000 (about 10 KB deflated; pypdf takes about half a minute over it). Pages
+    with the same number share one stream object."""
+    import zlib
+
+    streams: dict[int | str, int] = {}
+    objects: list[bytes] = [b"", b"", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    page_objects: list[bytes] = []
+    for item in pages:
+        key = item if isinstance(item, int) else f"text{len(page_objects)}"
+        if key not in streams:
+            if isinstance(item, int):
+                ops = b"BT /F1 12 Tf 72 720 Td " + b"(a) Tj " * ((tokens - 10) // 2) + (b"(%d) Tj ET" % item)
+            else:
+                ops = b"BT /F1 12 Tf 72 720 Td (" + item.encode("ascii") + b") Tj ET"
+            body = zlib.compress(ops, 9)
+            objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream")
+            streams[key] = len(objects)
+        page_objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % streams[key])
+    first_page = len(objects) + 1
+    objects.extend(page_objects)
+    kids = b" ".join(b"%d 0 R" % (first_page + k) for k in range(len(page_objects)))
+    objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
+    objects[1] = b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % len(page_objects)
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
 # ---- text -------------------------------------------------------------------------------
 
 
