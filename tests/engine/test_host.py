@@ -213,6 +213,25 @@ def test_starter_model_generates_real_text(client, starter_model):
     assert stats.gen_tok_s > 0
 
 
+CAPITAL_OF = "What is the capital of {}? Answer with the city name only."
+
+
+@pytest.mark.instruct
+def test_instruct_model_names_paris_then_rome_greedily(client, instruct_model):
+    """A real instruction-tuned model through the host (its own chat template, greedy): the answer is right,
+    the reply ends at the template's end of turn, and a second question is read with the first as history."""
+    info = client.load(instruct_model, LoadOptions(n_ctx=1024))
+    assert info["has_chat_template"]
+    greedy = SamplingOptions(max_tokens=32, temperature=0)
+    first = [{"role": "user", "content": CAPITAL_OF.format("France")}]
+    stats = client.chat(first, greedy)
+    assert "Paris" in stats.text, stats.text
+    assert stats.finish_reason == "stop" and stats.completion_tokens < 32   # it ended its turn itself
+    follow = client.chat([*first, {"role": "assistant", "content": stats.text},
+                          {"role": "user", "content": CAPITAL_OF.format("Italy")}], greedy)
+    assert "Rome" in follow.text and "Paris" not in follow.text, follow.text
+
+
 def test_load_reports_progress(client, tiny_model):
     fractions = []
     client.load(tiny_model, on_progress=fractions.append)

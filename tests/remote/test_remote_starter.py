@@ -1,4 +1,5 @@
-"""The real starter model (Gemma 3 270M) behind llama-cpp-python's server: a remote reply in words."""
+"""Real models behind llama-cpp-python's server: the starter model (Gemma 3 270M, a base model) replies in
+words; an instruction-tuned one (SmolLM2-135M-Instruct) answers a question right."""
 
 from __future__ import annotations
 
@@ -20,5 +21,23 @@ def test_starter_model_remote_chat(hearth, starter_model, tmp_path):
         out = json.loads(r.stdout)
         assert len(out["text"].split()) >= 2 and out["completion_tokens"] > 1
         assert out["remote"]["endpoint"] == "gemma"
+    finally:
+        srv.stop()
+
+
+@pytest.mark.instruct
+def test_instruct_model_on_a_server_names_paris(hearth, instruct_model, tmp_path):
+    """A real instruction-tuned model behind llama-cpp-python's server, asked through the CLI: the greedy
+    answer is right and ends on its own, and the reply says which server wrote it."""
+    srv = LlamaServer(instruct_model, tmp_path)
+    try:
+        add_endpoint(hearth, "smol", srv.url)
+        r = hearth("chat", "--model", f"smol:{MODEL_ID}", "--max-tokens", "32", "--temperature", "0", "--json",
+                   "What is the capital of France? Answer with the city name only.", timeout=300)
+        assert r.returncode == 0, r.stderr
+        out = json.loads(r.stdout)
+        assert "Paris" in out["text"], out["text"]
+        assert out["finish_reason"] == "stop" and out["completion_tokens"] < 32
+        assert out["remote"]["endpoint"] == "smol"
     finally:
         srv.stop()
