@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from engine.chat import PromptSegments, render_segments
-from tests.engine.test_host import long_reply
+from tests.engine.test_host import long_reply, tokens_after_stop_allowed
 
 
 # ---- Stop names its request ---------------------------------------------------------
@@ -35,6 +35,7 @@ def test_stop_racing_the_start_from_another_thread(client, tiny_long_model):
     from engine.host.protocol import LoadOptions
 
     client.load(tiny_long_model, LoadOptions(n_ctx=16384))
+    allowed = tokens_after_stop_allowed(client)
     for _ in range(5):
         rid = client.new_request_id()
         out = {}
@@ -44,13 +45,14 @@ def test_stop_racing_the_start_from_another_thread(client, tiny_long_model):
         client.cancel(rid)
         t.join(60)
         assert out["s"].finish_reason == "cancelled"
-        assert out["s"].completion_tokens < 16000
+        assert out["s"].completion_tokens <= allowed, (out["s"].completion_tokens, allowed)
 
 
 def test_cancel_without_id_stops_what_was_asked(client, tiny_long_model):
     from engine.host.protocol import LoadOptions
 
     client.load(tiny_long_model, LoadOptions(n_ctx=16384))
+    allowed = tokens_after_stop_allowed(client)
     got = []
 
     def on_text(t):
@@ -60,6 +62,7 @@ def test_cancel_without_id_stops_what_was_asked(client, tiny_long_model):
 
     stats = client.chat([{"role": "user", "content": "go"}], long_reply(16000), on_text=on_text)
     assert stats.finish_reason == "cancelled"
+    assert stats.completion_tokens <= allowed, (stats.completion_tokens, allowed)
     assert client.chat([{"role": "user", "content": "again"}], long_reply(3)).completion_tokens == 3
 
 
@@ -141,6 +144,7 @@ def test_a_named_stop_reaches_a_running_request(client, tiny_long_model):
     from engine.host.protocol import LoadOptions
 
     client.load(tiny_long_model, LoadOptions(n_ctx=16384))
+    allowed = tokens_after_stop_allowed(client)
     rid = client.new_request_id()
     got = []
 
@@ -150,4 +154,4 @@ def test_a_named_stop_reaches_a_running_request(client, tiny_long_model):
             client.cancel(rid)
 
     stats = client.chat([{"role": "user", "content": "go"}], long_reply(16000), on_text=on_text, request_id=rid)
-    assert stats.finish_reason == "cancelled" and stats.completion_tokens < 16000
+    assert stats.finish_reason == "cancelled" and stats.completion_tokens <= allowed, (stats.completion_tokens, allowed)

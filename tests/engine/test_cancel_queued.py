@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 from tests.engine.test_fairlock import wait_for
-from tests.engine.test_host import long_reply
+from tests.engine.test_host import long_reply, tokens_after_stop_allowed
 
 
 def test_stopping_a_queued_request_does_not_undo_the_running_ones_stop(client, tiny_long_model):
@@ -16,6 +16,7 @@ def test_stopping_a_queued_request_does_not_undo_the_running_ones_stop(client, t
     from engine.host.protocol import LoadOptions
 
     client.load(tiny_long_model, LoadOptions(n_ctx=16384))
+    allowed = tokens_after_stop_allowed(client)
     pid = client.pid
     running = client.new_request_id()
     queued = client.new_request_id()
@@ -29,7 +30,7 @@ def test_stopping_a_queued_request_does_not_undo_the_running_ones_stop(client, t
 
     stats = client.chat([{"role": "user", "content": "go"}], long_reply(16000), on_text=on_text,
                         request_id=running)
-    assert stats.finish_reason == "cancelled" and stats.completion_tokens < 1000
+    assert stats.finish_reason == "cancelled" and stats.completion_tokens <= allowed, (stats.completion_tokens, allowed)
     assert client.alive and client.pid == pid          # stopped by the host itself, not by killing it
     later = client.chat([{"role": "user", "content": "b"}], long_reply(400), request_id=queued)
     assert later.finish_reason == "cancelled" and later.completion_tokens == 0
