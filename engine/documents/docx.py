@@ -65,6 +65,9 @@ _HEADING = re.compile(r"^(?:heading|見出し)\s*([1-9])$", re.IGNORECASE)
 # Inside a paragraph, these subtrees hold no visible text of the paragraph itself.
 _SKIP = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "txbxContent", MC + "Fallback",
          W + "instrText", W + "delText", W + "footnoteReference", W + "endnoteReference"}
+_P, _TR, _T, _PPR, _TXBX = W + "p", W + "tr", W + "t", W + "pPr", W + "txbxContent"
+_TEXT_MARKS = {W + "tab": "\t", W + "ptab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-",
+               W + "softHyphen": ""}
 # Containers whose paragraphs and tables are read as if they stood in the body.
 _WRAPPERS = (W + "customXml", W + "sdtContent", W + "ins", W + "moveTo")
 
@@ -241,14 +244,14 @@ def _read_body(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, headings: d
                 if seen % CHECK_EVERY == 0:
                     check()
                 tag = el.tag
-                if tag == W + "p":
+                if tag == _P:
                     if not _in_body(el):
                         continue   # in a table cell or a text box: read with its row or its paragraph
                     for block in _element_blocks(el, headings):
                         if not fits(block):
                             return cut(too_long)
                         blocks.append(block)
-                elif tag == W + "tr":
+                elif tag == _TR:
                     table = _row_table(el)
                     if table is None or not _in_body(table):
                         continue   # a table inside a cell: read with the outer row
@@ -378,19 +381,26 @@ def _blocks(container, headings: dict[str, int]):
         yield from _element_blocks(el, headings)
 
 
-def _element_blocks(el, headings: dict[str, int]):
+def _element_blocks(el, headings: dict[str, int]) -> list[str]:
     """The text blocks of one element of a body: a paragraph (then its text boxes), a table, or
     the blocks of a content control, custom XML, tracked insertion or move."""
     tag = el.tag
-    if tag == W + "p":
+    if tag == _P:
+        out = []
         text = _paragraph_text(el)
         if text.strip():
-            level = _paragraph_level(el, headings)
-            yield ("#" * level + " " + text.strip()) if level else text
-        for box in el.iter(W + "txbxContent"):
+            level = _paragraph_level(el, headings) if headings else _direct_level(el)
+            out.append(("#" * level + " " + text.strip()) if level else text)
+        for box in el.iter(_TXBX):
             if _outermost_box(box, el):
-                yield from _blocks(box, headings)
-    elif tag == W + "tbl":
+                out.extend(_blocks(box, headings))
+        return out
+    return list(_other_blocks(el, headings))
+
+
+def _other_blocks(el, headings: dict[str, int]):
+    tag = el.tag
+    if tag == W + "tbl":
         rows = _table_rows(el)
         if rows:
             yield "\n".join(rows)
@@ -411,8 +421,14 @@ def _outermost_box(box, paragraph) -> bool:
     return True
 
 
+def _direct_level(p) -> int:
+    """A paragraph's own outline level, where the document has no styles to look up."""
+    ppr = p.find(_PPR)
+    return (_outline_level(ppr) or 0) if ppr is not None else 0
+
+
 def _paragraph_level(p, headings: dict[str, int]) -> int:
-    ppr = p.find(W + "pPr")
+    ppr = p.find(_PPR)
     if ppr is None:
         return 0
     direct = _outline_level(ppr)
@@ -431,18 +447,12 @@ def _paragraph_text(p) -> str:
     while stack:
         for el in stack[-1]:
             tag = el.tag
-            if not isinstance(tag, str) or tag in _SKIP:
-                continue
-            if tag == W + "t":
+            if tag == _T:
                 out.append(el.text or "")
-            elif tag == W + "tab" or tag == W + "ptab":
-                out.append("\t")
-            elif tag in (W + "br", W + "cr"):
-                out.append("\n")
-            elif tag == W + "noBreakHyphen":
-                out.append("-")
-            elif tag == W + "softHyphen":
-                pass
+            elif not isinstance(tag, str) or tag in _SKIP:
+                continue
+            elif tag in _TEXT_MARKS:
+                out.append(_TEXT_MARKS[tag])
             elif len(el):
                 stack.append(iter(el))
                 break
