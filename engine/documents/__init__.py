@@ -5,8 +5,10 @@
 
 One module per reader (pdf.py, docx.py, text.py, html.py). Every file Hearth cannot
 read raises ``BadInputError`` with one sentence naming the file; a library failure
-never escapes as anything else. ``cancel()`` is polled between pages (PDF) or blocks
-(DOCX) and raises ``CancelledError``. Formats without pages give a single page 1.
+never escapes as anything else. ``cancel()`` is polled while a PDF page is read (every
+0.1 s: its worker process is ended) or between blocks (DOCX) and raises ``CancelledError``.
+Hostile files stay bounded in memory and time (see pdf.py and docx.py for the budgets).
+Formats without pages give a single page 1.
 
 No Qt here: the GUI calls this from a worker thread.
 """

@@ -14,12 +14,29 @@ blocks only, so full-width letters and half-width kana stay as written).
 Producers that put every glyph in its own text object (BT … ET) make pypdf end a line
 after each character ("会\n議\nは…"); runs of three or more one-character lines of
 Japanese are joined back into one line.
+
+A page can take pypdf minutes (a 10 KB content stream just under its token limit
+takes about half a minute; a thousand pages may share it), and pypdf cannot be
+interrupted. So the pages are read in a worker process (``multiprocessing`` spawn,
+one per document, started in about 0.2 s) that this process can stop:
+
+- each page has ``PAGE_SECONDS``; a page that takes longer is skipped (the worker is
+  ended and a new one reads on) and listed in the warnings;
+- a page whose content stream is the one a skipped page drew is skipped at once;
+- after ``SLOW_PAGES_MAX`` pages have run out of time, the rest is not read (also
+  listed), so a document costs at most about a minute more than its readable pages;
+- ``cancel()`` is polled every ``POLL_SECONDS`` while the worker reads, and ends it;
+- opening the file has ``OPEN_SECONDS``.
+
+``USE_WORKER = False`` (or a daemonic process, which cannot start one) reads in this
+process, without the time budgets.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 import unicodedata
 from pathlib import Path
 
@@ -30,6 +47,11 @@ log = logging.getLogger("engine.documents.pdf")
 
 HEADER_WINDOW = 1024  # the spec lets "%PDF-" start anywhere in the first 1024 bytes
 CACHE_PAGES = 16      # drop pypdf's object cache after this many pages
+PAGE_SECONDS = 10.0   # one page's budget: a page that takes longer is skipped
+OPEN_SECONDS = 30.0   # opening the file (cross-reference table, page tree)
+SLOW_PAGES_MAX = 5    # after this many pages ran out of time, the rest is not read
+POLL_SECONDS = 0.1    # how often cancel() is asked while the worker reads
+USE_WORKER = True     # False: read in this process, without the time budgets
 
 _RADICALS = re.compile(r"[\u2e80-\u2fdf]")  # CJK Radicals Supplement + Kangxi Radicals
 
@@ -69,85 +91,349 @@ def join_glyph_lines(text: str) -> str:
 
 
 def read_pdf(path: Path, name: str, check, on_page) -> Document:
-    import pypdf
-    from pypdf.errors import DependencyError, FileNotDecryptedError, WrongPasswordError
-
-    encrypted = (f"{name}: this PDF is encrypted: remove the password (for example by printing it to a "
-                 "new PDF) and open that copy")
-    damaged = f"{name}: this PDF is damaged and cannot be read"
-
     with open(path, "rb") as f:
-        head = f.read(HEADER_WINDOW)
-        if b"%PDF-" not in head:
+        if b"%PDF-" not in f.read(HEADER_WINDOW):
             raise BadInputError(f"{name} is not a PDF: the file is damaged or has the wrong extension")
-        f.seek(0)
+    import multiprocessing
+
+    if USE_WORKER and not multiprocessing.current_process().daemon:
+        source = _WorkerPages(path, name, check)
+    else:
+        source = _LocalPages(path, name)
+    try:
+        return _read_pages(source, path, name, check, on_page)
+    finally:
+        source.close()
+
+
+# ---- what happens to one page: "ok", "failed" (pypdf raised), "slow" (out of time, or the content
+# stream of a page that was), "encrypted"
+
+class _Refused(Exception):
+    """The file cannot be read at all: ``kind`` is "encrypted", "damaged" or "no pages"."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+def _sentence(name: str, kind: str) -> str:
+    if kind == "encrypted":
+        return (f"{name}: this PDF is encrypted: remove the password (for example by printing it to a "
+                "new PDF) and open that copy")
+    if kind == "no pages":
+        return f"{name}: this PDF has no pages"
+    if kind == "slow open":
+        return f"{name}: this PDF takes too long to open (over {OPEN_SECONDS:g} s)"
+    return f"{name}: this PDF is damaged and cannot be read"
+
+
+class _Pages:
+    """The reading itself, in whichever process does it: open the file, then one page at a time."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.file = None
+        self.reader = None
+        self.done = 0
+
+    def open(self) -> int:
+        import pypdf
+        from pypdf.errors import DependencyError, FileNotDecryptedError, WrongPasswordError
+
+        self.file = open(self.path, "rb")
         try:
-            reader = pypdf.PdfReader(f, strict=False)
+            self.reader = reader = pypdf.PdfReader(self.file, strict=False)
         except (FileNotDecryptedError, WrongPasswordError, DependencyError):
-            raise BadInputError(encrypted) from None
+            raise _Refused("encrypted") from None
         except Exception:
-            log.info("pypdf cannot open %s", name, exc_info=True)
-            raise BadInputError(damaged) from None
-        try:
-            if reader.is_encrypted:
-                try:
-                    # An owner password only (empty user password): every viewer opens it, so do we.
-                    ok = reader.decrypt("")
-                except Exception:
-                    log.info("cannot decrypt %s", name, exc_info=True)
-                    raise BadInputError(encrypted) from None
-                if not ok:
-                    raise BadInputError(encrypted)
+            log.info("pypdf cannot open %s", self.path, exc_info=True)
+            raise _Refused("damaged") from None
+        if reader.is_encrypted:
             try:
-                total = len(reader.pages)
-            except (FileNotDecryptedError, DependencyError):
-                raise BadInputError(encrypted) from None
+                # An owner password only (empty user password): every viewer opens it, so do we.
+                ok = reader.decrypt("")
             except Exception:
-                log.info("cannot list the pages of %s", name, exc_info=True)
-                raise BadInputError(damaged) from None
-            if total == 0:
-                raise BadInputError(f"{name}: this PDF has no pages")
-            return _read_pages(reader, path, name, total, check, on_page, encrypted)
+                log.info("cannot decrypt %s", self.path, exc_info=True)
+                raise _Refused("encrypted") from None
+            if not ok:
+                raise _Refused("encrypted")
+        try:
+            total = len(reader.pages)
+        except (FileNotDecryptedError, DependencyError):
+            raise _Refused("encrypted") from None
+        except Exception:
+            log.info("cannot list the pages of %s", self.path, exc_info=True)
+            raise _Refused("damaged") from None
+        if total == 0:
+            raise _Refused("no pages")
+        return total
+
+    def fingerprint(self, i: int):
+        """The page's content stream(s), as indirect object numbers; None when they are not shared objects."""
+        try:
+            contents = self.reader.pages[i].get("/Contents")
+        except Exception:
+            return None
+        refs = contents if isinstance(contents, list) else [contents]
+        out = []
+        for ref in refs:
+            num = getattr(ref, "idnum", None)
+            if num is None:
+                return None
+            out.append((num, getattr(ref, "generation", 0)))
+        return tuple(out) or None
+
+    def read(self, i: int) -> tuple[str, str]:
+        """(status, text) of page ``i`` (0-based)."""
+        from pypdf.errors import DependencyError, FileNotDecryptedError
+
+        try:
+            raw = self.reader.pages[i].extract_text()
+        except (FileNotDecryptedError, DependencyError):
+            return "encrypted", ""
+        except Exception:  # RecursionError included: one bad page does not sink the document
+            log.info("page %d of %s cannot be read", i + 1, self.path, exc_info=True)
+            return "failed", ""
         finally:
-            reader.close()
+            self.done += 1
+            if self.done % CACHE_PAGES == 0:
+                _drop_cache(self.reader)
+        return "ok", join_glyph_lines(fold_radicals(clean_text(raw or "")))
+
+    def close(self) -> None:
+        for thing in (self.reader, self.file):
+            try:
+                if thing is not None:
+                    thing.close()
+            except Exception:
+                pass
+        self.reader = self.file = None
 
 
-def _read_pages(reader, path: Path, name: str, total: int, check, on_page, encrypted: str) -> Document:
-    from pypdf.errors import DependencyError, FileNotDecryptedError
+class _LocalPages:
+    """Pages read in this process: nothing can stop a page, cancel() is asked between pages."""
 
+    def __init__(self, path: Path, name: str):
+        self.pages = _Pages(str(path))
+        self.name = name
+
+    def open(self) -> int:
+        try:
+            return self.pages.open()
+        except _Refused as e:
+            raise BadInputError(_sentence(self.name, e.kind)) from None
+
+    def read(self, i: int) -> tuple[str, str]:
+        return self.pages.read(i)
+
+    def close(self) -> None:
+        self.pages.close()
+
+
+def _worker_main(conn, path: str) -> None:
+    """The worker process: open ``path``; then, told ("from", first, slow), read pages ``first``…
+    in order, sending ("done", i, status, text) for each, and skip a page that draws the content
+    stream of a page in ``slow`` (pages that ran out of time in an earlier worker)."""
+    logging.getLogger().addHandler(logging.NullHandler())   # pypdf's warnings: not on the user's terminal
+    pages = _Pages(path)
+    try:
+        conn.send(("ready",))
+        try:
+            total = pages.open()
+        except _Refused as e:
+            conn.send(("refused", e.kind))
+            return
+        conn.send(("open", total))
+        request = conn.recv()
+        if request is None:
+            return
+        _, first, slow_pages = request
+        slow = {fp for fp in map(pages.fingerprint, slow_pages) if fp is not None}
+        for i in range(first, total):
+            fp = pages.fingerprint(i)
+            if fp is not None and fp in slow:
+                conn.send(("done", i, "slow", ""))
+            else:
+                conn.send(("done", i, *pages.read(i)))
+        conn.recv()   # the reader's "that is all" (None), or its end
+    except (EOFError, OSError, KeyboardInterrupt):
+        pass   # the reader went away, or Ctrl+C: the parent ends the read
+    finally:
+        pages.close()
+
+
+class _WorkerPages:
+    """Pages read in a worker process that a page's time budget or cancel() can end.
+
+    The worker reads ahead page after page (no round trip per page); this process takes its
+    answers in order, giving each page ``PAGE_SECONDS`` from when it starts waiting for it. A page
+    out of time ends the worker; the next read starts a new one from the following page."""
+
+    def __init__(self, path: Path, name: str, check):
+        self.path = path
+        self.name = name
+        self.check = check
+        self.proc = None
+        self.conn = None
+        self.local: _LocalPages | None = None   # when no worker could be started
+        self.timed_out: list[int] = []          # pages (0-based) that ran out of time
+        self.asked = False                      # the running worker was told where to read from
+        self.total = 0
+        self.idle = False                       # it has sent its last page: it may be let go gently
+
+    def _start(self) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        parent, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, str(self.path)), name="hearth-pdf",
+                                daemon=True)
+        self.proc.start()
+        child.close()
+        self.conn = parent
+
+    def _wait(self, deadline: float):
+        """The worker's next message; None when ``deadline`` passes first; EOFError when it died."""
+        while True:
+            self.check()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            if self.conn.poll(min(POLL_SECONDS, left)):
+                return self.conn.recv()
+
+    def open(self) -> int:
+        self._start()
+        try:
+            msg = self._wait(time.monotonic() + OPEN_SECONDS)
+        except (EOFError, OSError):
+            msg = None
+        if msg is None or msg[0] != "ready":
+            # It never started (a program that cannot be spawned from): read here, as before.
+            log.warning("the PDF worker did not start (exit code %s); reading %s in this process",
+                        self._end(), self.name)
+            self.local = _LocalPages(self.path, self.name)
+            return self.local.open()
+        try:
+            msg = self._wait(time.monotonic() + OPEN_SECONDS)
+        except (EOFError, OSError):
+            log.info("the PDF worker ended while opening %s (exit code %s)", self.name, self._end())
+            raise BadInputError(_sentence(self.name, "damaged")) from None
+        if msg is None:
+            self._end()
+            raise BadInputError(_sentence(self.name, "slow open"))
+        if msg[0] == "refused":
+            self._end()
+            raise BadInputError(_sentence(self.name, msg[1]))
+        self.total = msg[1]
+        return self.total
+
+    def read(self, i: int) -> tuple[str, str]:
+        """(status, text) of page ``i``, the page after the last one read; "timeout" when it ran out of time."""
+        if self.local is not None:
+            return self.local.read(i)
+        if self.proc is None:
+            self.open()   # the last one was ended: a new worker reads on from here
+            if self.local is not None:
+                return self.local.read(i)
+        if not self.asked:
+            self.conn.send(("from", i, self.timed_out))
+            self.asked = True
+        try:
+            msg = self._wait(time.monotonic() + PAGE_SECONDS)
+        except (EOFError, OSError):
+            log.info("the PDF worker ended on page %d of %s (exit code %s)", i + 1, self.name, self._end())
+            return "failed", ""
+        if msg is None:
+            log.info("page %d of %s took longer than %g s", i + 1, self.name, PAGE_SECONDS)
+            self._end()
+            self.timed_out.append(i)
+            return "timeout", ""
+        self.idle = i == self.total - 1
+        return msg[2], msg[3]
+
+    def _end(self):
+        """Stop the worker now; its exit code."""
+        proc, conn = self.proc, self.conn
+        self.proc = self.conn = None
+        self.asked = False
+        if conn is not None:
+            try:
+                conn.close()
+            except OSError:
+                pass
+        if proc is None:
+            return None
+        if proc.is_alive():
+            proc.terminate()
+            proc.join(1)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(1)
+        return proc.exitcode
+
+    def close(self) -> None:
+        if self.idle and self.proc is not None and self.proc.is_alive():
+            try:
+                self.conn.send(None)   # that is all: the worker closes the file and exits
+                self.proc.join(1)
+            except (OSError, ValueError):
+                pass
+        self._end()
+        if self.local is not None:
+            self.local.close()
+
+
+def _read_pages(source, path: Path, name: str, check, on_page) -> Document:
+    total = source.open()
     pages: list[Page] = []
     empty: list[int] = []
     failed: list[int] = []
+    slow: list[int] = []       # out of time, or drawing what a page out of time drew
+    unread: list[int] = []     # after SLOW_PAGES_MAX pages ran out of time
+    timeouts = 0
     for i in range(total):
         check()
         number = i + 1
-        try:
-            raw = reader.pages[i].extract_text()
-        except (FileNotDecryptedError, DependencyError):
-            raise BadInputError(encrypted) from None
-        except Exception:  # RecursionError included: one bad page does not sink the document
-            log.info("page %d of %s cannot be read", number, name, exc_info=True)
-            raw, ok = "", False
-        else:
-            ok = True
-        text = join_glyph_lines(fold_radicals(clean_text(raw or "")))
-        if not ok:
+        if timeouts >= SLOW_PAGES_MAX:
+            unread.append(number)
+            pages.append(Page(number, ""))
+            continue
+        status, text = source.read(i)
+        if status == "encrypted":
+            raise BadInputError(_sentence(name, "encrypted"))
+        if status == "timeout":
+            timeouts += 1
+            status = "slow"
+        if status == "slow":
+            slow.append(number)
+        elif status != "ok":
             failed.append(number)
         elif not text.strip():
             empty.append(number)
         pages.append(Page(number, text))
-        if number % CACHE_PAGES == 0:
-            _drop_cache(reader)
         if on_page is not None:
             on_page(number, total)
-    if failed and len(failed) == total:
-        raise BadInputError(f"{name}: this PDF is damaged and cannot be read")
-    if len(empty) + len(failed) == total:
+    if unread and on_page is not None:
+        on_page(total, total)
+    if len(empty) + len(failed) + len(slow) + len(unread) == total:
+        if slow:
+            raise BadInputError(f"{name}: this PDF takes too long to read: no page could be read within "
+                                f"{PAGE_SECONDS:g} s")
+        if len(failed) == total:
+            raise BadInputError(_sentence(name, "damaged"))
         raise BadInputError(f"{name}: this PDF has no text layer: it is a scan; run text recognition "
                             "(OCR) on it and open the result")
     warnings: list[str] = []
     if failed:
         warnings.append(_plural(failed, "is damaged and was left out", "are damaged and were left out"))
+    if slow:
+        warnings.append(_plural(slow, f"was skipped: reading it takes longer than {PAGE_SECONDS:g} s",
+                                f"were skipped: reading each takes longer than {PAGE_SECONDS:g} s"))
+    if unread:
+        warnings.append(_plural(unread, f"was not read: reading stopped after {timeouts} pages took too long",
+                                f"were not read: reading stopped after {timeouts} pages took too long"))
     if empty:
         warnings.append(_plural(empty, "has no text layer", "have no text layer"))
     return Document(path=path, format="pdf", pages=pages, encoding=None, warnings=warnings)

@@ -112,6 +112,7 @@ def test_dropping_pypdfs_object_cache_changes_nothing(long_pdf, monkeypatch):
     pages it reads again afterwards must give the same text as one reader that kept everything."""
     from engine.documents import pdf
 
+    monkeypatch.setattr(pdf, "USE_WORKER", False)   # the counting stand-in lives in this process
     dropped = []
     real_drop = pdf._drop_cache
     monkeypatch.setattr(pdf, "_drop_cache", lambda reader: (dropped.append(1), real_drop(reader)))
@@ -299,6 +300,9 @@ def test_a_library_failure_becomes_one_sentence(docs, monkeypatch):
     """Whatever pypdf raises while reading a page is caught: the page is left out with a warning."""
     import pypdf
 
+    from engine.documents import pdf
+
+    monkeypatch.setattr(pdf, "USE_WORKER", False)   # the failing stand-in lives in this process
     def boom(self, *a, **k):
         raise KeyError("/Font")
 
@@ -311,6 +315,9 @@ def test_a_library_failure_becomes_one_sentence(docs, monkeypatch):
 def test_a_page_pypdf_cannot_read_is_left_out_with_a_warning(docs, monkeypatch):
     import pypdf
 
+    from engine.documents import pdf
+
+    monkeypatch.setattr(pdf, "USE_WORKER", False)   # the failing stand-in lives in this process
     real = pypdf.PageObject.extract_text
     calls = []
 
