@@ -389,7 +389,7 @@ def _element_blocks(el, headings: dict[str, int]) -> list[str]:
         out = []
         text = _paragraph_text(el)
         if text.strip():
-            level = _paragraph_level(el, headings) if headings else _direct_level(el)
+            level = _paragraph_level(el, headings)
             out.append(("#" * level + " " + text.strip()) if level else text)
         for box in el.iter(_TXBX):
             if _outermost_box(box, el):
@@ -399,6 +399,7 @@ def _element_blocks(el, headings: dict[str, int]) -> list[str]:
 
 
 def _other_blocks(el, headings: dict[str, int]):
+    """The blocks of a table, or of what a content control, custom XML, insertion or move holds."""
     tag = el.tag
     if tag == W + "tbl":
         rows = _table_rows(el)
@@ -419,12 +420,6 @@ def _outermost_box(box, paragraph) -> bool:
             return False
         p = p.getparent()
     return True
-
-
-def _direct_level(p) -> int:
-    """A paragraph's own outline level, where the document has no styles to look up."""
-    ppr = p.find(_PPR)
-    return (_outline_level(ppr) or 0) if ppr is not None else 0
 
 
 def _paragraph_level(p, headings: dict[str, int]) -> int:
