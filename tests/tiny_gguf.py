@@ -19,6 +19,45 @@ CHATML_TEMPLATE = (
     "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
 )
 
+# Real templates, verbatim. google/gemma-7b-it (as in llama.cpp's tests/test-chat-template.cpp): no system role
+# (it raises on one), user/model turns must alternate, message text trimmed.
+GEMMA_TEMPLATE = (
+    "{{ bos_token }}{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}"
+    "{% endif %}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+    "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
+    "{% if (message['role'] == 'assistant') %}{% set role = 'model' %}{% else %}{% set role = message['role'] %}"
+    "{% endif %}{{ '<start_of_turn>' + role + '\\n' + message['content'] | trim + '<end_of_turn>\\n' }}{% endfor %}"
+    "{% if add_generation_prompt %}{{'<start_of_turn>model\\n'}}{% endif %}"
+)
+# meta-llama/Meta-Llama-3-8B-Instruct (llama-cpp-python's LLAMA3_INSTRUCT_CHAT_TEMPLATE): a system role, trimmed
+# text, the BOS written by the template.
+LLAMA3_TEMPLATE = (
+    "{% set loop_messages = messages %}{% for message in loop_messages %}"
+    "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | trim"
+    " + '<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}{% endif %}"
+)
+# mistralai/Mistral-7B-Instruct-v0.1 (llama-cpp-python's MISTRAL_INSTRUCT_CHAT_TEMPLATE): no system role (a
+# leading one breaks the alternation check), text not trimmed, EOS after each reply.
+MISTRAL_TEMPLATE = (
+    "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+    "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
+    "{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}"
+    "{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token + ' ' }}"
+    "{% else %}{{ raise_exception('Only user and assistant roles are supported!') }}{% endif %}{% endfor %}"
+)
+
+# Each template's vocabulary as its models have it: BOS, end of text, the control tokens the template writes
+# (Mistral's [INST] and [/INST] are control tokens from v0.3 on), and the token the header names as EOS (Gemma's
+# is <eos>: llama.cpp knows <end_of_turn> ends a reply by its name). A template not listed here gets ChatML's.
+TEMPLATE_VOCAB = {
+    CHATML_TEMPLATE: ("<s>", "</s>", ["<|im_start|>", "<|im_end|>"], "<|im_end|>"),
+    GEMMA_TEMPLATE: ("<bos>", "<eos>", ["<start_of_turn>", "<end_of_turn>"], "<eos>"),
+    LLAMA3_TEMPLATE: ("<|begin_of_text|>", "<|end_of_text|>", ["<|start_header_id|>", "<|end_header_id|>",
+                                                                "<|eot_id|>"], "<|eot_id|>"),
+    MISTRAL_TEMPLATE: ("<s>", "</s>", ["[INST]", "[/INST]"], "</s>"),
+}
+
 _WORDS = ["the", "a", "of", "and", "to", "in", "is", "it", "you", "that", "he", "was",
           "for", "on", "are", "with", "as", "his", "they", "be", "at", "one", "have",
           "this", "from", "or", "had", "by", "hot", "word", "but", "what", "some", "we",
@@ -29,22 +68,29 @@ _WORDS = ["the", "a", "of", "and", "to", "in", "is", "it", "you", "that", "he", 
 def make_tiny_gguf(path: str | Path, *, n_ctx: int = 512, n_layer: int = 2, n_embd: int = 64,
                    n_head: int = 4, n_ff: int = 128, chat_template: str | None = None,
                    name: str = "Tiny Test Llama", seed: int = 0, extra_words: int = 0,
-                   extra_tokens: list[str] | None = None, text_only: bool = False) -> Path:
+                   extra_tokens: list[str] | None = None, text_only: bool = False,
+                   always_emit: str | None = None) -> Path:
     """Write a valid tiny llama GGUF to ``path`` and return the path.
 
+    ``chat_template``: also the control tokens it writes and its end-of-reply token (``TEMPLATE_VOCAB``).
     ``text_only``: the output layer practically never picks byte-fallback or
     control tokens, so generated text is valid UTF-8 words and syntax, like a
     real model's (benchmarks of text rendering need that).
+    ``always_emit``: a token of the vocabulary (``"<end_of_turn>"``) that the model picks first whatever
+    the prompt, by far (its layers add nothing, one embedding dimension is large and only that token's
+    output row reads it).
     """
     import gguf
 
     path = Path(path)
     rng = np.random.default_rng(seed)
-    tokens: list[str] = ["<unk>", "<s>", "</s>"]
+    bos, end_of_text, controls, eos_token = TEMPLATE_VOCAB.get(chat_template, TEMPLATE_VOCAB[CHATML_TEMPLATE])
+    if not chat_template:
+        controls = []
+    tokens: list[str] = ["<unk>", bos, end_of_text]
     types = [gguf.TokenType.UNKNOWN, gguf.TokenType.CONTROL, gguf.TokenType.CONTROL]
-    if chat_template:
-        tokens += ["<|im_start|>", "<|im_end|>"]
-        types += [gguf.TokenType.CONTROL, gguf.TokenType.CONTROL]
+    tokens += controls
+    types += [gguf.TokenType.CONTROL] * len(controls)
     for b in range(256):
         tokens.append(f"<0x{b:02X}>")
         types.append(gguf.TokenType.BYTE)
@@ -85,13 +131,22 @@ def make_tiny_gguf(path: str | Path, *, n_ctx: int = 512, n_layer: int = 2, n_em
     w.add_add_bos_token(True)
     if chat_template:
         w.add_chat_template(chat_template)
-        eos = tokens.index("<|im_end|>")
+        eos = tokens.index(eos_token)
     w.add_eos_token_id(eos)
 
     def t(name, *shape):
         w.add_tensor(name, (rng.standard_normal(shape) * 0.5).astype(np.float32))
 
-    t("token_embd.weight", n_vocab, n_embd)
+    def zero_if_forced(name, *shape):
+        if always_emit is None:
+            t(name, *shape)
+        else:
+            w.add_tensor(name, np.zeros(shape, dtype=np.float32))
+
+    embd = (rng.standard_normal((n_vocab, n_embd)) * 0.5).astype(np.float32)
+    if always_emit is not None:
+        embd[:, 0] = 50.0
+    w.add_tensor("token_embd.weight", embd)
     w.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
     out = (rng.standard_normal((n_vocab, n_embd)) * 0.5).astype(np.float32)
     if text_only:
@@ -99,17 +154,20 @@ def make_tiny_gguf(path: str | Path, *, n_ctx: int = 512, n_layer: int = 2, n_em
         for i, ty in enumerate(types):
             if ty != gguf.TokenType.NORMAL:
                 out[i] = 0.0  # ... and a logit of 0 for bytes and control tokens
+    if always_emit is not None:
+        out[:, 0] = 0.0
+        out[tokens.index(always_emit), 0] = 10.0
     w.add_tensor("output.weight", out)
     for i in range(n_layer):
         w.add_tensor(f"blk.{i}.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
         t(f"blk.{i}.attn_q.weight", n_embd, n_embd)
         t(f"blk.{i}.attn_k.weight", n_embd, n_embd)
         t(f"blk.{i}.attn_v.weight", n_embd, n_embd)
-        t(f"blk.{i}.attn_output.weight", n_embd, n_embd)
+        zero_if_forced(f"blk.{i}.attn_output.weight", n_embd, n_embd)
         w.add_tensor(f"blk.{i}.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
         t(f"blk.{i}.ffn_gate.weight", n_ff, n_embd)
         t(f"blk.{i}.ffn_up.weight", n_ff, n_embd)
-        t(f"blk.{i}.ffn_down.weight", n_embd, n_ff)
+        zero_if_forced(f"blk.{i}.ffn_down.weight", n_embd, n_ff)
     w.write_header_to_file()
     w.write_kv_data_to_file()
     w.write_tensors_to_file()

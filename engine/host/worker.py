@@ -457,14 +457,16 @@ class LlamaDecoder:
         try:
             return self._render(messages)
         except Exception as e:
-            # Some templates reject a leading system message etc.: fold it into the first user turn.
-            if messages and messages[0]["role"] == "system":
-                rest = list(messages[1:])
-                if rest and rest[0]["role"] == "user":
-                    rest[0] = {"role": "user", "content": messages[0]["content"] + "\n\n" + rest[0]["content"]}
-                    return self._render(rest)
-                raise
-            raise ValueError(f"the model's chat template failed: {e}") from e
+            # Some templates reject a system message (Gemma's, Mistral's), or two turns of one role in a row
+            # (the same ones: user/assistant must alternate, and a reply stopped before its first word leaves two
+            # user turns): the system prompt goes into the first user turn, turns of one role are joined.
+            merged = _merge_turns(messages)
+            if merged == list(messages):
+                raise ValueError(f"the model's chat template failed: {e}") from e
+            try:
+                return self._render(merged)
+            except Exception as e2:
+                raise ValueError(f"the model's chat template failed: {e2}") from e2
 
     def render_chat(self, messages) -> tuple[PromptSegments, list[str]]:
         """The conversation as prompt segments (see ``engine.chat.render_segments``)."""
@@ -659,6 +661,27 @@ class LlamaDecoder:
             stats.gen_tok_s = (n - 1) / (t_end - t_first) if n > 1 and t_end > t_first else 0.0
             stats.total_s = t_end - t0
             stats.finish_reason = finish
+
+
+def _merge_turns(messages) -> list[dict]:
+    """``messages`` with a leading system message folded into the first user turn and consecutive turns of one
+    role joined (with a blank line), for templates that refuse a system role or two turns of one role."""
+    out: list[dict] = []
+    system = None
+    for m in messages:
+        if not out and system is None and m["role"] == "system":
+            system = m
+            continue
+        if out and out[-1]["role"] == m["role"]:
+            out[-1] = {**out[-1], "content": f"{out[-1]['content']}\n\n{m['content']}"}
+        else:
+            out.append(dict(m))
+    if system is not None:   # nowhere to go when the conversation does not start with a user turn
+        if out and out[0]["role"] == "user":
+            out[0] = {**out[0], "content": f"{system['content']}\n\n{out[0]['content']}"}
+        else:
+            out.insert(0, dict(system))
+    return out
 
 
 def _warmup_decode(llm, n_batch: int) -> int:
