@@ -151,7 +151,7 @@ def _check_parts(z: zipfile.ZipFile, path: Path, name: str) -> None:
         total += info.file_size
         compressed += info.compress_size
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise BadInputError(f"{name} looks like a zip bomb: its part {info.filename[:100]} expands "
+            raise BadInputError(f"{name} looks like a zip bomb: its part {_shown(info.filename)} expands "
                                 f"{info.file_size // max(info.compress_size, 1):,} times, to "
                                 f"{info.file_size // MB:,} MB")
     if total > MAX_TOTAL_BYTES:
@@ -162,6 +162,11 @@ def _check_parts(z: zipfile.ZipFile, path: Path, name: str) -> None:
         raise zipfile.BadZipFile("the parts' compressed sizes add up to more than the file")
 
 
+def _shown(member: str) -> str:
+    """A part's name as a sentence may show it: at most 100 characters, nothing unprintable."""
+    return "".join(c if c.isprintable() else "?" for c in member[:100])
+
+
 def _part_xml(z: zipfile.ZipFile, member: str, name: str):
     """A small part (styles, relationships) parsed whole, or None when the zip has none."""
     from lxml import etree
@@ -170,7 +175,7 @@ def _part_xml(z: zipfile.ZipFile, member: str, name: str):
         info = z.getinfo(member)
     except KeyError:
         return None
-    too_large = BadInputError(f"{name} is too large: its part {member[:100]} is over "
+    too_large = BadInputError(f"{name} is too large: its part {_shown(member)} is over "
                               f"{MAX_SIDE_XML_BYTES // MB} MB of XML")
     if info.file_size > MAX_SIDE_XML_BYTES:
         raise too_large

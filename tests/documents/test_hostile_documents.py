@@ -107,6 +107,14 @@ def test_docx_with_more_paragraphs_than_the_budget_is_cut_with_a_warning(tmp_pat
     assert r["peak_mb"] < 300 and r["seconds"] < 40, {k: r[k] for k in ("peak_mb", "seconds")}
 
 
+def test_a_bomb_part_named_with_a_line_break_still_gives_one_line(tmp_path):
+    p = make_docs.make_docx_with_parts(tmp_path / "named.docx", {"word/media/a\nb.bin": make_docs.zeros(8 * MB)})
+    with pytest.raises(BadInputError) as e:
+        read_document(p)
+    assert str(e.value).startswith("named.docx looks like a zip bomb: its part word/media/a?b.bin expands ")
+    assert "\n" not in str(e.value)
+
+
 def test_docx_parts_over_the_total_budget_are_refused(tmp_path, monkeypatch):
     from engine.documents import docx
 
