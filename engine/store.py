@@ -14,8 +14,10 @@ Design notes
   transaction.
 - Message text is indexed by an FTS5 table (external content, kept in sync by
   triggers). The ``trigram`` tokenizer (SQLite >= 3.34) makes substring search
-  work for languages without spaces (Japanese, Chinese); queries with a term
-  shorter than three characters fall back to ``LIKE``.
+  work for languages without spaces (Japanese, Chinese); a term shorter than
+  three characters is looked for with ``LIKE``. Older SQLite gets the
+  ``unicode61`` tokenizer: words and the starts of words (case and accents
+  ignored); a term in Japanese, an emoji or symbols alone use ``LIKE``.
 - Timestamps are UTC ISO-8601 strings (``2025-01-31T12:00:00.123456+00:00``).
 
 Streaming replies: ``add_message(cid, "assistant", "", complete=False)`` when
@@ -70,6 +72,21 @@ def utc_now() -> str:
 def trigram_available() -> bool:
     """The FTS5 trigram tokenizer exists from SQLite 3.34."""
     return sqlite3.sqlite_version_info >= (3, 34, 0)
+
+
+# Scripts written with spaces between words: the unicode61 tokenizer (SQLite before 3.34) finds their words,
+# ignoring case and accents; other text (Japanese, Chinese, emoji, symbols alone) is searched with LIKE.
+_SPACED_SCRIPTS = ("LATIN ", "GREEK ", "CYRILLIC ")
+
+
+def _word_term(term: str) -> bool:
+    """A search term the unicode61 index can find: ASCII with a letter or digit, or letters and digits of
+    scripts written with spaces (``CAFÉ``, ``naïve``, ``Москва``). LIKE would miss ``Café`` for ``CAFÉ``: it
+    ignores the case of ASCII letters only."""
+    import unicodedata
+
+    return any(ch.isalnum() for ch in term) and all(
+        ch.isascii() or (ch.isalnum() and unicodedata.name(ch, "").startswith(_SPACED_SCRIPTS)) for ch in term)
 
 
 def _collapse(text: str) -> str:
@@ -672,22 +689,24 @@ class Store:
         if not terms:
             return []
         limit = max(1, int(limit))
-        use_like = (any(len(t) < 3 for t in terms) if self._trigram
-                    else any(not t.isascii() for t in terms))
+        # Each term through the index where it can find it (trigram: three characters or more, any case;
+        # unicode61: a word's start, see _word_term), else with LIKE (which ignores the case of ASCII only).
+        indexed = [t for t in terms if (len(t) >= 3 if self._trigram else _word_term(t))]
+        like = [t for t in terms if t not in indexed]
+        like_sql = "".join(" AND m.content LIKE ? ESCAPE '\\'" for _ in like)
+        like_params = ["%" + re.sub(r"([\\%_])", r"\\\1", t) + "%" for t in like]
         select = ("SELECT m.conversation_id, c.title, m.id, m.role, m.content, m.created_at "
                   "FROM messages m JOIN conversations c ON c.id = m.conversation_id ")
         with self._guard() as conn:
-            if use_like:
-                where = " AND ".join("m.content LIKE ? ESCAPE '\\'" for _ in terms)
-                params = ["%" + re.sub(r"([\\%_])", r"\\\1", t) + "%" for t in terms]
-                rows = conn.execute(select + f"WHERE {where} ORDER BY m.created_at DESC, m.id DESC "
-                                    "LIMIT ?", (*params, limit)).fetchall()
+            if not indexed:
+                rows = conn.execute(select + f"WHERE 1{like_sql} ORDER BY m.created_at DESC, m.id DESC "
+                                    "LIMIT ?", (*like_params, limit)).fetchall()
             else:
                 suffix = "" if self._trigram else "*"
-                match = " ".join('"' + t.replace('"', '""') + '"' + suffix for t in terms)
+                match = " ".join('"' + t.replace('"', '""') + '"' + suffix for t in indexed)
                 rows = conn.execute(
-                    select + "JOIN messages_fts f ON f.rowid = m.id WHERE messages_fts MATCH ? "
-                    "ORDER BY f.rank, m.id DESC LIMIT ?", (match, limit)).fetchall()
+                    select + f"JOIN messages_fts f ON f.rowid = m.id WHERE messages_fts MATCH ?{like_sql} "
+                    "ORDER BY f.rank, m.id DESC LIMIT ?", (match, *like_params, limit)).fetchall()
         return [{"conversation_id": r[0], "title": clean_title(r[1]) or DEFAULT_TITLE, "message_id": r[2],
                  "role": r[3], "snippet": _snippet(r[4], terms), "created_at": r[5]} for r in rows]
 

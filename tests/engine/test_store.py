@@ -41,6 +41,22 @@ def store(db_path):
     s.close()
 
 
+@pytest.fixture(params=["trigram", "unicode61"])
+def search_store(request, db_path, monkeypatch):
+    """A store on each of the two search paths: the trigram index (SQLite 3.34 and later) and the unicode61
+    index that older SQLite gets (this SQLite made to look older)."""
+    if request.param == "unicode61":
+        monkeypatch.setattr(store_mod, "trigram_available", lambda: False)
+    elif not trigram_available():
+        pytest.skip(f"SQLite {sqlite3.sqlite_version} has no trigram tokenizer")
+    s = Store(db_path)
+    sql = s.conn.execute("SELECT sql FROM sqlite_master WHERE name='messages_fts'").fetchone()[0]
+    assert request.param in sql and s._trigram == (request.param == "trigram")
+    s.path_name = request.param
+    yield s
+    s.close()
+
+
 def raw(path) -> sqlite3.Connection:
     return sqlite3.connect(str(path), isolation_level=None)
 
@@ -61,9 +77,23 @@ def test_new_database_is_migrated_and_in_wal_mode(store, db_path):
         assert other.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 
 
-def test_fts_uses_trigram_when_sqlite_has_it(store):
+def test_fts_uses_trigram_when_sqlite_has_it(store, db_path, monkeypatch):
     sql = store.conn.execute("SELECT sql FROM sqlite_master WHERE name='messages_fts'").fetchone()[0]
-    assert ("trigram" in sql) == trigram_available()
+    assert ("trigram" in sql) == trigram_available() and ("unicode61" in sql) != trigram_available()
+    store.close()
+    # An older SQLite: unicode61. A database made there keeps its index when SQLite is upgraded.
+    older = db_path.with_name("older.sqlite3")
+    monkeypatch.setattr(store_mod, "trigram_available", lambda: False)
+    Store(older).close()
+    monkeypatch.undo()
+    s = Store(older)
+    try:
+        sql = s.conn.execute("SELECT sql FROM sqlite_master WHERE name='messages_fts'").fetchone()[0]
+        assert "unicode61" in sql and not s._trigram
+        s.add_message(s.create_conversation(), "user", "still found")
+        assert len(s.search("found")) == 1
+    finally:
+        s.close()
 
 
 def test_open_default_uses_the_config_database(home):
@@ -376,42 +406,58 @@ def test_conversation_messages_for_model(store):
 
 # ---- search ------------------------------------------------------------------------------
 
-def test_search_english_japanese_emoji(store):
+def test_search_english_japanese_emoji(search_store):
+    store = search_store
+    trigram = store.path_name == "trigram"
     a = store.create_conversation(title="Weather")
     ma = store.add_message(a, "user", "東京の天気はどうですか？")
     b = store.create_conversation(title="Cooking")
-    mb = store.add_message(b, "user", "A recipe for Pancakes with 🍓 strawberries, please")
+    mb = store.add_message(b, "user", "A recipe for Pancakes with 🍓 strawberries, please. CAFÉ AU LAIT too")
     mb2 = store.add_message(b, "assistant", "Mix flour, eggs and milk.")
 
+    # Japanese: any part of the text (trigram, or LIKE for one or two characters; LIKE on the older path).
     for q in ("東京", "東京の天気", "天気", "京"):
         hits = store.search(q)
         assert [h["message_id"] for h in hits] == [ma], q
         assert hits[0]["conversation_id"] == a and hits[0]["title"] == "Weather"
         assert q in hits[0]["snippet"]
     assert [h["message_id"] for h in store.search("pancakes")] == [mb]  # case-insensitive
-    assert [h["message_id"] for h in store.search("PANCAKE strawb")] == [mb]  # every word
+    assert [h["message_id"] for h in store.search("PANCAKE strawb")] == [mb]  # every word, starts of words
+    assert [h["message_id"] for h in store.search("café")] == [mb]  # case-insensitive beyond ASCII
+    assert [h["message_id"] for h in store.search("Café Au")] == [mb]
     assert [h["message_id"] for h in store.search("🍓")] == [mb]
+    assert [h["message_id"] for h in store.search("🍓 東京")] == []
     assert [h["message_id"] for h in store.search("flour")] == [mb2]
-    assert [h["message_id"] for h in store.search("ou")] == [mb2]  # short: LIKE fallback
+    assert [h["message_id"] for h in store.search("mi")] == [mb2]   # short: LIKE (trigram), a word's start
     assert store.search("pancakes tokyo") == []
     assert store.search("") == [] and store.search("   ") == []
     assert set(store.search("flour")[0]) == {"conversation_id", "title", "message_id", "role",
                                              "snippet", "created_at"}
+    # What only the trigram index can do: any part of a word, however short.
+    assert [h["message_id"] for h in store.search("ou")] == ([mb2] if trigram else [])
+    assert [h["message_id"] for h in store.search("awberr")] == ([mb] if trigram else [])
+    # What only unicode61 can do: ignore accents.
+    assert [h["message_id"] for h in store.search("cafe")] == ([] if trigram else [mb])
 
 
-def test_search_survives_query_syntax_characters(store):
+def test_search_survives_query_syntax_characters(search_store):
+    store = search_store
     cid = store.create_conversation()
     mid = store.add_message(cid, "user", 'say "hello" AND 100% of it_now (NEAR) col:umn *')
-    for q in ['"hello"', "100%", "it_now", "(NEAR)", "AND", "col:umn", "*", '"', "%", "_", "\\"]:
+    for q in ['"hello"', "100%", "it_now", "(NEAR)", "AND", "OR", "NOT", "col:umn", "*", '"', "%", "_", "\\", "^",
+              "-", "a-b", "NEAR/2"]:
         store.search(q)  # never raises
     assert [h["message_id"] for h in store.search('"hello"')] == [mid]
     assert [h["message_id"] for h in store.search("100%")] == [mid]
     assert [h["message_id"] for h in store.search("%")] == [mid]
+    assert [h["message_id"] for h in store.search("(NEAR)")] == [mid]
+    assert [h["message_id"] for h in store.search("col:umn")] == [mid]
     assert store.search("zz%zz") == []
     assert store.search("x_y") == []
 
 
-def test_search_follows_edits_and_snippets_are_short(store):
+def test_search_follows_edits_and_snippets_are_short(search_store):
+    store = search_store
     cid = store.create_conversation()
     long_text = ("lorem ipsum " * 50) + "needle in the haystack " + ("dolor sit " * 50)
     mid = store.add_message(cid, "assistant", long_text)
