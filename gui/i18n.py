@@ -297,11 +297,15 @@ CJK_FAMILIES = ("Noto Sans CJK JP", "Noto Sans JP", "Yu Gothic UI", "Yu Gothic",
 
 
 def cjk_fallback_families() -> list[str]:
-    """The installed Japanese font families, in order of preference (may be empty)."""
+    """The installed Japanese font families, in order of preference (may be empty); with none of the known ones,
+    whichever families the font database says write Japanese (a machine's only CJK font may be one the list
+    does not name: Droid Sans Fallback, WenQuanYi Zen Hei, Noto Sans CJK SC...)."""
     from gui.qt import QtGui
 
     have = set(QtGui.QFontDatabase.families())
-    return [f for f in CJK_FAMILIES if f in have]
+    known = [f for f in CJK_FAMILIES if f in have]
+    return known or [f for f in QtGui.QFontDatabase.families(QtGui.QFontDatabase.WritingSystem.Japanese)
+                     if not QtGui.QFontDatabase.isPrivateFamily(f)]
 
 
 def apply_cjk_fallback(font) -> "object":

@@ -421,8 +421,9 @@ def test_japanese_reply_and_summary_render_with_a_japanese_font(qtbot, japanese)
     from gui.panes.compare.widgets import ColumnView
 
     have = i18n.cjk_fallback_families()
-    if not have:
-        pytest.skip("no Japanese font installed here (e.g. apt-get install fonts-noto-cjk)")
+    # CI installs one (fonts-ipafont-gothic): a machine without any would show boxes, so this fails, not skips.
+    assert have, ("no Japanese font is installed (apt-get install fonts-ipafont-gothic, or fonts-noto-cjk): "
+                  "Japanese text would show as boxes")
     view, result = ChatView(), ResultView()
     for w in (view, result):
         qtbot.addWidget(w)
@@ -433,6 +434,20 @@ def test_japanese_reply_and_summary_render_with_a_japanese_font(qtbot, japanese)
     fm = QtGui.QFontMetrics(view.font())
     assert all(fm.inFontUcs4(ord(ch)) or QtGui.QFontMetrics(QtGui.QFont(have[0])).inFontUcs4(ord(ch))
                for ch in "日本語の応答です")
+
+
+def test_a_japanese_font_the_list_does_not_name_is_used(qapp, monkeypatch):
+    """A machine whose only Japanese font is none of the known families (here: the known list emptied) still
+    gets one: whichever family the font database says writes Japanese, and it has the characters."""
+    from gui import i18n
+    from gui.qt import QtGui
+
+    monkeypatch.setattr(i18n, "CJK_FAMILIES", ())
+    have = i18n.cjk_fallback_families()
+    assert have, "no Japanese font is installed (apt-get install fonts-ipafont-gothic)"
+    assert QtGui.QFontMetrics(QtGui.QFont(have[0])).inFontUcs4(ord("語"))
+    font = i18n.apply_cjk_fallback(QtGui.QFont("DejaVu Sans"))
+    assert font.families()[0] == "DejaVu Sans" and have[0] in font.families()
 
 
 def test_transcript_links_and_notes_are_japanese(qtbot, japanese):
