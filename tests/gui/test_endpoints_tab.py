@@ -14,7 +14,7 @@ import pytest
 from engine.config import AppConfig
 from gui.qt import QtWidgets
 from tests.hub.conftest import memory_keyring  # noqa: F401 (fixture)
-from tests.remote.conftest import (API_KEY, MODEL_ID, fake_server, keyed_server,  # noqa: F401 (fixtures)
+from tests.remote.conftest import (API_KEY, MODEL_ID, keyed_server, llama_server,  # noqa: F401 (fixtures)
                                    server_model)
 
 
@@ -126,39 +126,40 @@ def test_add_through_the_dialog_then_test_teaches_every_picker(qtbot, main_windo
     assert remote_row.gpu.toolTip().startswith("Layers to put on the GPU")
 
 
-def test_compare_run_routes_the_remote_model_through_the_server(qtbot, main_window, fake_server):
+def test_compare_run_routes_the_remote_model_through_the_server(qtbot, main_window, llama_server):
     from engine.remote.endpoints import EndpointRegistry, remember_models
 
     win = main_window
     config = win.config
-    EndpointRegistry(config).add("fk", fake_server.url("plain"))
-    remember_models(config, "fk", ["fake"])
+    ref = f"ls:{MODEL_ID}"
+    EndpointRegistry(config).add("ls", llama_server.url)
+    remember_models(config, "ls", [MODEL_ID])
     tab = servers_tab(qtbot, win)
-    tab._emit_models()                       # as after a Test: the pickers learn "fk:fake"
+    tab._emit_models()                       # as after a Test: the pickers learn "ls:tiny"
     pane = win.compare_pane
-    qtbot.waitUntil(lambda: pane.model_rows[1].combo.findData("fk:fake") >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: pane.model_rows[1].combo.findData(ref) >= 0, timeout=5000)
     local = next(str(e.path) for e in win.picker.entries if e.path.name.startswith("tiny-chat"))
-    pane.set_models([local, "fk:fake"])
+    pane.set_models([local, ref])
     pane.prompt_edit.setPlainText("compare me")
     pane.max_tokens.setValue(8)
-    before = fake_server.requests["plain"]
+    before = llama_server.requests("POST /v1/chat/completions")
     with qtbot.waitSignal(pane.runFinished, timeout=120000):
         assert pane.run() is not None
     results = pane.last_run["results"]
-    remote = next(r for r in results if r["path"] == "fk:fake")
+    remote = next(r for r in results if r["path"] == ref)
     assert remote["error"] is None, remote
-    assert remote["text"] == "Summary: compare me [p. 1]"      # the fake server's answer
-    assert fake_server.requests["plain"] > before
-    local_result = next(r for r in results if r["path"] != "fk:fake")
+    assert remote["text"].strip() and remote["completion_tokens"] == 8
+    assert llama_server.requests("POST /v1/chat/completions") == before + 1     # that server wrote it
+    local_result = next(r for r in results if r["path"] != ref)
     assert local_result["error"] is None and local_result["completion_tokens"] > 0
 
 
-def test_add_list_remove_contact_nothing_and_test_says_why_it_failed(qtbot, make_tab, fake_server,
+def test_add_list_remove_contact_nothing_and_test_says_why_it_failed(qtbot, make_tab, llama_server,
                                                                     keyed_server, _keyring):
     tab = make_tab()
-    before = fake_server.requests["plain"]
+    before = llama_server.requests()
     with qtbot.waitSignal(tab.actionFinished, timeout=10000) as sig:
-        tab.add_endpoint("fk", fake_server.url("plain"), api_key="sk-abc", verify=False)
+        tab.add_endpoint("fk", llama_server.url, api_key="sk-abc", verify=False)
     assert sig.args[:2] == ["add", True]
     qtbot.waitUntil(lambda: (row_texts(tab, "fk") or [""] * 6)[4] == "set", timeout=10000)
     assert row_texts(tab, "fk")[3] == "off"
@@ -168,7 +169,7 @@ def test_add_list_remove_contact_nothing_and_test_says_why_it_failed(qtbot, make
     assert sig.args[:2] == ["remove", True]
     assert row_texts(tab, "fk") is None
     assert ("Hearth", "endpoint:fk") not in _keyring.store        # the key went with it
-    assert fake_server.requests["plain"] == before                # nothing was contacted
+    assert llama_server.requests() == before                      # nothing was contacted
 
     # A server that wants a key, added without one: the Test fails in one sentence.
     with qtbot.waitSignal(tab.actionFinished, timeout=10000):
@@ -234,28 +235,28 @@ def test_preferences_has_the_servers_and_local_api_pages(settings_widget, hearth
     assert isinstance(w.endpoints_tab, QtWidgets.QWidget) and isinstance(w.serve_tab, QtWidgets.QWidget)
 
 
-def test_summarise_with_a_remote_model_says_where_the_text_goes(qtbot, main_window, fake_server, tmp_path):
+def test_summarise_with_a_remote_model_says_where_the_text_goes(qtbot, main_window, llama_server, tmp_path):
     from engine.remote.endpoints import EndpointRegistry, remember_models
 
     win = main_window
-    EndpointRegistry(win.config).add("fk", fake_server.url("plain"))
-    remember_models(win.config, "fk", ["fake"])
-    host = f"127.0.0.1:{fake_server.port}"
+    EndpointRegistry(win.config).add("ls", llama_server.url)
+    remember_models(win.config, "ls", [MODEL_ID])
+    host = f"127.0.0.1:{llama_server.port}"
     pane = win.summarize_pane
     assert pane.remote_note.isHidden()
-    win.load_model("fk:fake")
+    win.load_model(f"ls:{MODEL_ID}")
     qtbot.waitUntil(lambda: pane.model_info is not None and pane.model_info.get("remote"), timeout=30000)
     assert not pane.remote_note.isHidden()
     assert pane.remote_note.text() == f"Your text is sent to {host}"
     doc = tmp_path / "note.txt"
     doc.write_text("The quarterly report is due on Friday.\n", encoding="utf-8")
-    before = fake_server.requests["plain"]
+    before = llama_server.requests("POST /v1/chat/completions")
     assert pane.open_document(doc)
     qtbot.waitUntil(lambda: pane.document_info is not None, timeout=30000)
-    with qtbot.waitSignal(pane.summaryShown, timeout=60000):
+    with qtbot.waitSignal(pane.summaryShown, timeout=120000):
         assert pane.start()
-    assert pane.last_result["summary"].startswith("Summary: ")      # written by the fake server
-    assert fake_server.requests["plain"] > before
+    assert pane.last_result["summary"].strip()
+    assert llama_server.requests("POST /v1/chat/completions") > before     # written by that server
     local = next(str(e.path) for e in win.picker.entries if e.path.name.startswith("tiny-chat"))
     win.load_model(local)
     qtbot.waitUntil(lambda: pane.model_info is not None and not pane.model_info.get("remote"), timeout=60000)

@@ -65,6 +65,12 @@ class LlamaServer:
         self._out.flush()
         return self.log.read_text(errors="replace")
 
+    def requests(self, route: str = "") -> int:
+        """How many HTTP requests the server has answered (to ``route``: ``"POST /v1/chat/completions"``),
+        from its access log."""
+        return sum(1 for line in self.output().splitlines()
+                   if line.startswith("INFO:") and " HTTP/1.1\" " in line and f'"{route}' in line)
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()

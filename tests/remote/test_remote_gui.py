@@ -20,38 +20,47 @@ def gui_thread_gc(qapp):
     gc_guard.uninstall()
 
 
-def test_remote_model_in_picker_and_chat(qtbot, hearth_home, fake_server, tiny_model):
+def test_remote_model_in_picker_and_chat(qtbot, hearth_home, llama_server, tiny_model):
+    """A real llama_cpp.server: its model in the picker (listing contacts nothing), loading it says where the
+    text goes, a reply comes from that server, and a local model afterwards takes the note away."""
     from engine.config import AppConfig
     from engine.remote.endpoints import EndpointRegistry, remember_models
     from gui.app import MainWindow
+    from tests.remote.conftest import MODEL_ID
 
     models = hearth_home / "data" / "models"
     models.mkdir(parents=True, exist_ok=True)
     shutil.copy(tiny_model, models / "tiny-chat.gguf")
     config = AppConfig.load()
-    EndpointRegistry(config).add("lab", fake_server.url("plain"))
-    remember_models(config, "lab", ["fake"])          # as `endpoints test lab` leaves it
-    before = fake_server.requests["plain"]
+    EndpointRegistry(config).add("lab", llama_server.url)
+    remember_models(config, "lab", [MODEL_ID])          # as `endpoints test lab` leaves it
+    ref = f"lab:{MODEL_ID}"
+    before = llama_server.requests()
     win = MainWindow(AppConfig.load(), auto_load=False)
     qtbot.addWidget(win)
     try:
         combo = win.picker.combo
-        qtbot.waitUntil(lambda: combo.findData("lab:fake") >= 0, timeout=60000)
-        host = f"127.0.0.1:{fake_server.port}"
-        assert combo.itemText(combo.findData("lab:fake")) == f"lab:fake — remote ({host})"
-        assert fake_server.requests["plain"] == before      # listing contacted nothing
+        qtbot.waitUntil(lambda: combo.findData(ref) >= 0, timeout=60000)
+        host = f"127.0.0.1:{llama_server.port}"
+        assert combo.itemText(combo.findData(ref)) == f"{ref} — remote ({host})"
+        assert llama_server.requests() == before      # listing contacted nothing
         assert win.chat.remote_note.isHidden()
 
-        win.load_model("lab:fake")
+        win.load_model(ref)
         qtbot.waitUntil(lambda: win.chat.model_info is not None and win.chat.model_info.get("remote"),
                         timeout=30000)
         assert not win.chat.remote_note.isHidden()
         assert win.chat.remote_note.text() == f"Your text is sent to {host}"
         assert getattr(win.bridge.client, "is_remote", False)
 
-        with qtbot.waitSignal(win.bridge.generationFinished, timeout=30000) as sig:
+        chats = llama_server.requests("POST /v1/chat/completions")
+        win.chat.sampling_overrides = {"max_tokens": 8}
+        with qtbot.waitSignal(win.bridge.generationFinished, timeout=60000) as sig:
             win.chat.send("hello from the app")
-        assert sig.args[0]["text"] == "Summary: hello from the app [p. 1]"
+        stats = sig.args[0]
+        assert stats["finish_reason"] == "length" and stats["completion_tokens"] == 8 and stats["text"].strip()
+        assert llama_server.requests("POST /v1/chat/completions") == chats + 1   # written by that server
+        qtbot.waitUntil(lambda: win.chat.view.messages[-1]["content"] == stats["text"], timeout=10000)
 
         local = next(str(e.path) for e in win.picker.entries if e.path.name.startswith("tiny-chat"))
         win.load_model(local)
@@ -98,9 +107,10 @@ def test_a_cut_stream_in_the_app_keeps_the_partial_reply_saved_as_incomplete(qtb
         win.shutdown()
 
 
-def test_remote_errors_are_translated_through_the_engine_catalogue(qapp, fake_server):
-    """The sentences a remote model really raises (cut stream, unknown model, unreachable server, a server
-    that stays busy) are in gui/engine_messages' catalogue, so the app shows them in Japanese."""
+def test_remote_errors_are_translated_through_the_engine_catalogue(qapp, fake_server, llama_server):
+    """The sentences a remote model really raises (cut stream, unknown model on a real llama_cpp.server,
+    unreachable server, a server that stays busy) are in gui/engine_messages' catalogue, so the app shows them
+    in Japanese."""
     import socket
 
     from engine.errors import HearthError
@@ -126,7 +136,7 @@ def test_remote_errors_are_translated_through_the_engine_catalogue(qapp, fake_se
     closed = s.getsockname()[1]
     s.close()
     sentences = [raised(fake_server.url("cut"), "fake", True),
-                 raised(fake_server.url("plain"), "nosuch", False),
+                 raised(llama_server.url, "nosuch", False),
                  raised(f"http://127.0.0.1:{closed}/v1", "fake", False),
                  raised(fake_server.url("busy-503-99-tr"), "fake", True)]
     assert [em.is_known(t) for t in sentences] == [True] * 4, sentences
