@@ -136,15 +136,61 @@ def test_finished_load_notifies_when_the_window_is_in_the_background(qtbot, main
     assert alerts == [main_window]
 
 
-def test_summary_and_download_signals_are_hooked(qtbot, main_window, monkeypatch):
-    """The notification follows the panes' existing 'finished' signals (no rewrite of the panes)."""
-    got = []
-    main_window.notifier.notified.connect(lambda t, m, how: got.append(t))
-    monkeypatch.setattr(QtWidgets.QApplication, "alert", staticmethod(lambda w, ms=0: None))
+def _record_notifications(main_window, monkeypatch) -> tuple[list, list]:
+    """The notifications the window gives while in the background ((title, message, how) each), and the
+    threads QApplication.alert was called on."""
+    got, alert_threads = [], []
+    main_window.notifier.notified.connect(lambda t, m, how: got.append((t, m, how)))
+    monkeypatch.setattr(QtWidgets.QApplication, "alert", staticmethod(
+        lambda w, ms=0: alert_threads.append(QtCore.QThread.currentThread())))
     monkeypatch.setattr(QtWidgets.QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: False))
+    assert not main_window.isActiveWindow()
+    return got, alert_threads
+
+
+def test_download_and_evaluation_finishing_notify_in_the_background(qtbot, main_window, monkeypatch):
+    """The Models pane's "downloaded" and the Compare pane's "evaluation finished" signals each notify once."""
+    got, _ = _record_notifications(main_window, monkeypatch)
     main_window.models_pane.modelDownloaded.emit("/tmp/some-model.gguf")
     main_window.compare_pane.evalFinished.emit()
-    assert got == ["Download finished", "Evaluation finished"]
+    assert got == [("Download finished", "some-model.gguf was downloaded and verified.", "alert"),
+                   ("Evaluation finished", "The question-set scores are ready.", "alert")]
+
+
+def test_a_finished_summary_notifies_in_the_background(qtbot, main_window, monkeypatch, tmp_path):
+    """A real summary (the tiny model, a short document) run to its end: "Summary finished", naming the
+    document, told on the GUI thread."""
+    got, alert_threads = _record_notifications(main_window, monkeypatch)
+    load(qtbot, main_window)
+    pane = main_window.summarize_pane
+    doc = tmp_path / "quarterly-note.txt"
+    doc.write_text("The quarterly report is due on Friday. The budget grew by 12 percent.\n", encoding="utf-8")
+    assert pane.open_document(doc)
+    qtbot.waitUntil(lambda: bool(pane.document_info and pane.document_info.get("plan")), timeout=60000)
+    with qtbot.waitSignal(main_window.bridge.summaryFinished, timeout=180000):
+        assert pane.start()
+    qtbot.waitUntil(lambda: any(t == "Summary finished" for t, _, _ in got), timeout=10000)
+    assert ("Summary finished", "The summary of quarterly-note.txt is ready.", "alert") in got
+    assert [t for t, _, _ in got].count("Summary finished") == 1
+    assert alert_threads and set(alert_threads) == {QtWidgets.QApplication.instance().thread()}
+
+
+def test_a_finished_comparison_notifies_in_the_background(qtbot, main_window, monkeypatch, tmp_path):
+    """A real comparison of the two tiny models run to its end: "Comparison finished", once."""
+    monkeypatch.setenv("HEARTH_RUNTIME_DIR", str(tmp_path / "run"))   # other test runs' hosts do not count
+    got, alert_threads = _record_notifications(main_window, monkeypatch)
+    pane = main_window.compare_pane
+    qtbot.waitUntil(lambda: len(pane.specs()) == 2, timeout=60000)
+    pane.sampling_overrides = {"ignore_eos": True}
+    pane.max_tokens.setValue(8)
+    pane.prompt_edit.setPlainText("Write about the river.")
+    with qtbot.waitSignal(pane.runFinished, timeout=120000):
+        assert pane.run() is not None
+    assert all(r["error"] is None and r["completion_tokens"] == 8 for r in pane.last_run["results"])
+    qtbot.waitUntil(lambda: any(t == "Comparison finished" for t, _, _ in got), timeout=10000)
+    assert [g for g in got if g[0] == "Comparison finished"] == [
+        ("Comparison finished", "Every model has answered.", "alert")]
+    assert set(alert_threads) == {QtWidgets.QApplication.instance().thread()}
 
 
 def test_about_names_version_backend_and_licences(qtbot, main_window):
