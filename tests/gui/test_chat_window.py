@@ -127,15 +127,33 @@ def test_bad_model_banner_window_alive(qtbot, main_window, tiny_model, tmp_path)
 
 def test_host_crash_banner_and_recovery(qtbot, main_window):
     import os
+    import signal
 
     win = main_window
-    load(qtbot, win)
-    win.chat.sampling_overrides = {"max_tokens": 2000, "ignore_eos": True}
+    win.config.settings.set("load", {"n_ctx": 32768})
+    load(qtbot, win, "tiny-long")
+    win.chat.sampling_overrides = {"max_tokens": 30000, "ignore_eos": True}   # far longer than the test
+    pid = win.bridge.client.pid
+    frozen = []
+
+    def freeze(_text):
+        # Runs on the bridge thread as the first text arrives: the host, frozen mid-reply, cannot finish it
+        # before the kill, however long the GUI thread takes to show the text.
+        if not frozen:
+            frozen.append(pid)
+            os.kill(pid, signal.SIGSTOP)
+
+    win.bridge.tokensArrived.connect(freeze)
     win.chat.input.setPlainText("go")
-    with qtbot.waitSignal(win.chat.replyFinished, timeout=30000):
-        win.chat.send_button.click()
-        qtbot.waitUntil(lambda: len(win.chat.view.messages[-1]["content"]) > 0, timeout=20000)
-        os.kill(win.bridge.client.pid, 9)
+    try:
+        with qtbot.waitSignal(win.chat.replyFinished, timeout=30000) as fin:
+            win.chat.send_button.click()
+            qtbot.waitUntil(lambda: len(win.chat.view.messages[-1]["content"]) > 0, timeout=20000)
+            assert frozen == [pid]
+            os.kill(pid, signal.SIGKILL)
+    finally:
+        win.bridge.tokensArrived.disconnect(freeze)
+    assert fin.args[0]["finish_reason"] == "error"
     assert "model process stopped" in win.banner.text
     assert win.chat.view.messages[-1]["complete"] is False
     # next message restarts the host
