@@ -54,7 +54,8 @@ def control_id(dec, text: str) -> int:
     return ids[0]
 
 
-CONVERSATION = [{"role": "user", "content": "  Hello there \n"}, {"role": "assistant", "content": " Hi! How can I help? "},
+CONVERSATION = [{"role": "user", "content": "  Hello there \n"},
+                {"role": "assistant", "content": " Hi! How can I help? "},
                 {"role": "user", "content": "\tWhat is a word?  "}]
 
 
