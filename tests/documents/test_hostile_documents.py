@@ -243,7 +243,7 @@ def test_pdf_page_that_takes_too_long_is_skipped_with_a_warning(tmp_path):
     out = json.loads(r["stdout"])
     assert [pg["text"] for pg in out["pages"]] == ["first page", "", "third page"]
     assert out["warnings"] == ["page 2 was skipped: reading it takes longer than 2 s"]
-    assert r["seconds"] < 12 and r["peak_mb"] < 600, {k: r[k] for k in ("peak_mb", "seconds")}
+    assert r["seconds"] < 20 and r["peak_mb"] < 600, {k: r[k] for k in ("peak_mb", "seconds")}
 
 
 @needs_rusage
@@ -257,11 +257,11 @@ def test_pdf_of_a_thousand_pages_sharing_a_slow_stream_takes_one_budget(tmp_path
     out = json.loads(r["stdout"])
     assert out["pages"][0]["text"] == "first page" and len(out["pages"]) == 1000
     assert out["warnings"] == ["pages 2–1000 were skipped: reading each takes longer than 2 s"]
-    assert r["seconds"] < 15 and r["peak_mb"] < 600, {k: r[k] for k in ("peak_mb", "seconds")}
+    assert r["seconds"] < 25 and r["peak_mb"] < 600, {k: r[k] for k in ("peak_mb", "seconds")}
     # Every page slow: one sentence.
     p = make_docs.make_slow_pdf(tmp_path / "all-slow.pdf", [1] * 1000)
     r = extract(p, timeout=60, **{"engine.documents.pdf": {"PAGE_SECONDS": 2}})
-    assert r["rc"] == 2 and r["seconds"] < 15
+    assert r["rc"] == 2 and r["seconds"] < 25
     assert one_line(r) == "hearth: all-slow.pdf: this PDF takes too long to read: no page could be read within 2 s"
 
 
@@ -275,7 +275,7 @@ def test_pdf_stops_reading_after_too_many_slow_pages(tmp_path, monkeypatch):
                                 tokens=1_000_000)
     start = time.monotonic()
     doc = read_document(p)
-    assert time.monotonic() - start < 3 * 1 + 6   # three budgets, three new workers
+    assert time.monotonic() - start < 20   # three budgets of 1 s and four workers, not 5 × half a minute
     assert [pg.text for pg in doc.pages] == ["first page"] + [""] * 7
     assert doc.warnings == ["pages 2–5 were skipped: reading each takes longer than 1 s",
                             "pages 6–8 were not read: reading stopped after 3 pages took too long"]
@@ -343,5 +343,5 @@ def test_a_pdf_that_takes_too_long_to_open_is_refused(docs, monkeypatch):
     with pytest.raises(BadInputError) as e:
         read_document(docs["cid_HeiseiMin-W3"])
     assert str(e.value) == "ja-HeiseiMin-W3.pdf: this PDF takes too long to open (over 1 s)"
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 10
     assert _hearth_pdf_workers() == []
