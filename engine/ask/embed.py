@@ -57,14 +57,16 @@ class Embedder:
     def start(cls, model_path, *, config=None, log_dir=None, n_threads: int = 0,
               on_notice=None) -> "Embedder":
         """Load the embedding model into a model process of its own."""
+        from engine.gguf_check import check_file
         from engine.host.client import EngineClient
         from engine.host.protocol import LoadOptions
 
+        trained = check_file(model_path).context_length or EMBED_CTX   # BERT models: 512 positions
         client = EngineClient(log_dir=log_dir or (config.paths.log_dir if config is not None else None),
                               cache_dir=config.paths.cache_dir if config is not None else None,
                               on_notice=on_notice)
         try:
-            client.load(model_path, LoadOptions(n_ctx=EMBED_CTX, gpu_layers=0, n_threads=n_threads,
+            client.load(model_path, LoadOptions(n_ctx=min(EMBED_CTX, trained), gpu_layers=0, n_threads=n_threads,
                                                 embedding=True))
         except BaseException:
             client.unload()

@@ -13,9 +13,12 @@ Dense (when an embedder is given and the collection has vectors from its model):
 similarity between the question's vector and every passage's, brute force in NumPy (vectors are
 read from SQLite once per retriever and kept; 10,000 passages of 384 dimensions are 15 MB).
 
-Both: reciprocal rank fusion (``score = sum 1 / (RRF_K + rank)``), which needs no calibration
-between BM25 and cosine scores (bench/ask.py measures it against each alone and against a
-weighted sum of normalised scores).
+Both (``fusion``): by default a convex combination of the two scores, each min-max normalised over its
+own candidates (``0.5 * bm25' + 0.5 * cosine'``); reciprocal rank fusion (``"rrf"``: ``sum 1 / (RRF_K +
+rank)``) is the alternative. bench/ask.py measured both on the Japanese and English question set
+(bench/RESULTS.md): the convex combination kept full text's recall where the embedding model was weak
+(Japanese with an English-only model) while RRF let the weak ranking pull good passages down, so it is
+the default.
 
 ``coverage`` says how much of the question a passage holds: the share of the question's term
 weight (inverse document frequency) found in it. Full-text results whose best coverage is under
@@ -37,7 +40,7 @@ from engine.errors import BadInputError
 from engine.store import Store
 
 MODES = ("auto", "fts", "dense", "hybrid")
-FUSIONS = ("rrf", "linear")
+FUSIONS = ("linear", "rrf")
 RRF_K = 60
 CANDIDATES = 50          # per ranking, before fusion
 MIN_COVERAGE = 0.4
@@ -90,7 +93,7 @@ class Retriever:
         self._labels: dict[str, str] | None = None
 
     # ---- the public call -----------------------------------------------------
-    def search(self, query: str, top_k: int = 5, mode: str = "auto", fusion: str = "rrf") -> Retrieval:
+    def search(self, query: str, top_k: int = 5, mode: str = "auto", fusion: str = "linear") -> Retrieval:
         import time
 
         t0 = time.perf_counter()
