@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from engine.ask.retrieve import Hit, Retriever
+from engine.ask.retrieve import Hit, Retrieval, Retriever
 from engine.errors import BadInputError, CancelledError
 from engine.host.protocol import SamplingOptions
 from engine.summarize.chunking import safe_cut
@@ -221,7 +221,9 @@ class Answerer:
 
     def ask(self, question: str, top_k: int = DEFAULT_TOP_K, mode: str = "auto",
             on_event: Callable[[dict], None] | None = None,
-            on_text: Callable[[str], None] | None = None) -> AskResult:
+            on_text: Callable[[str], None] | None = None, retrieval: Retrieval | None = None) -> AskResult:
+        """``retrieval``: this question's search, already made (the app searches on its own thread, with
+        its own embedding model, and answers on the model's thread): used as it is, not searched again."""
         emit = on_event or (lambda e: None)
         t0 = time.monotonic()
         self._cancelled.clear()
@@ -229,7 +231,8 @@ class Answerer:
         if not question:
             raise BadInputError("give a question to ask the documents")
         lang = language_of(question)
-        found = self.retriever.search(question, top_k=max(1, int(top_k)), mode=mode)
+        found = retrieval if retrieval is not None else \
+            self.retriever.search(question, top_k=max(1, int(top_k)), mode=mode)
         emit({"type": "retrieved", "mode": found.mode, "relevant": found.relevant,
               "hits": [h.to_json() for h in found.hits]})
         res = AskResult(answer=NOT_FOUND[lang], citations=[], found=False, language=lang, mode=found.mode,

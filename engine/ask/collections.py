@@ -134,6 +134,17 @@ class Collections:
                             "created_at": created, "updated_at": updated})
         return out
 
+    def page_passages(self, name: str, path: str, page: int) -> list[dict]:
+        """The passages of one page of an indexed file, in order: ``{position, char_start, char_end, text}``
+        (the app shows a cited passage among the rest of its page). Empty when the file or page is not indexed."""
+        col = self.get(name)
+        with self.store._guard() as c:
+            rows = c.execute("SELECT p.position, p.char_start, p.char_end, p.text FROM ask_passages p "
+                             "JOIN ask_files f ON f.id = p.file_id WHERE f.collection_id = ? AND f.path = ? "
+                             "AND p.page = ? ORDER BY p.position", (col.id, str(path), int(page))).fetchall()
+        keys = ("position", "char_start", "char_end", "text")
+        return [dict(zip(keys, r)) for r in rows]
+
     def files(self, name: str) -> list[dict]:
         """The files of a collection's index: ``{path, status, error, pages, passages, indexed_at}``."""
         col = self.get(name)
