@@ -37,11 +37,18 @@ Indexer (vectors are stored), the Retriever and the Answerer (dense + full text,
 A base model answers poorly: ``engine.library.base_model_warning(name)`` says so and names the suggested models.
 """
 
-from engine.ask.answer import AskResult, Answerer, NOT_FOUND
-from engine.ask.collections import Collection, Collections
-from engine.ask.embed import Embedder, find_embedding_model
-from engine.ask.index import IndexResult, Indexer
-from engine.ask.retrieve import Hit, Retrieval, Retriever
+# Imported on first use (PEP 562): `retrieve` on the command line needs neither the answerer nor the host.
+_EXPORTS = {"AskResult": "answer", "Answerer": "answer", "NOT_FOUND": "answer", "Collection": "collections",
+            "Collections": "collections", "Embedder": "embed", "find_embedding_model": "embed",
+            "IndexResult": "index", "Indexer": "index", "Hit": "retrieve", "Retrieval": "retrieve",
+            "Retriever": "retrieve"}
+__all__ = list(_EXPORTS)
 
-__all__ = ["AskResult", "Answerer", "NOT_FOUND", "Collection", "Collections", "Embedder", "find_embedding_model",
-           "IndexResult", "Indexer", "Hit", "Retrieval", "Retriever"]
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        message = f"module 'engine.ask' has no attribute {name!r}"   # a programming error, never shown
+        raise AttributeError(message)
+    import importlib
+
+    return getattr(importlib.import_module(f"engine.ask.{_EXPORTS[name]}"), name)

@@ -88,9 +88,11 @@ def _quote(name: str) -> str:
 # ---- embeddings ------------------------------------------------------------------------
 
 
-def _embedder(args, ctx, required: bool = False):
-    """The embedding model to use (``--embed-model`` or the library's), started; None without one."""
-    from engine.ask.embed import Embedder, find_embedding_model
+def _embedder(args, ctx, required: bool = False, store=None):
+    """The embedding model to use (``--embed-model`` or the library's), started; None without one. With
+    ``store`` (searching in auto mode), only when the collection has vectors from that model: a model that
+    could not be used is not loaded."""
+    from engine.ask.embed import Embedder, find_embedding_model, model_id
 
     choice = getattr(args, "embed_model", None)
     if choice == "none":
@@ -101,6 +103,12 @@ def _embedder(args, ctx, required: bool = False):
             raise BadInputError("dense search needs an embedding model in the library (suggested: "
                                 + ", ".join(m["repo_id"] for m in _suggested_embedding()) + ")")
         return None
+    if store is not None and not required:
+        from engine.ask.collections import Collections
+
+        row = next((r for r in Collections(store).list() if r["name"].casefold() == args.name.casefold()), None)
+        if not row or not row["vectors"].get(model_id(entry.path)):
+            return None
     _say(args, f"[embeddings: {entry.name}]")
     return Embedder.start(entry.path, config=ctx.config,
                           on_notice=lambda t: print(f"hearth: {t}", file=sys.stderr))
@@ -170,7 +178,7 @@ def cmd_retrieve(args, ctx) -> int:
     try:
         retriever = Retriever(store, args.name)
         if args.mode != "fts":
-            embedder = _embedder(args, ctx, required=args.mode in ("dense", "hybrid"))
+            embedder = _embedder(args, ctx, required=args.mode in ("dense", "hybrid"), store=store)
             retriever.embedder = embedder
         found = retriever.search(args.query, top_k=args.top_k, mode=args.mode)
     finally:
@@ -233,7 +241,7 @@ def cmd_ask(args, ctx) -> int:
 
     try:
         if args.mode != "fts":
-            embedder = _embedder(args, ctx, required=args.mode in ("dense", "hybrid"))
+            embedder = _embedder(args, ctx, required=args.mode in ("dense", "hybrid"), store=store)
         answerer = Answerer(client, store, args.name, embedder=embedder, prepare=prepare)
 
         def on_text(t: str) -> None:
