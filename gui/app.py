@@ -24,7 +24,7 @@ from gui.widgets.model_picker import ModelPicker
 
 APP_TITLE = "Hearth"
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
-PANE_KEYS = ("chat", "summarize", "compare", "models")   # View menu order: Ctrl+1..4
+PANE_KEYS = ("chat", "summarize", "compare", "models", "ask")   # View menu and tab order: Ctrl+1..5
 DOCS_URL = "https://github.com/hearth-app/hearth#readme"
 
 log = logging.getLogger("gui.app")
@@ -331,9 +331,18 @@ class MainWindow(QtWidgets.QMainWindow):
         try:
             from gui.panes.models.models_pane import ModelsPane
         except ImportError:
-            return
-        self.models_pane = ModelsPane(self.bridge, self.config)
-        self.tabs.addTab(self.models_pane, self.tr("Models"))
+            pass
+        else:
+            self.models_pane = ModelsPane(self.bridge, self.config)
+            self.tabs.addTab(self.models_pane, self.tr("Models"))
+        try:
+            from gui.panes.ask.ask_pane import AskPane
+        except ModuleNotFoundError as e:
+            if not (e.name or "").startswith("gui.panes.ask"):
+                raise
+        else:
+            self.ask_pane = AskPane(self.bridge)
+            self.tabs.addTab(self.ask_pane, self.tr("Ask"))
 
     def _connect(self) -> None:
         b = self.bridge
@@ -426,7 +435,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         m = self.view_menu = mb.addMenu(self.tr("&View"))
         names = {"chat": self.tr("&Chat"), "summarize": self.tr("&Summarise"), "compare": self.tr("C&ompare"),
-                 "models": self.tr("&Models")}
+                 "models": self.tr("&Models"), "ask": self.tr("&Ask your documents")}
         for i, key in enumerate(k for k in PANE_KEYS if self.pane(k) is not None):
             self._action(m, names[key], lambda k=key: self.show_pane(k), [f"Ctrl+{i + 1}"], f"pane_{key}")
         m.addSeparator()
@@ -469,12 +478,13 @@ class MainWindow(QtWidgets.QMainWindow):
         return next((k for k in PANE_KEYS if self.pane(k) is widget and widget is not None), None)
 
     def show_pane(self, key: str) -> bool:
-        """Switch to a pane (View → Ctrl+1..4) and put the keyboard focus in it."""
+        """Switch to a pane (View → Ctrl+1..5) and put the keyboard focus in it."""
         pane = self.pane(key)
         if pane is None:
             return False
         self.tabs.setCurrentWidget(pane)
-        target = self.chat.input if pane is self.chat else self._first_focusable(pane)
+        target = self.chat.input if pane is self.chat else \
+            pane.question_edit if key == "ask" else self._first_focusable(pane)
         (target or pane).setFocus(Qt.FocusReason.ShortcutFocusReason)
         return True
 
@@ -744,6 +754,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if compare is not None:
             compare.evalFinished.connect(self._notify_evaluation)
             compare.runFinished.connect(self._notify_comparison)
+        ask = getattr(self, "ask_pane", None)
+        if ask is not None:
+            ask.indexFinished.connect(self._notify_index)
 
     def _notify_loaded(self, info: dict) -> None:
         self.notifier.notify(self.tr("Model loaded"), self.tr("%1 is ready.").replace(
@@ -756,6 +769,10 @@ class MainWindow(QtWidgets.QMainWindow):
     def _notify_download(self, path: str) -> None:
         self.notifier.notify(self.tr("Download finished"), self.tr("%1 was downloaded and verified.").replace(
             "%1", Path(path).name))
+
+    def _notify_index(self, name: str, _result: dict) -> None:
+        self.notifier.notify(self.tr("Indexing finished"), self.tr("The collection %1 is ready to ask.").replace(
+            "%1", name))
 
     def _notify_evaluation(self) -> None:
         self.notifier.notify(self.tr("Evaluation finished"), self.tr("The question-set scores are ready."))
@@ -869,6 +886,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.summarize_pane.shutdown()
         if hasattr(self, "compare_pane"):
             self.compare_pane.shutdown()
+        if hasattr(self, "ask_pane"):
+            self.ask_pane.shutdown()
         if hasattr(self, "models_pane") and hasattr(self.models_pane, "shutdown"):
             self.models_pane.shutdown()
         self.engine.shutdown()

@@ -20,6 +20,11 @@ already loaded: reading the document, planning and the whole map-reduce run
 are one request each. ``cancel_summary()`` is, like ``cancel``, a direct call
 from the GUI thread: it applies to the summary running and to any asked for
 before it (each ``summarizeRequested`` emission is counted as it is emitted).
+
+Answers from documents (the Ask pane) are written here too, by the model already loaded: the
+pane searches the collection on its own thread (gui/panes/ask/worker.py, with its own database
+connection and embedding model) and hands the search to ``askRequested``, so the chat model's
+client is only ever used from this thread. ``cancel_ask(job)`` is a direct call like ``cancel``.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ class EngineBridge(QObject):
     refreshLibraryRequested = Signal()
     summaryPlanRequested = Signal(str, dict)       # document path, SummaryOptions dict
     summarizeRequested = Signal(str, dict, bool)   # document path, SummaryOptions dict, fresh (no resume)
+    askRequested = Signal(int, str, str, object, dict)  # job id, collection, question, engine Retrieval, {top_k}
 
     # ---- what happened
     libraryChanged = Signal(list)              # [ModelEntry]
@@ -77,6 +83,11 @@ class EngineBridge(QObject):
     summaryFinished = Signal(dict)             # SummaryResult.to_json() + parts, path, name, options
     summaryFailed = Signal(str)                # user-facing sentence (bad document, no model, engine failure)
     summaryCancelled = Signal(str)             # "Stopped: N parts kept; start again to resume."
+    askStarted = Signal(int)                   # job id: the model is writing the answer
+    askTextArrived = Signal(int, str)          # job id, text of the answer (≤ ~30 batches per second)
+    askFinished = Signal(int, dict)            # job id, AskResult.to_json() + model
+    askFailed = Signal(int, str)               # job id, user-facing sentence
+    askCancelled = Signal(int)                 # job id
 
     def __init__(self, config: AppConfig | None = None):
         super().__init__()
@@ -103,6 +114,10 @@ class EngineBridge(QObject):
         self.summaryPlanRequested.connect(self._plan_summary)
         self.summarizeRequested.connect(self._count_summary_request, Qt.ConnectionType.DirectConnection)
         self.summarizeRequested.connect(self._summarize)
+        # Answers: job ids come from the pane; a Cancel applies to its job and every one before it.
+        self._ask_cancel_upto = 0
+        self._asking: tuple[int, object] | None = None     # (job id, the running Answerer)
+        self.askRequested.connect(self._ask)
 
     # Called directly from the GUI thread.
     def new_request_id(self) -> int:
@@ -125,6 +140,14 @@ class EngineBridge(QObject):
             summarizer = self._summarizer
         if summarizer is not None:
             summarizer.cancel()   # thread-safe: sets a flag and the host's cancel value
+
+    def cancel_ask(self, job_id: int) -> None:
+        """Stop answer ``job_id`` (and any asked for before it), written or still waiting. GUI thread; at once."""
+        with self._summary_lock:
+            self._ask_cancel_upto = max(self._ask_cancel_upto, int(job_id))
+            asking = self._asking
+        if asking is not None and asking[0] <= job_id:
+            asking[1].cancel()    # thread-safe: a flag and the host's cancel value
 
     @Slot(str, dict, bool)
     def _count_summary_request(self, path: str, options: dict, fresh: bool) -> None:
@@ -431,6 +454,71 @@ class EngineBridge(QObject):
             self._summary_active = False
             self.busy = False
 
+    # ---- answers from documents (bridge thread) ------------------------------------------
+    @Slot(int, str, str, object, dict)
+    def _ask(self, job: int, collection: str, question: str, retrieval, options: dict) -> None:
+        from engine.ask.answer import DEFAULT_TOP_K, Answerer
+
+        self.engine_thread_ident = threading.get_ident()
+
+        def stopped() -> bool:
+            return self._ask_cancel_upto >= job
+
+        self.busy = True
+        pending: list[str] = []
+        last_emit = 0.0
+        answerer = None
+
+        def flush() -> None:
+            if pending:
+                self.askTextArrived.emit(job, "".join(pending))
+                pending.clear()
+
+        def on_event(e: dict) -> None:
+            if stopped():
+                answerer.cancel()     # a Cancel that came before the request was made
+
+        def on_text(chunk: str) -> None:
+            nonlocal last_emit
+            if stopped():
+                answerer.cancel()
+            pending.append(chunk)
+            now = time.monotonic()
+            if now - last_emit >= EMIT_INTERVAL_S:
+                flush()
+                last_emit = now
+
+        try:
+            if stopped():
+                raise CancelledError("the answer was stopped")
+            if not self._model_ready():
+                raise BadInputError(NO_MODEL_MESSAGE)
+            answerer = Answerer(self.client, self._summary_db(), collection)
+            with self._summary_lock:
+                self._asking = (job, answerer)
+            self.askStarted.emit(job)
+            result = answerer.ask(question, top_k=int(options.get("top_k") or DEFAULT_TOP_K), on_event=on_event,
+                                  on_text=on_text, retrieval=retrieval)
+        except CancelledError:
+            flush()
+            self.askCancelled.emit(job)
+        except HearthError as e:
+            flush()
+            self.askFailed.emit(job, str(e))
+        except Exception as e:  # never let an engine surprise kill the thread
+            flush()
+            log.error("the answer failed", exc_info=True)
+            self.askFailed.emit(job, f"The answer failed: {type(e).__name__}: {e}")
+        else:
+            flush()
+            out = result.to_json()
+            out["model"] = self.client.model_path
+            self.askFinished.emit(job, out)
+        finally:
+            with self._summary_lock:
+                self._asking = None
+            self.busy = False
+
     def _summary_parts_kept(self, doc, opts, plan, model_id: str, seen: int) -> int:
         """How many finished parts the stopped run left in the database for the next run."""
         if doc is None or plan is None or self._summary_store is None:
@@ -471,6 +559,7 @@ class EngineThread:
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Stop any generation, let the bridge thread finish, end the host process."""
         self.bridge.cancel_summary()  # a summary stops too (its parts are kept)
+        self.bridge.cancel_ask(1 << 62)   # and an answer being written, or waiting
         self.bridge.cancel()  # a running reply stops within one token
         self.thread.quit()    # takes effect when the current slot returns
         if not self.thread.wait(timeout_ms):

@@ -32,6 +32,7 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", "Generation failed: {reason}"),
     QT_TRANSLATE_NOOP("EngineMessages", "The summary could not be planned: {reason}"),
     QT_TRANSLATE_NOOP("EngineMessages", "The summary failed: {reason}"),
+    QT_TRANSLATE_NOOP("EngineMessages", "The answer failed: {reason}"),
     QT_TRANSLATE_NOOP("EngineMessages",
                       "{reason} The parts already summarised are kept; start again to resume."),
     QT_TRANSLATE_NOOP("EngineMessages",

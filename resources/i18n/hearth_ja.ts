@@ -118,6 +118,403 @@
     </message>
 </context>
 <context>
+    <name>AskPane</name>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="42"/>
+        <source>&lt;div style=&quot;color:#777; margin:30px 16px;&quot;&gt;&lt;p style=&quot;font-size:large;&quot;&gt;Ask your documents&lt;/p&gt;&lt;p&gt;Make a collection of files and folders on the left (drop them on the list, or press &lt;b&gt;New collection…&lt;/b&gt;); Hearth indexes them here, on this computer.&lt;/p&gt;&lt;p&gt;Then ask a question: the answer cites the file and page behind every claim; click a citation to read the passage in its page, or open the document at that page.&lt;/p&gt;&lt;p&gt;PDF, Word (.docx), text, Markdown or HTML, in Japanese or English.&lt;/p&gt;&lt;/div&gt;</source>
+        <translation>&lt;div style=&quot;color:#777; margin:30px 16px;&quot;&gt;&lt;p style=&quot;font-size:large;&quot;&gt;文書に質問&lt;/p&gt;&lt;p&gt;左側でファイルやフォルダーのコレクションを作ります(一覧にドロップするか、&lt;b&gt;新しいコレクション…&lt;/b&gt;を押します)。インデックスはこのコンピューターの中で作られます。&lt;/p&gt;&lt;p&gt;質問すると、回答のそれぞれの内容に根拠となるファイルとページが示されます。出典をクリックするとそのページの中の抜粋を読めます。文書をそのページで開くこともできます。&lt;/p&gt;&lt;p&gt;PDF、Word (.docx)、テキスト、Markdown、HTML に対応し、日本語でも英語でも使えます。&lt;/p&gt;&lt;/div&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="51"/>
+        <source>Select a passage, or click a citation in the answer, to read it in its page</source>
+        <translation>抜粋を選ぶか、回答の出典をクリックすると、そのページの中で読めます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="131"/>
+        <source>Collections</source>
+        <translation>コレクション</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="138"/>
+        <source>New collection…</source>
+        <translation>新しいコレクション…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="139"/>
+        <source>A new collection from a folder (or drop files and folders on the list)</source>
+        <translation>フォルダーから新しいコレクションを作ります(ファイルやフォルダーを一覧にドロップしても作れます)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="141"/>
+        <source>Add folder…</source>
+        <translation>フォルダーを追加…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="142"/>
+        <source>Add a folder to the selected collection (its documents, subfolders included)</source>
+        <translation>選んだコレクションにフォルダーを追加します(サブフォルダーの文書も含みます)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="145"/>
+        <source>Add files…</source>
+        <translation>ファイルを追加…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="146"/>
+        <source>Add documents to the selected collection</source>
+        <translation>選んだコレクションに文書を追加します</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="148"/>
+        <source>Update index</source>
+        <translation>インデックスを更新</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="149"/>
+        <source>Read what is new or changed in the selected collection (unchanged files are skipped)</source>
+        <translation>選んだコレクションの新しい文書や変更された文書を読み込みます(変わっていないファイルは読み飛ばします)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="152"/>
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="153"/>
+        <source>Forget the selected collection and its index (the files themselves are not touched)</source>
+        <translation>選んだコレクションとそのインデックスを削除します(ファイル自体には手を付けません)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="170"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="171"/>
+        <source>Stop indexing; the documents indexed so far are kept</source>
+        <translation>インデックス作成を中止します。それまでに読み込んだ文書は残ります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="190"/>
+        <source>Ask a question about the selected collection, in Japanese or English (Enter)</source>
+        <translation>選んだコレクションについて日本語か英語で質問してください (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="195"/>
+        <source>Ask</source>
+        <translation>質問</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="196"/>
+        <source>Search the collection and have the loaded model answer from the passages found (Enter, Ctrl+Enter)</source>
+        <translation>コレクションを検索し、見つかった抜粋をもとに読み込み済みのモデルが回答します (Enter, Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="201"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="202"/>
+        <source>Stop the answer (Esc)</source>
+        <translation>回答を停止します (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="222"/>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="577"/>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="620"/>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="641"/>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="242"/>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="617"/>
+        <source>Passages found</source>
+        <translation>見つかった抜粋</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="256"/>
+        <source>Open at page</source>
+        <translation>このページで開く</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="257"/>
+        <source>Open the document in this computer&apos;s viewer, at the passage&apos;s page where the viewer supports it</source>
+        <translation>このコンピューターのビューアーで文書を開きます(対応するビューアーでは抜粋のページが開きます)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="363"/>
+        <source>A folder for the new collection</source>
+        <translation>新しいコレクションのフォルダー</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="367"/>
+        <source>New collection</source>
+        <translation>新しいコレクション</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="367"/>
+        <source>Name:</source>
+        <translation>名前:</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="376"/>
+        <source>Add a folder to {name}</source>
+        <translation>{name} にフォルダーを追加</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="384"/>
+        <source>Add documents to {name}</source>
+        <translation>{name} に文書を追加</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="384"/>
+        <source>Documents for a new collection</source>
+        <translation>新しいコレクションの文書</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="385"/>
+        <source>Documents</source>
+        <translation>文書</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="385"/>
+        <source>All files</source>
+        <translation>すべてのファイル</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="392"/>
+        <source>{name} is being indexed: cancel the indexing before removing it.</source>
+        <translation>{name} はインデックス作成中です。削除する前にインデックス作成をキャンセルしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="403"/>
+        <source>Remove collection</source>
+        <translation>コレクションの削除</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="404"/>
+        <source>Remove the collection {name} and its index? The files themselves are not touched.</source>
+        <translation>コレクション {name} とそのインデックスを削除しますか？ ファイル自体には手を付けません。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="411"/>
+        <source>Removed {name}.</source>
+        <translation>{name} を削除しました。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="438"/>
+        <source>Waiting to index…</source>
+        <translation>インデックス作成の順番待ち…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="453"/>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="592"/>
+        <source>Stopping…</source>
+        <translation>停止しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="465"/>
+        <source>Waiting…</source>
+        <translation>待機中…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="470"/>
+        <source>{name}: looking for documents…</source>
+        <translation>{name}: 文書を探しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="471"/>
+        <source>Looking for documents…</source>
+        <translation>文書を探しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="485"/>
+        <source>{done}/{total} documents</source>
+        <translation>{done}/{total} 件の文書</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="487"/>
+        <source>Indexing {done}/{total}…</source>
+        <translation>インデックス作成中 {done}/{total}…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="490"/>
+        <source>Starting the embedding model {model}…</source>
+        <translation>埋め込みモデル {model} を起動しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="492"/>
+        <source>The embedding model {model} could not be started, so {name} is indexed for full-text search only: {reason}</source>
+        <translation>埋め込みモデル {model} を起動できなかったため、{name} は全文検索用にのみインデックスを作成します: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="499"/>
+        <source>embedding {done}/{total} passages</source>
+        <translation>抜粋を埋め込み中 {done}/{total}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="501"/>
+        <source>Embedding {done}/{total}…</source>
+        <translation>埋め込み中 {done}/{total}…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="517"/>
+        <source>Indexed {name}: {indexed} read, {skipped} unchanged, {failed} could not be read, {removed} dropped · {passages} passages ({time})</source>
+        <translation>{name} のインデックスを作成しました: 読み込み {indexed} 件、変更なし {skipped} 件、読めなかった文書 {failed} 件、除外 {removed} 件 · 抜粋 {passages} 件 ({time})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="524"/>
+        <source>Could not be read: {files}</source>
+        <translation>読めなかった文書: {files}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="526"/>
+        <source>… and {n} more</source>
+        <translation>…ほか {n} 件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="538"/>
+        <source>Indexing {name} was stopped; the documents indexed so far are kept: press Update index to go on.</source>
+        <translation>{name} のインデックス作成を停止しました。それまでに読み込んだ文書は残っています。続けるには「インデックスを更新」を押してください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="558"/>
+        <source>Make a collection first: drop files or folders on the list on the left, or press New collection…</source>
+        <translation>先にコレクションを作ってください。左の一覧にファイルやフォルダーをドロップするか、「新しいコレクション…」を押します。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="562"/>
+        <source>Type a question first.</source>
+        <translation>先に質問を入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="567"/>
+        <source>Nothing in {name} is indexed yet: press Update index.</source>
+        <translation>{name} にはまだインデックスがありません。「インデックスを更新」を押してください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="579"/>
+        <source>Searching {name}…</source>
+        <translation>{name} を検索しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="596"/>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="710"/>
+        <source>Stopped.</source>
+        <translation>停止しました。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="617"/>
+        <source>Passages found ({n})</source>
+        <translation>見つかった抜粋 ({n})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="621"/>
+        <source>Nothing in {name} answers this well enough to ask a model; the closest passages, if any, are listed on the right.</source>
+        <translation>{name} には、モデルに尋ねるほどこの質問に合う内容がありません。近い抜粋があれば右側に示します。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="633"/>
+        <source>Load a model (above) to have the answer written from these passages.</source>
+        <translation>これらの抜粋から回答を書かせるには、上でモデルを読み込んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="642"/>
+        <source>Waiting for {model}…</source>
+        <translation>{model} を待っています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="648"/>
+        <source>{model} is reading {n} passages…</source>
+        <translation>{model} が {n} 件の抜粋を読んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="670"/>
+        <source>Sources:</source>
+        <translation>出典:</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="671"/>
+        <source>The model cited no passage; the answer was drawn from:</source>
+        <translation>モデルは出典を示しませんでした。回答の材料になった抜粋:</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="676"/>
+        <source>Removed {n} citation(s) that match no passage given to the model: {list}</source>
+        <translation>モデルに渡したどの抜粋にも当たらない出典を {n} 件削除しました: {list}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="680"/>
+        <source>The model found no answer in the passages it was given.</source>
+        <translation>モデルは渡された抜粋の中に答えを見つけられませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="687"/>
+        <source>{n} passages given to {model}</source>
+        <translation>{model} に渡した抜粋 {n} 件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="688"/>
+        <source>{n} prompt tokens</source>
+        <translation>プロンプト {n} トークン</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="689"/>
+        <source>{n} reply tokens</source>
+        <translation>回答 {n} トークン</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="699"/>
+        <source>No answer: see the message above.</source>
+        <translation>回答はありません。上のメッセージをご覧ください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="730"/>
+        <source>{file}, page {page}</source>
+        <translation>{file} の {page} ページ</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="762"/>
+        <source>{name} is not there any more.</source>
+        <translation>{name} はもうありません。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/ask_pane.py" line="775"/>
+        <source>Your question and the passages found are sent to {host}</source>
+        <translation>質問と見つかった抜粋は {host} に送信されます</translation>
+    </message>
+</context>
+<context>
+    <name>AskWidgets</name>
+    <message>
+        <location filename="../../gui/panes/ask/widgets.py" line="41"/>
+        <source>Not indexed yet</source>
+        <translation>インデックス未作成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/widgets.py" line="43"/>
+        <source>{n} document</source>
+        <translation>文書 {n} 件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/widgets.py" line="44"/>
+        <source>{n} documents</source>
+        <translation>文書 {n} 件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/widgets.py" line="45"/>
+        <source>{n} passages</source>
+        <translation>抜粋 {n} 件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/widgets.py" line="49"/>
+        <source>{n} could not be read</source>
+        <translation>読めなかった文書 {n} 件</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <location filename="../../gui/widgets/banner.py" line="30"/>
@@ -532,6 +929,36 @@
         <location filename="../../gui/widgets/chat_view.py" line="291"/>
         <source>Open link</source>
         <translation>リンクを開く</translation>
+    </message>
+</context>
+<context>
+    <name>CollectionList</name>
+    <message>
+        <location filename="../../gui/panes/ask/widgets.py" line="73"/>
+        <source>No collections yet.
+Drop files or folders here, or press New collection…</source>
+        <translation>コレクションはまだありません。
+ここにファイルやフォルダーをドロップするか、「新しいコレクション…」を押してください</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/widgets.py" line="121"/>
+        <source>Files and folders:</source>
+        <translation>ファイルとフォルダー:</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/widgets.py" line="123"/>
+        <source>Indexed {when}</source>
+        <translation>インデックス作成 {when}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/widgets.py" line="126"/>
+        <source>Could not be read:</source>
+        <translation>読めなかった文書:</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/widgets.py" line="129"/>
+        <source>… and {n} more</source>
+        <translation>…ほか {n} 件</translation>
     </message>
 </context>
 <context>
@@ -3567,6 +3994,11 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <source>{name} is a base model (it has no chat template): it continues text instead of following instructions, so its answers will be poor; download an instruction-tuned model such as {models} or {last} (python main.py pull REPO)</source>
         <translation>{name} はベースモデルです (チャットテンプレートがありません)。指示に従わずに文章を続けるため、回答の質は低くなります。{models} や {last} など、指示調整済みのモデルをダウンロードしてください (python main.py pull REPO)</translation>
     </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="35"/>
+        <source>The answer failed: {reason}</source>
+        <translation>回答に失敗しました: {reason}</translation>
+    </message>
 </context>
 <context>
     <name>EvalChart</name>
@@ -4068,6 +4500,26 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <location filename="../../gui/app.py" line="935"/>
         <source>Hearth could not start (%1); %2.</source>
         <translation>Hearth を起動できませんでした(%1)。%2。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/app.py" line="345"/>
+        <source>Ask</source>
+        <translation>文書に質問</translation>
+    </message>
+    <message>
+        <location filename="../../gui/app.py" line="438"/>
+        <source>&amp;Ask your documents</source>
+        <translation>文書に質問(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/app.py" line="774"/>
+        <source>Indexing finished</source>
+        <translation>インデックス作成が完了しました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/app.py" line="774"/>
+        <source>The collection %1 is ready to ask.</source>
+        <translation>コレクション %1 に質問できるようになりました。</translation>
     </message>
 </context>
 <context>
@@ -4641,6 +5093,24 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <location filename="../../gui/panes/summarize/widgets.py" line="82"/>
         <source>Partial summary</source>
         <translation>部分要約</translation>
+    </message>
+</context>
+<context>
+    <name>PassageList</name>
+    <message>
+        <location filename="../../gui/panes/ask/widgets.py" line="290"/>
+        <source>Passage</source>
+        <translation>抜粋</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/widgets.py" line="290"/>
+        <source>Score</source>
+        <translation>スコア</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/ask/widgets.py" line="290"/>
+        <source>Text</source>
+        <translation>本文</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,1 @@
+"""Ask pane: collections of documents, indexed and searched, answered with page citations."""
