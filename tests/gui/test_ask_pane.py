@@ -12,6 +12,7 @@ import pytest
 
 from gui.qt import QtCore, QtGui, QtWidgets, Qt
 from tests.gui.conftest import load
+from tests.gui.test_chat_window import MAX_GUI_STALL_S, Heartbeat
 
 pytest.importorskip("reportlab", reason="the pane tests generate PDFs with reportlab (pip install -e '.[test]')")
 
@@ -151,6 +152,8 @@ def test_cancel_while_indexing_keeps_what_was_indexed(qtbot, pane, docs, monkeyp
     for i in range(4):
         shutil.copy(docs / "handbook.pdf", docs / f"copy-{i}.pdf")
     monkeypatch.setenv("HEARTH_TEST_INDEX_DELAY", "1.0")      # one second after each file
+    beat = Heartbeat()
+    beat.start()                                               # the GUI thread never waits for indexing
     with qtbot.waitSignal(pane.indexCancelled, timeout=WAIT_MS) as blocker:
         pane.add_paths("slow", [docs])
         qtbot.waitUntil(lambda: not pane.index_progress.isHidden() and pane.index_progress.value() >= 1,
@@ -158,7 +161,8 @@ def test_cancel_while_indexing_keeps_what_was_indexed(qtbot, pane, docs, monkeyp
         assert not pane.cancel_index_button.isHidden() and pane.cancel_index_button.isEnabled()
         assert "slow" in item_text(pane, "slow") and "Indexing" in item_text(pane, "slow")
         qtbot.mouseClick(pane.cancel_index_button, Qt.MouseButton.LeftButton)
-    assert blocker.args == ["slow"]
+    beat.stop()
+    assert blocker.args == ["slow"] and beat.max_gap < MAX_GUI_STALL_S
     qtbot.waitUntil(lambda: pane.rows.get("slow", {}).get("indexed", 0) >= 1, timeout=WAIT_MS)
     kept = pane.rows["slow"]["indexed"]
     assert 1 <= kept < 6                                       # stopped early; finished files kept
@@ -208,6 +212,34 @@ def test_answer_with_citations_that_show_the_passage_and_open_the_page(qtbot, ma
     url = opened[0]
     assert url.isLocalFile() and url.toLocalFile() == str(docs / "report.pdf") and url.fragment() == "page=3"
     assert url.toString().endswith("report.pdf#page=3")
+
+
+def test_open_at_page_asks_first_for_a_document_outside_the_collection(qtbot, pane, docs, monkeypatch):
+    from gui.panes.ask import ask_pane
+
+    add_and_index(qtbot, pane, docs, "handbook")
+    ask(qtbot, pane, JA_QUESTION)                 # no model: the passages are listed all the same
+    qtbot.waitUntil(lambda: pane.shown_index == 0)
+    opened, asked = [], []
+    monkeypatch.setattr(QtGui.QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(ask_pane, "confirm_open_link", lambda parent, target: asked.append(target) or False)
+    pane.rows["handbook"]["paths"] = [str(docs.parent / "elsewhere")]     # the folder left the collection
+    assert not pane.open_passage()
+    assert asked == [pane.open_url(0).toString()] and opened == []
+    pane.rows["handbook"]["paths"] = [str(docs)]
+    assert pane.open_passage() and asked == [pane.open_url(0).toString()] and len(opened) == 1
+
+
+def test_an_embedding_model_in_the_library_is_used_to_index_and_search(qtbot, main_window, pane, docs):
+    from tests.tiny_gguf import make_tiny_bert_gguf
+
+    make_tiny_bert_gguf(main_window.config.paths.models_dir / "tiny-bert-embed.gguf")
+    result = add_and_index(qtbot, pane, docs, "handbook")
+    assert result["embedded"] == result["passages"] > 0 and result["embed_model"].startswith("tiny-bert-embed.gguf|")
+    assert list(pane.rows["handbook"]["vectors"].values()) == [result["passages"]]
+    r = ask(qtbot, pane, JA_QUESTION)
+    assert r["mode"] == "hybrid" and ("report.pdf", 3) in [(h["file"], h["page"]) for h in pane.hits]
+    assert pane.threads.data._embedder is not None          # started once on the data thread, kept
 
 
 def test_english_question_finds_the_english_pdf_page(qtbot, main_window, pane, docs):

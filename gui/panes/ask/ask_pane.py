@@ -174,7 +174,7 @@ class AskPane(QtWidgets.QWidget):
         ll.addLayout(prow)
         self.index_note = QtWidgets.QLabel("")
         self.index_note.setWordWrap(True)
-        self.index_note.setStyleSheet("color:#555;")
+        self._muted(self.index_note)
         self.index_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.index_note.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         ll.addWidget(self.index_note)
@@ -228,7 +228,7 @@ class AskPane(QtWidgets.QWidget):
         self.answer.show_note(self.tr(PLACEHOLDER_HTML))
         al.addWidget(self.answer, 1)
         self.status_label = QtWidgets.QLabel("")
-        self.status_label.setStyleSheet("color:#555;")
+        self._muted(self.status_label)
         self.status_label.setWordWrap(True)
         self.status_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
                                         QtWidgets.QSizePolicy.Policy.Preferred)
@@ -250,7 +250,7 @@ class AskPane(QtWidgets.QWidget):
         gl.setContentsMargins(0, 0, 0, 0)
         hrow = QtWidgets.QHBoxLayout()
         self.page_label = QtWidgets.QLabel(self.tr(PASSAGE_HINT))
-        self.page_label.setStyleSheet("color:#555;")
+        self._muted(self.page_label)
         self.page_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         hrow.addWidget(self.page_label, 1)
         self.open_button = QtWidgets.QPushButton(self.tr("Open at page"))
@@ -282,6 +282,11 @@ class AskPane(QtWidgets.QWidget):
         esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         esc.activated.connect(self.stop)
         self.open_button.setEnabled(False)
+
+    @staticmethod
+    def _muted(label: QtWidgets.QLabel) -> None:
+        # a palette role, not a fixed colour: readable in the light and the dark theme
+        label.setForegroundRole(QtGui.QPalette.ColorRole.PlaceholderText)
 
     @staticmethod
     def _heading(text: str) -> QtWidgets.QLabel:
@@ -624,7 +629,7 @@ class AskPane(QtWidgets.QWidget):
                                   f'<p style="color:#777;">{html.escape(note)}</p>')
             self.status_label.setText("")
             self.answerFinished.emit({"found": False, "asked_model": False, "answer": NOT_FOUND[lang],
-                                      "relevant": False, "hits": self.hits})
+                                      "relevant": False, "hits": self.hits, "mode": found.get("mode")})
             return
         if self.hits:
             self.passages.select_index(0)
@@ -633,7 +638,7 @@ class AskPane(QtWidgets.QWidget):
             note = self.tr("Load a model (above) to have the answer written from these passages.")
             self.answer.show_note(f'<p style="color:#777; margin:20px 12px;">{html.escape(note)}</p>')
             self.answerFinished.emit({"found": False, "asked_model": False, "no_model": True, "relevant": True,
-                                      "hits": self.hits})
+                                      "hits": self.hits, "mode": found.get("mode")})
             self.banner.show_message(NO_MODEL_MESSAGE, "info")
             return
         self._phase = "answer"

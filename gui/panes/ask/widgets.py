@@ -245,7 +245,7 @@ class AnswerView(QtWidgets.QTextBrowser):
             body = body.replace(token, link)
         if sources:
             items = "".join(f"<li>{self._link(i, labels[i] or '')}</li>" for i in sources)
-            body += (f'<p style="margin:14px 0 2px 0; color:#666;">{html.escape(sources_title)}</p>'
+            body += (f'<p style="margin:14px 0 2px 0; font-size:small;">{html.escape(sources_title)}</p>'
                      f'<ul style="margin-top:0;">{items}</ul>')
         self.setHtml(body + footer_html)
 
