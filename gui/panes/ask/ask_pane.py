@@ -324,10 +324,10 @@ class AskPane(QtWidgets.QWidget):
         paths = [str(p) for p in paths if str(p)]
         if not paths or self._shut:
             return 0
-        if not name:
+        if not name:      # named after the folder, or the document without its extension (no disk access here)
             first = Path(paths[0])
-            name = first.name if first.is_dir() else first.stem
-            name = name or first.anchor or "documents"
+            name = first.stem if first.suffix.lower() in SUPPORTED_SUFFIXES else first.name
+            name = name or "documents"
         token = next(self._ids)
         self._select_after_add[token] = index
         self.banner.hide()

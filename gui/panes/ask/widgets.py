@@ -235,8 +235,8 @@ class AnswerView(QtWidgets.QTextBrowser):
         links: dict[str, str] = {}
         marked = text
         for i, label in enumerate(labels):
-            if not label or f"[{label}]" not in marked or f"[{label}]" in links:
-                continue
+            if not label or f"[{label}]" not in marked:
+                continue            # not cited in the text, or its label already linked (the first, best hit)
             token = f"HEARTHCITE{secrets.token_hex(4).upper()}X"
             links[token] = self._link(i, f"[{label}]")
             marked = marked.replace(f"[{label}]", token)
