@@ -81,7 +81,7 @@ def visible_texts(win, pane) -> list[str]:
 
 def test_two_models_side_by_side_fill_with_text_and_stats(qtbot, main_window, pane):
     win = main_window
-    assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == ["Chat", "Summarise", "Compare", "Models"]
+    assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == ["Chat", "Summarise", "Compare", "Models", "Ask"]
     paths = library_paths(win)
     pane.set_models([paths["tiny-chat"], paths["tiny-long"]])
     # The plan sentence is there before anything runs (planned on the data thread).
