@@ -338,11 +338,21 @@ def test_esc_stops_an_answer_waiting_for_the_model_and_leaves_the_chat_alone(qtb
     assert not pane.asking and pane.ask_button.isEnabled() and not pane.stop_button.isEnabled()
 
 
-def test_enter_in_the_question_box_asks(qtbot, pane, docs):
+def test_enter_and_ctrl_enter_in_the_question_box_ask(qtbot, main_window, pane, docs):
+    main_window.show()
+    main_window.activateWindow()
+    qtbot.waitUntil(main_window.isActiveWindow)      # shortcuts reach the active window only
     add_and_index(qtbot, pane, docs, "handbook")
+    pane.question_edit.setFocus()
+    qtbot.waitUntil(lambda: QtWidgets.QApplication.focusWidget() is pane.question_edit)
     pane.question_edit.setText(NOTHING_QUESTION)
-    with qtbot.waitSignal(pane.answerFinished, timeout=WAIT_MS):
-        qtbot.keyClick(pane.question_edit, Qt.Key.Key_Return)
+    finished = []
+    pane.answerFinished.connect(finished.append)
+    for modifier in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ControlModifier):
+        with qtbot.waitSignal(pane.answerFinished, timeout=WAIT_MS):
+            qtbot.keyClick(pane.question_edit, Qt.Key.Key_Return, modifier)
+    qtbot.wait(100)
+    assert len(finished) == 2 and all(r["answer"] == "Not found in these documents." for r in finished)
 
 
 # ---- the model's notes -----------------------------------------------------------------------------------
