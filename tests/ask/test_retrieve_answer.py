@@ -140,5 +140,16 @@ def test_dense_plumbing_with_a_tiny_embedding_model(indexed, tiny_embedding_mode
         fused = retriever.search("When was the budget raised?", top_k=3)
         assert fused.mode == "hybrid" and fused.hits[0].file == "notes.md"
         assert fused.hits[0].fts_rank == 1 and fused.hits[0].dense_rank is not None
+        rrf = retriever.search("When was the budget raised?", top_k=3, fusion="rrf")
+        assert rrf.hits[0].file == "notes.md"
+        # Past FLOAT32_BYTES the vectors stay float16 in memory and are multiplied a block at a time.
+        from engine.ask import retrieve as module
+
+        old, module.FLOAT32_BYTES = module.FLOAT32_BYTES, 0
+        try:
+            half = Retriever(indexed, "docs", embedder=embedder).search(text, top_k=3, mode="dense")
+        finally:
+            module.FLOAT32_BYTES = old
+        assert [h.passage_id for h in half.hits] == [h.passage_id for h in dense.hits]
     finally:
         embedder.close()
