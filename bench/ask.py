@@ -39,8 +39,9 @@ sys.path.insert(0, str(ROOT))
 
 # ---- a real small embedding model, converted here --------------------------------------------
 
-def minilm_gguf(out: Path) -> Path:
-    """all-MiniLM-L6-v2 (safetensors, from its PyPI package) -> a GGUF BERT embedding model (F32, mean pooling)."""
+def minilm_gguf(out: Path, q8: bool = True) -> Path:
+    """all-MiniLM-L6-v2 (safetensors, from its PyPI package) -> a GGUF BERT embedding model, mean pooling; its
+    weight matrices in Q8_0 (as the embedding GGUFs people download are), or F32 with ``q8=False``."""
     import zipfile
 
     import gguf
@@ -93,7 +94,7 @@ def minilm_gguf(out: Path) -> Path:
     w.add_layer_norm_eps(cfg["layer_norm_eps"])
     w.add_causal_attention(False)
     w.add_pooling_type(gguf.PoolingType.MEAN)
-    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_file_type(gguf.LlamaFileType.MOSTLY_Q8_0 if q8 else gguf.LlamaFileType.ALL_F32)
     w.add_tokenizer_model("bert")
     w.add_token_list(tokens)
     w.add_token_types(types)
@@ -117,7 +118,14 @@ def minilm_gguf(out: Path) -> Path:
                 names[f"encoder.layer.{i}.{hf}.{kind}"] = f"blk.{i}.{gg}.{kind}"
     prefix = "" if "embeddings.word_embeddings.weight" in header else "bert."
     for hf, gg in names.items():
-        w.add_tensor(gg, tensor(prefix + hf))
+        values = tensor(prefix + hf)
+        if q8 and values.ndim == 2 and gg != "token_types.weight" and values.shape[1] % 32 == 0:
+            from gguf.quants import quantize
+
+            w.add_tensor(gg, quantize(values, gguf.GGMLQuantizationType.Q8_0),
+                         raw_dtype=gguf.GGMLQuantizationType.Q8_0)
+        else:
+            w.add_tensor(gg, values)
     w.write_header_to_file()
     w.write_kv_data_to_file()
     w.write_tensors_to_file()
@@ -253,7 +261,7 @@ def main() -> int:
     report: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}",
                     "python": platform.python_version(), "date": time.strftime("%Y-%m-%d"),
                     "load_before": os.getloadavg()}
-    embed_path = Path(args.embed_model) if args.embed_model else (minilm_gguf(work / "all-MiniLM-L6-v2-F32.gguf")
+    embed_path = Path(args.embed_model) if args.embed_model else (minilm_gguf(work / "all-MiniLM-L6-v2-Q8_0.gguf")
                                                                   if args.minilm else None)
     questions = make_corpus(work / "qa")
     from engine.config import AppConfig
