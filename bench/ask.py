@@ -159,6 +159,33 @@ BIG_QUESTIONS = ["When is the cafeteria open?", "Where should questions about ex
                  "case 12345", "案件 54321"]
 
 
+def trigram_quality(store, questions) -> dict:
+    """What the chat search's trigram index alone would rank (the design not chosen): the question's trigrams
+    (three-character windows of its normalised text, spaces left out) ORed, BM25 over ``ask_fts_tri``."""
+    import os.path
+
+    from engine.ask.terms import match_expression, normalize
+
+    out = {}
+    for lang in ("en", "ja", "all"):
+        qs = [q for q in questions if lang == "all" or q["lang"] == lang]
+        r5 = mrr = 0.0
+        for q in qs:
+            words = normalize(q["question"]).replace("?", " ").replace("。", " ").split()
+            grams = sorted({w[i:i + 3] for w in words for i in range(max(1, len(w) - 2)) if len(w[i:i + 3]) == 3})
+            with store._guard() as c:
+                rows = c.execute("SELECT f.path, p.page FROM ask_fts_tri t JOIN ask_passages p ON p.id = t.rowid "
+                                 "JOIN ask_files f ON f.id = p.file_id JOIN ask_collections k "
+                                 "ON k.id = f.collection_id WHERE ask_fts_tri MATCH ? AND k.name = 'qa' "
+                                 "ORDER BY bm25(ask_fts_tri) LIMIT 10", (match_expression(grams),)).fetchall()
+            rank = next((i for i, (path, page) in enumerate(rows, 1)
+                         if os.path.basename(path) == q["file"] and page == q["page"]), None)
+            r5 += 1 if rank and rank <= 5 else 0
+            mrr += 1 / rank if rank else 0
+        out[lang] = {"recall@5": round(r5 / len(qs), 3), "mrr": round(mrr / len(qs), 3), "questions": len(qs)}
+    return out
+
+
 def latency(retriever, questions, mode: str, repeat: int = 3) -> dict:
     times = []
     texts = [q["question"] for q in questions] + BIG_QUESTIONS * 3
@@ -274,7 +301,8 @@ def main() -> int:
     report["index_qa"] = {"pages": res.pages, "passages": res.passages, "seconds": round(time.perf_counter() - t, 2),
                           "pages_per_s": round(res.pages / (time.perf_counter() - t), 1)}
     retriever = Retriever(store, "qa")
-    report["quality"] = {"fts": quality(retriever, questions, "fts")}
+    report["quality"] = {"fts": quality(retriever, questions, "fts"),
+                         "fts_trigram_only": trigram_quality(store, questions)}
     embedder = None
     if embed_path:
         embedder = Embedder.start(embed_path)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -45,6 +46,7 @@ from engine.errors import BadInputError, CancelledError
 from engine.store import Store, utc_now
 
 EMBED_BATCH = 16
+READ_AHEAD = 2            # documents read at once (each PDF in a worker process of its own)
 # Tests only: seconds to wait after each file is committed (so a test can kill a run mid-way).
 TEST_DELAY_ENV = "HEARTH_TEST_INDEX_DELAY"
 
@@ -127,7 +129,9 @@ class Indexer:
                                  "index again to go on")
 
     def run(self, on_event: Callable[[Event], None] | None = None) -> IndexResult:
+        """Index now (see the module's documentation); CancelledError after ``cancel()``."""
         emit = on_event or (lambda e: None)
+        self._cancelled.clear()
         t0 = time.monotonic()
         res = IndexResult()
         cid = self.collection.id
@@ -139,15 +143,36 @@ class Indexer:
             known = {r[0]: r[1:] for r in c.execute(
                 "SELECT path, id, size, mtime_ns, sha256, status FROM ask_files WHERE collection_id = ?", (cid,))}
         delay = float(os.environ.get(TEST_DELAY_ENV) or 0)
-        for i, path in enumerate(files, 1):
-            self._check()
-            status, reason, n_passages = self._one(cid, path, known.get(path), res)
-            if status == "failed":
-                res.failed.append({"file": path, "reason": reason})
-            emit({"type": "file", "done": i, "total": len(files), "file": path, "status": status,
-                  "reason": reason, "passages": n_passages})
-            if delay and status == "indexed":
-                time.sleep(delay)
+        # What each file needs (cheap: stat, and a hash only when just the time moved), then the documents to
+        # read are read READ_AHEAD at a time (a PDF is read in a worker process that takes ~0.2 s to start:
+        # two overlap on two cores) and stored one by one, in order.
+        todo = [(path, self._decide(path, known.get(path), res)) for path in files]
+        pending: dict[int, Future] = {}
+        upcoming = iter([k for k, (_, (what, _)) in enumerate(todo) if what == "read"])
+        with ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="hearth-index") as pool:
+            try:
+                for i, (path, (what, detail)) in enumerate(todo, 1):
+                    self._check()
+                    while len(pending) < READ_AHEAD:
+                        k = next(upcoming, None)
+                        if k is None:
+                            break
+                        pending[k] = pool.submit(self._read, todo[k][0])
+                    n_passages, reason = 0, None
+                    if what == "skipped":
+                        status = "skipped"
+                    elif what == "failed":
+                        status, reason = "failed", detail
+                    else:
+                        status, reason, n_passages = self._store(cid, path, detail, pending.pop(i - 1).result(), res)
+                    if status == "failed":
+                        res.failed.append({"file": path, "reason": reason})
+                    emit({"type": "file", "done": i, "total": len(files), "file": path, "status": status,
+                          "reason": reason, "passages": n_passages})
+                    if delay and status == "indexed":
+                        time.sleep(delay)
+            finally:
+                self._cancelled_reads(pending)
         # Files that are gone (unless their whole folder is missing: a drive may come back).
         present = set(files)
         gone = [(p, row[0]) for p, row in known.items()
@@ -168,18 +193,19 @@ class Indexer:
         return res
 
     # ---- one file ----------------------------------------------------------------
-    def _one(self, cid: int, path: str, row, res: IndexResult) -> tuple[str, str | None, int]:
-        from engine.documents import file_sha256, read_document
+    def _decide(self, path: str, row, res: IndexResult) -> tuple[str, object]:
+        """("skipped", None) for an unchanged file, ("failed", reason), or ("read", its stat)."""
+        from engine.documents import file_sha256
 
         try:
             st = os.stat(path)
         except OSError as e:
-            return "failed", f"cannot read {path}: {e.strerror or e}", 0
+            return "failed", f"cannot read {path}: {e.strerror or e}"
         if row is not None and row[4] == "indexed":
             fid, size, mtime_ns, sha = row[:4]
             if size == st.st_size and mtime_ns == st.st_mtime_ns:
                 res.skipped += 1
-                return "skipped", None, 0
+                return "skipped", None
             if size == st.st_size:
                 try:
                     same = file_sha256(Path(path), Path(path).name) == sha
@@ -189,15 +215,29 @@ class Indexer:
                     with self.store._tx() as c:
                         c.execute("UPDATE ask_files SET mtime_ns = ? WHERE id = ?", (st.st_mtime_ns, fid))
                     res.skipped += 1
-                    return "skipped", None, 0
+                    return "skipped", None
+        return "read", st
+
+    def _read(self, path: str):
+        """The document, or the BadInputError saying why not (a worker thread; CancelledError passes)."""
+        from engine.documents import read_document
+
         try:
-            doc = read_document(path, cancel=self._cancelled.is_set)
-        except CancelledError:
-            self._check()
-            raise
+            return read_document(path, cancel=self._cancelled.is_set)
         except BadInputError as e:
-            self._save_failed(cid, path, st, str(e))
-            return "failed", str(e), 0
+            return e
+
+    def _cancelled_reads(self, pending: dict) -> None:
+        """Leaving early (Cancel, an error): reads still running are stopped, not waited for to finish."""
+        if pending:
+            self._cancelled.set()
+            for f in pending.values():
+                f.cancel()
+
+    def _store(self, cid: int, path: str, st, doc, res: IndexResult) -> tuple[str, str | None, int]:
+        if isinstance(doc, BadInputError):
+            self._save_failed(cid, path, st, str(doc))
+            return "failed", str(doc), 0
         passages = split_pages((p.number, p.text) for p in doc.pages)
         if not passages:
             reason = (f"{Path(path).name} has no text to search (a scanned document without a text layer?)")
