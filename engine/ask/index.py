@@ -81,8 +81,9 @@ def _is_document(name: str) -> bool:
     return (not name.startswith((".", "~$"))) and os.path.splitext(name)[1].lower() in SUPPORTED_SUFFIXES
 
 
-def scan(paths: list[str]) -> tuple[list[str], list[dict], list[str]]:
-    """(document files, problems [{file, reason}], roots that are missing) under ``paths``, sorted."""
+def scan(paths: list[str], known_files: set[str] = frozenset()) -> tuple[list[str], list[dict], list[str]]:
+    """(document files, problems [{file, reason}], folders that are missing) under ``paths``, sorted. A path
+    in ``known_files`` (indexed as a file) that is gone is simply not found: it was deleted."""
     found: set[str] = set()
     problems: list[dict] = []
     missing: list[str] = []
@@ -90,6 +91,8 @@ def scan(paths: list[str]) -> tuple[list[str], list[dict], list[str]]:
         p = Path(root)
         if p.is_file():
             found.add(str(p))       # named on purpose: read even if its type is unknown (says why not)
+            continue
+        if root in known_files and not p.exists():
             continue
         if not p.is_dir():
             missing.append(root)
@@ -135,13 +138,13 @@ class Indexer:
         t0 = time.monotonic()
         res = IndexResult()
         cid = self.collection.id
-        files, problems, missing = scan(self.collection.paths)
-        res.failed.extend(problems)
-        res.files = len(files)
-        emit({"type": "scan", "files": len(files)})
         with self.store._guard() as c:
             known = {r[0]: r[1:] for r in c.execute(
                 "SELECT path, id, size, mtime_ns, sha256, status FROM ask_files WHERE collection_id = ?", (cid,))}
+        files, problems, missing = scan(self.collection.paths, set(known))
+        res.failed.extend(problems)
+        res.files = len(files)
+        emit({"type": "scan", "files": len(files)})
         delay = float(os.environ.get(TEST_DELAY_ENV) or 0)
         # What each file needs (cheap: stat, and a hash only when just the time moved), then the documents to
         # read are read READ_AHEAD at a time (a PDF is read in a worker process that takes ~0.2 s to start:

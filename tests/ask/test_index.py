@@ -106,6 +106,9 @@ def test_missing_folder_keeps_its_documents(store, docs, tmp_path):
     r = Indexer(store, "docs").run()
     assert r.removed == 0 and r.passages == 2
     assert any("is not there any more" in f["reason"] for f in r.failed)
+    (docs / "notes.md").unlink()                              # a file added by name, deleted: dropped
+    r = Indexer(store, "docs").run()
+    assert r.removed == 1 and r.passages == 1 and len(r.failed) == 1
 
 
 def test_cancel_keeps_finished_files_and_resume_finishes(store, tmp_path):
