@@ -1,7 +1,9 @@
 """Ask your documents: answers from the user's own files, with the page and passage behind every claim.
 
 Qt-free; the CLI (``engine/commands/ask.py``) and the app's pane use the same calls, from a worker thread.
-Everything lives in the user's database (``Store.open_default(config)``; tables in ``engine.ask.db``).
+Everything lives in the user's database (``Store.open_default(config)``; tables in ``engine.ask.db``). A ``Store``
+is used from one thread at a time: a worker thread opens its own. Searching is quick (milliseconds); indexing and
+answering take long and report progress through callbacks, on the thread that runs them, and stop on ``cancel()``.
 
 Collections (``engine.ask.collections``)::
 
@@ -9,6 +11,7 @@ Collections (``engine.ask.collections``)::
     cols.add("handbook", ["~/Docs/handbook", "~/policy.pdf"])    # -> Collection(id, name, paths)
     cols.list()      # [{name, paths, files, indexed, failed, pages, passages, vectors, indexed_at, ...}]
     cols.files("handbook")                                       # [{path, status, error, pages, passages}]
+    cols.page_passages("handbook", path, 3)                      # a page's passages in order (show one in context)
     cols.remove("handbook")
 
 Indexing (``engine.ask.index``; resumable, skips unchanged files, drops deleted ones)::
@@ -28,6 +31,7 @@ Answers (``engine.ask.answer``; ``client`` is a loaded ``EngineClient`` or ``Rem
 
     answerer = Answerer(client, store, "handbook", embedder=None)
     result = answerer.ask("question", top_k=6, on_event=callback, on_text=stream_callback)
+    # or answerer.ask(question, retrieval=found): answer from a search already made (e.g. on another thread)
     result.answer, result.citations, result.found, result.to_json()
     answerer.cancel()                         # any thread
 
