@@ -20,9 +20,10 @@ MIN_MODELS, MAX_MODELS = 2, 4
 EXIT_ALL_FAILED = 3
 
 
-def _specs(args, ctx, lo: int, hi: int):
+def _specs(args, ctx, lo: int, hi: int, base_names: list | None = None):
     """ModelSpecs for --models. An unknown name or a missing file is bad input (exit 2);
-    a file that is there but unusable becomes that model's error in the results."""
+    a file that is there but unusable becomes that model's error in the results. ``base_names``
+    collects the names of base models (no chat template)."""
     from engine.commands.core import apply_locked, load_options_from_args, resolve_model
     from engine.compare.plan import ModelSpec
 
@@ -42,6 +43,8 @@ def _specs(args, ctx, lo: int, hi: int):
             if getattr(entry, "is_remote", False):   # NAME:MODEL_ID on a company server
                 specs.append(ModelSpec(path=path, n_ctx=opts.n_ctx, name=entry.name, remote=entry))
                 continue
+            if base_names is not None and getattr(entry, "is_base_model", False):
+                base_names.append(entry.name)
         except BadInputError:
             from pathlib import Path
 
@@ -106,10 +109,16 @@ def cmd_compare(args, ctx) -> int:
         prompt = sys.stdin.read()
     if not prompt.strip():
         raise BadInputError('give a prompt: hearth compare --models A B "your question"')
-    specs = _specs(args, ctx, MIN_MODELS, MAX_MODELS)
+    base_names: list[str] = []
+    specs = _specs(args, ctx, MIN_MODELS, MAX_MODELS, base_names)
     sampling = sampling_from_args(args)   # compare's own defaults (its flags), not the chat's
     apply_locked(ctx.config.policy, args, sampling=sampling)
     plan = plan_run(specs, force=None if args.plan == "auto" else args.plan)
+    if base_names:
+        from engine.library import base_model_warning
+
+        for name in dict.fromkeys(base_names):   # before anything runs, whatever the output format
+            print(f"hearth: warning: {base_model_warning(clean_name(name))}", file=sys.stderr)
     store = _open_store(ctx)
     runner = CompareRunner(ctx.config.paths.log_dir, store=store)
     quiet = args.json or args.quiet

@@ -31,6 +31,11 @@ def cmd_summarize(args, ctx) -> int:
     apply_locked(ctx.config.policy, args, load_options)
     entry = resolve_model(ctx, args.model)
     remote = getattr(entry, "is_remote", False)
+    if not remote and entry.is_base_model:
+        from engine.library import base_model_warning
+
+        # Before anything runs, whatever the output format (stderr): a base model summarises poorly.
+        print(f"hearth: warning: {base_model_warning(entry.name)}", file=sys.stderr)
     client = make_client(entry, config=ctx.config, log_dir=ctx.config.paths.log_dir,
                          on_notice=lambda t: print(f"hearth: {t}", file=sys.stderr))
     store = Store.open_default(ctx.config)
@@ -44,7 +49,10 @@ def cmd_summarize(args, ctx) -> int:
                   f"{e['document_tokens']} tokens; {e['plan']}]", file=sys.stderr)
         elif e["type"] == "part":
             eta = f", about {e['eta_s']:.0f} s left" if e.get("eta_s") else ""
-            print(f"[{e['done']}/{max(e['total'], e['done'])} done: {e['pages']}{eta}]", file=sys.stderr)
+            how = {"retried": f" (second try: the first reply was degenerate: {e.get('reason')})",
+                   "extractive": f" (an extract: the model's replies were degenerate: {e.get('reason')})"}
+            print(f"[{e['done']}/{max(e['total'], e['done'])} done: {e['pages']}{how.get(e.get('note'), '')}{eta}]",
+                  file=sys.stderr)
 
     try:
         # Ctrl+C stops the summary; the parts already summarised are kept: run again to resume.
@@ -63,17 +71,33 @@ def cmd_summarize(args, ctx) -> int:
         from engine.cli import print_json
 
         out = result.to_json()
-        out["parts"] = [{k: p[k] for k in ("level", "position", "pages", "text")} for p in result.parts]
+        out["parts"] = [{k: p.get(k, "") for k in ("level", "position", "pages", "text", "note", "reason")}
+                        for p in result.parts]
         if remote:
             out["remote"] = entry.describe() | {"token_counting": counting}
         print_json(out)
     else:
         print(result.summary)
+        if not args.quiet:
+            for line in quality_notes(result):
+                print(f"hearth: {line}", file=sys.stderr)
     if args.output:
         from engine.summarize.export import export
 
         export(result.summary_id, ctx.config, args.output)
     return 0
+
+
+def quality_notes(result) -> list[str]:
+    """What the summariser had to do about the model's replies, and the facts the summary left out."""
+    notes = []
+    if result.degenerate_parts:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(result.degenerate_reasons.items()))
+        notes.append(f"{result.degenerate_parts} of {result.calls} model replies were degenerate ({reasons}): "
+                     f"{result.retried_parts} written again, {result.extractive_parts} replaced by extracts")
+    if result.facts.get("dropped"):
+        notes.append("facts the summary left out: " + "; ".join(clean_name(f) for f in result.facts["dropped"]))
+    return notes
 
 
 def cmd_summaries(args, ctx) -> int:

@@ -59,18 +59,25 @@ _EN = {
              "bullets": "Write bullet points (one fact per line, starting with '- ').",
              "keypoints": "Write the key points as bullet points, then a section 'Action items:' listing "
                           "decisions, deadlines and who must do what."},
+    # Pages are never asked for: Hearth attaches them itself (engine/summarize/citing.py).
     "map": "Summarise the following excerpt of a longer document {length}. {form} Use only what the excerpt "
-           "says. The excerpt starts with its page range in brackets; end each point with the pages it "
-           "comes from, like [pp. 3\u20134].",
-    "reduce": "Below are summaries of consecutive parts of one document, in order, each with its page range "
-              "in brackets. Combine them into one summary {length}. {form} Keep the page references in "
-              "brackets, like [pp. 3\u20134], after each point.",
-    "single": "Summarise the following document {length}. {form} Use only what the document says. The text "
-              "starts with its page range in brackets; end each point with the pages it comes from, like "
-              "[pp. 3\u20134].",
+           "says, in your own words.",
+    "single": "Summarise the following document {length}. {form} Use only what the document says, in your "
+              "own words.",
+    "reduce": "Below are numbered notes on consecutive parts of one document, in order. Combine them into one "
+              "summary {length}. {form} End each point with the number of the note it comes from in "
+              "brackets, like [2].",
+    "reduce_plain": "Below are notes on consecutive parts of one document, in order. Combine them into one "
+                    "summary {length}. {form}",
+    "retry": "Say each point once, in your own words; do not repeat the text.",
+    "facts": "Keep these facts: {facts}.",
     "language": "Write in English.",
     "cue": "Summary:",
     "part": "Part",
+    "extract": "*(Extract: the model's summary of this part was unusable, so these are its most central "
+               "sentences as written.)*",
+    "extract_final": "*(Extract: the model's combined summary was unusable, so these are the document's most "
+                     "central sentences as written.)*",
 }
 
 _JA = {
@@ -79,36 +86,68 @@ _JA = {
     "form": {"paragraphs": "段落の文章で書いてください。",
              "bullets": "箇条書き（各行「- 」で始める）で書いてください。",
              "keypoints": "要点を箇条書きで示し、最後に「対応事項:」として決定事項・期限・担当を列挙してください。"},
-    "map": "以下は長い文書の一部です。{length}要約してください。{form}抜粋に書かれている内容だけを使ってください。"
-           "抜粋の先頭に角括弧でページ範囲があります。各要点の末尾に [pp. 3\u20134] のように出典ページを付けてください。",
-    "reduce": "以下は一つの文書の連続する部分の要約で、順番に並び、それぞれ角括弧でページ範囲が付いています。"
-              "これらを一つの要約に{length}まとめてください。{form}各要点の後の [pp. 3\u20134] のようなページ参照は残してください。",
-    "single": "以下の文書を{length}要約してください。{form}文書に書かれている内容だけを使ってください。"
-              "先頭に角括弧でページ範囲があります。各要点の末尾に [pp. 3\u20134] のように出典ページを付けてください。",
+    "map": "以下は長い文書の一部です。{length}要約してください。{form}抜粋に書かれている内容だけを使い、自分の言葉でまとめてください。",
+    "single": "以下の文書を{length}要約してください。{form}文書に書かれている内容だけを使い、自分の言葉でまとめてください。",
+    "reduce": "以下は一つの文書の連続する部分についての番号付きメモで、順番に並んでいます。これらを一つの要約に{length}"
+              "まとめてください。{form}各要点の末尾に、もとになったメモの番号を [2] のように角括弧で付けてください。",
+    "reduce_plain": "以下は一つの文書の連続する部分についてのメモで、順番に並んでいます。これらを一つの要約に{length}"
+                    "まとめてください。{form}",
+    "retry": "同じことを繰り返さず、本文をそのまま写さずに、各要点を一度だけ書いてください。",
+    "facts": "次の事実は省かずに書いてください: {facts}。",
     "language": "日本語で書いてください。",
     "cue": "要約:",
     "part": "部分",
+    "extract": "*（抜粋：この部分はモデルの要約が使えなかったため、本文の中心となる文をそのまま示します。）*",
+    "extract_final": "*（抜粋：モデルがまとめた要約が使えなかったため、文書の中心となる文をそのまま示します。）*",
 }
 
+EXTRACT_MARKERS = tuple(t[k] for t in (_EN, _JA) for k in ("extract", "extract_final"))
 
-def instruction(stage: str, options: SummaryOptions, lang: str) -> str:
-    """The fixed instruction for ``stage`` ("single", "map" or "reduce")."""
+# How many facts each step is told to keep, by length.
+FACTS_PER_STEP = {"short": 4, "medium": 6, "detailed": 10}
+FACTS_FINAL = {"short": 6, "medium": 10, "detailed": 16}
+# Sentences (or points) an extract keeps, by length.
+EXTRACT_SENTENCES = {"short": 3, "medium": 5, "detailed": 8}
+EXTRACT_FINAL = {"short": 5, "medium": 10, "detailed": 14}   # points of an extract made from the notes
+
+
+def text(lang: str, name: str) -> str:
+    """One of the fixed texts ("extract", "extract_final", ...) in ``lang``."""
+    return (_JA if lang == "ja" else _EN)[name]
+
+
+def instruction(stage: str, options: SummaryOptions, lang: str, retry: bool = False) -> str:
+    """The fixed instruction for ``stage`` ("single", "map", "reduce" or "reduce_plain"); ``retry``: a
+    second try after a degenerate reply."""
     t = _JA if lang == "ja" else _EN
-    text = t[stage].format(length=t["length"][options.length], form=t["form"][options.form])
-    text += " " + t["language"] if lang == "en" else t["language"]
+    out = t[stage].format(length=t["length"][options.length], form=t["form"][options.form])
+    if retry:
+        out += ("" if lang == "ja" else " ") + t["retry"]
+    out += " " + t["language"] if lang == "en" else t["language"]
     if options.instruction.strip():
-        text += "\n" + options.instruction.strip()
-    return text
+        out += "\n" + options.instruction.strip()
+    return out
 
 
-def build_messages(stage: str, options: SummaryOptions, lang: str, label: str, body: str,
-                   base_model: bool) -> list[dict]:
-    """One user message: instruction first (a shared prefix), then ``[label]`` and the text.
+def facts_line(facts: list[str], lang: str) -> str:
+    if not facts:
+        return ""
+    t = _JA if lang == "ja" else _EN
+    return t["facts"].format(facts=("、" if lang == "ja" else "; ").join(facts))
+
+
+def build_messages(stage: str, options: SummaryOptions, lang: str, body: str, base_model: bool,
+                   facts: list[str] | None = None, retry: bool = False) -> list[dict]:
+    """One user message: the instruction first (a prefix shared by every chunk of a stage, kept in the
+    KV cache), then the text, then the facts it must keep (they differ per chunk, so they come last).
 
     A base model (no chat template) continues text, so it gets a closing cue.
     """
     t = _JA if lang == "ja" else _EN
-    content = f"{instruction(stage, options, lang)}\n\n[{label}]\n{body.strip()}"
+    content = f"{instruction(stage, options, lang, retry)}\n\n{body.strip()}"
+    line = facts_line(facts or [], lang)
+    if line:
+        content += f"\n\n{line}"
     if base_model:
         content += f"\n\n{t['cue']}\n"
     return [{"role": "user", "content": content}]

@@ -64,10 +64,20 @@ class SummaryStore:
                              (summary_id,)).fetchall()
         keys = ("level", "position", "input_sha256", "page_start", "page_end", "text", "prompt_tokens",
                 "completion_tokens", "seconds")
-        return {(r[0], r[1]): dict(zip(keys, r)) for r in rows}
+        out = {}
+        for r in rows:
+            part = dict(zip(keys, r))
+            part["input_sha256"], _, part["flags"] = (part["input_sha256"] or "").partition("|")
+            out[(r[0], r[1])] = part
+        return out
 
     def save_part(self, summary_id: int, level: int, position: int, input_sha256: str, page_start: int,
-                  page_end: int, text: str, prompt_tokens: int, completion_tokens: int, seconds: float) -> None:
+                  page_end: int, text: str, prompt_tokens: int, completion_tokens: int, seconds: float,
+                  flags: str = "") -> None:
+        """``flags``: how the part was made when its first reply was unusable ("retried:loop",
+        "extractive:copy"), kept after the input's hash (``parts()`` gives it back as ``flags``)."""
+        if flags:
+            input_sha256 = f"{input_sha256}|{flags}"
         with self.store._tx() as c:
             c.execute("INSERT OR REPLACE INTO summary_parts (summary_id, level, position, input_sha256, page_start, "
                       "page_end, text, prompt_tokens, completion_tokens, seconds) VALUES (?,?,?,?,?,?,?,?,?,?)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,6 +135,12 @@ def store(tmp_path):
     s.close()
 
 
+def map_body(content: str) -> str:
+    """The document text of a chunk's prompt: between the instruction and the facts to keep."""
+    body = content.split("\n\n", 1)[1]
+    return body.rsplit("\n\nKeep these facts:", 1)[0]
+
+
 def spy_prompts(client):
     """Record the exact prompt size of every chat request the summariser sends."""
     sent = []
@@ -169,10 +176,14 @@ def test_many_chunks_every_prompt_fits_and_pages_are_carried(small_ctx_client, s
     assert [p["position"] for p in firsts] == list(range(len(plan.chunks)))
     assert firsts[0]["page_start"] == 1 and firsts[-1]["page_end"] == 12
     assert all(a["page_end"] <= b["page_start"] for a, b in zip(firsts, firsts[1:]))
-    assert any("[pp. " in content for _, _, content in sent[len(firsts):])
+    # Combining: the notes are numbered [1], [2] … (no page labels for the model to imitate).
+    combining = [c for _, _, c in sent if "notes on consecutive parts" in c]
+    assert combining and all("[1]\n" in c and not re.search(r"\[pp?\. \d", c) for c in combining)
+    assert any("[2]\n" in c for c in combining)
     assert "12 pages" in res.summary and f"{len(plan.chunks)} parts" in res.summary
-    # The document text reached the model in full, in order.
-    bodies = " ".join(c.split("]\n", 1)[1] for _, _, c in sent[:len(firsts)])
+    # The document text reached the model in full, in order (each chunk's first try).
+    maps = [c for _, _, c in sent if "excerpt of a longer document" in c and "Say each point once" not in c]
+    bodies = " ".join(map_body(c) for c in maps)
     assert bodies.split() == doc.text.split()
 
 
@@ -189,7 +200,8 @@ def test_one_pass_when_it_fits(tmp_path, tiny_model, store):
         c.load(tiny_model)  # 512 is this model's own context
         doc = Doc(Path("memo.txt"), [Page(1, "The council decided the river and salt.")])
         res = Summarizer(c, store, model_id="tiny").run(doc, SummaryOptions(length="short"))
-        assert res.chunks == 1 and res.calls == 1 and res.levels == 1
+        assert res.chunks == 1 and res.levels == 1
+        assert res.calls == 1 + res.degenerate_parts, "one call, and a second try only for a degenerate reply"
         assert "1 page" in res.summary
     finally:
         c.unload()
@@ -214,11 +226,10 @@ def test_cancel_keeps_parts_and_a_second_run_resumes(small_ctx_client, store):
     res = Summarizer(small_ctx_client, store, model_id="tiny").run(doc, opts)
     assert res.resumed_parts == 3, "the three finished chunk summaries were not redone"
     # The resumed run starts with the fourth chunk.
-    assert f"[{plan.chunks[3].pages_label}]" in sent[0][2]
-    maps = [c for _, _, c in sent if "excerpt of a longer document" in c]
+    assert map_body(sent[0][2]).split() == plan.chunks[3].text.split()
+    maps = [c for _, _, c in sent if "excerpt of a longer document" in c and "Say each point once" not in c]
     assert len(maps) == len(plan.chunks) - 3
-    assert not any(f"[{plan.chunks[i].pages_label}]\n{plan.chunks[i].text.strip()[:20]}" in c
-                   for c in maps for i in range(3))
+    assert not any(map_body(c).split() == plan.chunks[i].text.split() for c in maps for i in range(3))
     assert [p["text"] for p in res.parts[:3]] == [p["text"] for p in parts_seen[:3]]
     assert res.calls == len(sent)
 
@@ -278,7 +289,6 @@ def test_every_citation_in_the_result_lies_within_its_pages(small_ctx_client, st
 
     small_ctx_client.chat = chat_citing_made_up_pages
     res = Summarizer(small_ctx_client, store, model_id="tiny").run(doc, SummaryOptions(length="short"))
-    assert res.citations_corrected >= res.calls  # every [pp. 99–100]; [p. 1] too outside page 1
     cite = re.compile(r"\[pp?\. (\d+)(?:–(\d+))?\]")
     for part in res.parts:
         for m in cite.finditer(part["text"]):

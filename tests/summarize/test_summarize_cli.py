@@ -14,6 +14,8 @@ from tests.documents.make_docs import JA_PAGE_TEXTS, JA_PAGES, make_cid_pdf, mak
 
 CONTRACT_KEYS = {"summary", "chunks", "pages", "document_tokens", "prompt_tokens", "completion_tokens",
                  "seconds", "max_prompt_tokens", "ctx"}
+QUALITY_KEYS = {"degenerate_parts", "retried_parts", "extractive_parts", "degenerate_reasons", "facts", "cited_lines",
+                "citations_corrected", "unsupported_lines_dropped"}
 
 
 def test_japanese_pdf_in_many_chunks_fits_the_context(tmp_path, tiny_model):
@@ -24,8 +26,16 @@ def test_japanese_pdf_in_many_chunks_fits_the_context(tmp_path, tiny_model):
                 timeout=300)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    assert CONTRACT_KEYS <= set(out)
+    assert CONTRACT_KEYS <= set(out) and QUALITY_KEYS <= set(out)
     assert out["ctx"] == 1536 and out["pages"] == 9
+    # What was done about degenerate replies adds up, and each part says how it was made.
+    assert out["degenerate_parts"] == out["retried_parts"] + out["extractive_parts"]
+    assert sum(out["degenerate_reasons"].values()) == out["degenerate_parts"]
+    assert sum(1 for p in out["parts"] if p["note"]) == out["degenerate_parts"]
+    assert set(out["facts"]) == {"kept", "dropped"}
+    body = out["summary"].rsplit("\n\n", 1)[0]
+    lines = [line for line in body.splitlines() if line.strip() and not line.startswith("*")]
+    assert out["cited_lines"]["lines"] == len(lines) and out["cited_lines"]["cited"] == len(lines)
     assert out["chunks"] > 2
     assert 0 < out["max_prompt_tokens"] <= 1536
     assert out["document_tokens"] >= 3 * sum(len(t) for t in JA_PAGE_TEXTS)
@@ -115,3 +125,22 @@ def test_real_summary_with_the_starter_model(tmp_path, starter_model):
     body = out["summary"].split("(Read all")[0].strip()
     assert len(body) > 20, out["summary"]
     assert out["completion_tokens"] > 0 and out["prompt_tokens"] > out["document_tokens"]
+
+
+def test_a_base_model_is_named_before_summarising(tmp_path, tiny_base_model):
+    doc = tmp_path / "memo.txt"
+    doc.write_text("The council decided the river budget.\n\nTraders exchanged salt and grain.", encoding="utf-8")
+    r = run_cli("summarize", doc, "--model", tiny_base_model, "--json", timeout=300)
+    assert r.returncode == 0, r.stderr
+    first = r.stderr.strip().splitlines()[0]
+    assert first.startswith("hearth: warning: tiny-base is a base model (it has no chat template)"), r.stderr
+    assert "instruction-tuned" in first and "Instruct" in first, "the suggested models are named"
+    json.loads(r.stdout)   # stdout stays one JSON object
+
+
+def test_a_base_model_is_named_before_comparing(tiny_model, tiny_base_model):
+    r = run_cli("compare", "--models", tiny_model, tiny_base_model, "--max-tokens", "4", "--json", "hi",
+                timeout=300)
+    assert r.returncode == 0, r.stderr
+    warnings = [line for line in r.stderr.splitlines() if line.startswith("hearth: warning:")]
+    assert len(warnings) == 1 and "tiny-base is a base model" in warnings[0], r.stderr
