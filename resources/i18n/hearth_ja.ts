@@ -5094,6 +5094,14 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <source>Partial summary</source>
         <translation>部分要約</translation>
     </message>
+    <message>
+        <source>extract</source>
+        <translation>抜粋</translation>
+    </message>
+    <message>
+        <source>retried</source>
+        <translation>再試行</translation>
+    </message>
 </context>
 <context>
     <name>PassageList</name>
@@ -6249,6 +6257,26 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <source>Export summary</source>
         <translation>要約をエクスポート</translation>
     </message>
+    <message>
+        <source>this model</source>
+        <translation>このモデル</translation>
+    </message>
+    <message>
+        <source>The reply was unusable ({reason}): writing it again…</source>
+        <translation>応答が使えませんでした（{reason}）。書き直しています…</translation>
+    </message>
+    <message>
+        <source>Unusable again ({reason}): taking the most central sentences of the text instead.</source>
+        <translation>再び使えませんでした（{reason}）。代わりに本文の中心となる文を使います。</translation>
+    </message>
+    <message>
+        <source>Unusable replies: {n} ({retried} written again, {extracts} replaced by extracts; marked in the parts).</source>
+        <translation>使えなかった応答: {n} 件（書き直し {retried} 件、抜粋で置き換え {extracts} 件。部分要約に印を付けています）。</translation>
+    </message>
+    <message>
+        <source>Facts not in the summary: {facts}</source>
+        <translation>要約に含まれなかった事実: {facts}</translation>
+    </message>
 </context>
 <context>
     <name>SummaryWidgets</name>
@@ -6351,6 +6379,50 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <location filename="../../gui/panes/summarize/widgets.py" line="65"/>
         <source>Combined, round {level}</source>
         <translation>統合(第 {level} 段階)</translation>
+    </message>
+    <message>
+        <source>it went round in a loop</source>
+        <translation>同じ内容を繰り返した</translation>
+    </message>
+    <message>
+        <source>it repeated the instruction or page labels</source>
+        <translation>指示やページ番号を繰り返した</translation>
+    </message>
+    <message>
+        <source>it copied its text</source>
+        <translation>本文をそのまま写した</translation>
+    </message>
+    <message>
+        <source>it was empty</source>
+        <translation>空だった</translation>
+    </message>
+    <message>
+        <source>it was garbled</source>
+        <translation>文字化けしていた</translation>
+    </message>
+    <message>
+        <source>it was in the wrong language</source>
+        <translation>指定と違う言語だった</translation>
+    </message>
+    <message>
+        <source>it had little to do with its text</source>
+        <translation>本文とほとんど関係がなかった</translation>
+    </message>
+    <message>
+        <source>it stated things its text does not say</source>
+        <translation>本文にないことを書いた</translation>
+    </message>
+    <message>
+        <source>it left out the facts it had to keep</source>
+        <translation>残すべき事実を省いた</translation>
+    </message>
+    <message>
+        <source>Written a second time: the first reply was unusable ({reason}).</source>
+        <translation>書き直しました。最初の応答は使えませんでした（{reason}）。</translation>
+    </message>
+    <message>
+        <source>An extract: the model&apos;s replies were unusable ({reason}), so these are the text&apos;s most central sentences.</source>
+        <translation>抜粋です。モデルの応答が使えなかったため（{reason}）、本文の中心となる文を示しています。</translation>
     </message>
 </context>
 <context>

@@ -400,3 +400,46 @@ def test_a_chat_message_sent_during_a_summary_says_it_waits_and_is_answered_afte
         pane.cancel()
     assert sig.args[0].get("finish_reason") in ("stop", "length")
     assert not win.bridge.summary_running
+
+
+# ---- small models: base models named, unusable replies marked -------------------------------------------
+
+def test_a_base_model_is_named_in_the_pane_before_running(qtbot, main_window, tiny_base_model):
+    win = main_window
+    pane = win.summarize_pane
+    assert pane.base_note.isHidden()
+    win.load_model(str(tiny_base_model), {"n_ctx": 512})
+    qtbot.waitUntil(lambda: pane.model_info is not None, timeout=60000)
+    assert not pane.base_note.isHidden(), "shown as soon as the model is loaded, before any Start"
+    text = pane.base_note.text()
+    assert text.startswith("tiny-base is a base model (it has no chat template)")
+    assert "Qwen2.5 0.5B Instruct" in text, "names the suggested instruction-tuned models"
+    load_small(qtbot, win, pane)   # an instruction-tuned model: the note goes
+    qtbot.waitUntil(lambda: pane.base_note.isHidden(), timeout=10000)
+
+
+def test_parts_that_needed_a_second_try_or_an_extract_are_marked(qtbot, main_window):
+    pane = main_window.summarize_pane
+    pane.parts.set_parts([
+        {"level": 0, "position": 0, "page_start": 1, "page_end": 2, "text": "- Salt [p. 1]", "note": "", "reason": ""},
+        {"level": 0, "position": 1, "page_start": 3, "page_end": 4, "text": "- Grain [p. 3]", "note": "retried",
+         "reason": "loop"},
+        # as the database gives a stored part back
+        {"level": 0, "position": 2, "page_start": 5, "page_end": 6, "text": "- Cloth [p. 5]",
+         "flags": "extractive:copy"},
+    ])
+    items = pane.parts._items
+    assert items[(0, 0)].text(0) == "pp. 1\u20132" and items[(0, 0)].toolTip(0) == ""
+    assert items[(0, 1)].text(0) == "pp. 3\u20134 · retried"
+    assert "went round in a loop" in items[(0, 1)].toolTip(0)
+    assert items[(0, 2)].text(0) == "pp. 5\u20136 · extract" and "copied its text" in items[(0, 2)].toolTip(0)
+    pane._show_part(pane.parts.parts[(0, 2)])
+    assert "An extract" in pane.part_label.text()
+    pane._show_result("report.pdf", "- Salt [p. 1]\n\n(Read all 6 pages in 3 parts; 900 tokens.)",
+                      stats={"degenerate_parts": 2, "retried_parts": 1, "extractive_parts": 1,
+                             "facts": {"kept": ["Salt"], "dropped": ["$41.5 million", "3 March 2027"]}})
+    assert not pane.quality_label.isHidden()
+    assert pane.quality_label.text() == ("Unusable replies: 2 (1 written again, 1 replaced by extracts; marked in "
+                                         "the parts). Facts not in the summary: $41.5 million, 3 March 2027")
+    pane._show_result("report.pdf", "- Salt [p. 1]", stats={"degenerate_parts": 0, "facts": {"dropped": []}})
+    assert pane.quality_label.isHidden()

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from gui.bridge import NO_MODEL_MESSAGE
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, QTimer, Signal
-from gui.panes.summarize.widgets import (HistoryList, PartsTree, ResultView, duration_text, eta_text,
-                                         level_title, pages_text)
+from gui.panes.summarize.widgets import (NOTE_COLOR, HistoryList, PartsTree, ResultView, duration_text, eta_text,
+                                         level_title, pages_text, part_note, reason_text)
 from gui.engine_messages import translate as translate_message
 from gui.i18n import format_number
 from gui.storage import READ_BUSY_TIMEOUT_MS, StorageWorker, is_locked_error
@@ -140,6 +140,14 @@ class SummarizePane(QtWidgets.QWidget):
         self.plan_label.setWordWrap(True)
         self.plan_label.setStyleSheet("color:#555;")
         card.addWidget(self.plan_label, 1, 1)
+        # A base model (no chat template) is named before anything runs: its summaries will be poor.
+        self.base_note = QtWidgets.QLabel()
+        self.base_note.setObjectName("summarizeBaseNote")
+        self.base_note.setWordWrap(True)
+        self.base_note.setStyleSheet(f"color:{NOTE_COLOR};")
+        self.base_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.base_note.hide()
+        card.addWidget(self.base_note, 2, 0, 1, 2)
         card.setColumnStretch(1, 1)
         outer.addWidget(self.doc_frame)
 
@@ -248,6 +256,14 @@ class SummarizePane(QtWidgets.QWidget):
         self.result_stack.addWidget(self.result)
         self.result_stack.addWidget(self.live)
         rl.addWidget(self.result_stack, 1)
+        # What was done about unusable replies, and the facts the summary left out.
+        self.quality_label = QtWidgets.QLabel("")
+        self.quality_label.setObjectName("summaryQuality")
+        self.quality_label.setWordWrap(True)
+        self.quality_label.setStyleSheet("color:#555;")
+        self.quality_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        self.quality_label.hide()
+        rl.addWidget(self.quality_label)
         buttons = QtWidgets.QHBoxLayout()
         self.copy_button = QtWidgets.QPushButton(self.tr("Copy"))
         self.copy_button.setToolTip(self.tr("Copy the summary (Markdown) to the clipboard"))
@@ -355,6 +371,7 @@ class SummarizePane(QtWidgets.QWidget):
                                   name=html.escape(Path(self.path).name)) + '</p>')
         self.result_heading.setText(self.tr("Summary"))
         self.result_note.setText("")
+        self.quality_label.hide()
         self._set_result_buttons(False)
         self.history.clearSelection()
         self._show_document_header(reading=True)
@@ -466,6 +483,7 @@ class SummarizePane(QtWidgets.QWidget):
         self.result_stack.setCurrentWidget(self.live)
         self.result_heading.setText(self.tr("Writing…"))
         self.result_note.setText("")
+        self.quality_label.hide()
         info = self.document_info or {}
         self._chunks = int(info.get("chunks") or 0)
         self.progress.setRange(0, max(int(info.get("steps") or 1), 1))
@@ -504,12 +522,25 @@ class SummarizePane(QtWidgets.QWidget):
     def _on_loaded(self, info: dict) -> None:
         self.model_info = info
         self.remote_note.show_hosts([info.get("host", "")] if info.get("remote") else [])
+        self._show_base_note(info)
         if self.path:
             self.request_plan()   # tokens and the plan depend on the model and its context
+
+    def _show_base_note(self, info: dict | None) -> None:
+        """Say, before anything runs, that the loaded model is a base model and which to download instead."""
+        if info and not info.get("remote") and info.get("has_chat_template") is False:
+            from engine.library import base_model_warning
+
+            name = Path(str(info.get("path") or "")).stem or self.tr("this model")
+            self.base_note.setText(translate_message(base_model_warning(name)))
+            self.base_note.show()
+        else:
+            self.base_note.hide()
 
     def _on_unloaded(self) -> None:
         self.model_info = None
         self.remote_note.hide()
+        self.base_note.hide()
         if self.path:
             self.request_plan()
 
@@ -549,6 +580,10 @@ class SummarizePane(QtWidgets.QWidget):
         elif kind == "part":
             self.parts.add_part(e)
             self._progress(e, writing=False)
+        elif kind in ("retry", "extract"):
+            text = (self.tr("The reply was unusable ({reason}): writing it again…") if kind == "retry" else
+                    self.tr("Unusable again ({reason}): taking the most central sentences of the text instead."))
+            self._on_text("\n\n— " + text.format(reason=reason_text(e.get("reason", ""))) + " —\n\n")
 
     def _step_name(self, e: dict) -> str:
         level, position = int(e.get("level", 0)), int(e.get("position", 0))
@@ -601,7 +636,7 @@ class SummarizePane(QtWidgets.QWidget):
         self.summary_id = result.get("summary_id")
         self._show_result(result.get("name") or Path(self.path or "").name, result.get("summary", ""),
                           pages=result.get("pages"), model=result.get("model"),
-                          seconds=result.get("seconds"))
+                          seconds=result.get("seconds"), stats=result)
         self.refresh_history(select_id=self.summary_id)
         if self._replan_after_run:
             self._replan_after_run = False
@@ -654,7 +689,21 @@ class SummarizePane(QtWidgets.QWidget):
             self.request_plan()
 
     # ---- result ---------------------------------------------------------------------------------
-    def _show_result(self, name: str, summary: str, pages=None, model=None, seconds=None) -> None:
+    def quality_text(self, stats: dict | None) -> str:
+        """One line on the replies that were unusable and the facts the summary left out ("" if none)."""
+        stats = stats or {}
+        bits = []
+        bad = int(stats.get("degenerate_parts") or 0)
+        if bad:
+            bits.append(self.tr("Unusable replies: {n} ({retried} written again, {extracts} replaced by extracts; "
+                                "marked in the parts).").format(n=bad, retried=int(stats.get("retried_parts") or 0),
+                                                                extracts=int(stats.get("extractive_parts") or 0)))
+        dropped = (stats.get("facts") or {}).get("dropped") or []
+        if dropped:
+            bits.append(self.tr("Facts not in the summary: {facts}").format(facts=", ".join(dropped)))
+        return " ".join(bits)
+
+    def _show_result(self, name: str, summary: str, pages=None, model=None, seconds=None, stats=None) -> None:
         self.summary_text = summary
         self._result_name = name
         self.result_stack.setCurrentWidget(self.result)
@@ -669,14 +718,20 @@ class SummarizePane(QtWidgets.QWidget):
             f'<span style="font-weight:normal; color:#666;"> &nbsp;·&nbsp; {html.escape(" · ".join(facts))}</span>'
             if facts else ""))
         self.result_note.setText("")
+        quality = self.quality_text(stats)
+        self.quality_label.setText(quality)
+        self.quality_label.setVisible(bool(quality))
         self.result.show_summary(summary)
         self._set_result_buttons(bool(summary) and self.summary_id is not None)
         self.copy_button.setEnabled(bool(summary))
 
     def _show_part(self, part: dict) -> None:
         label = part.get("pages") or pages_text(part["page_start"], part["page_end"])
-        self.part_label.setText(self.tr("{level} · part {i} · [{pages}]").format(
-            level=level_title(int(part["level"])), i=int(part["position"]) + 1, pages=label))
+        title = self.tr("{level} · part {i} · [{pages}]").format(
+            level=level_title(int(part["level"])), i=int(part["position"]) + 1, pages=label)
+        note = part_note(part)
+        self.part_label.setText(title + (" · " + note if note else ""))
+        self.part_label.setToolTip(note)
         self.part_text.setPlainText(part.get("text", ""))
 
     def _on_citation(self, start: int, end: int) -> None:
@@ -748,7 +803,7 @@ class SummarizePane(QtWidgets.QWidget):
             self.summary_id = row["id"]
             stats = row.get("stats") or {}
             self._show_result(row["document_name"], row["summary"], pages=row.get("pages"), model=row.get("model"),
-                              seconds=stats.get("seconds"))
+                              seconds=stats.get("seconds"), stats=stats)
         else:
             self.summary_id = None
             self.summary_text = ""
@@ -756,6 +811,7 @@ class SummarizePane(QtWidgets.QWidget):
             self.result_stack.setCurrentWidget(self.result)
             self.result_heading.setText(self.tr("Summary of {name}").format(name=html.escape(row["document_name"])))
             self.result_note.setText("")
+            self.quality_label.hide()
             one = len(parts) == 1
             status = {"cancelled": self.tr("This summary was stopped after {n} part.") if one else
                       self.tr("This summary was stopped after {n} parts."),
@@ -796,6 +852,7 @@ class SummarizePane(QtWidgets.QWidget):
             self.result.show_note(self.tr(PLACEHOLDER_HTML))
             self.result_heading.setText(self.tr("Summary"))
             self.result_note.setText("")
+            self.quality_label.hide()
         return self._storage_worker().submit(
             _delete_summary, int(summary_id), on_done=self._after_delete,
             on_error=self._delete_failed)

@@ -20,6 +20,41 @@ LENGTH_LABELS = {"short": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "short"), "
 FORM_LABELS = {"paragraphs": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "paragraphs"), "bullets": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "bullet points"), "keypoints": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "key points")}
 
 
+# Why a reply was unusable (engine/summarize/quality.py's reasons).
+REASON_LABELS = {
+    "loop": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "it went round in a loop"),
+    "echo": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "it repeated the instruction or page labels"),
+    "copy": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "it copied its text"),
+    "empty": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "it was empty"),
+    "garbled": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "it was garbled"),
+    "language": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "it was in the wrong language"),
+    "unrelated": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "it had little to do with its text"),
+    "invented": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "it stated things its text does not say"),
+    "facts": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "it left out the facts it had to keep"),
+}
+NOTE_COLOR = "#8a6d00"
+
+
+def reason_text(reason: str) -> str:
+    return _tr(REASON_LABELS[reason]) if reason in REASON_LABELS else reason
+
+
+def part_note(part: dict) -> str:
+    """How a part was made, when its first reply was unusable ("" when it was not)."""
+    note, reason = part.get("note") or "", part.get("reason") or ""
+    if not note and part.get("flags"):
+        note, _, reason = str(part["flags"]).partition(":")
+    if note == "retried":
+        return QtCore.QCoreApplication.translate(
+            "SummaryWidgets", "Written a second time: the first reply was unusable ({reason}).").format(
+            reason=reason_text(reason))
+    if note == "extractive":
+        return QtCore.QCoreApplication.translate(
+            "SummaryWidgets", "An extract: the model's replies were unusable ({reason}), so these are the text's "
+                              "most central sentences.").format(reason=reason_text(reason))
+    return ""
+
+
 def _tr(text: str) -> str:
     return QtCore.QCoreApplication.translate("SummaryWidgets", text)
 
@@ -127,6 +162,17 @@ class PartsTree(QtWidgets.QTreeWidget):
             item.setText(1, first_line(part.get("text", "")))
         item.setData(0, Qt.ItemDataRole.UserRole, key)
         item.setToolTip(1, part.get("text", "")[:2000])
+        note = part_note(part)
+        if note:   # a part that needed a second try or became an extract is marked
+            extract = (part.get("note") or str(part.get("flags", ""))).startswith("extractive")
+            item.setText(0, label + " · " + (self.tr("extract") if extract else self.tr("retried")))
+            item.setToolTip(0, note)
+            for col in (0, 1):
+                item.setForeground(col, QtGui.QColor(NOTE_COLOR))
+        else:
+            item.setToolTip(0, "")
+            for col in (0, 1):
+                item.setData(col, Qt.ItemDataRole.ForegroundRole, None)
         if level == 0:
             parent.setText(0, f"{level_title(0)} ({parent.childCount()})")
         if scroll:
