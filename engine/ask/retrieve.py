@@ -107,7 +107,7 @@ class Retriever:
         if not (query or "").strip():
             raise BadInputError("give a question or words to search for")
         top_k = max(1, int(top_k))
-        dense_ok = self.embedder is not None and self.vector_count() > 0
+        dense_ok = self.embedder is not None and self.has_vectors()
         if mode == "auto":
             mode = "hybrid" if dense_ok else "fts"
         if mode in ("dense", "hybrid") and not dense_ok:
@@ -187,6 +187,15 @@ class Retriever:
                              "JOIN ask_files f ON f.id = p.file_id WHERE f.collection_id = ? AND v.model = ?",
                              (self.collection.id, self.embedder.model_id)).fetchone()[0]
 
+    def has_vectors(self) -> bool:
+        """Whether the collection has any vector from the embedder's model (stops at the first)."""
+        if self.embedder is None:
+            return False
+        with self.store._guard() as c:
+            return c.execute("SELECT EXISTS (SELECT 1 FROM ask_vectors v JOIN ask_passages p ON p.id = v.passage_id "
+                             "JOIN ask_files f ON f.id = p.file_id WHERE f.collection_id = ? AND v.model = ?)",
+                             (self.collection.id, self.embedder.model_id)).fetchone()[0] == 1
+
     def _no_vectors_reason(self) -> str:
         if self.embedder is None:
             return ("dense search needs an embedding model: download one (the suggested models list "
@@ -199,9 +208,10 @@ class Retriever:
 
         model = self.embedder.model_id
         with self.store._guard() as c:
-            stamp = c.execute("SELECT count(*), max(v.passage_id) FROM ask_vectors v JOIN ask_passages p "
-                              "ON p.id = v.passage_id JOIN ask_files f ON f.id = p.file_id "
-                              "WHERE f.collection_id = ? AND v.model = ?", (self.collection.id, model)).fetchone()
+            # What the kept matrix was read from: the model's vectors (any collection) and this collection's files.
+            stamp = (c.execute("SELECT count(*) FROM ask_vectors WHERE model = ?", (model,)).fetchone(),
+                     c.execute("SELECT count(*), max(id), max(indexed_at) FROM ask_files WHERE collection_id = ?",
+                               (self.collection.id,)).fetchone())
             if self._matrix is not None and self._matrix[0] == stamp:
                 return self._matrix[1], self._matrix[2]
             rows = c.execute("SELECT v.passage_id, v.dims, v.vector FROM ask_vectors v JOIN ask_passages p "
