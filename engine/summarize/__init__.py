@@ -222,14 +222,42 @@ def chunk_sentences(chunk: Chunk, page_texts: dict[int, str]) -> list[Source]:
 
 
 def dedupe_lines(text: str) -> str:
-    """A line the reply already has (a small model saying it twice) goes."""
-    seen, out = set(), []
+    """A line or sentence the reply already has (a small model saying it twice, or nearly) goes."""
+    seen_lines, seen_sentences, bags, out = set(), set(), [], []
     for line in text.splitlines():
         key = " ".join(CITATION.sub(" ", line).split())
-        if key and key in seen:
+        if key and key in seen_lines:
             continue
-        seen.add(key)
-        out.append(line)
+        seen_lines.add(key)
+        bag = set(content_tokens(key))
+        if len(bag) >= 6 and any(len(bag & b) >= 0.65 * len(bag) for b in bags):
+            continue                      # the same point again, a word changed here and there
+        bags.append(bag)
+        kept = []
+        for sentence in split_sentences(line):
+            skey = " ".join(CITATION.sub(" ", sentence).split()).lstrip("-*•・● ")
+            if len(skey) >= 20 and skey in seen_sentences:
+                continue
+            seen_sentences.add(skey)
+            kept.append(sentence)
+        if kept or not key:
+            out.append("".join(kept).rstrip())
+    return "\n".join(out)
+
+
+def as_bullets(text: str) -> str:
+    """Paragraphs where bullet points were asked for (small models often ignore the form): a bullet per
+    sentence. Text with any bullet already is left as it is."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or any(re.match(r"^\s*(?:[-*•・●]|\d{1,2}[.)])\s+", line) for line in lines):
+        return text
+    out = []
+    for line in lines:
+        stripped = line.strip()
+        if len(stripped) <= 48 and stripped.endswith((":", "：")):
+            out.append(stripped)          # a heading stays one
+            continue
+        out += [f"- {s.strip()}" for s in split_sentences(stripped) if any(ch.isalnum() for ch in s)]
     return "\n".join(out)
 
 
@@ -542,6 +570,8 @@ class Summarizer:
                 else:
                     if stats.finish_reason == "length":
                         raw = drop_cut_line(raw)
+                    if options.form == "bullets":
+                        raw = dedupe_lines(as_bullets(raw))
                     text, st = cite(raw.strip(), sources, (a, b), notes)
                     res.citations_corrected += st.corrected
                     res.unsupported_lines_dropped += info.get("unsupported_lines", 0)

@@ -307,3 +307,20 @@ def test_a_resumed_run_keeps_what_was_retried_and_extracted(tmp_path):
         assert flags[0].startswith("extractive:") and flags[1].startswith("retried:")
     finally:
         store.close()
+
+
+def test_paragraphs_become_bullets_when_bullets_were_asked_for_and_repeats_go():
+    def paragraphs(stage, content, retry):
+        out = honest(stage, content, retry)
+        sentences = [line[2:].replace("[1]", "").replace("[2]", "").replace("[3]", "").strip()
+                     for line in out.splitlines()]
+        said = " ".join(sentences)
+        return f"{said} {sentences[0]}" if stage == "reduce" else said    # ... and the first one again
+
+    res = run(ScriptedClient(paragraphs))
+    body = res.summary.rsplit("\n\n", 1)[0]
+    lines = body.splitlines()
+    assert lines and all(line.startswith("- ") and REF.search(line) for line in lines), body
+    assert len(lines) == len(set(lines)) == len(PLANTED), "one bullet per fact, none twice"
+    for page, (_, fact) in PLANTED.items():
+        assert cited_pages(next(line for line in lines if fact in line)) == {page}
