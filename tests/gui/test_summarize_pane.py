@@ -434,7 +434,8 @@ def test_parts_that_needed_a_second_try_or_an_extract_are_marked(qtbot, main_win
     assert "went round in a loop" in items[(0, 1)].toolTip(0)
     assert items[(0, 2)].text(0) == "pp. 5\u20136 · extract" and "copied its text" in items[(0, 2)].toolTip(0)
     pane._show_part(pane.parts.parts[(0, 2)])
-    assert "An extract" in pane.part_label.text()
+    assert pane.part_label.text().endswith("[pp. 5\u20136] · extract")
+    assert pane.part_label.toolTip().startswith("An extract: the model's replies were unusable (it copied its text)")
     pane._show_result("report.pdf", "- Salt [p. 1]\n\n(Read all 6 pages in 3 parts; 900 tokens.)",
                       stats={"degenerate_parts": 2, "retried_parts": 1, "extractive_parts": 1,
                              "facts": {"kept": ["Salt"], "dropped": ["$41.5 million", "3 March 2027"]}})

@@ -729,8 +729,11 @@ class SummarizePane(QtWidgets.QWidget):
         label = part.get("pages") or pages_text(part["page_start"], part["page_end"])
         title = self.tr("{level} · part {i} · [{pages}]").format(
             level=level_title(int(part["level"])), i=int(part["position"]) + 1, pages=label)
-        note = part_note(part)
-        self.part_label.setText(title + (" · " + note if note else ""))
+        note = part_note(part)   # the whole sentence in the tooltip; the label says it in a word
+        how = (part.get("note") or str(part.get("flags") or "")).split(":")[0]
+        word = {"retried": QtCore.QCoreApplication.translate("PartsTree", "retried"),
+                "extractive": QtCore.QCoreApplication.translate("PartsTree", "extract")}.get(how, "")
+        self.part_label.setText(title + (" · " + word if word else ""))
         self.part_label.setToolTip(note)
         self.part_text.setPlainText(part.get("text", ""))
 

@@ -119,7 +119,7 @@ class PartsTree(QtWidgets.QTreeWidget):
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
         self.header().setStretchLastSection(True)
-        self.setColumnWidth(0, 120)
+        self.setColumnWidth(0, 180)   # room for "pp. 12–14 · retried"
         self._levels: dict[int, QtWidgets.QTreeWidgetItem] = {}
         self._items: dict[tuple[int, int], QtWidgets.QTreeWidgetItem] = {}
         self.parts: dict[tuple[int, int], dict] = {}
