@@ -466,7 +466,8 @@ class Summarizer:
             if reply < MIN_REPLY_TOKENS:
                 raise EngineError(f"a prompt of {n_prompt} tokens does not leave room for a reply in the "
                                   f"context of {plan.n_ctx}")  # the planner's margins make this a bug
-            told = instruction(stage, options, lang, retry) + " " + facts_line(facts, lang)
+            told = " ".join((instruction(stage, options, lang), facts_line(facts, lang),
+                             ptext(lang, "retry") if retry else ""))
             watch = DegenerateWatch(source=watch_source, instruction=told, lang=lang,
                                     copy_limit=None if stage.startswith("reduce") else 0.8)
             rid = self.client.new_request_id()

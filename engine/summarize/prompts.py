@@ -116,13 +116,10 @@ def text(lang: str, name: str) -> str:
     return (_JA if lang == "ja" else _EN)[name]
 
 
-def instruction(stage: str, options: SummaryOptions, lang: str, retry: bool = False) -> str:
-    """The fixed instruction for ``stage`` ("single", "map", "reduce" or "reduce_plain"); ``retry``: a
-    second try after a degenerate reply."""
+def instruction(stage: str, options: SummaryOptions, lang: str) -> str:
+    """The fixed instruction for ``stage`` ("single", "map", "reduce" or "reduce_plain")."""
     t = _JA if lang == "ja" else _EN
     out = t[stage].format(length=t["length"][options.length], form=t["form"][options.form])
-    if retry:
-        out += ("" if lang == "ja" else " ") + t["retry"]
     out += " " + t["language"] if lang == "en" else t["language"]
     if options.instruction.strip():
         out += "\n" + options.instruction.strip()
@@ -139,15 +136,19 @@ def facts_line(facts: list[str], lang: str) -> str:
 def build_messages(stage: str, options: SummaryOptions, lang: str, body: str, base_model: bool,
                    facts: list[str] | None = None, retry: bool = False) -> list[dict]:
     """One user message: the instruction first (a prefix shared by every chunk of a stage, kept in the
-    KV cache), then the text, then the facts it must keep (they differ per chunk, so they come last).
+    KV cache), then the text, then the facts it must keep (they differ per chunk, so they come last), and
+    for a second try after a degenerate reply (``retry``) what not to do again — last, so that the second
+    try re-uses all the first one's prompt from the cache.
 
     A base model (no chat template) continues text, so it gets a closing cue.
     """
     t = _JA if lang == "ja" else _EN
-    content = f"{instruction(stage, options, lang, retry)}\n\n{body.strip()}"
+    content = f"{instruction(stage, options, lang)}\n\n{body.strip()}"
     line = facts_line(facts or [], lang)
     if line:
         content += f"\n\n{line}"
+    if retry:
+        content += f"\n\n{t['retry']}"
     if base_model:
         content += f"\n\n{t['cue']}\n"
     return [{"role": "user", "content": content}]

@@ -94,7 +94,8 @@ class ScriptedClient:
 
 
 def body_of(content: str) -> str:
-    return content.split("\n\n", 1)[1].rsplit("\n\nKeep these facts:", 1)[0]
+    body = content.split("\n\n", 1)[1].split("\n\nSay each point once", 1)[0]
+    return body.rsplit("\n\nKeep these facts:", 1)[0]
 
 
 def honest(stage: str, content: str, retry: bool) -> str:
@@ -198,6 +199,8 @@ def test_a_looping_part_is_stopped_early_and_retried_without_the_loop_reaching_t
     assert looped[0]["streamed"] < 200, "stopped within a few repetitions, not at the end of the budget"
     retries = [c for c in client.calls if c["retry"]]
     assert len(retries) == 1 and retries[0]["sampling"].repeat_penalty > 1.2
+    assert retries[0]["content"].startswith(looped[0]["content"].rstrip()), \
+        "the second try's prompt extends the first's: the model re-uses all of it from its cache"
     assert (res.degenerate_parts, res.retried_parts, res.extractive_parts) == (1, 1, 0)
     assert res.degenerate_reasons in ({"loop": 1}, {"echo": 1})
     assert not any("[p. 7] [p. 7]" in c["content"] for c in client.calls if c["stage"] == "reduce")
