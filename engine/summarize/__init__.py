@@ -453,8 +453,9 @@ class Summarizer:
             return progress["spent"] / done * max(total_steps - progress["done"], 0)
 
         def ask(stage: str, body: str, facts: list[str], retry: bool, reply_cap: int, watch_source: str,
-                info: dict) -> tuple[object, str | None]:
-            """One model call, watched while it streams: (stats, why it is unusable or None)."""
+                info: dict) -> tuple[object, str, str | None]:
+            """One model call, watched while it streams: (stats, the reply's usable text, why it is unusable
+            or None). A reply that degenerates is stopped at once through its own request id."""
             facts = list(facts)
             while True:
                 messages = build_messages(stage, options, lang, body, plan.base_model, facts, retry)
