@@ -28,7 +28,10 @@ def test_summarize_remote_without_tokenize_route_uses_the_estimate(hearth, fake_
     assert out["remote"]["endpoint"] == "plain"
     assert out["chunks"] > 1 and out["ctx"] == 1024
     assert out["max_prompt_tokens"] <= 1024
-    assert out["summary"].startswith("Summary:")
+    # Every step was asked of the remote server (the fake parrots the first words of each prompt: its
+    # combined "summary" echoes the instruction, which the summariser rightly refuses for an extract).
+    assert len(fake_server.bodies["plain"]) >= out["chunks"] + 1
+    assert out["summary"].strip()
     assert "your text is sent to" not in r.stdout
 
 
