@@ -41,11 +41,14 @@ _WIN_LOCK_OFFSET = 1 << 20
 def physical_cores() -> int:
     """Cores this process may run on, physical ones only (SMT siblings add contention, not speed).
 
-    ``HEARTH_CPU_CORES`` overrides it (tests; administrators who keep cores for other work).
+    ``HEARTH_CPU_CORES`` lowers it (tests; administrators who keep cores for other
+    work). It never raises it past the logical CPUs this process may use: more
+    spin-waiting llama.cpp threads than CPUs stall each other (a test that claimed
+    4 cores on a 2-core CI machine once ran 60 times slower).
     """
     env = os.environ.get("HEARTH_CPU_CORES", "").strip()
     if env.isdigit() and int(env) > 0:
-        return int(env)
+        return min(int(env), _allowed_cpus())
     try:
         import psutil
 
@@ -62,6 +65,13 @@ def physical_cores() -> int:
     if allowed < logical:
         physical = max(1, min(physical, round(allowed * physical / logical) or 1))
     return max(1, physical)
+
+
+def _allowed_cpus() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def registry_dir() -> Path:
