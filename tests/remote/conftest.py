@@ -33,12 +33,13 @@ def free_port() -> int:
 
 
 class LlamaServer:
-    """``python -m llama_cpp.server`` as a subprocess; its output goes to ``log``."""
+    """``python -m llama_cpp.server`` as a subprocess (extra buffer types off, so it runs on every
+    CPU: tests/remote/llama_server_any_cpu.py); its output goes to ``log``."""
 
     def __init__(self, model: Path, workdir: Path, api_key: str | None = None):
         self.port = free_port()
         self.log = workdir / f"llama-server-{self.port}.log"
-        cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", MODEL_ID,
+        cmd = [sys.executable, str(Path(__file__).with_name("llama_server_any_cpu.py")), "--model", str(model), "--model_alias", MODEL_ID,
                "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "4096", "--n_threads", "1"]
         if api_key:
             cmd += ["--api_key", api_key]
