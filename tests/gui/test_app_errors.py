@@ -139,13 +139,14 @@ def test_xcb_check_only_where_qt_uses_xcb(env, platform, expected):
 
 def test_main_exits_2_with_the_sentence_before_creating_the_app(monkeypatch, capsys):
     import gui.app as app_mod
+    from gui import platform_check
 
     monkeypatch.setattr(app_mod.sys, "platform", "linux")
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.delenv("HEARTH_SKIP_PLATFORM_CHECK", raising=False)
-    monkeypatch.setattr(app_mod.ctypes, "CDLL", fake_loader({"libxcb-keysyms.so.1"}))
+    monkeypatch.setattr(platform_check.ctypes, "CDLL", fake_loader({"libxcb-keysyms.so.1"}))
     monkeypatch.setattr(app_mod, "MainWindow", lambda *a, **k: pytest.fail("the window must not be built"))
     assert app_mod.main([]) == 2
     err = capsys.readouterr().err
