@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
 from pathlib import Path
 
-from gui.qt import QObject, QtCore, QtGui, QtWidgets, Qt, Signal, QTimer
+from gui.qt import QtCore, QtGui, QtWidgets, Qt
 
 from engine import logs
 from engine.config import AppConfig
@@ -17,101 +16,18 @@ from gui import gc_guard
 from gui.settings import appearance
 from gui.bridge import EngineThread
 from gui.exception_hook import ExceptionHook
+from gui.branding import APP_TITLE, ICON_SIZES, app_icon  # noqa: F401  (ICON_SIZES: tests import it from here)
+from gui.model_check import ModelCheckRelay
+from gui.notifier import Notifier
 from gui.platform_check import platform_problem, uses_xcb  # noqa: F401  (uses_xcb: tests import it from here)
 from gui.panes.chat.chat_pane import ChatPane
 from gui.widgets.banner import Banner
 from gui.widgets.model_picker import ModelPicker
 
-APP_TITLE = "Hearth"
-ICON_SIZES = (16, 32, 48, 64, 128, 256)
 PANE_KEYS = ("chat", "summarize", "compare", "models", "ask")   # View menu and tab order: Ctrl+1..5
 DOCS_URL = "https://github.com/hearth-app/hearth#readme"
 
 log = logging.getLogger("gui.app")
-
-
-def app_icon() -> QtGui.QIcon:
-    """The window icon, from the PNG sizes (the SVG when they are missing)."""
-    from engine.resources import resource_path
-
-    icon = QtGui.QIcon()
-    for size in ICON_SIZES:
-        try:
-            icon.addFile(str(resource_path(f"icons/hearth-{size}.png")), QtCore.QSize(size, size))
-        except FileNotFoundError:
-            continue
-    if icon.isNull():
-        try:
-            icon = QtGui.QIcon(str(resource_path("icons/hearth.svg")))
-        except FileNotFoundError:
-            pass
-    return icon
-
-
-class Notifier(QObject):
-    """Says that a long job finished when the window is not the active one: a tray message where the
-    desktop has a system tray, else ``QApplication.alert`` (the taskbar entry flashes or bounces)."""
-
-    notified = Signal(str, str, str)    # title, message, how ("tray" | "alert")
-
-    def __init__(self, window: QtWidgets.QWidget):
-        super().__init__(window)
-        self.window = window
-        self.tray: QtWidgets.QSystemTrayIcon | None = None
-        self._hide_tray = QTimer(self, singleShot=True, interval=15000)
-        self._hide_tray.timeout.connect(lambda: self.tray.hide() if self.tray is not None else None)
-
-    def in_background(self) -> bool:
-        w = self.window
-        return not w.isActiveWindow() or w.isMinimized()
-
-    def notify(self, title: str, message: str) -> str | None:
-        """Returns how the user was told, or None when the window is in front (nothing to do)."""
-        if not self.in_background():
-            return None
-        if QtWidgets.QSystemTrayIcon.isSystemTrayAvailable() and QtWidgets.QSystemTrayIcon.supportsMessages():
-            if self.tray is None:
-                self.tray = QtWidgets.QSystemTrayIcon(self.window.windowIcon(), self)
-                self.tray.setToolTip(APP_TITLE)
-                self.tray.messageClicked.connect(self._bring_back)
-            self.tray.show()
-            self.tray.showMessage(title, message, QtWidgets.QSystemTrayIcon.MessageIcon.Information, 8000)
-            self._hide_tray.start()
-            how = "tray"
-        else:
-            QtWidgets.QApplication.alert(self.window, 0)
-            how = "alert"
-        self.notified.emit(title, message, how)
-        return how
-
-    def _bring_back(self) -> None:
-        self.window.showNormal()
-        self.window.raise_()
-        self.window.activateWindow()
-
-
-class _CheckRelay(QObject):
-    """Models → Check a model file: the header is read on a worker thread."""
-
-    done = Signal(str, str)      # path, "" when valid else the reason
-
-    def start(self, path: str) -> None:
-        threading.Thread(target=self._run, args=(path,), name="check-model", daemon=True).start()
-
-    def _run(self, path: str) -> None:
-        from engine.gguf_check import check_file
-
-        try:
-            check_file(path)
-            error = ""
-        except HearthError as e:
-            error = str(e)
-        except Exception as e:
-            error = f"{type(e).__name__}: {e}"
-        try:
-            self.done.emit(path, error)
-        except RuntimeError:
-            pass
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -425,7 +341,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def check_model(self, path: str) -> None:
         """Validate a GGUF file's header on a worker thread; the answer comes as a banner."""
-        relay = _CheckRelay(self)
+        relay = ModelCheckRelay(self)
         relay.done.connect(self._model_checked)
         self._check_relay = relay
         relay.start(path)
