@@ -1,4 +1,19 @@
-"""QApplication, the main window, and how the panes are assembled."""
+"""The desktop app's entry point: ``main()`` starts Hearth. ``hearth-gui``, ``python main.py``, the
+packaged build and Preferences' Restart now (engine/packaged.py) all run ``gui.app.main``.
+
+The order in ``main()`` matters: the X11 library check runs before any QApplication exists; the
+language, theme and logging are set up before the window is built; a data move asked for in
+Preferences runs before anything opens the database.
+
+The rest of the app's shell lives beside this file:
+  gui/platform_check.py   whether Qt's X11 (xcb) plugin can load here, checked before Qt starts
+  gui/branding.py         the app's name and icon
+  gui/app_setup.py        the QApplication's default font and interface language
+  gui/main_window.py      MainWindow: panes, menus and shortcuts, status bar, drops, window state, shutdown
+  gui/notifier.py         desktop notifications when a long job finishes in the background
+  gui/model_check.py      Models → Check a model file, read off the GUI thread
+  gui/exception_hook.py   errors nobody caught: logged, shown in the window's banner
+"""
 
 from __future__ import annotations
 
@@ -12,37 +27,23 @@ from engine import logs
 from engine.config import AppConfig
 from engine.errors import HearthError
 from gui.settings import appearance
+from gui.app_setup import install_language, set_default_font
+from gui.branding import APP_TITLE, app_icon
 from gui.exception_hook import ExceptionHook
-from gui.branding import APP_TITLE, ICON_SIZES, app_icon  # noqa: F401  (ICON_SIZES: tests import it from here)
-from gui.platform_check import platform_problem, uses_xcb  # noqa: F401  (uses_xcb: tests import it from here)
 from gui.main_window import MainWindow
+from gui.platform_check import platform_problem
 
+# Also imported from gui.app by the tests (tests/gui/test_app_errors.py, tests/test_install.py).
+from gui.branding import ICON_SIZES  # noqa: F401
+from gui.platform_check import uses_xcb  # noqa: F401
+
+# One logger for the app's shell (app.py, app_setup.py, exception_hook.py, main_window.py).
 log = logging.getLogger("gui.app")
 
 
-def _fonts(app: QtWidgets.QApplication) -> None:
-    # Japanese and emoji come from the platform's font fallback; a slightly
-    # larger default size reads better for long chats.
-    f = app.font()
-    if f.pointSizeF() < 10:
-        f.setPointSizeF(10)
-        app.setFont(f)
-
-
-def install_language(app, settings) -> str:
-    """The interface language from Preferences (gui/i18n.py; applies at start-up)."""
-    try:
-        from gui.i18n import install_translation
-    except ImportError:
-        return "en"
-    try:
-        return install_translation(app, settings.get("language", "system") or "system")
-    except Exception:
-        log.warning("the translation could not be installed", exc_info=True)
-        return "en"
-
-
 def main(argv: list[str] | None = None) -> int:
+    """Start the desktop app and run it until its window closes. Returns the exit code: Qt's, or 2 when
+    Hearth cannot start here (missing X11 libraries, unreadable settings), 3 when the window could not be built."""
     problem = platform_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     QtCore.QCoreApplication.setOrganizationName(APP_TITLE)
     QtGui.QGuiApplication.setDesktopFileName("hearth")   # Wayland app id: packaging/hearth.desktop
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0], *(argv or [])])
-    _fonts(app)
+    set_default_font(app)
     app.setWindowIcon(app_icon())
     try:
         config = AppConfig.load()

@@ -16,7 +16,8 @@ from gui.qt import QObject, QtCore, Signal
 from engine import logs
 from engine.errors import HearthError
 
-log = logging.getLogger("gui.app")   # the app shell's logger (gui/app.py, main_window.py and this file)
+# One logger for the app's shell (app.py, app_setup.py, exception_hook.py, main_window.py).
+log = logging.getLogger("gui.app")
 
 
 class ExceptionHook(QObject):

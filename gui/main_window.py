@@ -27,7 +27,8 @@ from gui.widgets.model_picker import ModelPicker
 PANE_KEYS = ("chat", "summarize", "compare", "models", "ask")   # View menu and tab order: Ctrl+1..5
 DOCS_URL = "https://github.com/hearth-app/hearth#readme"
 
-log = logging.getLogger("gui.app")   # the app shell's logger (gui/app.py, exception_hook.py and this file)
+# One logger for the app's shell (app.py, app_setup.py, exception_hook.py, main_window.py).
+log = logging.getLogger("gui.app")
 
 
 class MainWindow(QtWidgets.QMainWindow):

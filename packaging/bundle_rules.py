@@ -85,7 +85,7 @@ UNUSED_LLAMA_LIBS = ("mtmd", "llava")
 # drivers), fonts (the system's fontconfig reads the system's configuration), GLib/D-Bus/systemd, and
 # the GCC C++ runtime (the build runs on the oldest supported distribution, so every target's
 # libstdc++ is as new or newer; an older bundled one would stop Mesa's drivers from loading).
-# packaging/README.md lists the packages; gui/app.py names any xcb library that is missing.
+# packaging/README.md lists the packages; gui/platform_check.py names any xcb library that is missing.
 # Kept: the xcb-util family (libxcb-cursor, -icccm, -image, -keysyms, -render-util, -util: 200 KB, a
 # stable ABI over libxcb, and missing from many default installs: Qt 6.5+ refuses X11 without
 # libxcb-cursor), libpython, OpenSSL (1.1 vs 3 differs between distributions), SQLite, libffi (.so.6/.7/.8),

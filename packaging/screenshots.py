@@ -203,12 +203,14 @@ def wait_for(app, cond, timeout: float) -> bool:
 def shoot(out: Path, languages, themes, sizes, with_model: bool) -> list[Path]:
     from gui.qt import QtWidgets, QtCore
 
-    from gui.app import MainWindow, _fonts, app_icon
+    from gui.app_setup import set_default_font
+    from gui.branding import app_icon
+    from gui.main_window import MainWindow
     from gui.settings import appearance
 
     QtCore.QCoreApplication.setApplicationName("Hearth")
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0]])
-    _fonts(app)
+    set_default_font(app)
     app.setWindowIcon(app_icon())
     written: list[Path] = []
     for language in languages:
