@@ -6,32 +6,87 @@ Exit codes (a contract relied on by IT scripts):
 
 Commands live in modules that each expose ``register(subparsers)``; a command
 sets ``func(args, ctx) -> int`` with ``parser.set_defaults(func=...)``.
-New panes add their module to ``COMMAND_MODULES``.
+
+A command's module is imported only when that command runs (or its ``--help`` is
+asked for): ``COMMANDS`` below names each command, the module that registers it and
+its one-line help, which is all ``hearth --help`` and an unknown command's error need.
+So ``retrieve`` does not pay for numpy, asyncio or the model host that other commands
+import. New panes add their module and its commands to ``COMMANDS`` (in the order the
+module registers them; tests/cli/test_lazy_commands.py checks the table against the
+modules).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import logging
 import sys
 
 from engine.errors import BadInputError, CancelledError, HearthError
 
-COMMAND_MODULES = [
-    "engine.commands.core",          # doctor, check-model, models, import, chat
-    "engine.commands.conversations",  # conversations, export, import-conversation
-    "engine.commands.hub",           # search, files, pull, downloads, token
-    "engine.commands.documents",     # extract
-    "engine.commands.summarize",     # summarize, summaries, export-summary
-    "engine.commands.compare",       # compare, eval
-    "engine.commands.leaderboard",   # leaderboard, vote, votes list|export|delete
-    "engine.commands.plan",          # plan
-    "engine.commands.serve",         # serve (a local OpenAI-compatible API)
-    "engine.commands.endpoints",     # endpoints add|list|remove|test (company inference servers)
-    "engine.commands.ask",           # collections add|list|remove, index, retrieve, ask (your documents)
-]
+# module -> its commands, each (name, the help `hearth --help` lists), in the order the module registers them.
+COMMANDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "engine.commands.core": (
+        ("doctor", "versions, backend, devices, memory, data folders"),
+        ("check-model", "validate a GGUF file (exit 0 valid, 2 not)"),
+        ("models", "list the model library"),
+        ("import-model", "add a local GGUF file to the library"),
+        ("delete-model", "delete a model from the library"),
+        ("chat", "send a prompt to a model and stream the reply"),
+    ),
+    "engine.commands.conversations": (
+        ("conversations", "list saved conversations, newest first"),
+        ("export", "export a saved conversation as Markdown or JSON"),
+        ("import-conversation", "import a conversation exported as JSON"),
+        ("rename-conversation", "rename a saved conversation"),
+        ("delete-conversation", "delete a saved conversation"),
+        ("search-conversations", "full-text search over all saved messages"),
+    ),
+    "engine.commands.hub": (
+        ("search", "search GGUF models on the Hugging Face Hub"),
+        ("files", "list a repository's GGUF files with a fit estimate for this machine"),
+        ("pull", "download a GGUF model (resumable, verified) into the library"),
+        ("downloads", "unfinished downloads: the queue and partial files found without a queue entry "
+                      "(resume them with pull)"),
+        ("token", "store or remove the Hugging Face access token (OS keyring)"),
+    ),
+    "engine.commands.documents": (
+        ("extract", "print the text of a document as Hearth reads it"),
+    ),
+    "engine.commands.summarize": (
+        ("summarize", "summarise a whole document (PDF, DOCX, TXT, Markdown, HTML)"),
+        ("summaries", "list stored summaries"),
+        ("export-summary", "write a stored summary as Markdown or DOCX"),
+    ),
+    "engine.commands.compare": (
+        ("compare", "send one prompt to 2-4 models and show the answers side by side"),
+        ("eval", "score 1-4 models on a question set (JSONL or CSV)"),
+    ),
+    "engine.commands.leaderboard": (
+        ("leaderboard", "model ratings from blind votes (Bradley–Terry, bootstrap intervals)"),
+        ("vote", "record a vote between two models (for scripts)"),
+        ("votes", "list, export or delete stored votes"),
+    ),
+    "engine.commands.plan": (
+        ("plan", "plan GPU offload: layers and memory per device for a model"),
+    ),
+    "engine.commands.serve": (          # a local OpenAI-compatible API
+        ("serve", "serve a model as a local OpenAI-compatible API (/v1)"),
+    ),
+    "engine.commands.endpoints": (      # company inference servers: endpoints add|list|remove|test
+        ("endpoints", "company inference servers (OpenAI-compatible) as model sources"),
+    ),
+    "engine.commands.ask": (            # your documents: collections add|list|remove
+        ("collections", "named sets of files and folders to ask questions about"),
+        ("index", "index a collection's documents (unchanged files are skipped)"),
+        ("retrieve", "the passages of a collection that best match a query (no chat model)"),
+        ("ask", "answer a question from a collection's documents, citing file and page"),
+    ),
+}
+COMMAND_MODULES = list(COMMANDS)
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_ENGINE, EXIT_CANCELLED = 0, 2, 3, 130
 
@@ -67,6 +122,46 @@ def print_json(obj) -> None:
     sys.stdout.flush()
 
 
+class _LazyCommands(argparse._SubParsersAction):
+    """The COMMAND subparsers: every command of ``COMMANDS`` is listed (name and help) from the table;
+    its module is imported, and registers its real parser in place of the stand-in, only when the
+    command is the one on the command line."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._module_of: dict[str, str] = {}   # command -> module, while its parser is a stand-in
+
+    def add_stand_in(self, name: str, module: str, help: str) -> None:
+        super().add_parser(name, help=help)
+        self._module_of[name] = module
+
+    def add_parser(self, name, **kwargs):
+        if name not in self._module_of:
+            return super().add_parser(name, **kwargs)
+        # The module registers a listed command: its parser takes the stand-in's place (same position in
+        # the choices, the help line already listed from the table).
+        del self._module_of[name]
+        kwargs.pop("help", None)
+        aliases = kwargs.pop("aliases", ())
+        if kwargs.get("prog") is None:
+            kwargs["prog"] = f"{self._prog_prefix} {name}"
+        parser = self._parser_class(**kwargs)
+        self._name_parser_map[name] = parser
+        for alias in aliases:
+            self._name_parser_map[alias] = parser
+        return parser
+
+    def load(self, name: str) -> None:
+        """Import the module of command ``name`` (if not yet) and let it register its commands."""
+        module = self._module_of.get(name)
+        if module is not None:
+            importlib.import_module(module).register(self)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        self.load(values[0])
+        super().__call__(parser, namespace, values, option_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hearth", description="Hearth: run language models privately on this computer. "
@@ -74,15 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     from engine import __version__
 
     parser.add_argument("--version", action="version", version=f"Hearth {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name == name:
-                continue  # a pane whose engine half is not there yet
-            raise
-        mod.register(sub)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=_LazyCommands)
+    for module, commands in COMMANDS.items():
+        if importlib.util.find_spec(module) is None:
+            continue  # a pane whose engine half is not there yet
+        for name, help in commands:
+            sub.add_stand_in(name, module, help)
     return parser
 
 
@@ -95,6 +187,7 @@ def options_given(argv: list[str] | None) -> set[str] | None:
     Commands use it to tell a user who asked for something the administrator pins that it is pinned."""
     try:
         parser = build_parser()
+        parser.parse_args(argv)   # once as given: the command's own parser takes its stand-in's place
         parsers = [parser]
         while parsers:
             p = parsers.pop()
