@@ -8,7 +8,10 @@ policy (``"disable": ["serve"]``) switches it off. Switching off stops it, and s
 Hearth (``SettingsWindow.shutdown``). The switch is never on when Hearth starts; the model, address
 and port are remembered (settings key ``"serve"``), the API key is not. The same key may hold
 ``allow_origins`` (web pages allowed to use the API), ``allow_hosts`` (other names of this computer)
-and ``max_body_mb`` (the request body limit): ``engine.serve.guard.Access.from_settings`` reads them.
+and ``max_body_mb`` (the request body limit): ``engine.serve.guard.Access.from_settings`` reads them, and
+the page's "Requests the API answers" box (``serve_access.ServeAccessBox``) edits them, checked with the
+engine's own rules. While the API runs, every field is disabled (a note says to switch it off to change
+them): the server keeps the settings it started with.
 """
 
 from __future__ import annotations
@@ -65,7 +68,18 @@ class ServeTab(QtWidgets.QWidget):
         saved = self.settings.get(SETTINGS_KEY) or {}
         if not isinstance(saved, dict):
             saved = {}
-        lay = QtWidgets.QVBoxLayout(self)
+        # The page scrolls when the window is too short for it (a larger font, a longer translation).
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page = QtWidgets.QWidget()
+        scroll.setWidget(page)
+        outer.addWidget(scroll)
+        self.scroll = scroll
+        lay = QtWidgets.QVBoxLayout(page)
         lay.addWidget(QtWidgets.QLabel(self.tr("<b>Hearth's models as a local API</b>")))
         intro = QtWidgets.QLabel(self.tr(
             "Editors, scripts and other apps that speak the OpenAI API can use a model of yours: "
@@ -107,8 +121,20 @@ class ServeTab(QtWidgets.QWidget):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.status)
+        self.running_note = QtWidgets.QLabel(self.tr(
+            "Switch the API off to change these settings; they apply the next time it starts."))
+        self.running_note.setObjectName("serveRunningNote")
+        self.running_note.setWordWrap(True)
+        self.running_note.hide()
+        lay.addWidget(self.running_note)
+        from gui.settings.serve_access import ServeAccessBox
+
+        self.access_box = ServeAccessBox(self.settings)
+        self.access_box.setObjectName("serveAccess")
+        lay.addSpacing(6)
+        lay.addWidget(self.access_box)
         lay.addStretch(1)
-        self.fields = (self.model_combo, self.host_edit, self.port_spin, self.key_edit)
+        self.fields = (self.model_combo, self.host_edit, self.port_spin, self.key_edit, self.access_box)
         block = None
         if not self.policy.allows("serve"):
             block = self.tr("Serving is switched off by your administrator.")
@@ -126,6 +152,7 @@ class ServeTab(QtWidgets.QWidget):
             self.switch.setToolTip(block)
             for w in self.fields:
                 w.setEnabled(False)
+            self.access_box.setToolTip(block)
         self.switch.toggled.connect(self._switched)
         self.refresh_models()
 
@@ -196,6 +223,11 @@ class ServeTab(QtWidgets.QWidget):
             self._refuse(self.tr("Choose a model to serve first."))
             return False
         host, port, key = self.host_edit.text().strip(), self.port_spin.value(), self.key_edit.text().strip()
+        wrong = self.access_box.commit()       # what was typed in the page is saved first, when right
+        if wrong:
+            self._refuse(wrong)
+            return False
+        self.access_box.commit_body()
         try:
             loopback = check_request(self.policy, host, port, key)
             self._access()
@@ -269,6 +301,7 @@ class ServeTab(QtWidgets.QWidget):
         self.server = server
         for w in self.fields:
             w.setEnabled(False)
+        self.running_note.show()
         self.status.setText(self.tr("Starting: loading {model}…").format(model=server.model_name))
 
     def _chat_client_for(self, path: str):
@@ -307,6 +340,7 @@ class ServeTab(QtWidgets.QWidget):
         self.server = None
         self.url = None
         self._set_switch(False)
+        self.running_note.hide()
         if not self.block:
             for w in self.fields:
                 w.setEnabled(True)
@@ -328,6 +362,7 @@ class ServeTab(QtWidgets.QWidget):
 
     def shutdown(self) -> None:
         """Hearth quits: stop serving and wait for it (the model process ends with it)."""
+        self.access_box.commit(quiet=True)     # a list still being typed, when it is right
         server, self.server = self.server, None
         if server is not None:
             server.on_ready = server.on_stopped = None

@@ -5130,7 +5130,70 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
 </context>
 <context>
+    <name>ServeAccessBox</name>
+    <message>
+        <location filename="../../gui/settings/serve_access.py" line="77"/>
+        <source>Requests the API answers</source>
+        <translation>API が応答するリクエスト</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_access.py" line="81"/>
+        <source>Allowed web page origins (one per line)</source>
+        <translation>許可する Web ページのオリジン(1 行に 1 つ)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_access.py" line="85"/>
+        <source>for example https://intranet.example.com</source>
+        <translation>例: https://intranet.example.com</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_access.py" line="92"/>
+        <source>Web pages cannot use the API unless their origin is listed here. Add one only when a page you trust, such as a company intranet tool, should call the API from the browser: every script on that page can then use your models and read the replies. Leave it empty if unsure.</source>
+        <translation>ここに載っていないオリジンの Web ページは API を使えません。社内イントラネットのツールなど、信頼できるページからブラウザー経由で API を呼び出す必要があるときだけ追加してください。追加すると、そのページのどのスクリプトからもモデルを使って応答を読めるようになります。わからない場合は空のままにしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_access.py" line="97"/>
+        <source>Extra allowed host names (one per line)</source>
+        <translation>追加で許可するホスト名(1 行に 1 つ)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_access.py" line="101"/>
+        <source>for example mypc.local</source>
+        <translation>例: mypc.local</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_access.py" line="108"/>
+        <source>Other names of this computer that apps use to reach the API. The address above and localhost always work.</source>
+        <translation>アプリが API に接続するときに使う、このコンピューターの別名です。上のアドレスと localhost は常に使えます。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_access.py" line="113"/>
+        <source>Largest request body</source>
+        <translation>リクエスト本文の上限</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_access.py" line="121"/>
+        <source>A request with a larger body is refused. Raise it only if an app sends very long texts in one request.</source>
+        <translation>これより大きい本文のリクエストは拒否されます。アプリが 1 回のリクエストで非常に長いテキストを送る場合にだけ増やしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_access.py" line="216"/>
+        <source>Line {n}: {reason} An origin is scheme://host or scheme://host:port, without a path.</source>
+        <translation>{n} 行目: {reason}オリジンは scheme://host または scheme://host:port の形で、パスは含めません。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings/serve_access.py" line="219"/>
+        <source>Line {n}: {reason}</source>
+        <translation>{n} 行目: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>ServeTab</name>
+    <message>
+        <location filename="../../gui/settings/serve_tab.py" line="125"/>
+        <source>Switch the API off to change these settings; they apply the next time it starts.</source>
+        <translation>設定を変更するには API をオフにしてください。変更は次に起動したときに反映されます。</translation>
+    </message>
     <message>
         <location filename="../../gui/settings/serve_tab.py" line="67"/>
         <source>&lt;b&gt;Hearth&apos;s models as a local API&lt;/b&gt;</source>
