@@ -77,7 +77,7 @@ class SettingsWindow(QtWidgets.QDialog):
         buttons.rejected.connect(self.close)
         lay.addWidget(buttons)
         self._loading = False
-        self.resize(620, 560)
+        self.resize(640, 680)  # the Local API page fits without scrolling; still within a 1366x768 screen
 
     # ---- helpers --------------------------------------------------------------------------------
     def _lock(self, name: str, form: QtWidgets.QFormLayout, *widgets) -> None:
