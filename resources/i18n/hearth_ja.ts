@@ -1063,603 +1063,89 @@ Drop files or folders here, or press New collection…</source>
 <context>
     <name>ComparePane</name>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="47"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="43"/>
         <source>Automatic</source>
         <translation>自動</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="47"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="43"/>
         <source>At the same time</source>
         <translation>同時に実行</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="48"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="44"/>
         <source>One after another</source>
         <translation>順番に実行</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="49"/>
-        <source>{l} is better</source>
-        <translation>{l} の方が良い</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="49"/>
-        <source>{r} is better</source>
-        <translation>{r} の方が良い</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="49"/>
-        <source>Tie</source>
-        <translation>引き分け</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="50"/>
-        <source>Both bad</source>
-        <translation>どちらも悪い</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="51"/>
-        <source>Question sets (*.jsonl *.csv);;All files (*)</source>
-        <translation>問題セット (*.jsonl *.csv);;すべてのファイル (*)</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="52"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="45"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF モデル (*.gguf);;すべてのファイル (*)</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="53"/>
-        <source>Blind comparison: the model&apos;s name is shown after your vote</source>
-        <translation>ブラインド比較: モデル名は投票後に表示されます</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="54"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="46"/>
         <source>Managed by your administrator</source>
         <translation>管理者が設定しています</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="163"/>
-        <source>Models to compare (2–4)</source>
-        <translation>比較するモデル(2〜4 個)</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="148"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="177"/>
         <source>Run:</source>
         <translation>実行方法:</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="153"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="182"/>
         <source>Automatic: at the same time when the models fit in memory together and the CPU cores can be split, otherwise one after another</source>
         <translation>自動: モデルが同時にメモリに収まり CPU コアを分け合えるときは同時に、そうでなければ順番に実行します</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="165"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="192"/>
+        <source>Models to compare (2–4)</source>
+        <translation>比較するモデル(2〜4 個)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="194"/>
         <source>Blind comparison: the models are hidden until you vote (or press Reveal).</source>
         <translation>ブラインド比較: 投票する(または「公開」を押す)までモデルは伏せられます。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="173"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="203"/>
         <source>Side by side</source>
         <translation>並べて比較</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="174"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="205"/>
         <source>Question sets</source>
         <translation>問題セット</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="175"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="207"/>
         <source>Leaderboard</source>
         <translation>リーダーボード</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="185"/>
-        <source>The prompt every model answers (Ctrl+Enter runs)</source>
-        <translation>すべてのモデルが答えるプロンプト(Ctrl+Enter で実行)</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="194"/>
-        <source>System prompt (optional, the same for every model)</source>
-        <translation>システムプロンプト(任意、すべてのモデルで共通)</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="207"/>
-        <source>random</source>
-        <translation>ランダム</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="208"/>
-        <source>The same seed goes to every model; random: one is drawn and shown after the run</source>
-        <translation>すべてのモデルに同じシードを使います。ランダム: 実行時に決めて、実行後に表示します</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="209"/>
-        <source>Temperature</source>
-        <translation>温度</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="209"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="322"/>
-        <source>Max tokens</source>
-        <translation>最大トークン数</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="210"/>
-        <source>Seed</source>
-        <translation>シード</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="218"/>
-        <source>Blind (A/B, names hidden until the vote)</source>
-        <translation>ブラインド(A/B、投票まで名前を隠す)</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="219"/>
-        <source>Columns in a random order, labelled A, B…; vote which answer is better, then the names are revealed and the vote goes to the leaderboard</source>
-        <translation>列はランダムな順に A、B… と表示されます。良い方の回答に投票すると名前が公開され、投票がリーダーボードに反映されます</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="222"/>
-        <source>Tags</source>
-        <translation>タグ</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="225"/>
-        <source>e.g. email, Japanese (for the leaderboard filter)</source>
-        <translation>例: メール, 日本語(リーダーボードの絞り込み用)</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="231"/>
-        <source>Run</source>
-        <translation>実行</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="233"/>
-        <source>Send the prompt to every chosen model (Ctrl+Enter)</source>
-        <translation>選んだすべてのモデルにプロンプトを送信 (Ctrl+Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="236"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="335"/>
-        <source>Cancel</source>
-        <translation>キャンセル</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="237"/>
-        <source>Stop every model now; the text written so far is kept</source>
-        <translation>すべてのモデルを今すぐ停止します。ここまでの文章は残ります</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="247"/>
-        <source>Pick two to four models above, write a prompt and press Run: the answers stream here side by side, each with its load time, first-token time, speed and peak memory.
-
-Blind mode hides which model wrote which answer until you vote; the votes build the Leaderboard.</source>
-        <translation>上でモデルを 2〜4 個選び、プロンプトを書いて「実行」を押すと、回答がここに並んで表示されます。読み込み時間、最初のトークンまでの時間、速度、最大メモリも表示されます。
-
-ブラインドモードでは、投票するまでどのモデルの回答かを伏せます。投票はリーダーボードに反映されます。</translation>
-    </message>
-    <message>
         <location filename="../../gui/panes/compare/compare_pane.py" line="263"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="751"/>
-        <source>Which answer is better?</source>
-        <translation>どちらの回答が良いですか?</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="266"/>
-        <source>vs</source>
-        <translation>対</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="279"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="741"/>
-        <source>Reveal</source>
-        <translation>公開</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="280"/>
-        <source>Show the model names (no more votes on this comparison)</source>
-        <translation>モデル名を表示します(この比較ではそれ以上投票できません)</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="297"/>
-        <source>Question set</source>
-        <translation>問題セット</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="309"/>
-        <source>{name} (sample)</source>
-        <translation>{name}(サンプル)</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="314"/>
-        <source>Open file…</source>
-        <translation>ファイルを開く…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="315"/>
-        <source>A JSONL or CSV file with the fields id, prompt, expected, rule</source>
-        <translation>id、prompt、expected、rule の項目を持つ JSONL または CSV ファイル</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="327"/>
-        <source>Per answer; every question is asked with greedy decoding and seed 0, so a run is repeatable</source>
-        <translation>回答ごとの上限。全問を貪欲法デコード・シード 0 で出題するため、結果は再現できます</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="331"/>
-        <source>Run set</source>
-        <translation>セットを実行</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="332"/>
-        <source>Ask every question to every chosen model and score the answers</source>
-        <translation>選んだすべてのモデルに全問を出題し、回答を採点します</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="336"/>
-        <source>Stop now; the answers so far are kept and scored</source>
-        <translation>今すぐ停止します。ここまでの回答は保存・採点されます</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="354"/>
-        <source>Model</source>
-        <translation>モデル</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="354"/>
-        <source>Accuracy</source>
-        <translation>正答率</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="354"/>
-        <source>95 % interval</source>
-        <translation>95% 区間</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="355"/>
-        <source>Correct</source>
-        <translation>正解数</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="355"/>
-        <source>Speed</source>
-        <translation>速度</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="355"/>
-        <source>Errors</source>
-        <translation>エラー</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="369"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="975"/>
-        <source>Question</source>
-        <translation>問題</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="369"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="975"/>
-        <source>Expected</source>
-        <translation>期待される答え</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="387"/>
-        <source>Tag</source>
-        <translation>タグ</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="390"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="830"/>
-        <source>All votes</source>
-        <translation>すべての投票</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="395"/>
-        <source>Refresh</source>
-        <translation>更新</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="399"/>
-        <source>Export CSV…</source>
-        <translation>CSV をエクスポート…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="400"/>
-        <source>Every vote (with this tag) as CSV, readable by Excel</source>
-        <translation>(このタグの)すべての投票を CSV で(Excel で開けます)</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="404"/>
-        <source>Export JSONL…</source>
-        <translation>JSONL をエクスポート…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="405"/>
-        <source>Every vote (with this tag) as JSON Lines</source>
-        <translation>(このタグの)すべての投票を JSON Lines で</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="473"/>
         <source>Choose a GGUF model</source>
         <translation>GGUF モデルを選択</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="488"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="279"/>
         <source>Choose at least two models.</source>
         <translation>モデルを 2 つ以上選んでください。</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="491"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="585"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="282"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="295"/>
         <source>Planning…</source>
         <translation>計画中…</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="498"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="630"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="677"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1046"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="289"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="299"/>
         <source>Plan: {plan}</source>
         <translation>計画: {plan}</translation>
     </message>
     <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="547"/>
-        <source>Choose two to four models to compare.</source>
-        <translation>比較するモデルを 2〜4 個選んでください。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="550"/>
-        <source>Write a prompt for the models to answer.</source>
-        <translation>モデルが答えるプロンプトを入力してください。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="563"/>
-        <source>Blind mode: {error}.</source>
-        <translation>ブラインドモード: {error}。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="586"/>
-        <source>Starting the models…</source>
-        <translation>モデルを起動しています…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="595"/>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="961"/>
-        <source>Stopping…</source>
-        <translation>停止しています…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="631"/>
-        <source>Running with seed {seed}…</source>
-        <translation>シード {seed} で実行しています…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="649"/>
-        <source>Stopped: {error}</source>
-        <translation>停止: {error}</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="650"/>
-        <source>Stopped</source>
-        <translation>停止しました</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="657"/>
-        <source>Model {label} could not answer. The reason is shown after the vote (it may name the model file).</source>
-        <translation>モデル {label} は回答できませんでした。理由は投票後に表示されます(モデルファイル名が含まれる場合があるため)。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="678"/>
-        <source>Stopped in {s} s · seed {seed}</source>
-        <translation>{s} 秒で停止 · シード {seed}</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="679"/>
-        <source>Done in {s} s · seed {seed}</source>
-        <translation>{s} 秒で完了 · シード {seed}</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="682"/>
-        <source>not saved: {error}</source>
-        <translation>保存されていません: {error}</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="701"/>
-        <source>Did not run</source>
-        <translation>実行されませんでした</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="741"/>
-        <source>Reveal without voting</source>
-        <translation>投票せずに公開</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="743"/>
-        <source>Revealed: </source>
-        <translation>公開: </translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="745"/>
-        <source>Vote when the answers are complete.</source>
-        <translation>回答がそろったら投票してください。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="747"/>
-        <source>The run was stopped: no vote on incomplete answers.</source>
-        <translation>実行が停止されました。未完成の回答には投票できません。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="749"/>
-        <source>Vote on pairs of columns (each pair once), then Reveal:</source>
-        <translation>列の組ごとに投票し(各組 1 回)、最後に公開してください:</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="773"/>
-        <source>{name} better</source>
-        <translation>{name} の方が良い</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="774"/>
-        <source>tie</source>
-        <translation>引き分け</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="774"/>
-        <source>both bad</source>
-        <translation>どちらも悪い</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="776"/>
-        <source>Saving your vote ({word})…</source>
-        <translation>投票を保存しています({word})…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="803"/>
-        <source>Vote saved ({word}).</source>
-        <translation>投票を保存しました({word})。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="809"/>
-        <source>The vote could not be saved: {error}</source>
-        <translation>投票を保存できませんでした: {error}</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="814"/>
-        <source>Fitting the ratings…</source>
-        <translation>レーティングを推定しています…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="837"/>
-        <source>No votes tagged {tag} yet: run a blind comparison and vote.</source>
-        <translation>タグ {tag} の投票はまだありません。ブラインド比較を実行して投票してください。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="838"/>
-        <source>No votes yet: run a blind comparison and vote.</source>
-        <translation>投票はまだありません。ブラインド比較を実行して投票してください。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="841"/>
-        <source>{n} vote</source>
-        <translation>{n} 票</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="841"/>
-        <source>{n} votes</source>
-        <translation>{n} 票</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="842"/>
-        <source>tagged {tag}</source>
-        <translation>タグ {tag}</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="843"/>
-        <source>Bradley–Terry fit, {n} bootstrap resamples; models whose intervals overlap share a rank.</source>
-        <translation>Bradley–Terry モデルで推定、ブートストラップ再標本化 {n} 回。区間が重なるモデルは同順位です。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="846"/>
-        <source>Left column won {rate} of {n} decisive vote (a warning shows outside 45–55 % once there are enough).</source>
-        <translation>勝敗がついた {n} 件の投票のうち、左の列が {rate} 勝ちました(十分な件数がたまると、45〜55% の範囲外で警告を表示します)。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="848"/>
-        <source>Left column won {rate} of {n} decisive votes (a warning shows outside 45–55 % once there are enough).</source>
-        <translation>勝敗がついた {n} 件の投票のうち、左の列が {rate} 勝ちました(十分な件数がたまると、45〜55% の範囲外で警告を表示します)。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="853"/>
-        <source>Position bias: {warning}</source>
-        <translation>位置の偏り: {warning}</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="860"/>
-        <source>The leaderboard could not be read: {error}</source>
-        <translation>リーダーボードを読み込めませんでした: {error}</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="873"/>
-        <source>Export votes</source>
-        <translation>投票をエクスポート</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="882"/>
-        <source>Exported {n} vote to {name}.</source>
-        <translation>{n} 件の投票を {name} にエクスポートしました。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="882"/>
-        <source>Exported {n} votes to {name}.</source>
-        <translation>{n} 件の投票を {name} にエクスポートしました。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="887"/>
-        <source>Could not export the votes: {error}</source>
-        <translation>投票をエクスポートできませんでした: {error}</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="903"/>
-        <source>Open a question set</source>
-        <translation>問題セットを開く</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="911"/>
-        <source>Open a question set (JSONL or CSV).</source>
-        <translation>問題セット(JSONL または CSV)を開いてください。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="914"/>
-        <source>Reading…</source>
-        <translation>読み込み中…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="925"/>
-        <source>{n} question ({rules})</source>
-        <translation>{n} 問({rules})</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="926"/>
-        <source>{n} questions ({rules})</source>
-        <translation>{n} 問({rules})</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="933"/>
-        <source>Vote on the blind comparison (or reveal it) first: a question-set run shows the models&apos; names.</source>
-        <translation>先にブラインド比較に投票(または公開)してください。問題セットを実行するとモデル名が表示されてしまいます。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="940"/>
-        <source>Choose at least one model above to score.</source>
-        <translation>採点するモデルを上で 1 つ以上選んでください。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="943"/>
-        <source>Choose a question set, or open one (JSONL or CSV).</source>
-        <translation>問題セットを選ぶか、ファイル(JSONL または CSV)を開いてください。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="953"/>
-        <source>Starting…</source>
-        <translation>開始しています…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1048"/>
-        <source>Loading model {i} of {n}…</source>
-        <translation>モデルを読み込んでいます({i} / {n})…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1079"/>
-        <source>Stopped: {n} answers in {s} s · {set}</source>
-        <translation>停止: {n} 件の回答を {s} 秒で · {set}</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1080"/>
-        <source>Done: {n} answers in {s} s · {set}</source>
-        <translation>完了: {n} 件の回答を {s} 秒で · {set}</translation>
-    </message>
-    <message>
-        <location filename="../../gui/panes/compare/compare_pane.py" line="1115"/>
+        <location filename="../../gui/panes/compare/compare_pane.py" line="350"/>
         <source>Could not save to the database: {error}</source>
         <translation>データベースに保存できませんでした: {error}</translation>
     </message>
@@ -4063,6 +3549,120 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
 </context>
 <context>
+    <name>LeaderboardView</name>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="56"/>
+        <source>Tag</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="59"/>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="111"/>
+        <source>All votes</source>
+        <translation>すべての投票</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="64"/>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="68"/>
+        <source>Export CSV…</source>
+        <translation>CSV をエクスポート…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="69"/>
+        <source>Every vote (with this tag) as CSV, readable by Excel</source>
+        <translation>(このタグの)すべての投票を CSV で(Excel で開けます)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="73"/>
+        <source>Export JSONL…</source>
+        <translation>JSONL をエクスポート…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="74"/>
+        <source>Every vote (with this tag) as JSON Lines</source>
+        <translation>(このタグの)すべての投票を JSON Lines で</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="95"/>
+        <source>Fitting the ratings…</source>
+        <translation>レーティングを推定しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="118"/>
+        <source>No votes tagged {tag} yet: run a blind comparison and vote.</source>
+        <translation>タグ {tag} の投票はまだありません。ブラインド比較を実行して投票してください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="119"/>
+        <source>No votes yet: run a blind comparison and vote.</source>
+        <translation>投票はまだありません。ブラインド比較を実行して投票してください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="122"/>
+        <source>{n} vote</source>
+        <translation>{n} 票</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="122"/>
+        <source>{n} votes</source>
+        <translation>{n} 票</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="123"/>
+        <source>tagged {tag}</source>
+        <translation>タグ {tag}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="124"/>
+        <source>Bradley–Terry fit, {n} bootstrap resamples; models whose intervals overlap share a rank.</source>
+        <translation>Bradley–Terry モデルで推定、ブートストラップ再標本化 {n} 回。区間が重なるモデルは同順位です。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="127"/>
+        <source>Left column won {rate} of {n} decisive vote (a warning shows outside 45–55 % once there are enough).</source>
+        <translation>勝敗がついた {n} 件の投票のうち、左の列が {rate} 勝ちました(十分な件数がたまると、45〜55% の範囲外で警告を表示します)。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="129"/>
+        <source>Left column won {rate} of {n} decisive votes (a warning shows outside 45–55 % once there are enough).</source>
+        <translation>勝敗がついた {n} 件の投票のうち、左の列が {rate} 勝ちました(十分な件数がたまると、45〜55% の範囲外で警告を表示します)。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="134"/>
+        <source>Position bias: {warning}</source>
+        <translation>位置の偏り: {warning}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="141"/>
+        <source>The leaderboard could not be read: {error}</source>
+        <translation>リーダーボードを読み込めませんでした: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="155"/>
+        <source>Export votes</source>
+        <translation>投票をエクスポート</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="164"/>
+        <source>Exported {n} vote to {name}.</source>
+        <translation>{n} 件の投票を {name} にエクスポートしました。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="164"/>
+        <source>Exported {n} votes to {name}.</source>
+        <translation>{n} 件の投票を {name} にエクスポートしました。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/leaderboard.py" line="169"/>
+        <source>Could not export the votes: {error}</source>
+        <translation>投票をエクスポートできませんでした: {error}</translation>
+    </message>
+</context>
+<context>
     <name>LibraryView</name>
     <message>
         <location filename="../../gui/panes/models/library_view.py" line="28"/>
@@ -5122,6 +4722,171 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
 </context>
 <context>
+    <name>QuestionSetsView</name>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="21"/>
+        <source>Question sets (*.jsonl *.csv);;All files (*)</source>
+        <translation>問題セット (*.jsonl *.csv);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="50"/>
+        <source>Question set</source>
+        <translation>問題セット</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="62"/>
+        <source>{name} (sample)</source>
+        <translation>{name}(サンプル)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="67"/>
+        <source>Open file…</source>
+        <translation>ファイルを開く…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="68"/>
+        <source>A JSONL or CSV file with the fields id, prompt, expected, rule</source>
+        <translation>id、prompt、expected、rule の項目を持つ JSONL または CSV ファイル</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="75"/>
+        <source>Max tokens</source>
+        <translation>最大トークン数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="80"/>
+        <source>Per answer; every question is asked with greedy decoding and seed 0, so a run is repeatable</source>
+        <translation>回答ごとの上限。全問を貪欲法デコード・シード 0 で出題するため、結果は再現できます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="84"/>
+        <source>Run set</source>
+        <translation>セットを実行</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="85"/>
+        <source>Ask every question to every chosen model and score the answers</source>
+        <translation>選んだすべてのモデルに全問を出題し、回答を採点します</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="88"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="89"/>
+        <source>Stop now; the answers so far are kept and scored</source>
+        <translation>今すぐ停止します。ここまでの回答は保存・採点されます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="107"/>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="107"/>
+        <source>Accuracy</source>
+        <translation>正答率</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="107"/>
+        <source>95 % interval</source>
+        <translation>95% 区間</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="108"/>
+        <source>Correct</source>
+        <translation>正解数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="108"/>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="108"/>
+        <source>Errors</source>
+        <translation>エラー</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="122"/>
+        <location filename="../../gui/panes/compare/question_sets.py" line="228"/>
+        <source>Question</source>
+        <translation>問題</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="122"/>
+        <location filename="../../gui/panes/compare/question_sets.py" line="228"/>
+        <source>Expected</source>
+        <translation>期待される答え</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="152"/>
+        <source>Open a question set</source>
+        <translation>問題セットを開く</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="161"/>
+        <source>Open a question set (JSONL or CSV).</source>
+        <translation>問題セット(JSONL または CSV)を開いてください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="164"/>
+        <source>Reading…</source>
+        <translation>読み込み中…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="175"/>
+        <source>{n} question ({rules})</source>
+        <translation>{n} 問({rules})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="176"/>
+        <source>{n} questions ({rules})</source>
+        <translation>{n} 問({rules})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="185"/>
+        <source>Vote on the blind comparison (or reveal it) first: a question-set run shows the models&apos; names.</source>
+        <translation>先にブラインド比較に投票(または公開)してください。問題セットを実行するとモデル名が表示されてしまいます。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="192"/>
+        <source>Choose at least one model above to score.</source>
+        <translation>採点するモデルを上で 1 つ以上選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="195"/>
+        <source>Choose a question set, or open one (JSONL or CSV).</source>
+        <translation>問題セットを選ぶか、ファイル(JSONL または CSV)を開いてください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="205"/>
+        <source>Starting…</source>
+        <translation>開始しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="213"/>
+        <source>Stopping…</source>
+        <translation>停止しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="302"/>
+        <source>Loading model {i} of {n}…</source>
+        <translation>モデルを読み込んでいます({i} / {n})…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="333"/>
+        <source>Stopped: {n} answers in {s} s · {set}</source>
+        <translation>停止: {n} 件の回答を {s} 秒で · {set}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="334"/>
+        <source>Done: {n} answers in {s} s · {set}</source>
+        <translation>完了: {n} 件の回答を {s} 秒で · {set}</translation>
+    </message>
+</context>
+<context>
     <name>RemoteNote</name>
     <message>
         <location filename="../../gui/widgets/remote_note.py" line="19"/>
@@ -5809,6 +5574,163 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <translation>
             <numerusform>削除しました。削除した項目: %n 件</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SideBySideView</name>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="31"/>
+        <source>Blind comparison: the model&apos;s name is shown after your vote</source>
+        <translation>ブラインド比較: モデル名は投票後に表示されます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="65"/>
+        <source>The prompt every model answers (Ctrl+Enter runs)</source>
+        <translation>すべてのモデルが答えるプロンプト(Ctrl+Enter で実行)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="74"/>
+        <source>System prompt (optional, the same for every model)</source>
+        <translation>システムプロンプト(任意、すべてのモデルで共通)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="87"/>
+        <source>random</source>
+        <translation>ランダム</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="88"/>
+        <source>The same seed goes to every model; random: one is drawn and shown after the run</source>
+        <translation>すべてのモデルに同じシードを使います。ランダム: 実行時に決めて、実行後に表示します</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="89"/>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="89"/>
+        <source>Max tokens</source>
+        <translation>最大トークン数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="90"/>
+        <source>Seed</source>
+        <translation>シード</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="98"/>
+        <source>Blind (A/B, names hidden until the vote)</source>
+        <translation>ブラインド(A/B、投票まで名前を隠す)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="99"/>
+        <source>Columns in a random order, labelled A, B…; vote which answer is better, then the names are revealed and the vote goes to the leaderboard</source>
+        <translation>列はランダムな順に A、B… と表示されます。良い方の回答に投票すると名前が公開され、投票がリーダーボードに反映されます</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="102"/>
+        <source>Tags</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="105"/>
+        <source>e.g. email, Japanese (for the leaderboard filter)</source>
+        <translation>例: メール, 日本語(リーダーボードの絞り込み用)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="111"/>
+        <source>Run</source>
+        <translation>実行</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="113"/>
+        <source>Send the prompt to every chosen model (Ctrl+Enter)</source>
+        <translation>選んだすべてのモデルにプロンプトを送信 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="116"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="117"/>
+        <source>Stop every model now; the text written so far is kept</source>
+        <translation>すべてのモデルを今すぐ停止します。ここまでの文章は残ります</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="127"/>
+        <source>Pick two to four models above, write a prompt and press Run: the answers stream here side by side, each with its load time, first-token time, speed and peak memory.
+
+Blind mode hides which model wrote which answer until you vote; the votes build the Leaderboard.</source>
+        <translation>上でモデルを 2〜4 個選び、プロンプトを書いて「実行」を押すと、回答がここに並んで表示されます。読み込み時間、最初のトークンまでの時間、速度、最大メモリも表示されます。
+
+ブラインドモードでは、投票するまでどのモデルの回答かを伏せます。投票はリーダーボードに反映されます。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="187"/>
+        <source>Choose two to four models to compare.</source>
+        <translation>比較するモデルを 2〜4 個選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="190"/>
+        <source>Write a prompt for the models to answer.</source>
+        <translation>モデルが答えるプロンプトを入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="203"/>
+        <source>Blind mode: {error}.</source>
+        <translation>ブラインドモード: {error}。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="224"/>
+        <source>Starting the models…</source>
+        <translation>モデルを起動しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="233"/>
+        <source>Stopping…</source>
+        <translation>停止しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="279"/>
+        <source>Running with seed {seed}…</source>
+        <translation>シード {seed} で実行しています…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="297"/>
+        <source>Stopped: {error}</source>
+        <translation>停止: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="298"/>
+        <source>Stopped</source>
+        <translation>停止しました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="305"/>
+        <source>Model {label} could not answer. The reason is shown after the vote (it may name the model file).</source>
+        <translation>モデル {label} は回答できませんでした。理由は投票後に表示されます(モデルファイル名が含まれる場合があるため)。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="326"/>
+        <source>Stopped in {s} s · seed {seed}</source>
+        <translation>{s} 秒で停止 · シード {seed}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="327"/>
+        <source>Done in {s} s · seed {seed}</source>
+        <translation>{s} 秒で完了 · シード {seed}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="330"/>
+        <source>not saved: {error}</source>
+        <translation>保存されていません: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/side_by_side.py" line="349"/>
+        <source>Did not run</source>
+        <translation>実行されませんでした</translation>
     </message>
 </context>
 <context>
@@ -6562,6 +6484,106 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <location filename="../../gui/panes/models/token_dialog.py" line="48"/>
         <source>Save in keyring</source>
         <translation>キーリングに保存</translation>
+    </message>
+</context>
+<context>
+    <name>VoteBar</name>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="22"/>
+        <source>{l} is better</source>
+        <translation>{l} の方が良い</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="22"/>
+        <source>{r} is better</source>
+        <translation>{r} の方が良い</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="23"/>
+        <source>Tie</source>
+        <translation>引き分け</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="23"/>
+        <source>Both bad</source>
+        <translation>どちらも悪い</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="53"/>
+        <location filename="../../gui/panes/compare/voting.py" line="130"/>
+        <source>Which answer is better?</source>
+        <translation>どちらの回答が良いですか?</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="56"/>
+        <source>vs</source>
+        <translation>対</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="69"/>
+        <location filename="../../gui/panes/compare/voting.py" line="120"/>
+        <source>Reveal</source>
+        <translation>公開</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="70"/>
+        <source>Show the model names (no more votes on this comparison)</source>
+        <translation>モデル名を表示します(この比較ではそれ以上投票できません)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="120"/>
+        <source>Reveal without voting</source>
+        <translation>投票せずに公開</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="122"/>
+        <source>Revealed: </source>
+        <translation>公開: </translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="124"/>
+        <source>Vote when the answers are complete.</source>
+        <translation>回答がそろったら投票してください。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="126"/>
+        <source>The run was stopped: no vote on incomplete answers.</source>
+        <translation>実行が停止されました。未完成の回答には投票できません。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="128"/>
+        <source>Vote on pairs of columns (each pair once), then Reveal:</source>
+        <translation>列の組ごとに投票し(各組 1 回)、最後に公開してください:</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="153"/>
+        <source>{name} better</source>
+        <translation>{name} の方が良い</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="154"/>
+        <source>tie</source>
+        <translation>引き分け</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="154"/>
+        <source>both bad</source>
+        <translation>どちらも悪い</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="156"/>
+        <source>Saving your vote ({word})…</source>
+        <translation>投票を保存しています({word})…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="174"/>
+        <source>Vote saved ({word}).</source>
+        <translation>投票を保存しました({word})。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/compare/voting.py" line="179"/>
+        <source>The vote could not be saved: {error}</source>
+        <translation>投票を保存できませんでした: {error}</translation>
     </message>
 </context>
 <context>
