@@ -1,8 +1,10 @@
 """Compare pane: one prompt to 2–4 models side by side, blind votes, the leaderboard, question sets.
 
 This file assembles the pane: the models to compare (2–4 rows, each with its context and GPU layers,
-shared by every tab), the run order and its plan (asked of the data thread, debounced), the blind note,
-and three tabs, each a view in a file of its own:
+shared by every tab), the run order and its plan (asked of the data thread, debounced), the base-model
+note (a chosen local model without a chat template is named before anything runs, with the engine's
+sentence: its answers will be poor, and which instruction-tuned models to download), the blind note, and
+three tabs, each a view in a file of its own:
 
     side_by_side.py    SideBySideView: prompt, sampling, Run/Cancel and the answer columns of a run
     voting.py          VoteBar: the vote under a blind run's columns, the reveal, storing the vote
@@ -44,6 +46,7 @@ ORDERS = [("", QtCore.QT_TRANSLATE_NOOP("ComparePane", "Automatic")), ("parallel
           ("sequential", QtCore.QT_TRANSLATE_NOOP("ComparePane", "One after another"))]
 GGUF_FILTER = QtCore.QT_TRANSLATE_NOOP("ComparePane", "GGUF models (*.gguf);;All files (*)")
 MANAGED_TIP = QtCore.QT_TRANSLATE_NOOP("ComparePane", "Managed by your administrator")
+NOTE_COLOR = "#8a6d00"       # the base-model note, as in the Summarise and Ask panes
 
 
 class _Forward:
@@ -136,6 +139,9 @@ class ComparePane(QtWidgets.QWidget):
         self._storage: StorageWorker | None = None
         self._plan_token = 0
         self._first_library = True
+        self._library_base: dict[str, bool] = {}   # library model path → a base model (no chat template)
+        self._file_base: dict[str, bool] = {}      # another model file → a base model (header read off-thread)
+        self._headers_asked: set[str] = set()
         self._build()
         self._plan_timer = QTimer(self)
         self._plan_timer.setSingleShot(True)
@@ -150,6 +156,7 @@ class ComparePane(QtWidgets.QWidget):
         board.votesExported.connect(self.votesExported)
         sets.evalFinished.connect(self.evalFinished)
         self.data.planned.connect(self._on_planned)
+        self.data.headersRead.connect(self._on_headers_read)
         bridge.libraryChanged.connect(self.set_library)
         bridge.remoteModelsChanged.connect(self.set_remote_models)
         self.set_busy()
@@ -191,6 +198,16 @@ class ComparePane(QtWidgets.QWidget):
         order_row.addWidget(self.plan_label, 1)
         self.models_box = ModelRowsBox(self.tr("Models to compare (2–4)"), self.model_rows, order_row)
         outer.addWidget(self.models_box)
+        # A base model (no chat template) among the choices is named before anything runs.
+        self.base_note = QtWidgets.QLabel("")
+        self.base_note.setObjectName("compareBaseNote")
+        self.base_note.setWordWrap(True)
+        self.base_note.setStyleSheet(f"color:{NOTE_COLOR};")
+        self.base_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.base_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.base_note.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        self.base_note.hide()
+        outer.addWidget(self.base_note)
         self.blind_note = QtWidgets.QLabel(self.tr("Blind comparison: the models are hidden until you vote (or press "
                                            "Reveal)."))
         self.blind_note.setStyleSheet("background:#eef3fb; color:#0d3c61; padding:6px; border-radius:4px;")
@@ -210,6 +227,7 @@ class ComparePane(QtWidgets.QWidget):
     # ---- the model choices ---------------------------------------------------------------------
     def set_library(self, entries: list) -> None:
         usable = [e for e in entries if e.ok and not getattr(e, "is_embedding", False)]   # chat models only
+        self._library_base = {str(e.path): bool(getattr(e, "is_base_model", False)) for e in usable}
         for row in self.model_rows:
             row.set_entries(usable)
         if self._first_library and usable:
@@ -267,7 +285,44 @@ class ComparePane(QtWidgets.QWidget):
 
     def _models_changed(self, *_args) -> None:
         self.side_by_side_view.remote_note.show_hosts(self.remote_hosts())
+        self._update_base_note()
         self._plan_timer.start()
+
+    # ---- base models -------------------------------------------------------------------------------
+    def base_models(self) -> list[str]:
+        """The display names of the chosen local models that are base models (no chat template), in row
+        order, each file once. A file outside the library counts once the data thread has read its header."""
+        names, unread, seen = [], [], set()
+        rows = [r for r in self.model_rows if r.spec()]          # the rows specs() names, in its order
+        for row, spec in zip(rows, self.specs()):
+            path = spec["path"]
+            if row.remote() is not None or path in seen:
+                continue
+            seen.add(path)
+            base = self._library_base.get(path, self._file_base.get(path))
+            if base is None:
+                unread.append(path)
+            elif base:
+                names.append(spec["name"])
+        unread = [p for p in unread if p not in self._headers_asked]
+        if unread:
+            self._headers_asked.update(unread)
+            self.data.headersRequested.emit(unread)
+        return names
+
+    def _update_base_note(self) -> None:
+        """Say, before anything runs, which chosen models are base models: their answers will be poor, and
+        which instruction-tuned models to download instead (the engine's sentence, as the CLI prints it).
+        Hidden with the model choices while a blind round keeps the names off the screen."""
+        from engine.library import base_model_warning
+
+        names = self.base_models()
+        self.base_note.setText("\n".join(translate_message(base_model_warning(n)) for n in names))
+        self.base_note.setVisible(bool(names) and self.models_box.isVisibleTo(self))
+
+    def _on_headers_read(self, found: dict) -> None:
+        self._file_base.update(found)
+        self._update_base_note()
 
     # ---- the plan --------------------------------------------------------------------------------
     def request_plan(self) -> None:
@@ -320,6 +375,7 @@ class ComparePane(QtWidgets.QWidget):
     def set_blind_hidden(self, hidden: bool) -> None:
         """A blind round hides the model choices (they name the models) until it is revealed."""
         self.models_box.setVisible(not hidden)
+        self.base_note.setVisible(not hidden and bool(self.base_note.text()))   # it names the models too
         self.blind_note.setVisible(hidden)
 
     def _on_voted(self, vote_id: int) -> None:

@@ -2,12 +2,13 @@
 
 GUI thread ──runRequested / evalRequested (queued)──► run thread (RunWorker) ──► one host per model
 GUI thread ◄──runEvent / runFinished ... ────────────  runner threads (events ≤30/s of text per column)
-GUI thread ──planRequested / leaderboardRequested / questionSetRequested──► data thread (DataWorker)
+GUI thread ──planRequested / leaderboardRequested / questionSetRequested / headersRequested──► data thread (DataWorker)
 
 Two QThreads, one QObject each: a run blocks the run thread for its whole length, so
 the quick jobs (planning from memory and cores, which asks llama.cpp about the GPU;
-loading a question set; the Bradley–Terry fit with 1,000 bootstrap resamples) have a
-thread of their own and answer while models are still generating.
+loading a question set; the Bradley–Terry fit with 1,000 bootstrap resamples; reading
+the header of a model file picked outside the library) have a thread of their own and
+answer while models are still generating.
 
 The engine calls ``on_event`` from its own Python threads; the worker turns each
 event into a signal there. Connect the result signals only to bound methods of
@@ -223,9 +224,10 @@ class RunWorker(QObject):
 
 
 class DataWorker(QObject):
-    """Plans, question sets and the leaderboard: quick jobs, on their own thread."""
+    """Plans, question sets, the leaderboard and model headers: quick jobs, on their own thread."""
 
     planRequested = Signal(int, list, str)       # token, spec dicts, force ("" = decide)
+    headersRequested = Signal(list)              # model files outside the library: are they base models?
     questionSetRequested = Signal(int, str)      # token, a file path or a shipped set's name
     leaderboardRequested = Signal(int, str)      # token, tag ("" = every vote)
 
@@ -233,6 +235,7 @@ class DataWorker(QObject):
     questionSetLoaded = Signal(int, dict)        # token, {name, path, count, rules, ref} or {error, ref}
     leaderboardReady = Signal(int, object)       # token, engine.compare.leaderboard.Leaderboard
     leaderboardFailed = Signal(int, str)         # token, a sentence
+    headersRead = Signal(dict)                   # path → True for a base model (no chat template)
 
     def __init__(self, config: AppConfig):
         super().__init__()
@@ -242,6 +245,7 @@ class DataWorker(QObject):
         self.planRequested.connect(self._plan)
         self.questionSetRequested.connect(self._question_set)
         self.leaderboardRequested.connect(self._leaderboard)
+        self.headersRequested.connect(self._read_headers)
 
     @Slot(int, list, str)
     def _plan(self, token: int, specs: list, force: str) -> None:
@@ -290,6 +294,23 @@ class DataWorker(QObject):
                 return
             self.leaderboardReady.emit(token, board)
             return
+
+    @Slot(list)
+    def _read_headers(self, paths: list) -> None:
+        """Which of these GGUF files are base models, from their headers (the library knows its own models;
+        a file picked elsewhere is read here, never on the GUI thread)."""
+        from engine.gguf_check import check_file
+
+        self.thread_ident = threading.get_ident()
+        out = {}
+        for path in paths:
+            try:
+                info = check_file(path)
+            except Exception:
+                out[str(path)] = False      # unusable: its column (or its answers) say why
+                continue
+            out[str(path)] = not info.has_chat_template and not info.is_embedding
+        self.headersRead.emit(out)
 
     def close(self) -> None:
         store, self._store = self._store, None
