@@ -20,6 +20,17 @@ MIN_MODELS, MAX_MODELS = 2, 4
 EXIT_ALL_FAILED = 3
 
 
+def _warn_base_models(base_names: list[str]) -> None:
+    """Say, before anything runs and whatever the output format, which chosen models have no chat
+    template: their answers to instructions will be poor (issue 20 §4)."""
+    if not base_names:
+        return
+    from engine.library import base_model_warning
+
+    for name in dict.fromkeys(base_names):
+        print(f"hearth: warning: {base_model_warning(clean_name(name))}", file=sys.stderr)
+
+
 def _specs(args, ctx, lo: int, hi: int, base_names: list | None = None):
     """ModelSpecs for --models. An unknown name or a missing file is bad input (exit 2);
     a file that is there but unusable becomes that model's error in the results. ``base_names``
@@ -114,11 +125,7 @@ def cmd_compare(args, ctx) -> int:
     sampling = sampling_from_args(args)   # compare's own defaults (its flags), not the chat's
     apply_locked(ctx.config.policy, args, sampling=sampling)
     plan = plan_run(specs, force=None if args.plan == "auto" else args.plan)
-    if base_names:
-        from engine.library import base_model_warning
-
-        for name in dict.fromkeys(base_names):   # before anything runs, whatever the output format
-            print(f"hearth: warning: {base_model_warning(clean_name(name))}", file=sys.stderr)
+    _warn_base_models(base_names)
     store = _open_store(ctx)
     runner = CompareRunner(ctx.config.paths.log_dir, store=store)
     quiet = args.json or args.quiet
@@ -189,10 +196,12 @@ def cmd_eval(args, ctx) -> int:
     from engine.compare.questions import load_question_set
 
     qset = load_question_set(args.set)          # a bad file fails before any model loads
-    specs = _specs(args, ctx, 1, MAX_MODELS)
+    base_names: list[str] = []
+    specs = _specs(args, ctx, 1, MAX_MODELS, base_names)
     if args.max_tokens < 1:
         raise BadInputError("--max-tokens must be at least 1")
     plan = plan_run(specs, force=None if args.plan == "auto" else args.plan)
+    _warn_base_models(base_names)
     store = _open_store(ctx)
     evaluator = Evaluator(ctx.config.paths.log_dir, store=store)
     quiet = args.json or args.quiet

@@ -155,3 +155,36 @@ def test_ctrl_c_stops_prints_what_was_written_and_exits_130(endless, model_b, he
     first, second = out.split("=== cmp-b ===")
     assert "=== cmp-endless ===" in first and ", cancelled]" in first
     assert "[failed: stopped before it ran]" in second
+
+
+# ---- base models (no chat template) are named before anything runs ----------------------------
+
+def _warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("hearth: warning: ")]
+
+
+def test_compare_names_a_base_model_before_running(model_a, tiny_base_model):
+    r = run_cli("compare", "--models", model_a, tiny_base_model, "--max-tokens", "4", "--json", "hi")
+    assert r.returncode == 0, r.stderr
+    warnings = _warnings(r.stderr)
+    assert len(warnings) == 1, r.stderr          # the chat model is not named
+    assert warnings[0].startswith("hearth: warning: tiny-base is a base model (it has no chat template)")
+    assert "instruction-tuned" in warnings[0] and "Instruct" in warnings[0], "the suggested models are named"
+    assert r.stderr.splitlines()[0] == warnings[0], "said before the run's own lines"
+    json.loads(r.stdout)   # stdout stays one JSON object
+
+
+def test_compare_of_chat_models_warns_of_nothing(model_a, model_b):
+    r = run_cli("compare", "--models", model_a, model_b, "--max-tokens", "4", "--json", "hi")
+    assert r.returncode == 0, r.stderr
+    assert _warnings(r.stderr) == []
+
+
+def test_eval_names_a_base_model_before_running(model_a, tiny_base_model, tmp_path):
+    p = tmp_path / "qs.jsonl"
+    p.write_text('{"id": "1", "prompt": "say it", "expected": "zz", "rule": "contains"}\n', encoding="utf-8")
+    r = run_cli("eval", "--models", model_a, tiny_base_model, "--set", p, "--max-tokens", "4", "--json")
+    assert r.returncode == 0, r.stderr
+    warnings = _warnings(r.stderr)
+    assert len(warnings) == 1 and "tiny-base is a base model" in warnings[0], r.stderr
+    json.loads(r.stdout)
