@@ -7,6 +7,8 @@ One module per reader (pdf.py, docx.py, text.py, html.py). Every file Hearth can
 read raises ``BadInputError`` with one sentence naming the file; a library failure
 never escapes as anything else. ``cancel()`` is polled while a PDF page is read (every
 0.1 s: its worker process is ended) or between blocks (DOCX) and raises ``CancelledError``.
+A run of many documents shares PDF worker processes: ``with PdfWorkers() as w:
+read_document(p, pdf_workers=w)`` (engine/documents/pdf.py).
 Hostile files stay bounded in memory and time (see pdf.py and docx.py for the budgets).
 Formats without pages give a single page 1.
 
@@ -65,12 +67,16 @@ class Document:
         return "\n\n".join(p.text for p in self.pages)
 
 
-def read_document(path, *, cancel: Cancel | None = None, on_page: OnPage | None = None) -> Document:
+def read_document(path, *, cancel: Cancel | None = None, on_page: OnPage | None = None,
+                  pdf_workers=None) -> Document:
     """Read the document at ``path`` into pages of text.
 
     Raises ``BadInputError`` (one sentence naming the file) for anything Hearth
     cannot read, ``CancelledError`` as soon as ``cancel()`` returns true.
     ``on_page(done, total)`` is called after each page is read.
+    ``pdf_workers``: an ``engine.documents.pdf.PdfWorkers`` that a run of many documents
+    shares, so a PDF is read by a worker process that is already running (without it, a
+    PDF's worker is started for it and let go at the end).
     """
     path = Path(os.path.expanduser(str(path)))
     name = path.name or str(path)
@@ -88,7 +94,7 @@ def read_document(path, *, cancel: Cancel | None = None, on_page: OnPage | None 
         if fmt == "pdf":
             from engine.documents import pdf
 
-            doc = pdf.read_pdf(path, name, check, on_page)
+            doc = pdf.read_pdf(path, name, check, on_page, pdf_workers)
         elif fmt == "docx":
             from engine.documents import docx
 

@@ -18,7 +18,11 @@ Japanese are joined back into one line.
 A page can take pypdf minutes (a 10 KB content stream just under its token limit
 takes about half a minute; a thousand pages may share it), and pypdf cannot be
 interrupted. So the pages are read in a worker process (``multiprocessing`` spawn,
-one per document, started in about 0.2 s) that this process can stop:
+started in about 0.2 s) that this process can stop. A worker reads one document after
+another: ``PdfWorkers`` keeps the workers of a run of many documents (an indexing run),
+so a folder of one-page PDFs does not pay 0.2 s a file; a single ``read_document``
+call starts one and lets it go at the end. A worker that was ended (a page out of time,
+Cancel, a crash) is never reused: the next read starts a fresh one.
 
 - each page has ``PAGE_SECONDS``; a page that takes longer is skipped (the worker is
   ended and a new one reads on) and listed in the warnings;
@@ -30,12 +34,17 @@ one per document, started in about 0.2 s) that this process can stop:
 
 ``USE_WORKER = False`` (or a daemonic process, which cannot start one) reads in this
 process, without the time budgets.
+
+    with PdfWorkers() as workers:          # ended (every process) when the block is left
+        for path in paths:
+            read_document(path, pdf_workers=workers)
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -90,20 +99,25 @@ def join_glyph_lines(text: str) -> str:
     return "\n".join(out)
 
 
-def read_pdf(path: Path, name: str, check, on_page) -> Document:
+def read_pdf(path: Path, name: str, check, on_page, workers: "PdfWorkers | None" = None) -> Document:
     with open(path, "rb") as f:
         if b"%PDF-" not in f.read(HEADER_WINDOW):
             raise BadInputError(f"{name} is not a PDF: the file is damaged or has the wrong extension")
     import multiprocessing
 
+    own = None
     if USE_WORKER and not multiprocessing.current_process().daemon:
-        source = _WorkerPages(path, name, check)
+        if workers is None:
+            workers = own = PdfWorkers()   # this document's only: let go at the end
+        source = _WorkerPages(path, name, check, workers)
     else:
         source = _LocalPages(path, name)
     try:
         return _read_pages(source, path, name, check, on_page)
     finally:
         source.close()
+        if own is not None:
+            own.close()
 
 
 # ---- what happens to one page: "ok", "failed" (pypdf raised), "slow" (out of time, or the content
@@ -232,35 +246,174 @@ class _LocalPages:
 
 
 def _worker_main(conn, path: str) -> None:
-    """The worker process: open ``path``; then, told ("from", first, slow), read pages ``first``…
-    in order, sending ("done", i, status, text) for each, and skip a page that draws the content
-    stream of a page in ``slow`` (pages that ran out of time in an earlier worker)."""
+    """The worker process: open ``path``, answering ("open", total) or ("refused", kind); then serve
+    requests until told None (or the reader goes away):
+
+    - ("from", first, slow): read pages ``first``… of the open document in order, sending
+      ("done", i, status, text) for each, skipping a page that draws the content stream of a page in
+      ``slow`` (pages that ran out of time in an earlier worker); after the last page the document is
+      closed;
+    - ("open", path): close the document, if one is open, and open ``path``, answering as above."""
     logging.getLogger().addHandler(logging.NullHandler())   # pypdf's warnings: not on the user's terminal
-    pages = _Pages(path)
+    pages = None
     try:
         conn.send(("ready",))
-        try:
-            total = pages.open()
-        except _Refused as e:
-            conn.send(("refused", e.kind))
-            return
-        conn.send(("open", total))
-        request = conn.recv()
-        if request is None:
-            return
-        _, first, slow_pages = request
-        slow = {fp for fp in map(pages.fingerprint, slow_pages) if fp is not None}
-        for i in range(first, total):
-            fp = pages.fingerprint(i)
-            if fp is not None and fp in slow:
-                conn.send(("done", i, "slow", ""))
-            else:
-                conn.send(("done", i, *pages.read(i)))
-        conn.recv()   # the reader's "that is all" (None), or its end
+        request = ("open", path)
+        while request is not None:
+            if request[0] == "open":
+                if pages is not None:
+                    pages.close()
+                pages = _Pages(request[1])
+                try:
+                    total = pages.open()
+                except _Refused as e:
+                    pages.close()
+                    pages = None
+                    conn.send(("refused", e.kind))
+                else:
+                    conn.send(("open", total))
+            elif request[0] == "from" and pages is not None:
+                _, first, slow_pages = request
+                slow = {fp for fp in map(pages.fingerprint, slow_pages) if fp is not None}
+                for i in range(first, total):
+                    fp = pages.fingerprint(i)
+                    if fp is not None and fp in slow:
+                        conn.send(("done", i, "slow", ""))
+                    else:
+                        conn.send(("done", i, *pages.read(i)))
+                pages.close()
+                pages = None
+            request = conn.recv()   # the next request; None: that is all
     except (EOFError, OSError, KeyboardInterrupt):
         pass   # the reader went away, or Ctrl+C: the parent ends the read
     finally:
-        pages.close()
+        if pages is not None:
+            pages.close()
+
+
+class _Worker:
+    """One worker process (see ``_worker_main``), started on the document ``path``."""
+
+    def __init__(self, path: Path):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        parent, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, str(path)), name="hearth-pdf", daemon=True)
+        self.proc.start()
+        child.close()
+        self.conn = parent
+
+    def wait(self, deadline: float, check):
+        """The worker's next message; None when ``deadline`` passes first; EOFError when it died.
+        ``check()`` (Cancel) is asked every ``POLL_SECONDS``."""
+        while True:
+            check()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            if self.conn.poll(min(POLL_SECONDS, left)):
+                return self.conn.recv()
+
+    def end(self):
+        """Stop the worker now; its exit code."""
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+        proc = self.proc
+        if proc.is_alive():
+            proc.terminate()
+            proc.join(1)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(1)
+        return proc.exitcode
+
+    def let_go(self) -> None:
+        """An idle worker (between documents): told that is all, it exits by itself; ended if it does not."""
+        try:
+            self.conn.send(None)
+            self.proc.join(1)
+        except (OSError, ValueError):
+            pass
+        self.end()
+
+
+class PdfWorkers:
+    """The worker processes of a run of many documents: a worker that finished a document (every page
+    read, or the file refused) reads the next one; one that was ended (a page out of time, Cancel, a
+    crash) is not kept. As many workers as documents read at once (threads). ``close()`` (or leaving
+    the ``with`` block) ends every worker. ``started``: how many were started."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._closed = False
+        self.started = 0
+
+    def __enter__(self) -> "PdfWorkers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def take(self, path: Path, fresh: bool = False) -> tuple[_Worker, bool]:
+        """(a worker reading ``path``, whether it read an earlier document): an idle worker, told to open
+        ``path``, or (none idle, or ``fresh``) a new one started on it."""
+        while not fresh:
+            with self._lock:
+                if self._closed:
+                    raise RuntimeError("PdfWorkers used after close()")
+                worker = self._idle.pop() if self._idle else None
+                if worker is not None:
+                    self._busy.add(worker)
+            if worker is None:
+                break
+            try:
+                if worker.proc.is_alive():
+                    worker.conn.send(("open", str(path)))
+                    return worker, True
+            except (OSError, ValueError):
+                pass
+            self.drop(worker)   # it died while it waited: try the next one
+        worker = _Worker(path)
+        with self._lock:
+            self.started += 1
+            self._busy.add(worker)
+            closed = self._closed
+        if closed:   # close() ran meanwhile (another thread)
+            self.drop(worker)
+            raise RuntimeError("PdfWorkers used after close()")
+        return worker, False
+
+    def give_back(self, worker: _Worker) -> None:
+        """A worker between documents (it sent its last page, or refused the file): kept for the next."""
+        with self._lock:
+            self._busy.discard(worker)
+            keep = not self._closed
+            if keep:
+                self._idle.append(worker)
+        if not keep:
+            worker.let_go()
+
+    def drop(self, worker: _Worker):
+        """End a worker (out of time, Cancel, a crash, a document left half read); its exit code."""
+        with self._lock:
+            self._busy.discard(worker)
+        return worker.end()
+
+    def close(self) -> None:
+        """End every worker: idle ones are let go, busy ones (a read still going on) stopped."""
+        with self._lock:
+            self._closed = True
+            idle, busy = self._idle, list(self._busy)
+            self._idle, self._busy = [], set()
+        for worker in idle:
+            worker.let_go()
+        for worker in busy:
+            worker.end()
 
 
 class _WorkerPages:
@@ -268,80 +421,82 @@ class _WorkerPages:
 
     The worker reads ahead page after page (no round trip per page); this process takes its
     answers in order, giving each page ``PAGE_SECONDS`` from when it starts waiting for it. A page
-    out of time ends the worker; the next read starts a new one from the following page."""
+    out of time ends the worker; the next read takes another (a new one) from the following page.
+    A worker that sent the last page, or refused the file, goes back to ``workers`` for the next
+    document; one left in the middle of a document (Cancel, an error) is ended."""
 
-    def __init__(self, path: Path, name: str, check):
+    def __init__(self, path: Path, name: str, check, workers: PdfWorkers):
         self.path = path
         self.name = name
         self.check = check
-        self.proc = None
-        self.conn = None
+        self.workers = workers
+        self.worker: _Worker | None = None
         self.local: _LocalPages | None = None   # when no worker could be started
         self.timed_out: list[int] = []          # pages (0-based) that ran out of time
-        self.asked = False                      # the running worker was told where to read from
+        self.asked = False                      # the worker was told where to read from
         self.total = 0
-        self.idle = False                       # it has sent its last page: it may be let go gently
+        self.idle = False                       # it has sent the last page: it may read another document
 
-    def _start(self) -> None:
-        import multiprocessing
+    def _end(self):
+        """Stop the worker now; its exit code."""
+        worker, self.worker = self.worker, None
+        self.asked = self.idle = False
+        return None if worker is None else self.workers.drop(worker)
 
-        ctx = multiprocessing.get_context("spawn")
-        parent, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(child, str(self.path)), name="hearth-pdf",
-                                daemon=True)
-        self.proc.start()
-        child.close()
-        self.conn = parent
-
-    def _wait(self, deadline: float):
-        """The worker's next message; None when ``deadline`` passes first; EOFError when it died."""
-        while True:
-            self.check()
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            if self.conn.poll(min(POLL_SECONDS, left)):
-                return self.conn.recv()
+    def _release(self) -> None:
+        """The worker is between documents: back to ``workers``."""
+        worker, self.worker = self.worker, None
+        self.asked = self.idle = False
+        self.workers.give_back(worker)
 
     def open(self) -> int:
-        self._start()
-        try:
-            msg = self._wait(time.monotonic() + OPEN_SECONDS)
-        except (EOFError, OSError):
-            msg = None
-        if msg is None or msg[0] != "ready":
-            # It never started (a program that cannot be spawned from): read here, as before.
-            log.warning("the PDF worker did not start (exit code %s); reading %s in this process",
-                        self._end(), self.name)
-            self.local = _LocalPages(self.path, self.name)
-            return self.local.open()
-        try:
-            msg = self._wait(time.monotonic() + OPEN_SECONDS)
-        except (EOFError, OSError):
-            log.info("the PDF worker ended while opening %s (exit code %s)", self.name, self._end())
-            raise BadInputError(_sentence(self.name, "damaged")) from None
-        if msg is None:
-            self._end()
-            raise BadInputError(_sentence(self.name, "slow open"))
-        if msg[0] == "refused":
-            self._end()
-            raise BadInputError(_sentence(self.name, msg[1]))
-        self.total = msg[1]
-        return self.total
+        fresh = False
+        while True:
+            self.worker, reused = self.workers.take(self.path, fresh)
+            if not reused:
+                try:
+                    msg = self.worker.wait(time.monotonic() + OPEN_SECONDS, self.check)
+                except (EOFError, OSError):
+                    msg = None
+                if msg is None or msg[0] != "ready":
+                    # It never started (a program that cannot be spawned from): read here, as before.
+                    log.warning("the PDF worker did not start (exit code %s); reading %s in this process",
+                                self._end(), self.name)
+                    self.local = _LocalPages(self.path, self.name)
+                    return self.local.open()
+            try:
+                msg = self.worker.wait(time.monotonic() + OPEN_SECONDS, self.check)
+            except (EOFError, OSError):
+                code = self._end()
+                if reused:   # it may have died while it waited for this file: a new one tries it
+                    log.info("the PDF worker ended while opening %s (exit code %s); trying a new one",
+                             self.name, code)
+                    fresh = True
+                    continue
+                log.info("the PDF worker ended while opening %s (exit code %s)", self.name, code)
+                raise BadInputError(_sentence(self.name, "damaged")) from None
+            if msg is None:
+                self._end()
+                raise BadInputError(_sentence(self.name, "slow open"))
+            if msg[0] == "refused":
+                self._release()
+                raise BadInputError(_sentence(self.name, msg[1]))
+            self.total = msg[1]
+            return self.total
 
     def read(self, i: int) -> tuple[str, str]:
         """(status, text) of page ``i``, the page after the last one read; "timeout" when it ran out of time."""
         if self.local is not None:
             return self.local.read(i)
-        if self.proc is None:
-            self.open()   # the last one was ended: a new worker reads on from here
+        if self.worker is None:
+            self.open()   # the last one was ended: another one reads on from here
             if self.local is not None:
                 return self.local.read(i)
-        if not self.asked:
-            self.conn.send(("from", i, self.timed_out))
-            self.asked = True
         try:
-            msg = self._wait(time.monotonic() + PAGE_SECONDS)
+            if not self.asked:
+                self.worker.conn.send(("from", i, self.timed_out))
+                self.asked = True
+            msg = self.worker.wait(time.monotonic() + PAGE_SECONDS, self.check)
         except (EOFError, OSError):
             log.info("the PDF worker ended on page %d of %s (exit code %s)", i + 1, self.name, self._end())
             return "failed", ""
@@ -353,34 +508,12 @@ class _WorkerPages:
         self.idle = i == self.total - 1
         return msg[2], msg[3]
 
-    def _end(self):
-        """Stop the worker now; its exit code."""
-        proc, conn = self.proc, self.conn
-        self.proc = self.conn = None
-        self.asked = False
-        if conn is not None:
-            try:
-                conn.close()
-            except OSError:
-                pass
-        if proc is None:
-            return None
-        if proc.is_alive():
-            proc.terminate()
-            proc.join(1)
-            if proc.is_alive():
-                proc.kill()
-                proc.join(1)
-        return proc.exitcode
-
     def close(self) -> None:
-        if self.idle and self.proc is not None and self.proc.is_alive():
-            try:
-                self.conn.send(None)   # that is all: the worker closes the file and exits
-                self.proc.join(1)
-            except (OSError, ValueError):
-                pass
-        self._end()
+        if self.worker is not None:
+            if self.idle and self.worker.proc.is_alive():
+                self._release()
+            else:
+                self._end()
         if self.local is not None:
             self.local.close()
 
