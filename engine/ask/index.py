@@ -46,7 +46,7 @@ from engine.errors import BadInputError, CancelledError
 from engine.store import Store, utc_now
 
 EMBED_BATCH = 16
-READ_AHEAD = 2            # documents read at once (each PDF in a worker process of its own)
+READ_AHEAD = 2            # documents read at once (PDFs: one worker process each, kept for the run)
 # Tests only: seconds to wait after each file is committed (so a test can kill a run mid-way).
 TEST_DELAY_ENV = "HEARTH_TEST_INDEX_DELAY"
 
@@ -121,6 +121,7 @@ class Indexer:
         self.collection = self.collections.get(collection)
         self.embedder = embedder
         self._cancelled = threading.Event()
+        self._pdf_workers = None     # during run(): the PDF worker processes its reads share
 
     def cancel(self) -> None:
         """Stop soon (between files, or between pages of a long document). Safe from any thread."""
@@ -147,12 +148,16 @@ class Indexer:
         emit({"type": "scan", "files": len(files)})
         delay = float(os.environ.get(TEST_DELAY_ENV) or 0)
         # What each file needs (cheap: stat, and a hash only when just the time moved), then the documents to
-        # read are read READ_AHEAD at a time (a PDF is read in a worker process that takes ~0.2 s to start:
-        # two overlap on two cores) and stored one by one, in order.
+        # read are read READ_AHEAD at a time (PDFs in worker processes that read one document after another:
+        # started once for the run, again only after one was ended) and stored one by one, in order. Leaving
+        # (done, Cancel, an error) stops the reads, waits for their threads, then ends every worker.
+        from engine.documents.pdf import PdfWorkers
+
         todo = [(path, self._decide(path, known.get(path), res)) for path in files]
         pending: dict[int, Future] = {}
         upcoming = iter([k for k, (_, (what, _)) in enumerate(todo) if what == "read"])
-        with ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="hearth-index") as pool:
+        with PdfWorkers() as self._pdf_workers, \
+                ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="hearth-index") as pool:
             try:
                 for i, (path, (what, detail)) in enumerate(todo, 1):
                     self._check()
@@ -226,7 +231,7 @@ class Indexer:
         from engine.documents import read_document
 
         try:
-            return read_document(path, cancel=self._cancelled.is_set)
+            return read_document(path, cancel=self._cancelled.is_set, pdf_workers=self._pdf_workers)
         except BadInputError as e:
             return e
 
