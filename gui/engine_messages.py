@@ -19,7 +19,7 @@ from functools import lru_cache
 from gui.qt import QtCore
 
 CONTEXT = "EngineMessages"
-_RECURSE = ("reason", "detail")
+_RECURSE = ("reason", "detail", "plan_models", "plan_memory")
 
 
 QT_TRANSLATE_NOOP = QtCore.QT_TRANSLATE_NOOP   # marks a template for lupdate; returns it unchanged
@@ -456,6 +456,22 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: 'tags' must be a list of words or text separated by "
                                         "commas"),
     QT_TRANSLATE_NOOP("EngineMessages", "{name} line {line}: the id '{id}' is already used on line {other}"),
+    # ---- how a comparison runs (engine/compare/plan.py: plan_run's reason); specific before general
+    QT_TRANSLATE_NOOP("EngineMessages", "one after another, as chosen"),
+    QT_TRANSLATE_NOOP("EngineMessages", "at the same time, as chosen, though they may not fit in memory together ({plan_memory})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "at the same time, as chosen, though {cores} CPU core cannot be split between {n} models"),
+    QT_TRANSLATE_NOOP("EngineMessages", "at the same time, as chosen, though {cores} CPU cores cannot be split between {n} models"),
+    QT_TRANSLATE_NOOP("EngineMessages", "at the same time, as chosen ({plan_memory})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "one model: nothing to run beside it"),
+    QT_TRANSLATE_NOOP("EngineMessages", "one after another: not enough memory for {plan_models} ({plan_memory})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "one after another: not enough GPU memory for {plan_models} ({plan_memory})"),
+    QT_TRANSLATE_NOOP("EngineMessages", "one after another: {cores} CPU core cannot be split between {n} models"),
+    QT_TRANSLATE_NOOP("EngineMessages", "one after another: {cores} CPU cores cannot be split between {n} models"),
+    QT_TRANSLATE_NOOP("EngineMessages", "at the same time: {plan_models} fit in memory ({plan_memory}) and the {cores} CPU cores are split between them"),
+    QT_TRANSLATE_NOOP("EngineMessages", "needs {need}, {free} free; GPU {gpu_need} of {gpu_free} free"),
+    QT_TRANSLATE_NOOP("EngineMessages", "needs {need}, {free} free"),
+    QT_TRANSLATE_NOOP("EngineMessages", "both"),
+    QT_TRANSLATE_NOOP("EngineMessages", "all {n}"),
     # ---- Ask your documents (engine/ask)
     QT_TRANSLATE_NOOP("EngineMessages", "the answer was stopped"),
     QT_TRANSLATE_NOOP("EngineMessages", "give a question to ask the documents"),

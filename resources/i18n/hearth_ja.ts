@@ -1831,6 +1831,81 @@ Drop files or folders here, or press New collection…</source>
 <context>
     <name>EngineMessages</name>
     <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>one after another, as chosen</source>
+        <translation>選んだとおり順番に実行</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>at the same time, as chosen, though they may not fit in memory together ({plan_memory})</source>
+        <translation>選んだとおり同時に実行(ただし同時にはメモリに収まらないかもしれません: {plan_memory})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>at the same time, as chosen, though {cores} CPU core cannot be split between {n} models</source>
+        <translation>選んだとおり同時に実行(ただし CPU コア {cores} 個を {n} 個のモデルで分けることはできません)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>at the same time, as chosen, though {cores} CPU cores cannot be split between {n} models</source>
+        <translation>選んだとおり同時に実行(ただし CPU コア {cores} 個を {n} 個のモデルで分けることはできません)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>at the same time, as chosen ({plan_memory})</source>
+        <translation>選んだとおり同時に実行({plan_memory})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>one model: nothing to run beside it</source>
+        <translation>モデルは 1 つ: 並べて実行するものはありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>one after another: not enough memory for {plan_models} ({plan_memory})</source>
+        <translation>順番に実行: {plan_models}を同時に載せるメモリが足りません({plan_memory})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>one after another: not enough GPU memory for {plan_models} ({plan_memory})</source>
+        <translation>順番に実行: {plan_models}を同時に載せる GPU メモリが足りません({plan_memory})</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>one after another: {cores} CPU core cannot be split between {n} models</source>
+        <translation>順番に実行: CPU コア {cores} 個を {n} 個のモデルで分けることはできません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>one after another: {cores} CPU cores cannot be split between {n} models</source>
+        <translation>順番に実行: CPU コア {cores} 個を {n} 個のモデルで分けることはできません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>at the same time: {plan_models} fit in memory ({plan_memory}) and the {cores} CPU cores are split between them</source>
+        <translation>同時に実行: {plan_models}がメモリに収まり({plan_memory})、CPU コア {cores} 個を分け合います</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>needs {need}, {free} free; GPU {gpu_need} of {gpu_free} free</source>
+        <translation>必要 {need}、空き {free}。GPU は必要 {gpu_need}、空き {gpu_free}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>needs {need}, {free} free</source>
+        <translation>必要 {need}、空き {free}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>both</source>
+        <translation>両方のモデル</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="460"/>
+        <source>all {n}</source>
+        <translation>{n} 個すべてのモデル</translation>
+    </message>
+    <message>
         <location filename="../../gui/engine_messages.py" line="29"/>
         <source>The model could not be loaded: {reason}</source>
         <translation>モデルを読み込めませんでした: {reason}</translation>
@@ -4723,6 +4798,11 @@ Drop files or folders here, or press New collection…</source>
 </context>
 <context>
     <name>QuestionSetsView</name>
+    <message>
+        <location filename="../../gui/panes/compare/question_sets.py" line="336"/>
+        <source>{done} / {total} answers</source>
+        <translation>{done} / {total} 件の回答</translation>
+    </message>
     <message>
         <location filename="../../gui/panes/compare/question_sets.py" line="21"/>
         <source>Question sets (*.jsonl *.csv);;All files (*)</source>

@@ -294,9 +294,9 @@ class QuestionSetsView(QtWidgets.QWidget):
             total = len(self._eval_questions) * len(self._eval_names)
             self.eval_progress.setRange(0, max(total, 1))
             self.eval_progress.setValue(0)
-            self.eval_progress.setFormat(f"0 / {total} answers")
+            self.eval_progress.setFormat(self._answers_format(0, total))
         elif t == "plan":
-            self.eval_progress.setFormat(f"{self.eval_progress.format()} · {e.get('reason', '')}")
+            self.eval_progress.setFormat(f"{self.eval_progress.format()} · {translate_message(e.get('reason', ''))}")
             self.pane.show_plan(e.get("reason", ""))
         elif t == "loading" and e.get("progress") == 0.0:
             self.eval_progress.setFormat(self.tr("Loading model {i} of {n}…").format(i=int(e["index"]) + 1,
@@ -306,11 +306,15 @@ class QuestionSetsView(QtWidgets.QWidget):
             done, total = int(e.get("done_all", 0)), int(e.get("total_all", 0))
             self.eval_progress.setRange(0, max(total, 1))
             self.eval_progress.setValue(done)
-            self.eval_progress.setFormat(f"{done} / {total} answers")
+            self.eval_progress.setFormat(self._answers_format(done, total))
         elif t in ("finished", "failed"):
             score = e.get("score") or {}
             if score:
                 self._score_row(int(e["index"]), score)
+
+    def _answers_format(self, done: int, total: int) -> str:
+        # QProgressBar's format: a literal "%" would be read as a placeholder
+        return self.tr("{done} / {total} answers").format(done=done, total=total).replace("%", "%%")
 
     def _on_eval_finished(self, job: int, out: dict) -> None:
         if job != self.eval_job:
