@@ -37,6 +37,7 @@ ALLOWED = [
     ("engine/compare/leaderboard.py", "the number of bootstrap resamples must be", "cli"),
     ("engine/compare/leaderboard.py", "the confidence level must be between 0 and 1", "cli"),
     ("engine/compare/plan.py", "the plan must be auto, parallel or sequential", "cli"),
+    ("engine/documents/pdf.py", "PdfWorkers used after close()", "internal"),
     ("engine/compare/questions.py", "unknown rule {}", "internal"),
     ("engine/compare/storage.py", "a comparison result must be a ModelResult or a dict", "internal"),
     ("engine/compare/storage.py", "give one label per model", "internal"),
