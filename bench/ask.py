@@ -221,6 +221,48 @@ def big_corpus(folder: Path, pages: int) -> Path:
     return folder
 
 
+def one_page_corpus(folder: Path, files: int) -> Path:
+    """``files`` one-page PDFs (English and Japanese in turn): a folder of memos and forms, where the cost
+    per document (opening it, a PDF worker) matters more than the cost per page."""
+    from tests.ask.corpus import EN_FILLER, JA_FILLER, write_pdf
+    import random
+
+    rnd = random.Random(5)
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in range(files):
+        ja = f % 2 == 1
+        filler = JA_FILLER if ja else EN_FILLER
+        lines = [f"{'メモ' if ja else 'Memo'} {f + 1}"] + ["".join(rnd.choice(filler) for _ in range(3))
+                                                        for _ in range(4)]
+        write_pdf(folder / f"memo-{f + 1:04d}.pdf", [lines], ja)
+    return folder
+
+
+def one_page_index(work: Path, store, cols, files: int) -> dict:
+    """Index ``files`` one-page PDFs in-process (``Indexer.run``), then a second folder of them with the
+    whole ``python main.py index NAME --json`` command (Python's start and imports included)."""
+    import subprocess
+
+    from engine.ask import Indexer
+
+    one_page_corpus(work / "memos", files)
+    cols.add("memos", [str(work / "memos")])
+    t = time.perf_counter()
+    res = Indexer(store, "memos").run()
+    dt = time.perf_counter() - t
+    out = {"files": files, "pages": res.pages, "seconds": round(dt, 2), "pages_per_s": round(res.pages / dt, 1)}
+    one_page_corpus(work / "memos-cli", files)
+    subprocess.run([sys.executable, str(ROOT / "main.py"), "collections", "add", "memos-cli",
+                    str(work / "memos-cli")], env=dict(os.environ), capture_output=True, check=True)
+    t = time.perf_counter()
+    p = subprocess.run([sys.executable, str(ROOT / "main.py"), "index", "memos-cli", "--json", "--embed-model",
+                        "none"], env=dict(os.environ), capture_output=True, text=True, check=True)
+    dt = time.perf_counter() - t
+    out["cli_seconds"] = round(dt, 2)
+    out["cli_pages_per_s"] = round(json.loads(p.stdout)["indexed"] / dt, 1)
+    return out
+
+
 def cli_latency(work: Path, query: str, runs: int = 5) -> dict:
     """The whole ``python main.py retrieve big QUERY --json --embed-model none`` command, start to end
     (Python's start and the imports included)."""
@@ -276,6 +318,8 @@ def main() -> int:
     ap.add_argument("--embed-all", action="store_true",
                     help="embed every passage of the big collection with the model (slow on a CPU); default: "
                          "1,000 with the model, the rest random vectors for the latency figure")
+    ap.add_argument("--one-page", type=int, default=200, metavar="N",
+                    help="index N one-page PDFs (in-process and with the index command); 0: skip")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -316,6 +360,9 @@ def main() -> int:
         report["quality"]["hybrid_rrf"] = quality(retriever, questions, "hybrid", "rrf")
         report["quality"]["hybrid_linear"] = quality(retriever, questions, "hybrid", "linear")
     print(json.dumps(report, ensure_ascii=False, indent=1), file=sys.stderr)
+
+    if args.one_page:
+        report["index_one_page"] = one_page_index(work, store, cols, args.one_page)
 
     if args.pages:
         t = time.perf_counter()
