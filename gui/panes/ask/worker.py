@@ -13,7 +13,8 @@ Why three threads: indexing a folder can take minutes and must not hold up listi
 another collection; and the chat model's client lives on the bridge thread and is used there only (one
 thread per client): so the search is made here, with this thread's embedding model, and the bridge is handed
 the finished search to answer from (``Answerer.ask(retrieval=…)``), never the other way round. SQLite
-connections are per thread: each worker opens its own ``engine.store.Store``.
+connections are per thread: each worker opens its own ``engine.store.Store``. ``AskThreads`` puts each worker
+on its own named QThread and is the one place they stop (the shared owner: gui/worker_threads.py).
 
 Connect the result signals only to bound methods of QObjects on the GUI thread (never lambdas: PySide would
 run them on the emitting thread). ``IndexWorker.cancel(job)`` is a direct call from the GUI thread: it sets
@@ -22,13 +23,15 @@ the running Indexer's flag (files finished so far are kept) and applies to every
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
 
 from engine.config import AppConfig
 from engine.errors import CancelledError, HearthError
-from gui.qt import QObject, QThread, Signal, Slot
+from gui.qt import QObject, Signal, Slot
+from gui.worker_threads import Threaded, WorkerThreads
 
 log = logging.getLogger("gui.ask")
 
@@ -302,31 +305,20 @@ class DataWorker(QObject):
                 pass
 
 
-class AskThreads:
-    """Owns the two workers and their QThreads: the one place they start and stop."""
+class AskThreads(WorkerThreads):
+    """The Ask pane's two workers on their threads; gui/worker_threads.py starts and stops them."""
 
     def __init__(self, config: AppConfig):
-        self.index_thread = QThread()
-        self.index_thread.setObjectName("hearth-ask-index")
-        self.data_thread = QThread()
-        self.data_thread.setObjectName("hearth-ask-data")
         self.index = IndexWorker(config)
         self.data = DataWorker(config)
-        self.index.moveToThread(self.index_thread)
-        self.data.moveToThread(self.data_thread)
-        self.index_thread.start()
-        self.data_thread.start()
+        super().__init__(
+            log,
+            Threaded(self.index, "hearth-ask-index", cancel=functools.partial(self.index.cancel, 1 << 62),
+                     late="the indexing thread did not stop in time"),
+            Threaded(self.data, "hearth-ask-data", late="the ask data thread did not stop in time"))
+        self.index_thread = self.thread_of(self.index)
+        self.data_thread = self.thread_of(self.data)
 
     def shutdown(self, timeout_ms: int = 15000) -> None:
         """Stop indexing (finished files are kept), let both threads finish, close what they opened."""
-        self.index.cancel(1 << 62)
-        self.index_thread.quit()
-        self.data_thread.quit()
-        if self.index_thread.wait(timeout_ms):
-            self.index.close()
-        else:
-            log.warning("the indexing thread did not stop in time")
-        if self.data_thread.wait(timeout_ms):
-            self.data.close()
-        else:
-            log.warning("the ask data thread did not stop in time")
+        self.stop(timeout_ms)
