@@ -8,7 +8,8 @@ Two QThreads, one QObject each: a run blocks the run thread for its whole length
 the quick jobs (planning from memory and cores, which asks llama.cpp about the GPU;
 loading a question set; the Bradley–Terry fit with 1,000 bootstrap resamples; reading
 the header of a model file picked outside the library) have a thread of their own and
-answer while models are still generating.
+answer while models are still generating. ``CompareThreads`` is the one place the
+two threads start and stop (the shared owner: gui/worker_threads.py).
 
 The engine calls ``on_event`` from its own Python threads; the worker turns each
 event into a signal there. Connect the result signals only to bound methods of
@@ -31,7 +32,8 @@ import time
 
 from engine.config import AppConfig
 from engine.errors import BadInputError, HearthError
-from gui.qt import QObject, QThread, Signal, Slot
+from gui.qt import QObject, Signal, Slot
+from gui.worker_threads import Threaded, WorkerThreads
 
 log = logging.getLogger("gui.compare")
 
@@ -321,30 +323,21 @@ class DataWorker(QObject):
                 pass
 
 
-class CompareThreads:
-    """Owns the two workers and their QThreads: the one place they start and stop."""
+class CompareThreads(WorkerThreads):
+    """The Compare pane's two workers on their threads; gui/worker_threads.py starts and stops them."""
 
     def __init__(self, config: AppConfig):
-        self.run_thread = QThread()
-        self.run_thread.setObjectName("hearth-compare-run")
-        self.data_thread = QThread()
-        self.data_thread.setObjectName("hearth-compare-data")
         self.runs = RunWorker(config)
         self.data = DataWorker(config)
-        self.runs.moveToThread(self.run_thread)
-        self.data.moveToThread(self.data_thread)
-        self.run_thread.start()
-        self.data_thread.start()
+        super().__init__(
+            log,
+            Threaded(self.runs, "hearth-compare-run", cancel=self.runs.cancel_all,
+                     late="the comparison thread did not stop in time"),
+            Threaded(self.data, "hearth-compare-data"))     # no late=: a late data thread was never reported
+        self.run_thread = self.thread_of(self.runs)
+        self.data_thread = self.thread_of(self.data)
 
     def shutdown(self, timeout_ms: int = 15000) -> None:
         """Stop any run (replies stop within a token, loads when llama.cpp reports), let both
         threads finish, close their database connections."""
-        self.runs.cancel_all()
-        self.run_thread.quit()
-        self.data_thread.quit()
-        if not self.run_thread.wait(timeout_ms):
-            log.warning("the comparison thread did not stop in time")
-        else:
-            self.runs.close()
-        if self.data_thread.wait(timeout_ms):
-            self.data.close()
+        self.stop(timeout_ms)
