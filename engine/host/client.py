@@ -503,12 +503,23 @@ class EngineClient:
         document text must never become control tokens."""
         return self._ask(("tokenize", text, bool(special)), timeout=60)
 
-    def _ask(self, request: tuple, timeout: float = 120):
-        """One request with one result (no streaming), loading the model again if its host died."""
+    def _ask(self, request: tuple, timeout: float = 120, what: str = "answering a request"):
+        """One request with one result (no streaming), loading the model again if its host died.
+
+        These requests have no side effects, so one that an illegal instruction ended (an embedding
+        batch on an AMX CPU) runs again once the model is loaded with the fallback on."""
         with self._lock:
             self._ensure_loaded()
-            self._send(request)
-            msg = self._recv(timeout=timeout)
+            while True:
+                try:
+                    self._send(request)
+                    msg = self._recv(timeout=timeout)
+                    break
+                except HostCrashedError as e:
+                    if not died_of_illegal_instruction(e.exitcode):
+                        raise
+                    self._after_illegal_instruction(e, what)   # raises if the fallback was on already
+                    self._ensure_loaded()
             if msg[0] == "error":
                 self._raise_error(msg)
             return msg[1]
@@ -519,7 +530,7 @@ class EngineClient:
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         """Unit-length vectors of ``texts`` from an embedding model (loaded with ``LoadOptions(embedding=True)``)."""
-        return self._ask(("embed", list(texts)), timeout=600)
+        return self._ask(("embed", list(texts)), timeout=600, what="computing embeddings")
 
     def count_chat_tokens(self, messages: list[dict]) -> int:
         """Exactly how many prompt tokens ``chat(messages)`` would send (template included)."""

@@ -333,6 +333,8 @@ class LlamaDecoder:
         model without pooling, is averaged); texts longer than a batch are cut to it."""
         import math
 
+        if self._die_at == "decode":     # tests only: as an AMX CPU dies in llama.cpp's matrix kernels
+            die_by_illegal_instruction()
         out = []
         for vec in self.llm.embed(list(texts), normalize=False, truncate=True):
             if vec and isinstance(vec[0], list):      # no pooling in the model: one vector per token

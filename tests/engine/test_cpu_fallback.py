@@ -144,3 +144,28 @@ def test_starter_model_answers_on_a_machine_whose_kernels_die(starter_model):
     out = json.loads(r.stdout)
     assert "Paris" in out["text"]
     assert out["cpu_fallback"]["extra_buffer_types"] is False
+
+
+def test_sigill_while_embedding_loads_again_and_embeds(models_dir, fallback_cache, monkeypatch):
+    """Embedding a batch is matrix work too (an AMX CPU dies there when no chat model found the fallback
+    first): the batch runs again in a model process with extra buffer types off, and it is said once."""
+    from engine.host.protocol import LoadOptions
+    from tests.tiny_gguf import make_tiny_bert_gguf
+
+    model = make_tiny_bert_gguf(models_dir / "tiny-bert-fallback.gguf")
+    texts = ["the council decided the budget", "traders exchanged salt"]
+    with EngineClient(cache_dir=fallback_cache) as client:       # the vectors it gives without any crash
+        client.load(model, LoadOptions(embedding=True))
+        expected = client.embed(texts)
+    monkeypatch.setenv(cpu_fallback.TEST_SWITCH, "decode")
+    notices: list[str] = []
+    with EngineClient(cache_dir=fallback_cache / "sigill", on_notice=notices.append) as client:
+        info = client.load(model, LoadOptions(embedding=True))
+        assert info["extra_bufts"] is True
+        first_pid = client.pid
+        vectors = client.embed(texts)
+        assert client.pid != first_pid and client.model_info["extra_bufts"] is False
+        assert "computing embeddings" in client.cpu_fallback["reason"]
+    assert notices == [cpu_fallback.WHAT_IS_OFF]
+    assert len(vectors) == 2
+    assert all(abs(a - b) < 1e-4 for va, vb in zip(vectors, expected) for a, b in zip(va, vb))

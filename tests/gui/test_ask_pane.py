@@ -5,6 +5,8 @@ not-found path that asks no model, and the base-model note. Real SQLite in the t
 
 from __future__ import annotations
 
+import json
+
 import shutil
 from pathlib import Path
 
@@ -240,6 +242,22 @@ def test_an_embedding_model_in_the_library_is_used_to_index_and_search(qtbot, ma
     r = ask(qtbot, pane, JA_QUESTION)
     assert r["mode"] == "hybrid" and ("report.pdf", 3) in [(h["file"], h["page"]) for h in pane.hits]
     assert pane.threads.data._embedder is not None          # started once on the data thread, kept
+
+
+def test_an_embedding_model_killed_by_an_illegal_instruction_indexes_anyway_and_says_so_once(
+        qtbot, main_window, pane, docs, monkeypatch):
+    """As on an AMX CPU (the test switch): the embedding batch runs again with extra buffer types off, the
+    collection gets its vectors, and the pane says what was switched off, in words."""
+    from engine.host import cpu_fallback
+    from tests.tiny_gguf import make_tiny_bert_gguf
+
+    monkeypatch.setenv(cpu_fallback.TEST_SWITCH, "decode")
+    make_tiny_bert_gguf(main_window.config.paths.models_dir / "tiny-bert-embed.gguf")
+    result = add_and_index(qtbot, pane, docs, "handbook")
+    assert result["embedded"] == result["passages"] > 0
+    assert "illegal instruction" in pane.banner.text and pane.banner.kind == "info"
+    remembered = json.loads((main_window.config.paths.cache_dir / cpu_fallback.FALLBACK_FILE).read_text())
+    assert [e["extra_buffer_types"] for e in remembered.values()] == [False]
 
 
 def test_english_question_finds_the_english_pdf_page(qtbot, main_window, pane, docs):

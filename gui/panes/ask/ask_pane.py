@@ -101,6 +101,8 @@ class AskPane(QtWidgets.QWidget):
         ix.indexFinished.connect(self._on_index_finished)
         ix.indexFailed.connect(self._on_index_failed)
         ix.indexCancelled.connect(self._on_index_cancelled)
+        for worker in (d, ix):   # the embedding model's process: said once, as the chat's is (the CPU fallback)
+            worker.engineNotice.connect(self._on_engine_notice)
         b = bridge
         b.loaded.connect(self._on_loaded)
         b.unloaded.connect(self._on_unloaded)
@@ -537,6 +539,13 @@ class AskPane(QtWidgets.QWidget):
         self.index_note.setText("")
         self.banner.show_message(message, "error")
         self.indexFailed.emit(name, message)
+
+    def _on_engine_notice(self, message: str) -> None:
+        """The embedding model's process did something by itself the user should know once (the CPU
+        fallback): an info banner, in the interface language."""
+        from gui.engine_messages import as_sentence
+
+        self.banner.show_message(as_sentence(message), "info")
 
     def _on_index_cancelled(self, job: int, name: str) -> None:
         self._index_done(job, name)

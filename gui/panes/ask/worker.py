@@ -57,10 +57,10 @@ def _embedding_entry(config: AppConfig):
         return None
 
 
-def _start_embedder(config: AppConfig, entry):
+def _start_embedder(config: AppConfig, entry, on_notice=None):
     from engine.ask.embed import Embedder
 
-    return Embedder.start(entry.path, config=config)
+    return Embedder.start(entry.path, config=config, on_notice=on_notice)
 
 
 class IndexWorker(QObject):
@@ -73,6 +73,7 @@ class IndexWorker(QObject):
     indexFinished = Signal(int, dict)        # job id, IndexResult.to_json() + name
     indexFailed = Signal(int, str, str)      # job id, collection, a sentence
     indexCancelled = Signal(int, str)        # job id, collection
+    engineNotice = Signal(str)               # something the model process did by itself (the CPU fallback)
 
     def __init__(self, config: AppConfig):
         super().__init__()
@@ -134,7 +135,7 @@ class IndexWorker(QObject):
             if entry is not None and self._cancel_upto < job:
                 self.indexProgress.emit(job, {"type": "embedder", "model": entry.name, "name": name})
                 try:
-                    embedder = _start_embedder(self.config, entry)
+                    embedder = _start_embedder(self.config, entry, on_notice=self.engineNotice.emit)
                 except Exception as e:    # full text still works: index without vectors, and say why
                     self.indexProgress.emit(job, {"type": "embedder_failed", "model": entry.name, "name": name,
                                                   "reason": _sentence(e, "Starting the embedding model")})
@@ -181,6 +182,7 @@ class DataWorker(QObject):
                                                   #   relevant, mode, hits [Hit.to_json()]}
     pageReady = Signal(int, dict)                 # token, {name, path, page, passages [{char_start, char_end, text}]}
     failed = Signal(int, str, str)                # token or job id, what ("list", "add", ...), a sentence
+    engineNotice = Signal(str)                    # something the model process did by itself (the CPU fallback)
 
     def __init__(self, config: AppConfig):
         super().__init__()
@@ -258,7 +260,7 @@ class DataWorker(QObject):
         if model_id(entry.path) not in row["vectors"]:
             return None                # vectors from another model: index again to compute this one's
         try:
-            self._embedder = _start_embedder(self.config, entry)
+            self._embedder = _start_embedder(self.config, entry, on_notice=self.engineNotice.emit)
         except Exception:
             self._embedder_failed = True
             log.warning("the embedding model could not be started; searching full text only", exc_info=True)
