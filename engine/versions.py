@@ -1,5 +1,5 @@
 """The versions of the libraries Hearth calls into that CI installs and tests (pyproject.toml says the same;
-tests/test_dependency_ranges.py keeps the two in step).
+tests/engine/test_dependency_ranges.py keeps the two in step).
 
 An application pins what it tested: llama-cpp-python changes its ctypes signatures between patch releases
 (0.3.16 fails every chat with "argument 5: TypeError: Don't know how to convert parameter 5"), so the range
