@@ -128,6 +128,7 @@ def test_cli_chat_answers_reports_cpu_fallback_and_doctor_remembers(tiny_model):
     assert r.stderr.count(cpu_fallback.WHAT_IS_OFF) == 1           # said once, on stderr
     d = run_cli("doctor", "--json", env=env)
     assert json.loads(d.stdout)["cpu_fallback"]["extra_buffer_types"] is False
+    assert out["cpu_fallback"] == json.loads(d.stdout)["cpu_fallback"]   # the same record, same keys
     again = run_cli("chat", "--model", tiny_model, "--max-tokens", "6", "--json", "hello", env=env)
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["cpu_fallback"]["extra_buffer_types"] is False
@@ -144,6 +145,9 @@ def test_starter_model_answers_on_a_machine_whose_kernels_die(starter_model):
     out = json.loads(r.stdout)
     assert "Paris" in out["text"]
     assert out["cpu_fallback"]["extra_buffer_types"] is False
+    # The load reported is the one that answered: llama.cpp repacks this Q4_K_M model's weights only with
+    # extra buffer types on, so no repacked buffer may show.
+    assert out["offload"] and "REPACK" not in json.dumps(out["offload"]), out["offload"]
 
 
 def test_sigill_while_embedding_loads_again_and_embeds(models_dir, fallback_cache, monkeypatch):
