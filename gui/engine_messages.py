@@ -60,6 +60,10 @@ TEMPLATES = (
                       "{reason} This copy of llama.cpp executed an instruction this processor or its operating "
                       "system does not allow: reinstall it for a baseline CPU with {command}."),
     QT_TRANSLATE_NOOP("EngineMessages",
+                      "{reason} This packaged build's llama.cpp ({variant}) still executed an instruction this "
+                      "processor ({cpu}) or its operating system does not allow: send the log folder (Help → Open "
+                      "the log folder) to whoever installed Hearth."),
+    QT_TRANSLATE_NOOP("EngineMessages",
                       "The extra CPU kernels of llama.cpp (AMX matrix tiles and repacked weights) crashed this "
                       "processor with an illegal instruction, so Hearth switched them off for this computer: "
                       "replies still work, prompts may be read more slowly."),

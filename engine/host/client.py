@@ -20,6 +20,7 @@ import os
 import logging
 import signal
 import tempfile
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -28,8 +29,8 @@ from typing import Callable
 
 from engine.errors import BadInputError, CancelledError, EngineError, HostCrashedError
 from engine.host import worker
-from engine.host.cpu_fallback import (BASELINE_BUILD, FallbackMemory, cpu_name, died_of_illegal_instruction,
-                                      still_dies_facts)
+from engine.host.cpu_fallback import (BASELINE_BUILD, FROZEN_STILL_DIES, FallbackMemory, cpu_name,
+                                      died_of_illegal_instruction, still_dies_facts)
 from engine.host.fairlock import FairRLock
 from engine.host.request_ids import RequestIds
 from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions
@@ -340,6 +341,10 @@ class EngineClient:
         if not self._sent_extra_bufts:
             missing, built = still_dies_facts(self.system_info)
             code = crash.exitcode
+            if getattr(sys, "frozen", False):    # portable: its CPU variant was chosen for this processor
+                variant = (self.model_info or {}).get("cpu_variant") or "built in"
+                raise HostCrashedError(f"{crash} " + FROZEN_STILL_DIES.format(variant=variant, cpu=cpu_name())
+                                       + ".", exitcode=code) from None
             if missing:
                 raise HostCrashedError(
                     f"{crash} This copy of llama.cpp was built for CPU features this processor does not offer "

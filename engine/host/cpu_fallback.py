@@ -29,6 +29,8 @@ import signal
 import sys
 from pathlib import Path
 
+from engine.versions import LLAMA_CPP_PYTHON_TESTED
+
 FALLBACK_FILE = "cpu_fallback.json"
 # Exit statuses of a process killed by an illegal instruction: POSIX signal, Windows exception code.
 _WINDOWS_ILLEGAL_INSTRUCTION = 0xC000001D
@@ -40,8 +42,17 @@ WHAT_IS_OFF = ("the extra CPU kernels of llama.cpp (AMX matrix tiles and repacke
                "processor with an illegal instruction, so Hearth switched them off for this computer: replies "
                "still work, prompts may be read more slowly")
 
-# The README's baseline build: runs on any x86-64 CPU with AVX2 off too.
-BASELINE_BUILD = 'CMAKE_ARGS="-DGGML_NATIVE=off" pip install --force-reinstall --no-cache-dir llama-cpp-python'
+# The README's baseline build: the version CI tests, compiled for any x86-64 CPU. GGML_NATIVE=off alone is not
+# one: ggml then still turns AVX, AVX2, FMA, F16C and BMI2 on by default (SSE4.2 stays, as every x86-64 CPU
+# since 2008 has it).
+BASELINE_BUILD = ('CMAKE_ARGS="-DGGML_NATIVE=off -DGGML_AVX=off -DGGML_AVX2=off -DGGML_FMA=off -DGGML_F16C=off '
+                  '-DGGML_BMI2=off" pip install --force-reinstall --no-cache-dir '
+                  f'"llama-cpp-python=={LLAMA_CPP_PYTHON_TESTED[0]}"')
+
+# A packaged build chose its CPU variant for this processor at run time: no command helps, a person does.
+FROZEN_STILL_DIES = ("This packaged build's llama.cpp ({variant}) still executed an instruction this processor "
+                     "({cpu}) or its operating system does not allow: send the log folder (Help → Open the log "
+                     "folder) to whoever installed Hearth")
 
 # Test-only: makes the model process die by SIGILL while extra buffer types are on ("decode": at its first
 # decode, "load": while loading), as on an AMX machine; "always": at the first decode even with them off, as

@@ -1831,6 +1831,11 @@ Drop files or folders here, or press New collection…</source>
 <context>
     <name>EngineMessages</name>
     <message>
+        <location filename="../../gui/engine_messages.py" line="62"/>
+        <source>{reason} This packaged build's llama.cpp ({variant}) still executed an instruction this processor ({cpu}) or its operating system does not allow: send the log folder (Help → Open the log folder) to whoever installed Hearth.</source>
+        <translation>{reason}このパッケージ版の llama.cpp ({variant}) は、このプロセッサー ({cpu}) または OS が許可しない命令をまだ実行しています。ログフォルダー (ヘルプ → ログフォルダーを開く) を Hearth をインストールした担当者に送ってください。</translation>
+    </message>
+    <message>
         <location filename="../../gui/engine_messages.py" line="460"/>
         <source>one after another, as chosen</source>
         <translation>選んだとおり順番に実行</translation>

@@ -173,3 +173,29 @@ def test_sigill_while_embedding_loads_again_and_embeds(models_dir, fallback_cach
     assert notices == [cpu_fallback.WHAT_IS_OFF]
     assert len(vectors) == 2
     assert all(abs(a - b) < 1e-4 for va, vb in zip(vectors, expected) for a, b in zip(va, vb))
+
+
+def test_the_remedy_is_a_true_baseline_build_of_the_tested_version():
+    """GGML_NATIVE=off alone still compiles AVX2/FMA code in (ggml's defaults): the command turns them off,
+    and installs the version CI tests, not whatever is newest."""
+    from engine.versions import LLAMA_CPP_PYTHON_TESTED
+
+    cmd = cpu_fallback.BASELINE_BUILD
+    for flag in ("-DGGML_NATIVE=off", "-DGGML_AVX=off", "-DGGML_AVX2=off", "-DGGML_FMA=off", "-DGGML_F16C=off",
+                 "-DGGML_BMI2=off"):
+        assert flag in cmd, flag
+    assert f'"llama-cpp-python=={LLAMA_CPP_PYTHON_TESTED[0]}"' in cmd
+
+
+def test_a_packaged_build_that_still_dies_asks_for_the_log_not_a_rebuild(fallback_cache, monkeypatch):
+    """A frozen build has no pip to run: the sentence names its CPU variant and who can help."""
+    client = EngineClient(cache_dir=fallback_cache)
+    client._sent_extra_bufts = False                  # the fallback was on already
+    client.model_info = {"cpu_variant": "haswell"}
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    crash = HostCrashedError("The model process stopped: it was ended by SIGILL.", exitcode=-signal.SIGILL)
+    with pytest.raises(HostCrashedError) as err:
+        client._after_illegal_instruction(crash, "generating a reply")
+    msg = str(err.value)
+    assert "(haswell)" in msg and "send the log folder" in msg and "pip install" not in msg
+    assert err.value.exitcode == -signal.SIGILL
