@@ -161,7 +161,11 @@ class EngineBridge(QObject):
         self.engine_thread_ident = threading.get_ident()
         try:
             models = self.library.list_models()
+        except HearthError as e:
+            models = []
+            self.loadFailed.emit(f"The model library could not be listed: {e}")
         except Exception as e:  # never let a surprise kill the thread or hide the library
+            log.error("listing the model library failed", exc_info=True)
             models = []
             self.loadFailed.emit(f"The model library could not be listed: {e}")
         if not any(m.ok for m in models):
@@ -169,7 +173,10 @@ class EngineBridge(QObject):
             try:
                 if self.library.ensure_starter():
                     models = self.library.list_models()
+            except HearthError as e:
+                self.loadFailed.emit(f"The starter model could not be prepared: {e}")
             except Exception as e:  # the starter model is a convenience; report, carry on
+                log.error("preparing the starter model failed", exc_info=True)
                 self.loadFailed.emit(f"The starter model could not be prepared: {e}")
         self.libraryChanged.emit(models)
         try:   # remote models as each endpoint listed them last: no server is contacted here
@@ -214,6 +221,7 @@ class EngineBridge(QObject):
         except HearthError as e:
             self.loadFailed.emit(str(e))
         except Exception as e:  # never let an engine surprise kill the thread
+            log.error("loading %s failed", path, exc_info=True)
             self.loadFailed.emit(f"The model could not be loaded: {e}")
         else:
             self.config.settings.set("last_model", path)
@@ -256,6 +264,8 @@ class EngineBridge(QObject):
                 self.tokensArrived.emit("".join(pending))
             self.generationFailed.emit(str(e))
         except Exception as e:
+            # The traceback (code and exception) for whoever reads the log; never the messages' text.
+            log.error("the reply failed", exc_info=True)
             self.generationFailed.emit(f"Generation failed: {e}")
         else:
             if pending:
@@ -530,6 +540,7 @@ class EngineBridge(QObject):
             sid = ss.find_resumable(job_key(doc.sha256, model_id, opts.to_dict(), plan.n_ctx))
             return len(ss.parts(sid)) if sid is not None else 0
         except Exception:
+            log.warning("counting the summary parts kept failed", exc_info=True)
             return seen
 
     def close_summary_store(self) -> None:
@@ -539,7 +550,7 @@ class EngineBridge(QObject):
             try:
                 store.close()
             except Exception:
-                pass
+                log.warning("closing the summary database failed", exc_info=True)
 
     def shutdown(self) -> None:
         """On the bridge thread: end the host process."""
