@@ -16,7 +16,8 @@ By default the build is portable: if the llama-cpp-python installed here was com
 CPU, the portable one (every x86-64 CPU variant, the best chosen at run time) is built once into its own
 cache and installed first (packaging/portable_wheel.py; ~11 minutes the first time on 2 cores). A GPU
 build installs its own portable wheel first (``portable_wheel.py --cuda 90 --install``); ``--native``
-bundles whatever is installed (packaging/README.md).
+bundles whatever is installed (packaging/README.md). A GPU build compiled for this CPU only is never replaced
+by the CPU-only portable one: the build stops and says which of the two to run.
 """
 
 from __future__ import annotations
@@ -132,6 +133,80 @@ def installed_llama_is_portable() -> bool:
     return any("ggml-cpu-" in src for src, _ in llama_cpp_backend_modules(pkg))
 
 
+# GPU backend libraries a llama-cpp-python compiled for this machine carries (llama_cpp/lib/libggml-<name>.so):
+# the backend's name and the packaging/portable_wheel.py option that builds it portably, where there is one.
+GPU_BACKENDS = {"cuda": ("CUDA", '--cuda "75;86;89"'), "hip": ("ROCm", '--hip "gfx1030;gfx1100"'),
+                "vulkan": ("Vulkan", ""), "metal": ("Metal", ""), "sycl": ("SYCL", ""), "musa": ("MUSA", ""),
+                "opencl": ("OpenCL", ""), "cann": ("CANN", "")}
+_GPU_PROBE = "import llama_cpp; print('gpu-offload', bool(llama_cpp.llama_supports_gpu_offload()))"
+
+
+def installed_llama_gpu_offload() -> bool | None:
+    """``llama_supports_gpu_offload()`` of the installed llama-cpp-python, asked in a child process (this
+    script never loads llama.cpp itself); None when it could not be asked (not installed, or a GPU library
+    missing on this machine, e.g. no driver where the build runs)."""
+    try:
+        r = subprocess.run([sys.executable, "-c", _GPU_PROBE], capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in r.stdout.splitlines():
+        if line.startswith("gpu-offload "):
+            return line.split()[1] == "True"
+    return None
+
+
+def installed_llama_gpu_libraries(pkg: Path | None = None) -> list[str]:
+    """The GPU backends whose libraries the installed llama-cpp-python (or the package folder ``pkg``) carries
+    in llama_cpp/lib, found without loading them: ["cuda"] for a native CUDA build, [] for a CPU one."""
+    import importlib.util
+
+    if pkg is None:
+        spec = importlib.util.find_spec("llama_cpp")
+        if spec is None or not spec.submodule_search_locations:
+            return []
+        pkg = Path(list(spec.submodule_search_locations)[0])
+    lib = pkg / "lib"
+    if not lib.is_dir():
+        return []
+    names = {p.name.lower() for p in lib.iterdir()}
+    return [b for b in GPU_BACKENDS if any(n.startswith((f"libggml-{b}.", f"ggml-{b}.")) for n in names)]
+
+
+def gpu_build_refusal(offload: bool | None, libraries: list[str], platform: str | None = None) -> str:
+    """One line saying why the portable default must not replace this (non-portable) llama-cpp-python, or ""
+    when it is CPU-only and may be: a GPU build would otherwise become a CPU-only one without a word.
+    ``offload``: llama_supports_gpu_offload() (None: not known); ``libraries``: installed_llama_gpu_libraries()."""
+    if (platform or sys.platform) == "darwin":
+        # ggml turns Metal on by default on Apple: the portable wheel keeps it, nothing is lost.
+        libraries = [b for b in libraries if b != "metal"]
+        offload = offload and bool(libraries)
+    if not offload and not libraries:
+        return ""
+    if libraries:
+        (name, option), other = GPU_BACKENDS[libraries[0]], ""
+    else:   # offloads, but no library says to what: CUDA is the usual one
+        name, option, other = "a GPU", GPU_BACKENDS["cuda"][1], f"; ROCm: {GPU_BACKENDS['hip'][1]}"
+    if option:
+        how = (f"run python packaging/portable_wheel.py {option} --install (your GPUs' architectures{other}) "
+               "and build again, or ")
+    else:
+        how = "packaging/portable_wheel.py builds CUDA and ROCm only: "
+    return (f"the installed llama-cpp-python uses {name} but is compiled for this CPU only, and the portable "
+            f"default would replace it with a CPU-only build: {how}bundle it as it is with "
+            "python packaging/build.py --native")
+
+
+def llama_build_step(native: bool, platform: str | None = None) -> tuple[str, str]:
+    """What the build does with the installed llama-cpp-python: ("keep", "") (portable already, or --native),
+    ("install", "") (CPU-only, compiled for this CPU: the portable wheel replaces it) or ("refuse", a line)."""
+    if native or installed_llama_is_portable():
+        return "keep", ""
+    refusal = gpu_build_refusal(installed_llama_gpu_offload(), installed_llama_gpu_libraries(), platform)
+    if refusal:
+        return "refuse", refusal
+    return "install", ""
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--with-starter-model", action="store_true",
@@ -148,7 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(ROOT / "packaging"))
-    if not args.native and not installed_llama_is_portable():
+    step, refusal = llama_build_step(args.native)
+    if step == "refuse":
+        print(refusal, file=sys.stderr)
+        return 1
+    if step == "install":
         print("the installed llama-cpp-python is compiled for this CPU only: installing the portable build "
               "(packaging/portable_wheel.py)", flush=True)
         r = subprocess.run([sys.executable, str(ROOT / "packaging" / "portable_wheel.py"), "--install"])

@@ -292,3 +292,97 @@ def test_smoke_watcher_reports_a_child_as_it_is_after_exec():
         watcher.join(5)
     assert len(seen) == 1, seen
     assert seen[0][1][-1] == "became-host", f"the watcher kept the command line from before exec: {seen}"
+
+
+# ---- the portable default never drops a GPU ---------------------------------------------------
+
+def _build_module():
+    """packaging/build.py as a module of its own (the name "build" is also a PyPI package's)."""
+    spec = importlib.util.spec_from_file_location("hearth_packaging_build", ROOT / "packaging" / "build.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture
+def build_script(monkeypatch):
+    """packaging/build.py with llama-cpp-python's probes replaced (``build_script.set(portable=, offload=,
+    libraries=)``); any subprocess (portable_wheel.py, PyInstaller) fails the test."""
+    mod = _build_module()
+
+    def set_(portable=False, offload=False, libraries=()):
+        monkeypatch.setattr(mod, "installed_llama_is_portable", lambda: portable)
+        monkeypatch.setattr(mod, "installed_llama_gpu_offload", lambda: offload)
+        monkeypatch.setattr(mod, "installed_llama_gpu_libraries", lambda: list(libraries))
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"the build ran {args[0] if args else kwargs}")
+
+    monkeypatch.setattr(mod.subprocess, "run", no_subprocess)
+    mod.set = set_
+    return mod
+
+
+def test_a_native_cuda_build_is_not_replaced_by_the_cpu_only_portable_one(build_script, monkeypatch, capsys):
+    build_script.set(offload=True, libraries=["cuda"])
+    step, line = build_script.llama_build_step(native=False)
+    assert step == "refuse" and "\n" not in line
+    assert 'python packaging/portable_wheel.py --cuda "75;86;89" --install' in line
+    assert "python packaging/build.py --native" in line and "CUDA" in line
+    # main() stops there: no portable wheel, no PyInstaller (subprocess.run would raise)
+    monkeypatch.setattr(build_script.sys, "path", list(sys.path))
+    assert build_script.main([]) == 1
+    assert capsys.readouterr().err.strip() == line
+
+
+@pytest.mark.parametrize("offload, libraries, option", [
+    (None, ["cuda"], "--cuda"),     # the probe could not load it (no driver where the build runs): its library
+    (True, ["hip"], "--hip"),
+    (True, [], "--cuda"),           # offloads, to a backend no library names: CUDA's command, ROCm's too
+])
+def test_other_gpu_builds_are_refused_with_the_command_that_builds_them_portably(build_script, offload, libraries,
+                                                                                   option):
+    build_script.set(offload=offload, libraries=libraries)
+    step, line = build_script.llama_build_step(native=False)
+    assert step == "refuse" and f"portable_wheel.py {option} " in line and "--native" in line
+
+
+def test_a_gpu_backend_portable_wheel_cannot_build_leaves_only_native(build_script):
+    build_script.set(offload=True, libraries=["vulkan"])
+    step, line = build_script.llama_build_step(native=False)
+    assert step == "refuse" and "Vulkan" in line and "portable_wheel.py --" not in line and "--native" in line
+
+
+@pytest.mark.parametrize("portable, native, offload, libraries, platform, step", [
+    (False, False, False, [], "linux", "install"),       # CPU-only for this CPU: the portable wheel replaces it
+    (True, False, True, ["cuda"], "linux", "keep"),      # a portable CUDA build (portable_wheel.py --cuda)
+    (False, True, True, ["cuda"], "linux", "keep"),      # --native: bundled as it is
+    (False, False, True, ["metal"], "darwin", "install"),  # the portable wheel keeps Metal (ggml's Apple default)
+])
+def test_what_the_build_does_with_the_installed_llama(build_script, portable, native, offload, libraries, platform,
+                                                      step):
+    build_script.set(portable=portable, offload=offload, libraries=libraries)
+    assert build_script.llama_build_step(native=native, platform=platform) == (step, "")
+
+
+def test_only_a_gpu_the_portable_wheel_would_lose_is_refused():
+    mod = _build_module()
+    assert mod.gpu_build_refusal(False, []) == ""
+    assert mod.gpu_build_refusal(True, ["metal"], platform="darwin") == ""
+    assert "Metal" in mod.gpu_build_refusal(True, ["metal"], platform="linux")
+
+
+def test_gpu_libraries_are_found_without_loading_them(tmp_path):
+    mod = _build_module()
+    lib = tmp_path / "llama_cpp" / "lib"
+    lib.mkdir(parents=True)
+    for name in ("libggml.so", "libggml-base.so", "libggml-cpu.so", "libllama.so"):
+        (lib / name).write_bytes(b"")
+    assert mod.installed_llama_gpu_libraries(tmp_path / "llama_cpp") == []
+    (lib / "libggml-cuda.so").write_bytes(b"")
+    assert mod.installed_llama_gpu_libraries(tmp_path / "llama_cpp") == ["cuda"]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="needs llama-cpp-python")
+def test_the_gpu_probe_answers_from_a_child_process():
+    assert _build_module().installed_llama_gpu_offload() in (True, False)   # not None: the probe ran, answered
