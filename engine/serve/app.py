@@ -19,8 +19,10 @@ absent: ``DEFAULT_MAX_TOKENS`` or until the context is full), ``temperature``,
 ``top_p``, ``seed``, ``stop``, ``stream``, ``stream_options.include_usage``;
 llama.cpp/vLLM extensions ``top_k``, ``min_p``, ``repeat_penalty``,
 ``ignore_eos``. Each is checked (type, range, finite) and a wrong one is a 400
-naming it; NaN and Infinity are not JSON. Administrator-locked settings win
-over the request. Before any of this, ``guard.AccessGuard`` checks the Host
+naming it; NaN and Infinity are not JSON, and text holding a lone UTF-16 surrogate
+(``"\\ud800"``) is not text. Administrator-locked settings win over the request:
+sampling, and a locked system prompt, which replaces every system message a client
+sends. Before any of this, ``guard.AccessGuard`` checks the Host
 and Origin headers, the Content-Type and the body size.
 """
 
@@ -31,6 +33,7 @@ import hmac
 import json
 import logging
 import math
+import re
 import time
 import uuid
 
@@ -151,7 +154,7 @@ def sampling_from_body(body: dict, policy=None, *, chat: bool, n_ctx: int | None
     if isinstance(stop, str):
         stop = [stop]
     if isinstance(stop, list) and len(stop) <= 4 and all(isinstance(x, str) for x in stop):
-        s.stop = [x for x in stop if x]
+        s.stop = [_text(x, "stop", "'stop'") for x in stop if x]
     elif stop is not None:
         raise ApiError(400, "'stop' must be a string or a list of up to 4 strings", param="stop")
     if _flag(body, "ignore_eos") is not None:
@@ -179,21 +182,32 @@ def stream_from_body(body: dict) -> tuple[bool, bool]:
     return stream, bool(include)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: str, param: str, shown: str | None = None) -> str:
+    """``value`` when it is text the model (UTF-8) can take; a lone UTF-16 surrogate (JSON's ``"\\ud800"``,
+    which no UTF-8 text holds) is a 400 naming ``param``."""
+    if _SURROGATE.search(value):
+        raise ApiError(400, f"{shown or param} holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text",
+                       param=param)
+    return value
+
+
 def _content_text(content, i: int) -> str:
+    param = f"messages[{i}].content"
     if content is None:
         return ""
     if isinstance(content, str):
-        return content
+        return _text(content, param)
     if isinstance(content, list):   # [{"type": "text", "text": ...}, ...]
         parts = []
         for part in content:
             if not isinstance(part, dict) or part.get("type") != "text" or not isinstance(part.get("text"), str):
-                raise ApiError(400, f"messages[{i}].content: only text parts are supported",
-                               param=f"messages[{i}].content")
-            parts.append(part["text"])
+                raise ApiError(400, f"messages[{i}].content: only text parts are supported", param=param)
+            parts.append(_text(part["text"], param))
         return "".join(parts)
-    raise ApiError(400, f"messages[{i}].content must be a string or a list of text parts",
-                   param=f"messages[{i}].content")
+    raise ApiError(400, f"messages[{i}].content must be a string or a list of text parts", param=param)
 
 
 def messages_from_body(body: dict, n_ctx: int | None = None) -> list[dict]:
@@ -223,7 +237,21 @@ def prompt_from_body(body: dict) -> str:
         p = p[0]
     if not isinstance(p, str):
         raise ApiError(400, "'prompt' must be a string (one prompt per request)", param="prompt")
-    return p
+    return _text(p, "prompt", "'prompt'")
+
+
+def pin_system_messages(messages: list[dict], policy) -> list[dict]:
+    """The chat messages with an administrator-locked system prompt in force: every system message the
+    client sent is left out and the policy's prompt (when not empty) comes first. Unchanged when the
+    system prompt is not locked."""
+    if policy is None or not policy.is_locked("system_prompt"):
+        return messages
+    pinned = policy.pin_system_prompt(None) or ""
+    out = [m for m in messages if m["role"] != "system"]
+    if not out:
+        raise ApiError(400, "'messages' holds only system messages, and the system prompt is set by the "
+                            "administrator", param="messages")
+    return ([{"role": "system", "content": pinned}] if pinned.strip() else []) + out
 
 
 # ---- the app -------------------------------------------------------------------------
@@ -281,6 +309,8 @@ def create_app(state: ServeState):
         model = body.get("model")
         if model is not None and not isinstance(model, str):
             raise ApiError(400, "'model' must be a string", param="model")
+        if model is not None:
+            _text(model, "model", "'model'")   # it is named in the 404 below, which must encode as UTF-8
         if model is not None and model.lower() not in state.names:
             raise ApiError(404, f"The model '{model[:200]}' does not exist; this server has '{state.model_id}'.",
                            param="model", code="model_not_found")
@@ -305,7 +335,7 @@ def create_app(state: ServeState):
 
     async def chat_completions(request: Request):
         body = await read_body(request)
-        messages = messages_from_body(body, state.n_ctx)
+        messages = pin_system_messages(messages_from_body(body, state.n_ctx), state.policy)
         sampling = sampling_from_body(body, state.policy, chat=True, n_ctx=state.n_ctx)
         return await _respond(request, body, "chat", messages, sampling)
 
