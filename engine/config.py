@@ -529,6 +529,10 @@ def _read_policy(path: Path, origin: str, required: bool = False) -> Policy | No
         raw = json.loads(text)
     except json.JSONDecodeError as e:
         return _invalid(path, origin, f"line {e.lineno}, column {e.colno}: {e.msg}")
+    except RecursionError:   # "[[[[…": nested deeper than the parser goes
+        return _invalid(path, origin, "it is nested too deeply to be read")
+    except ValueError as e:  # a number of thousands of digits, and the like
+        return _invalid(path, origin, f"it is not valid JSON: {str(e).splitlines()[0] if str(e) else 'a bad value'}")
     if not isinstance(raw, dict):
         return _invalid(path, origin, "line 1: it must hold a JSON object {...}")
     pol, problems = _parse_policy(raw, text, path, origin)
