@@ -99,15 +99,19 @@ def _print_policy(policy) -> None:
     from engine.config import MACHINE_ORIGIN, machine_policy_path
 
     d = policy.describe()
+
+    def say(line: str) -> None:   # paths, keys and values come from files anyone may have written
+        print(clean_name(line))
+
     if not d["policies"]:
-        print(f"      policy: none (no machine-wide file at {machine_policy_path()})")
+        say(f"      policy: none (no machine-wide file at {machine_policy_path()})")
     for i, f in enumerate(d["policies"]):
         how = "machine-wide" if f["origin"] == MACHINE_ORIGIN else \
             f"named by {f['origin']}: it only adds restrictions"
-        print(f"{'      policy: ' if i == 0 else ' ' * 14}{f['path']} ({how})")
+        say(f"{'      policy: ' if i == 0 else ' ' * 14}{f['path']} ({how})")
         if f["error"]:
-            print(f"              INVALID: {f['error']}")
-    print(f"      online: {'allowed (only when you search or download)' if d['online'] else d['offline_reason']}")
+            say(f"              INVALID: {f['error']}")
+    say(f"      online: {'allowed (only when you search or download)' if d['online'] else d['offline_reason']}")
     bits = [f"downloads {'on' if d['downloads'] else 'off'}", f"hub browsing {'on' if d['hub'] else 'off'}",
             f"import {'on' if d['import'] else 'off'}", f"serve {'off' if 'serve' in d['disabled'] else 'on'}"]
     if d["allow_repos"] is not None:
@@ -125,7 +129,7 @@ def _print_policy(policy) -> None:
         state = "missing" if not x["exists"] else ("read-only" if not x["writable"] else "writable")
         bits.append(f"shared folder {x['path']} ({state})")
     if d["source"]:
-        print("              " + "; ".join(bits))
+        say("              " + "; ".join(bits))
 
 
 def _keyring_backend() -> str:
