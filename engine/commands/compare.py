@@ -20,6 +20,24 @@ MIN_MODELS, MAX_MODELS = 2, 4
 EXIT_ALL_FAILED = 3
 
 
+class _Notices:
+    """What a model process did by itself (the CPU fallback), said once per run on stderr — whatever the
+    output format, as ``chat`` says it — though every model of the run may find it out."""
+
+    def __init__(self):
+        self._said: set[str] = set()
+
+    def say(self, event: dict) -> bool:
+        """True when ``event`` was a notice (handled here)."""
+        if event.get("type") != "notice":
+            return False
+        message = event.get("message") or ""
+        if message and message not in self._said:
+            self._said.add(message)
+            print(f"hearth: {message}", file=sys.stderr)
+        return True
+
+
 def _warn_base_models(base_names: list[str]) -> None:
     """Say, before anything runs and whatever the output format, which chosen models have no chat
     template: their answers to instructions will be poor (issue 20 §4)."""
@@ -131,8 +149,10 @@ def cmd_compare(args, ctx) -> int:
     quiet = args.json or args.quiet
     loaded_names: dict[int, str] = {}   # index → name, from "loaded"; a model announced as answering is removed
 
+    notices = _Notices()
+
     def on_event(e: dict) -> None:
-        if quiet:
+        if notices.say(e) or quiet:
             return
         t = e["type"]
         if t == "text":
@@ -206,8 +226,10 @@ def cmd_eval(args, ctx) -> int:
     evaluator = Evaluator(ctx.config.paths.log_dir, store=store)
     quiet = args.json or args.quiet
 
+    notices = _Notices()
+
     def on_event(e: dict) -> None:
-        if quiet:
+        if notices.say(e) or quiet:
             return
         t = e["type"]
         if t == "plan":

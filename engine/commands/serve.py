@@ -65,7 +65,8 @@ def cmd_serve(args, ctx) -> int:
     opts.n_ctx, opts.gpu_layers = pinned["n_ctx"], pinned["gpu_layers"]
     sock = bind(args.host, args.port)   # before loading: a taken port fails fast
 
-    worker = ModelWorker(entry.path, opts, log_dir=ctx.config.paths.log_dir)
+    worker = ModelWorker(entry.path, opts, log_dir=ctx.config.paths.log_dir,
+                         on_notice=lambda t: print(f"hearth: {t}", file=sys.stderr, flush=True))
     try:
         worker.start()
         worker.wait_ready()

@@ -237,7 +237,7 @@ class Evaluator(ModelJobs):
                 gate.arrive(i)
 
         try:
-            client = self._new_client(spec)
+            client = self._new_client(spec, i, name)
             monitor = _MemoryMonitor(client)
             monitor.start()
             try:

@@ -28,6 +28,8 @@ Events passed to ``on_event`` (dicts; ``index`` is the model's position in
     {"type": "text", "index", "text"}                   # new text only; ≤30/s per model
     {"type": "finished", "index", "model", "result"}    # result: ModelResult.to_json()
     {"type": "failed", "index", "model", "error", "result"}
+    {"type": "notice", "index", "model", "message"}     # the model process did something by itself (the
+                                                        # CPU fallback): say it once
     {"type": "done", "index": None, "results": [...], "cancelled", "total_s", "comparison_id"}
 
 ``on_event`` is called from the runner's threads, never twice at once (the
@@ -339,10 +341,13 @@ class ModelJobs:
                 log.error("an event handler failed", exc_info=True)
 
     # ---- one model's host --------------------------------------------------------------------
-    def _new_client(self, spec: ModelSpec | None = None):
+    def _new_client(self, spec: ModelSpec | None = None, index: int | None = None, name: str = ""):
         from engine.remote.resolve import make_client
 
-        client = make_client(spec, log_dir=self.log_dir, lower_priority=self.lower_priority)
+        def on_notice(message: str) -> None:   # something the model process did by itself (the CPU fallback)
+            self._emit({"type": "notice", "index": index, "model": name, "message": message})
+
+        client = make_client(spec, log_dir=self.log_dir, lower_priority=self.lower_priority, on_notice=on_notice)
         with self._lock:
             self._clients.add(client)   # from now on cancel() reaches it
         return client
@@ -472,7 +477,7 @@ class CompareRunner(ModelJobs):
                 gate.arrive(i)
 
         try:
-            client = self._new_client(spec)
+            client = self._new_client(spec, i, name)
             monitor = _MemoryMonitor(client, on_tick=batcher.flush_due)
             monitor.start()
             try:

@@ -63,7 +63,7 @@ class BackgroundServer:
 
     def __init__(self, config, model_path, *, model_name: str | None = None, host: str = "127.0.0.1",
                  port: int = 8765, api_key: str | None = None, load_options=None,
-                 on_ready=None, on_stopped=None, client=None, access: Access | None = None):
+                 on_ready=None, on_stopped=None, client=None, access: Access | None = None, on_notice=None):
         """``client``: an EngineClient that already has this model loaded (the app's chat): the API
         shares its model process (one copy of the model in memory) instead of starting its own.
         ``access``: allowed origins and host names, the body limit (``Access.from_settings``)."""
@@ -74,6 +74,7 @@ class BackgroundServer:
         self.port = int(port)
         self.api_key = (api_key or "").strip() or None
         self.access = access or Access()
+        self.on_notice = on_notice   # its own model process did something by itself (the CPU fallback)
         self.load_options = load_options
         self.on_ready = on_ready
         self.on_stopped = on_stopped
@@ -112,7 +113,7 @@ class BackgroundServer:
         opts.n_ctx, opts.gpu_layers = pinned["n_ctx"], pinned["gpu_layers"]
         self._sock = bind(self.host, self.port)
         self.worker = ModelWorker(self.model_path, opts, log_dir=self.config.paths.log_dir, client=self.client,
-                                  shared=self.client is not None)
+                                  shared=self.client is not None, on_notice=self.on_notice)
         self._thread = threading.Thread(target=self._main, name="hearth-serve", daemon=True)
         self._thread.start()
 

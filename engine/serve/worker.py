@@ -48,7 +48,7 @@ class Job:
 
 class ModelWorker:
     def __init__(self, model_path, load_options: LoadOptions | None = None, *, log_dir=None, client=None,
-                 shared: bool = False):
+                 shared: bool = False, on_notice=None):
         """``shared``: ``client`` already has this model loaded and belongs to someone else (the desktop
         app's chat): it is used as it is — no load, no unload, and stopping cancels only this worker's
         requests. Requests from both take turns on the one model process (the client's request lock)."""
@@ -56,7 +56,8 @@ class ModelWorker:
 
         self.model_path = model_path
         self.load_options = load_options or LoadOptions()
-        self.client = client or EngineClient(log_dir=log_dir)
+        # on_notice: what its own model process did by itself (the CPU fallback), said once by the caller
+        self.client = client or EngineClient(log_dir=log_dir, on_notice=on_notice)
         self.shared = shared and client is not None
         self.model_info: dict | None = None
         self.load_error: BaseException | None = None

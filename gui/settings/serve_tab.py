@@ -46,6 +46,7 @@ class ServeTab(QtWidgets.QWidget):
 
     _ready = Signal(str)         # from the server thread
     _ended = Signal(object)      # from the server thread: None or the error sentence
+    _notice = Signal(str)        # from the server thread: its model process did something by itself
 
     def __init__(self, config, parent=None, bridge=None):
         """``bridge``: the app's EngineBridge. When the chosen model is the one the chat has loaded, the API
@@ -65,6 +66,7 @@ class ServeTab(QtWidgets.QWidget):
         self._calls: KeyringCalls | None = None
         self._ready.connect(self._on_ready)
         self._ended.connect(self._on_ended)
+        self._notice.connect(self._on_notice)
         saved = self.settings.get(SETTINGS_KEY) or {}
         if not isinstance(saved, dict):
             saved = {}
@@ -291,7 +293,8 @@ class ServeTab(QtWidgets.QWidget):
         server = BackgroundServer(self.config, path, host=host, port=port, api_key=key or None,
                                   load_options=default_load(self.settings, self.policy),
                                   on_ready=self._ready.emit, on_stopped=self._ended.emit,
-                                  client=self._chat_client_for(path), access=access)
+                                  client=self._chat_client_for(path), access=access,
+                                  on_notice=self._notice.emit)
         try:
             server.start()
         except HearthError as e:
@@ -324,6 +327,10 @@ class ServeTab(QtWidgets.QWidget):
         self._stop_reason = self.tr("Stopped: the chat loaded another model or unloaded it; switch on again "
                                     "to serve.")
         self.stop()
+
+    def _on_notice(self, message: str) -> None:
+        """Said once, under the serving status: e.g. the CPU fallback its own model process needed."""
+        self.status.setText(f"{self.status.text()}\n{as_sentence(message)}")
 
     def _on_ready(self, url: str) -> None:
         if self.server is None:

@@ -188,3 +188,28 @@ def test_eval_names_a_base_model_before_running(model_a, tiny_base_model, tmp_pa
     warnings = _warnings(r.stderr)
     assert len(warnings) == 1 and "tiny-base is a base model" in warnings[0], r.stderr
     json.loads(r.stdout)
+
+
+# ---- the CPU fallback (an illegal instruction in llama.cpp's extra kernels) is said once per run -------------
+
+def test_compare_answers_and_says_the_cpu_fallback_once_on_a_cpu_whose_kernels_die(model_a, model_b):
+    from engine.host import cpu_fallback
+
+    r = run_cli("compare", "--models", model_a, model_b, "--max-tokens", "4", "--plan", "sequential", "--json",
+                "hi", env={cpu_fallback.TEST_SWITCH: "decode"})
+    assert r.returncode == 0, r.stderr
+    results = json.loads(r.stdout)["results"]
+    assert [(res["error"], res["completion_tokens"] > 0) for res in results] == [(None, True)] * 2, results
+    assert r.stderr.count(cpu_fallback.WHAT_IS_OFF) == 1, r.stderr
+
+
+def test_eval_answers_and_says_the_cpu_fallback_once(model_a, tmp_path):
+    from engine.host import cpu_fallback
+
+    p = tmp_path / "qs.jsonl"
+    p.write_text('{"id": "1", "prompt": "say it", "expected": "[\\\\s\\\\S]", "rule": "regex"}\n', encoding="utf-8")
+    r = run_cli("eval", "--models", model_a, "--set", p, "--max-tokens", "4", "--json",
+                env={cpu_fallback.TEST_SWITCH: "decode"})
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["models"][0]["total"] == 1
+    assert r.stderr.count(cpu_fallback.WHAT_IS_OFF) == 1, r.stderr

@@ -380,3 +380,15 @@ def test_a_plan_asked_just_before_run_does_not_replace_the_runs_plan(qtbot, main
         pane.request_plan()                         # asked while the run goes: nothing changes
         assert pane.plan_label.text().startswith("Plan: ")
     assert pane.plan_label.text().startswith("Plan: at the same time, as chosen")
+
+
+def test_a_cpu_whose_kernels_die_still_compares_and_the_pane_says_it_once(qtbot, main_window, pane, monkeypatch):
+    """As on an AMX CPU (the test switch): each model's process dies at its first decode, is loaded again
+    with extra buffer types off, both columns answer, and one info banner says what was switched off."""
+    from engine.host import cpu_fallback
+
+    monkeypatch.setenv(cpu_fallback.TEST_SWITCH, "decode")
+    pane.max_tokens.setValue(4)
+    start_run(qtbot, pane)
+    assert [c.stats.get("completion_tokens") for c in pane.columns] == [4, 4], [c.stats for c in pane.columns]
+    assert pane.banner.kind == "info" and "illegal instruction" in pane.banner.text

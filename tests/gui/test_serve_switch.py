@@ -213,3 +213,28 @@ def test_the_api_shares_the_chats_model_process_and_stops_when_the_chat_changes_
     assert tab.status.text().startswith("Stopped: the chat loaded another model")
     with pytest.raises(requests.ConnectionError):
         get_models(url)
+
+
+def test_a_cpu_whose_kernels_die_is_served_anyway_and_the_page_says_so(qtbot, make_tab, tiny_model, monkeypatch):
+    """As on an AMX CPU (the test switch): the API's own model process dies at the first request, is loaded
+    again with extra buffer types off, the request is answered, and the page's status says what was off."""
+    from engine.host import cpu_fallback
+
+    monkeypatch.setenv(cpu_fallback.TEST_SWITCH, "decode")
+    tab = make_tab()
+    tab.set_model(str(tiny_model))
+    tab.port_spin.setValue(0)
+    with qtbot.waitSignal(tab.serving, timeout=90000) as sig:
+        tab.switch.click()
+    url = sig.args[0]
+    try:
+        with requests.Session() as s:
+            s.trust_env = False
+            r = s.post(f"{url}/chat/completions", timeout=60, json={
+                "model": tiny_model.stem, "max_tokens": 4, "messages": [{"role": "user", "content": "hi"}]})
+        assert r.status_code == 200 and r.json()["usage"]["completion_tokens"] > 0, r.text
+        qtbot.waitUntil(lambda: "illegal instruction" in tab.status.text(), timeout=10000)
+        assert tab.status.text().startswith("Serving ")
+    finally:
+        with qtbot.waitSignal(tab.stopped, timeout=60000):
+            tab.switch.click()

@@ -334,3 +334,21 @@ def test_a_port_in_use_is_one_sentence_and_exit_2(tiny_model):
     assert r.returncode == 2
     assert r.stderr.startswith(f"hearth: cannot listen on 127.0.0.1:{port}")
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_serve_answers_and_says_the_cpu_fallback_on_a_cpu_whose_kernels_die(tmp_path, tiny_model):
+    """As on an AMX CPU (the test switch): the first request kills the model process by SIGILL; it is
+    loaded again with extra buffer types off, the request is answered, and stderr says so once."""
+    from engine.host import cpu_fallback
+
+    server = ServeProcess("--model", tiny_model, "--port", "0", home=tmp_path,
+                          env={cpu_fallback.TEST_SWITCH: "decode"})
+    try:
+        url = server.wait_ready()
+        for _ in range(2):
+            reply = client(url).chat.completions.create(model=server.model, max_tokens=4,
+                                                        messages=[{"role": "user", "content": "hi"}])
+            assert reply.usage.completion_tokens > 0
+        assert server.stderr().count(cpu_fallback.WHAT_IS_OFF) == 1, server.stderr()
+    finally:
+        server.stop()

@@ -349,6 +349,15 @@ class ComparePane(QtWidgets.QWidget):
         self._plan_token += 1
         self.plan_label.setText(self.tr("Planning…"))
 
+    def show_notice(self, message: str) -> None:
+        """A model process did something by itself the user should know (the CPU fallback): an info banner,
+        once per message however many models found it out."""
+        from gui.engine_messages import as_sentence
+
+        text = as_sentence(message)
+        if text and not (self.banner.kind == "info" and self.banner.text == text):
+            self.banner.show_message(text, "info")
+
     def show_plan(self, reason: str) -> None:
         """The plan of the run or question set that is going (the engine's sentence)."""
         self.plan_label.setText(self.tr("Plan: {plan}").format(plan=translate_message(reason)))

@@ -295,6 +295,8 @@ class QuestionSetsView(QtWidgets.QWidget):
             self.eval_progress.setRange(0, max(total, 1))
             self.eval_progress.setValue(0)
             self.eval_progress.setFormat(self._answers_format(0, total))
+        elif t == "notice":
+            self.pane.show_notice(e.get("message", ""))
         elif t == "plan":
             self.eval_progress.setFormat(f"{self.eval_progress.format()} · {translate_message(e.get('reason', ''))}")
             self.pane.show_plan(e.get("reason", ""))

@@ -277,6 +277,8 @@ class SideBySideView(QtWidgets.QWidget):
         if t == "plan":
             self.pane.show_plan(e.get("reason", ""))
             self.run_status.setText(self.tr("Running with seed {seed}…").format(seed=e.get("seed")))
+        elif t == "notice":
+            self.pane.show_notice(e.get("message", ""))
         elif col is None:
             return
         elif t == "loading":
