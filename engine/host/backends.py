@@ -53,10 +53,19 @@ def cpu_variants(folder: Path) -> list[str]:
 
 
 def _libggml():
-    """The libggml that libllama uses: symbols looked up through libllama's own handle."""
+    """The libggml that libllama uses. On Linux and macOS its symbols resolve through libllama's own handle
+    (dlsym searches the dependencies); Windows' GetProcAddress looks in llama.dll alone, so there the
+    ggml library llama-cpp-python loads itself from the same folder (the same module) answers."""
     from llama_cpp import llama_cpp as lc
 
-    return lc._lib
+    lib = lc._lib
+    try:
+        lib.ggml_backend_reg_count
+        return lib
+    except AttributeError:
+        from llama_cpp import _ggml
+
+        return _ggml.libggml
 
 
 def loaded_cpu_variant() -> str | None:

@@ -203,7 +203,14 @@ class LlamaDecoder:
         from engine.host.backends import ensure_loaded
 
         gguf = check_file(path)  # never hand llama.cpp an unchecked file
-        backends = ensure_loaded()   # a portable build: its CPU variant for this machine, GPU backends
+        try:
+            backends = ensure_loaded()   # a portable build: its CPU variant for this machine, GPU backends
+        except Exception:   # never block a load on this: a build with its backends linked in needs none of it
+            import logging
+
+            logging.getLogger("engine.host").warning("llama.cpp's backend modules could not be looked up",
+                                                     exc_info=True)
+            backends = {"dynamic": False, "folder": None, "variants": [], "cpu_variant": None}
         # Tests only (ignored by frozen builds): die like an AMX machine while extra buffer types are on.
         stage = test_switch()
         self._die_at = "decode" if stage == "always" else (stage if opts.extra_bufts else None)

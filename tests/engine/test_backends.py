@@ -56,3 +56,43 @@ def test_the_packaged_build_collects_the_variants_into_llama_cpp_lib(tmp_path):
     native = tmp_path / "native"
     (native / "llama_cpp" / "lib").mkdir(parents=True)
     assert llama_cpp_backend_modules(native / "llama_cpp", platform="linux") == []
+
+
+def test_ggml_symbols_come_from_libggml_where_libllama_does_not_export_them(monkeypatch):
+    """Windows' GetProcAddress looks in llama.dll alone (dlsym on Linux also searches its dependencies):
+    without ggml_backend_reg_count on libllama's handle, the ggml library itself answers."""
+    from llama_cpp import _ggml
+    from llama_cpp import llama_cpp as lc
+
+    class OnlyLlama:   # a handle that, like llama.dll's on Windows, has no ggml_* symbols
+        def __getattr__(self, name):
+            raise AttributeError(f"function '{name}' not found")
+
+    monkeypatch.setattr(lc, "_lib", OnlyLlama())
+    assert backends._libggml() is _ggml.libggml
+    assert _ggml.libggml.ggml_backend_reg_count     # and it has the symbol
+
+
+def test_a_failing_backend_lookup_never_blocks_a_load(tiny_model, monkeypatch):
+    """ensure_loaded() raising (an unexpected library layout) is logged; the model still loads and answers."""
+    from types import SimpleNamespace
+
+    from engine.host.protocol import GenerationStats, LoadOptions, SamplingOptions
+    from engine.host.worker import LlamaDecoder
+
+    def broken():
+        raise OSError("no such symbol")
+
+    monkeypatch.setattr(backends, "ensure_loaded", broken)
+    dec = LlamaDecoder()
+    info = dec.load(str(tiny_model), LoadOptions(n_ctx=256))
+    try:
+        assert info["n_ctx"] == 256
+        prompt = dec.tokenize_prompt(dec.render_chat([{"role": "user", "content": "go"}])[0])
+        stats = GenerationStats()
+        pieces = list(dec.stream(prompt, SamplingOptions(max_tokens=3, ignore_eos=True), SimpleNamespace(value=False),
+                                 stats))
+        assert stats.completion_tokens == 3 and pieces
+    finally:
+        if dec.lease is not None:
+            dec.lease.close()
