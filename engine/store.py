@@ -50,6 +50,8 @@ EXPORT_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
 MAX_IMPORT_MB = 32          # the largest conversation file imported (a long chat exports to a few MB)
 MAX_IMPORT_DEPTH = 16       # how deeply an export may nest (the format itself uses 4 levels)
+MAX_IMPORT_CONTAINERS = 1_000_000   # lists and objects in a conversation file (parsing 11 million empty lists
+                                    # took 1.6 GB); a message is one or two
 INT32_MAX, INT64_MAX = 2 ** 31 - 1, 2 ** 63 - 1
 
 # A conversation's settings (what the chat pane shows and saves): section -> name -> (kind, lowest, highest).
@@ -882,7 +884,8 @@ class Store:
 
 def read_export_file(path: str | Path):
     """The JSON in a conversation file (``export --format json``), for ``import_json``: at most
-    ``MAX_IMPORT_MB`` read, nesting bounded. BadInputError (one sentence) for anything else."""
+    ``MAX_IMPORT_MB`` read, ``MAX_IMPORT_CONTAINERS`` lists and objects, nesting bounded. BadInputError (one
+    sentence) for anything else."""
     p = Path(path)
     if not p.is_file():
         raise BadInputError(f"no file at {p}")
@@ -894,6 +897,9 @@ def read_export_file(path: str | Path):
         raise BadInputError(f"cannot read {p}: {e.strerror or e}") from None
     if len(raw) > limit:
         raise BadInputError(f"{p.name} is too large for a Hearth conversation (over {MAX_IMPORT_MB} MB)")
+    if _containers(raw) > MAX_IMPORT_CONTAINERS:
+        raise BadInputError(f"{p.name} is not a Hearth conversation: it holds more than {MAX_IMPORT_CONTAINERS:,} "
+                            "lists and objects")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -906,6 +912,20 @@ def read_export_file(path: str | Path):
                             "levels deep") from None
     except ValueError as e:
         raise BadInputError(f"{p} is not valid JSON ({e})") from None
+
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def _containers(raw: bytes) -> int:
+    """About how many lists and objects the JSON ``raw`` holds, counted before it is parsed: each costs the
+    parser about a hundred bytes, so millions of empty ones in a few MB would take gigabytes. Every '[' and
+    '{' counts; only when that is past the bound are those inside strings (pasted code or JSON) left out."""
+    n = raw.count(b"[") + raw.count(b"{")
+    if n <= MAX_IMPORT_CONTAINERS:
+        return n
+    outside = _JSON_STRING.sub(b"", raw)
+    return outside.count(b"[") + outside.count(b"{")
 
 
 def _depth(value) -> int:

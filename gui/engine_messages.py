@@ -415,6 +415,8 @@ TEMPLATES = (
                                         "(not {value})"),
     # reading a conversation file (engine/store.py read_export_file)
     QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large for a Hearth conversation (over {n} MB)"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is not a Hearth conversation: it holds more than {n} lists and "
+                                        "objects"),
     QT_TRANSLATE_NOOP("EngineMessages", "{path} is not a UTF-8 text file"),
     QT_TRANSLATE_NOOP("EngineMessages", "{path} is not valid JSON ({error})"),
     QT_TRANSLATE_NOOP("EngineMessages", "no file at {path}"),

@@ -3276,6 +3276,11 @@ Drop files or folders here, or press New collection…</source>
         <translation>{name} は Hearth の会話としては大きすぎます({n} MB を超えています)</translation>
     </message>
     <message>
+        <location filename="../../gui/engine_messages.py" line="386"/>
+        <source>{name} is not a Hearth conversation: it holds more than {n} lists and objects</source>
+        <translation>{name} は Hearth の会話ではありません: リストとオブジェクトが {n} 個を超えています</translation>
+    </message>
+    <message>
         <location filename="../../gui/engine_messages.py" line="385"/>
         <source>{path} is not a UTF-8 text file</source>
         <translation>{path} は UTF-8 のテキストファイルではありません</translation>
