@@ -1029,15 +1029,23 @@ def _iso_or_none(value) -> str | None:
     return dt.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
-def conversation_messages_for_model(store: Store, conversation_id: int) -> list[dict]:
+def conversation_messages_for_model(store: Store, conversation_id: int, *,
+                                    pinned_system_prompt: str | None = None) -> list[dict]:
     """What to send the model: the system prompt, then the messages in order, leaving
-    out empty assistant messages that never finished (a reply cut before its first token)."""
+    out empty assistant messages that never finished (a reply cut before its first token).
+
+    ``pinned_system_prompt`` (an administrator's locked system prompt, "" included): it is the only system
+    message — the conversation's own prompt and every stored system message (an imported conversation
+    may hold some) are left out."""
     conv = store.get_conversation(conversation_id)
+    system = conv["system_prompt"] if pinned_system_prompt is None else pinned_system_prompt
     out: list[dict] = []
-    if conv["system_prompt"].strip():
-        out.append({"role": "system", "content": conv["system_prompt"]})
+    if system.strip():
+        out.append({"role": "system", "content": system})
     for m in store.messages(conversation_id):
         if m["role"] == "assistant" and not m["complete"] and not m["content"].strip():
+            continue
+        if m["role"] == "system" and pinned_system_prompt is not None:
             continue
         out.append({"role": m["role"], "content": m["content"]})
     return out

@@ -311,11 +311,15 @@ def cmd_chat(args, ctx) -> int:
     apply_locked(ctx.config.policy, args, opts, sampling)
 
     store = conv_id = None
+    # A locked system prompt is the only one, even at its empty default: a stored or imported one never
+    # reaches the model (apply_locked already set args.system to it).
+    pinned = (ctx.config.policy.pin_system_prompt(None) or "") if ctx.config.policy.is_locked("system_prompt") \
+        else None
     messages = []
     if args.system:
         messages.append({"role": "system", "content": args.system})
     if args.conversation:
-        store, conv_id, messages = _open_conversation(ctx, args, entry)
+        store, conv_id, messages = _open_conversation(ctx, args, entry, pinned)
     messages.append({"role": "user", "content": prompt})
 
     remote = getattr(entry, "is_remote", False)
@@ -465,7 +469,9 @@ class _ReplySaver:
                                   stats=stats.to_dict() | {"text": None})
 
 
-def _open_conversation(ctx, args, entry):
+def _open_conversation(ctx, args, entry, pinned: str | None = None):
+    """(store, id, messages for the model). ``pinned``: the administrator's locked system prompt, which
+    replaces the conversation's own and its stored system messages."""
     from engine.store import Store, conversation_messages_for_model
 
     store = Store.open_default(ctx.config)
@@ -478,10 +484,10 @@ def _open_conversation(ctx, args, entry):
     except ValueError:
         raise BadInputError(f"--conversation takes a number or 'new' (got {args.conversation!r})") from None
     store.get_conversation(conv_id)  # raises if unknown
-    if args.system:
-        store.update_conversation_settings(conv_id, system_prompt=args.system)
+    if pinned is not None or args.system:
+        store.update_conversation_settings(conv_id, system_prompt=pinned if pinned is not None else args.system)
     store.update_conversation_settings(conv_id, model_path=str(entry.path))
-    return store, conv_id, conversation_messages_for_model(store, conv_id)
+    return store, conv_id, conversation_messages_for_model(store, conv_id, pinned_system_prompt=pinned)
 
 
 # ---- registration -----------------------------------------------------------------
