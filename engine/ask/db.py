@@ -34,6 +34,7 @@ from typing import Callable
 from engine.store import Store, trigram_available
 
 SCHEMA_KEY = "schema"
+WORD_TOKENIZER = "porter unicode61 remove_diacritics 2"     # ask_fts_words' (engine.ask.retrieve counts with it too)
 
 
 def _v1(conn: sqlite3.Connection) -> None:
@@ -79,9 +80,9 @@ def _v1(conn: sqlite3.Connection) -> None:
         "CREATE INDEX ask_passages_file ON ask_passages(file_id, position)",
         f"""CREATE VIRTUAL TABLE ask_fts_tri USING fts5(
             text, content='ask_passages', content_rowid='id', tokenize='{tri}')""",
-        """CREATE VIRTUAL TABLE ask_fts_words USING fts5(
+        f"""CREATE VIRTUAL TABLE ask_fts_words USING fts5(
             terms, content='ask_passages', content_rowid='id',
-            tokenize='porter unicode61 remove_diacritics 2')""",
+            tokenize='{WORD_TOKENIZER}')""",
         """CREATE TRIGGER ask_passages_ai AFTER INSERT ON ask_passages BEGIN
             INSERT INTO ask_fts_tri(rowid, text) VALUES (new.id, new.text);
             INSERT INTO ask_fts_words(rowid, terms) VALUES (new.id, new.terms);

@@ -5,9 +5,14 @@
     found.hits[0].file, .page, .text, .score, .label          # "report.pdf p. 3"
     found.relevant                                            # False: nothing worth giving a model
 
-Full text (no model at all): SQLite FTS5 with BM25 over the passages' terms (``engine.ask.terms``:
-English word tokens with stemming, Japanese as character pairs). The question's terms are ORed,
-so a passage need not hold every word; BM25 weighs rare terms up.
+Full text (no model at all): SQLite FTS5 over the passages' terms (``engine.ask.terms``: English word
+tokens with stemming, Japanese as character pairs). The question's terms are ORed, so a passage need not
+hold every word; BM25 weighs rare terms up. Every figure is this collection's alone: FTS5's ``bm25()``
+(which counts the whole table, every collection) only picks the ``POOL`` best candidates of the collection,
+and these are scored again by BM25 with the collection's passage count and document frequencies (counted
+over its runs of passage ids) and each candidate's term frequencies (counted with the same tokenizer), so
+adding another collection changes neither the scores nor the relevance here (where more than ``POOL``
+passages match, which candidates enter may differ at the margin).
 
 Dense (when an embedder is given and the collection has vectors from its model): cosine
 similarity between the question's vector and every passage's, brute force in NumPy (vectors are
@@ -23,21 +28,30 @@ rank)``) is the alternative. bench/ask.py measured both on the Japanese and Engl
 the default.
 
 ``coverage`` says how much of the question a passage holds: the share of the question's term
-weight (inverse document frequency) found in it. Full-text results whose best coverage is under
-``MIN_COVERAGE`` are not relevant: the answer is then "not found" without asking a model.
+weight (inverse document frequency in the collection) found in it, Japanese pairs holding a hiragana (者は,
+名で: particles and endings) left out of the weight (``weighed_terms``). Full-text results whose best
+coverage is under ``MIN_COVERAGE`` are not relevant: the answer is then "not found" without asking a model.
+The threshold errs toward asking (the model is told to say when the passages do not hold the answer): on
+the generated question set (``tests/ask/corpus.py``; questions paraphrase their page, so only part of their
+words are on it) every answerable question's best coverage was 0.16 or more and no question about something
+the documents never mention reached 0.09 (``tests/ask/test_relevance.py``); a question that shares one word
+with a small collection can still pass.
 ``score`` is higher for better passages and comparable within one result list only. A phrase in quotes
 ("…" or 「…」) must appear word for word: the trigram index (the chat search's tokenizer) finds it.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 import re
+import sqlite3
 from dataclasses import dataclass, field
 
 from engine.ask.collections import Collections
-from engine.ask.terms import match_expression, query_terms
+from engine.ask.db import WORD_TOKENIZER
+from engine.ask.terms import match_expression, query_terms, weighed_terms
 from engine.errors import BadInputError
 from engine.store import Store
 
@@ -45,7 +59,10 @@ MODES = ("auto", "fts", "dense", "hybrid")
 FUSIONS = ("linear", "rrf")
 RRF_K = 60
 CANDIDATES = 50          # per ranking, before fusion
-MIN_COVERAGE = 0.4
+POOL = 100               # full-text candidates scored again with the collection's own statistics
+MAX_SPAN_QUERIES = 16    # a collection in more runs of passage ids counts matches in Python
+K1, B = 1.2, 0.75        # BM25's (as FTS5's)
+MIN_COVERAGE = 0.12      # measured: see above and tests/ask/test_relevance.py
 FLOAT32_BYTES = 512 << 20   # vectors up to this size are kept as float32 in memory (~340,000 of 384 dimensions)
 _PHRASE = re.compile(r'"([^"]{3,})"|「([^」]{3,})」')
 
@@ -93,6 +110,7 @@ class Retriever:
         self.collection = Collections(store).get(collection)
         self.embedder = embedder
         self._matrix = None          # (stamp, ids, float16 matrix) of this collection's vectors
+        self._span_cache = None      # (stamp, (passages, spans)): see _spans
         self._labels: dict[str, str] | None = None
 
     # ---- the public call -----------------------------------------------------
@@ -114,7 +132,8 @@ class Retriever:
             raise BadInputError(self._no_vectors_reason())
         terms = query_terms(query)
         phrases = [a or b for a, b in _PHRASE.findall(query)]
-        fts = self._fts(terms, max(CANDIDATES, top_k), phrases) if mode in ("fts", "hybrid") else []
+        stats = _Stats(terms)
+        fts = self._fts(terms, max(CANDIDATES, top_k), phrases, stats) if mode in ("fts", "hybrid") else []
         dense = self._dense(query, max(CANDIDATES, top_k)) if mode in ("dense", "hybrid") else []
         if mode == "fts":
             ranked = [(pid, -bm25) for pid, bm25 in fts]
@@ -133,9 +152,9 @@ class Retriever:
             h.fts_rank, h.dense_rank = fts_rank.get(h.passage_id), dense_rank.get(h.passage_id)
             h.cosine = cos.get(h.passage_id)
         if fts and hits:
-            cover = self._coverage(terms, [h.passage_id for h in hits])
+            self._measure(stats, [h.passage_id for h in hits if h.passage_id not in stats.tf])
             for h in hits:
-                h.coverage = cover.get(h.passage_id, 0.0)
+                h.coverage = stats.coverage(h.passage_id)
         if mode == "fts":
             relevant = any((h.coverage or 0) >= MIN_COVERAGE for h in hits)
         else:
@@ -143,12 +162,19 @@ class Retriever:
         return Retrieval(hits, mode, terms, relevant, time.perf_counter() - t0)
 
     # ---- full text -------------------------------------------------------------
-    def _fts(self, terms: list[str], limit: int, phrases: list[str] = ()) -> list[tuple[int, float]]:
-        """BM25 over the word index; a phrase in quotes ("…" or 「…」, three characters or more) must appear
-        as it is written (the trigram index finds any substring)."""
+    def _fts(self, terms: list[str], limit: int, phrases: list[str] = (), stats: "_Stats | None" = None
+             ) -> list[tuple[int, float]]:
+        """BM25 over the word index, with this collection's statistics: ``(passage id, -score)``, best first. A
+        phrase in quotes ("…" or 「…」, three characters or more) must appear as it is written (the trigram index
+        finds any substring).
+
+        FTS5's own ``bm25()`` counts every passage of the table, other collections' too; it only chooses the
+        ``POOL`` candidates (all of them in a collection where fewer match), which are then scored again with the
+        collection's passage count and document frequencies (``_measure``)."""
         if not terms:
             return []
-        sql = ("SELECT w.rowid, bm25(ask_fts_words) AS r FROM ask_fts_words w "
+        stats = stats if stats is not None else _Stats(terms)
+        sql = ("SELECT w.rowid FROM ask_fts_words w "
                "JOIN ask_passages p ON p.id = w.rowid JOIN ask_files f ON f.id = p.file_id "
                "WHERE ask_fts_words MATCH ? AND f.collection_id = ?")
         params: list = [match_expression(terms), self.collection.id]
@@ -156,27 +182,94 @@ class Retriever:
             sql += " AND w.rowid IN (SELECT rowid FROM ask_fts_tri WHERE ask_fts_tri MATCH ?)"
             params.append('"' + phrase.replace('"', '""') + '"')
         with self.store._guard() as c:
-            return c.execute(sql + " ORDER BY r LIMIT ?", (*params, limit)).fetchall()
+            pool = [r[0] for r in c.execute(sql + " ORDER BY bm25(ask_fts_words) LIMIT ?",
+                                            (*params, max(POOL, limit)))]
+        if not pool:
+            return []
+        self._measure(stats, pool)
+        order = {pid: i for i, pid in enumerate(pool)}
+        # Lengths compared with the candidates' mean (the collection's would cost a scan of it).
+        mean = sum(stats.dl[pid] for pid in pool) / len(pool)
+        scored = sorted(((pid, stats.bm25(pid, mean)) for pid in pool), key=lambda kv: (-kv[1], order[kv[0]]))
+        return [(pid, -score) for pid, score in scored[:limit]]
 
-    def _coverage(self, terms: list[str], ids: list[int]) -> dict[int, float]:
-        """Per passage: the share of the question's term weight (IDF) it holds."""
+    def _measure(self, stats: "_Stats", ids: list[int]) -> None:
+        """Fill ``stats`` for these passages: the collection's passage count and each term's document
+        frequency in it (once), and each passage's length and term frequencies."""
+        ids = [pid for pid in dict.fromkeys(ids) if pid not in stats.tf]
+        if not ids or not stats.terms:
+            return
         marks = ",".join("?" * len(ids))
         with self.store._guard() as c:
-            n = c.execute("SELECT count(*) FROM ask_passages").fetchone()[0] or 1
-            weight: dict[str, float] = {}
-            held: dict[int, float] = {}
-            for t in terms:
-                expr = match_expression([t])
-                df = c.execute("SELECT count(*) FROM ask_fts_words WHERE ask_fts_words MATCH ?",
-                               (expr,)).fetchone()[0]
-                w = math.log(1 + (n - df + 0.5) / (df + 0.5))
-                weight[t] = w
-                if df:
-                    for (pid,) in c.execute(f"SELECT rowid FROM ask_fts_words WHERE ask_fts_words MATCH ? "
-                                            f"AND rowid IN ({marks})", (expr, *ids)):
-                        held[pid] = held.get(pid, 0.0) + w
-        total = sum(weight.values()) or 1.0
-        return {pid: held.get(pid, 0.0) / total for pid in ids}
+            if stats.df is None:
+                stats.n, stats.df = self._frequencies(c, stats.terms)
+            docs = c.execute(f"SELECT id, terms FROM ask_passages WHERE id IN ({marks})", ids).fetchall()
+        counts = term_counts(docs, stats.terms)
+        for pid, text in docs:
+            stats.tf[pid] = counts.get(pid, {})
+            stats.dl[pid] = len(text.split())
+
+    def _frequencies(self, c, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """This collection's passage count and, per term, how many of its passages hold it."""
+        n, spans = self._spans(c)
+        df: dict[str, int] = {}
+        for t in terms:
+            expr = match_expression([t])
+            if spans is None:       # the collection holds every passage there is
+                df[t] = c.execute("SELECT count(*) FROM ask_fts_words WHERE ask_fts_words MATCH ?",
+                                  (expr,)).fetchone()[0]
+            elif len(spans) <= MAX_SPAN_QUERIES:
+                df[t] = sum(c.execute("SELECT count(*) FROM ask_fts_words WHERE ask_fts_words MATCH ? "
+                                      "AND rowid BETWEEN ? AND ?", (expr, lo, hi)).fetchone()[0]
+                            for lo, hi in spans)
+            else:
+                starts = [lo for lo, _ in spans]
+                k = 0
+                for (rid,) in c.execute("SELECT rowid FROM ask_fts_words WHERE ask_fts_words MATCH ?", (expr,)):
+                    i = bisect.bisect_right(starts, rid) - 1
+                    k += i >= 0 and rid <= spans[i][1]
+                df[t] = k
+        return n, df
+
+    def _spans(self, c) -> tuple[int, list[tuple[int, int]] | None]:
+        """This collection's passage count, and its passage ids as runs ``(first, last)`` that hold no other
+        collection's passage (None: it holds every passage of the table). A file's passages are written in one
+        transaction, so its ids are consecutive; runs of files with no other collection's file between them
+        are joined. Kept until a file of any collection changes."""
+        stamp = c.execute("SELECT count(*), max(id), max(indexed_at) FROM ask_files").fetchone()
+        if self._span_cache is not None and self._span_cache[0] == stamp:
+            return self._span_cache[1]
+        owner = dict(c.execute("SELECT id, collection_id FROM ask_files"))
+        files = c.execute("SELECT file_id, min(id), max(id), count(*) FROM ask_passages GROUP BY file_id").fetchall()
+        files.sort(key=lambda r: r[1])
+        cid = self.collection.id
+        n = sum(k for fid, _, _, k in files if owner.get(fid) == cid)
+        if n == sum(k for *_, k in files):
+            result: tuple = (n, None)
+        elif all(hi - lo + 1 == k for _, lo, hi, k in files) and \
+                all(a[2] < b[1] for a, b in zip(files, files[1:])):
+            spans: list[list[int]] = []
+            last_ours = False
+            for fid, lo, hi, _ in files:
+                ours = owner.get(fid) == cid
+                if ours and last_ours:
+                    spans[-1][1] = hi
+                elif ours:
+                    spans.append([lo, hi])
+                last_ours = ours
+            result = (n, [(lo, hi) for lo, hi in spans])
+        else:                   # not written as expected: runs of consecutive ids
+            ids = [r[0] for r in c.execute("SELECT p.id FROM ask_passages p JOIN ask_files f ON f.id = p.file_id "
+                                           "WHERE f.collection_id = ? ORDER BY p.id", (cid,))]
+            spans = []
+            for pid in ids:
+                if spans and spans[-1][1] == pid - 1:
+                    spans[-1][1] = pid
+                else:
+                    spans.append([pid, pid])
+            result = (n, [(lo, hi) for lo, hi in spans])
+        self._span_cache = (stamp, result)
+        return result
 
     # ---- dense ------------------------------------------------------------------
     def vector_count(self) -> int:
@@ -282,6 +375,72 @@ class Retriever:
             path, page, text, a, b = rows[pid]
             out.append(Hit(pid, labels.get(path) or os.path.basename(path), path, page, text, float(score), a, b))
         return out
+
+
+class _Stats:
+    """One search's full-text statistics: the collection's (``n``, ``df``) and the passages' (``tf``, ``dl``)."""
+
+    def __init__(self, terms: list[str]):
+        self.terms = list(terms)
+        self.weighed = weighed_terms(self.terms)
+        self.n = 0
+        self.df: dict[str, int] | None = None
+        self.tf: dict[int, dict[str, int]] = {}
+        self.dl: dict[int, int] = {}
+
+    def idf(self, term: str) -> float:
+        df = (self.df or {}).get(term, 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def bm25(self, pid: int, mean_length: float) -> float:
+        """BM25 with the collection's idf; ``mean_length``: what a passage's length is compared with."""
+        tf = self.tf.get(pid) or {}
+        norm = K1 * (1 - B + B * self.dl.get(pid, 0) / (mean_length or 1.0))
+        return sum(self.idf(t) * f * (K1 + 1) / (f + norm) for t, f in tf.items() if f)
+
+    def coverage(self, pid: int) -> float:
+        """The share of the question's weight (the idf of its weighed terms) that the passage holds."""
+        tf = self.tf.get(pid) or {}
+        weights = {t: self.idf(t) for t in self.weighed}
+        total = sum(weights.values()) or 1.0
+        return sum(w for t, w in weights.items() if tf.get(t)) / total
+
+
+def term_counts(docs: list[tuple[int, str]], terms: list[str]) -> dict[int, dict[str, int]]:
+    """How often each term occurs in each text (``[(id, index_terms text)]``), tokenized as the word index
+    does (an in-memory FTS5 table with the same tokenizer, so "budgets" counts for "budget")."""
+    if not docs or not terms:
+        return {}
+    m = sqlite3.connect(":memory:")
+    try:
+        m.execute(f"CREATE VIRTUAL TABLE t USING fts5(terms, tokenize='{WORD_TOKENIZER}')")
+        m.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)")
+        # Each term's tokens (its stem; two where the tokenizer splits it), then the texts.
+        m.executemany("INSERT INTO t(rowid, terms) VALUES (?, ?)", [(-i - 1, t) for i, t in enumerate(terms)])
+        tokens: dict[int, list[str]] = {}
+        for term, doc in m.execute("SELECT term, doc FROM v ORDER BY doc DESC, offset"):
+            tokens.setdefault(-doc - 1, []).append(term)
+        m.execute("DELETE FROM t")
+        m.executemany("INSERT INTO t(rowid, terms) VALUES (?, ?)", docs)
+        wanted = sorted({tok for toks in tokens.values() for tok in toks})
+        found: dict[tuple[str, int], int] = {}
+        if wanted:
+            marks = ",".join("?" * len(wanted))
+            for tok, doc in m.execute(f"SELECT term, doc FROM v WHERE term IN ({marks})", wanted):
+                found[(tok, doc)] = found.get((tok, doc), 0) + 1
+    finally:
+        m.close()
+    out: dict[int, dict[str, int]] = {}
+    for pid, _ in docs:
+        row = {}
+        for i, t in enumerate(terms):
+            toks = tokens.get(i)
+            if toks:
+                k = min(found.get((tok, pid), 0) for tok in toks)
+                if k:
+                    row[t] = k
+        out[pid] = row
+    return out
 
 
 def _rrf(rankings: list[list[int]]) -> list[tuple[int, float]]:

@@ -90,6 +90,15 @@ def query_terms(question: str) -> list[str]:
     return out
 
 
+def weighed_terms(terms: list[str]) -> list[str]:
+    """The terms that say what a question is about, for judging whether a passage answers it: a Japanese
+    pair holding a hiragana (者は, 名で, の予, 案に) is mostly a particle or an ending glued to a word,
+    which the answer's page need not share (出席者は何名でしたか / 出席者：１２名), so it is left out of that
+    judgement (still searched for); all of them are kept when nothing else is left."""
+    kept = [t for t in terms if not _HIRAGANA.search(t)]
+    return kept or list(terms)
+
+
 def match_expression(terms: list[str]) -> str:
     """An FTS5 query matching any of ``terms`` (each quoted: no operator can come from the question)."""
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
