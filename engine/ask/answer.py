@@ -15,9 +15,12 @@
    is shortened.
 3. The model is told to use only the passages, to cite after every claim, to answer in the
    question's language, and to say "not found in these documents" when they do not hold the answer.
-4. The reply's citations are checked: one that names a file and page Hearth gave the model is
-   kept (written the canonical way); any other is removed from the answer (listed in
-   ``removed_citations``), so no citation is shown that Hearth cannot match to a passage.
+4. The reply's citations are checked, in square, full-width (［］), lenticular (【】) and tortoise-shell
+   brackets and in parentheses, with the English and the Japanese page forms (p. 3, pp. 3-4, 3ページ, 第3頁):
+   one that names a file and page Hearth gave the model is kept (written the canonical way); any other — a
+   page not given, a file not given, a file named without its page — is removed from the answer (listed in
+   ``removed_citations``), so no citation is shown that Hearth cannot match to a passage. A range keeps the
+   pages that were given and removes the rest.
    ``citations`` are the passages cited; a model that cited none gets the passages it was given
    (``cited_by_model`` False). A reply that is the not-found sentence gives ``found`` False.
 
@@ -31,10 +34,12 @@ from __future__ import annotations
 import re
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
 from engine.ask.retrieve import Hit, Retrieval, Retriever
+from engine.documents import SUPPORTED_SUFFIXES
 from engine.errors import BadInputError, CancelledError
 from engine.host.protocol import SamplingOptions
 from engine.summarize.chunking import safe_cut
@@ -72,10 +77,26 @@ _PROMPTS = {
     },
 }
 
-# [report.pdf p. 3], [report.pdf, p.3], [report.pdf page 3], [report.pdf pp. 3-4], [p. 3], [a.pdf p. 2; b.pdf p. 5]
-_BRACKET = re.compile(r"\[([^\[\]\n]{1,300})\]")
-_REF = re.compile(r"^\s*(?P<file>.*?)[\s,:;(]*(?:pp?\.|pages?|ページ|頁)\s*(?P<page>\d{1,6})"
-                  r"(?:\s*[-\u2013\u2014~〜]\s*(?P<end>\d{1,6}))?\s*\)?\s*$", re.IGNORECASE)
+# Citations as models write them: [report.pdf p. 3], [report.pdf, p.3], [report.pdf page 3], [report.pdf pp. 3-4],
+# [p. 3], [a.pdf p. 2; b.pdf p. 5], [report.pdf p. 3, 5], [report.pdf 3ページ], [report.pdfの第3頁], [report.pdf];
+# in full-width and lenticular brackets too (［…］, 【…】, 〔…〕, 〖…〗) and in parentheses ((…), （…）), where only a
+# reference that names a document file or a page counts (prose in parentheses stays as it is). The inside is read
+# after NFKC (ｐ．３ is p.3).
+_SQUARE = re.compile(r"\[([^\[\]\n]{1,300})\]|［([^［］\n]{1,300})］|【([^【】\n]{1,300})】|〔([^〔〕\n]{1,300})〕"
+                     r"|〖([^〖〗\n]{1,300})〗")
+_ROUND = re.compile(r"\(([^()\n]{1,300})\)|（([^（）\n]{1,300})）")
+_SPAN = r"\d{1,6}(?:\s*(?:-|\u2010|\u2011|\u2012|\u2013|\u2014|~|〜|から|to)\s*\d{1,6})?"
+_PAGES = rf"{_SPAN}(?:\s*(?:,|、|and|&|・|および|及び|と)\s*{_SPAN})*"
+_PAGE_WORD = r"(?:pp?|pages?|pg)\.?\s*"
+_PAGE_SUFFIX = r"\s*(?:ページ目?|頁目?)"
+_REF = re.compile(rf"^\s*(?:(?P<file>.*?)[\s,:;、(の]+)?(?:{_PAGE_WORD}(?P<a>{_PAGES})|第?\s*(?P<b>{_PAGES}){_PAGE_SUFFIX})"
+                  rf"\s*\)?\s*$", re.IGNORECASE)
+_ONLY_PAGES = re.compile(rf"^\s*(?:{_PAGE_WORD})?{_PAGES}(?:{_PAGE_SUFFIX})?\s*$", re.IGNORECASE)
+_SPAN_RE = re.compile(rf"(\d{{1,6}})(?:\s*(?:-|\u2010|\u2011|\u2012|\u2013|\u2014|~|〜|から|to)\s*(\d{{1,6}}))?")
+_LEAD = re.compile(r"^(?:see(?:\s+also)?|cf\.?|source|sources|from|出典|参照|参考)(?:\s*[:：]\s*|\s+|$)", re.IGNORECASE)
+_DOC_SUFFIXES = tuple(s.lstrip(".") for s in SUPPORTED_SUFFIXES)
+_FILE_LIKE = re.compile(rf"\.(?:{'|'.join(_DOC_SUFFIXES)})$", re.IGNORECASE)     # report.pdf, 議事録.docx
+_BARE_FILE = re.compile(rf"^[^\s,;:、()]+\.(?:{'|'.join(_DOC_SUFFIXES)})$", re.IGNORECASE)
 
 
 @dataclass
@@ -124,63 +145,132 @@ def build_messages(question: str, hits: list[Hit], lang: str, base_model: bool,
 
 
 def _norm_file(name: str) -> str:
-    return " ".join(name.casefold().strip(" \t\"'`“”「」*_").split())
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().strip(" \t\"'`“”「」『』*_").split())
+
+
+def _file_part(m: re.Match) -> str:
+    """A reference's file, without a lead word ("see report.pdf p. 3", "出典: report.pdf 3ページ")."""
+    return _LEAD.sub("", (m.group("file") or "").strip()).strip()
+
+
+def _spans(pages: str) -> list[tuple[int, int]]:
+    out = []
+    for a, b in _SPAN_RE.findall(pages):
+        lo, hi = int(a), int(b or a)
+        out.append((min(lo, hi), max(lo, hi)))
+    return out
+
+
+def _page_text(lo: int, hi: int) -> str:
+    return f"p. {lo}" if lo == hi else f"p. {lo}-{hi}"
 
 
 def check_citations(text: str, hits: list[Hit]) -> tuple[str, list[Hit], list[str]]:
-    """Keep the citations that match a passage given to the model (file and page), rewritten canonically;
-    remove the others. Returns (text, cited hits in order of first citation, removed citation texts)."""
+    """Keep the citations that match a passage given to the model (file and page), rewritten canonically
+    (``[report.pdf p. 3]``); remove the others, in any bracket. A page range keeps its pages that were given
+    and removes the rest; a file that was not given, or named without a page when more than one of its pages
+    was, is removed. Returns (text, cited hits in order of first citation, removed citation texts)."""
     by_key: dict[tuple[str, int], Hit] = {}
+    pages_of: dict[str, list[int]] = {}
     files: dict[str, str] = {}          # any accepted spelling -> the label's file
     for h in hits:
-        by_key.setdefault((h.file, h.page), h)
+        if (h.file, h.page) not in by_key:
+            by_key[(h.file, h.page)] = h
+            pages_of.setdefault(h.file, []).append(h.page)
         for spelling in (h.file, h.file.rsplit("/", 1)[-1]):
             n = _norm_file(spelling)
             files.setdefault(n, h.file)
-            stem = n.rsplit(".", 1)[0]
-            files.setdefault(stem, h.file)
+            files.setdefault(n.rsplit(".", 1)[0], h.file)
+    for p in pages_of.values():
+        p.sort()
     cited: list[Hit] = []
     removed: list[str] = []
 
-    def resolve(ref: str) -> Hit | None:
-        m = _REF.match(ref)
-        if not m:
-            return None
-        page = int(m.group("page"))
-        name = _norm_file(m.group("file"))
-        if not name:       # "[p. 3]": fine when exactly one file given to the model has that page
-            matches = [h for (f, p), h in by_key.items() if p == page]
-            return matches[0] if len(matches) == 1 else None
-        f = files.get(name) or files.get(name.rsplit(".", 1)[0])
-        return by_key.get((f, page)) if f else None
+    def given_file(name: str) -> str | None:
+        n = _norm_file(name)
+        return files.get(n) or files.get(n.rsplit(".", 1)[0]) if n else None
 
-    def repl(m: re.Match) -> str:
-        inner = m.group(1)
-        parts = []
+    def kind(part: str, strict: bool) -> str:
+        """"ref" (file and page, or a page), "file" (a document named without a page) or "" (not a citation).
+        ``strict`` (parentheses): a reference's file part must be empty, a given file or a document's name."""
+        norm = unicodedata.normalize("NFKC", part).strip()
+        m = _REF.match(norm)
+        if m:
+            name = _file_part(m)
+            if not strict or not name or given_file(name) or _FILE_LIKE.search(_norm_file(name)):
+                return "ref"
+            return ""
+        if _BARE_FILE.match(_norm_file(norm)) or (given_file(norm) and _FILE_LIKE.search(_norm_file(norm))):
+            return "file"
+        return ""
+
+    def resolve(part: str, what: str, good: list[str]) -> None:
+        norm = unicodedata.normalize("NFKC", part).strip()
+        raw = f"[{part.strip()}]"
+        if what == "file":
+            f = given_file(norm)
+            if f and len(pages_of[f]) == 1:
+                keep(by_key[(f, pages_of[f][0])], good)
+            else:
+                removed.append(raw)
+            return
+        m = _REF.match(norm)
+        spans = _spans(m.group("a") or m.group("b"))
+        name = _file_part(m)
+        if name:
+            f = given_file(name)
+        else:       # "[p. 3]": fine when exactly one file given to the model has those pages
+            owners = {f for f, ps in pages_of.items() if any(lo <= p <= hi for p in ps for lo, hi in spans)}
+            f = owners.pop() if len(owners) == 1 else None
+        if f is None:
+            removed.append(raw)
+            return
+        for lo, hi in spans:
+            start = lo
+            for p in pages_of[f]:
+                if lo <= p <= hi:
+                    if p > start:
+                        removed.append(f"[{f} {_page_text(start, p - 1)}]")
+                    keep(by_key[(f, p)], good)
+                    start = p + 1
+            if start <= hi:
+                removed.append(f"[{f} {_page_text(start, hi)}]")
+
+    def keep(h: Hit, good: list[str]) -> None:
+        if h not in cited:
+            cited.append(h)
+        if h.label not in good:
+            good.append(h.label)
+
+    def parts_of(inner: str, strict: bool) -> list[str]:
+        parts: list[str] = []
         for group in re.split(r"\s*[;；]\s*", inner):
-            pending = ""
-            for piece in group.split(","):         # "a.pdf p. 2, b.pdf p. 5" but also "a.pdf, p. 2"
-                pending = f"{pending},{piece}" if pending else piece
-                if _REF.match(pending):
-                    parts.append(pending)
-                    pending = ""
-            if pending.strip():
-                parts.append(pending)
-        if not any(_REF.match(p) for p in parts):
-            return m.group(0)           # not a citation ([1], [note], Markdown): left as it is
-        good = []
-        for p in parts:
-            h = resolve(p)
-            if h is None:
+            for chunk in re.split(r"[,，、]", group):       # "a.pdf p. 2, b.pdf p. 5", "a.pdf, p. 2", "p. 3, 5"
+                if parts:
+                    joined = f"{parts[-1]},{chunk}"
+                    if (not kind(parts[-1], strict) or _ONLY_PAGES.match(unicodedata.normalize("NFKC", chunk))) \
+                            and kind(joined, strict) == "ref":
+                        parts[-1] = joined
+                        continue
+                parts.append(chunk)
+        return [p for p in parts if p.strip()]
+
+    def replace(m: re.Match, strict: bool) -> str:
+        inner = next(g for g in m.groups() if g is not None)
+        parts = parts_of(inner, strict)
+        kinds = [kind(p, strict) for p in parts]
+        if not any(kinds):
+            return m.group(0)           # not a citation ([1], [note], Markdown, prose in parentheses): left as it is
+        good: list[str] = []
+        for p, k in zip(parts, kinds):
+            if k:
+                resolve(p, k, good)
+            else:
                 removed.append(f"[{p.strip()}]")
-                continue
-            if h not in cited:
-                cited.append(h)
-            if h.label not in good:
-                good.append(h.label)
         return "".join(f"[{g}]" for g in good)
 
-    out = _BRACKET.sub(repl, text)
+    out = _SQUARE.sub(lambda m: replace(m, False), text)
+    out = _ROUND.sub(lambda m: replace(m, True), out)
     out = re.sub(r"[ \t]+([.,;:。、])", r"\1", out)       # no space left before punctuation by a removal
     out = re.sub(r"[ \t]{2,}", " ", out)
     return out.strip(), cited, removed

@@ -153,3 +153,49 @@ def test_dense_plumbing_with_a_tiny_embedding_model(indexed, tiny_embedding_mode
         assert [h.passage_id for h in half.hits] == [h.passage_id for h in dense.hits]
     finally:
         embedder.close()
+
+
+GIVEN = [Hit(1, "report.pdf", "/d/report.pdf", 1, "x", 3.0), Hit(2, "report.pdf", "/d/report.pdf", 3, "y", 2.0),
+         Hit(3, "notes.md", "/d/notes.md", 1, "z", 1.0)]
+
+
+@pytest.mark.parametrize("reply, answer, removed", [
+    # Other brackets are checked too: full-width, lenticular, tortoise shell, parentheses.
+    ("Twelve came 【report.pdf p. 9】.", "Twelve came.", ["[report.pdf p. 9]"]),
+    ("Twelve came ［report.pdf p. 9］.", "Twelve came.", ["[report.pdf p. 9]"]),
+    ("Twelve came 〔report.pdf p. 9〕.", "Twelve came.", ["[report.pdf p. 9]"]),
+    ("Twelve came (report.pdf p. 9).", "Twelve came.", ["[report.pdf p. 9]"]),
+    ("Twelve came （report.pdf p. 9）.", "Twelve came.", ["[report.pdf p. 9]"]),
+    ("Twelve came (see p. 9).", "Twelve came.", ["[see p. 9]"]),
+    ("Twelve came 【report.pdf p. 3】.", "Twelve came [report.pdf p. 3].", []),
+    ("十二名【ｒｅｐｏｒｔ．ｐｄｆ　ｐ．３】。", "十二名[report.pdf p. 3]。", []),
+    ("Twelve came (report.pdf, page 1).", "Twelve came [report.pdf p. 1].", []),
+    # The Japanese page forms.
+    ("十二名 [report.pdf 9ページ]。", "十二名。", ["[report.pdf p. 9]"]),
+    ("十二名 [report.pdf 3ページ]。", "十二名 [report.pdf p. 3]。", []),
+    ("十二名（report.pdfの第3頁）。", "十二名[report.pdf p. 3]。", []),
+    ("十二名 [出典: report.pdf 1ページ目]。", "十二名 [report.pdf p. 1]。", []),
+    # A file named without a page: one that was not given is removed; one given with one page is that page.
+    ("Sales rose [other.pdf].", "Sales rose.", ["[other.pdf]"]),
+    ("Sales rose (other.docx).", "Sales rose.", ["[other.docx]"]),
+    ("Osaka [notes.md].", "Osaka [notes.md p. 1].", []),
+    ("Twelve came [report.pdf].", "Twelve came.", ["[report.pdf]"]),       # two of its pages were given: which?
+    ("From [a.pdf, notes.md].", "From [notes.md p. 1].", ["[a.pdf]"]),
+    # Ranges keep the pages that were given and mark the rest, whichever end is missing.
+    ("Cut [report.pdf p. 2-3].", "Cut [report.pdf p. 3].", ["[report.pdf p. 2]"]),
+    ("Cut [report.pdf p. 3-4].", "Cut [report.pdf p. 3].", ["[report.pdf p. 4]"]),
+    ("Cut [report.pdf pp. 1–3].", "Cut [report.pdf p. 1][report.pdf p. 3].", ["[report.pdf p. 2]"]),
+    ("Cut [report.pdf pp. 4-9].", "Cut.", ["[report.pdf p. 4-9]"]),
+    ("Cut [report.pdf 2〜3ページ].", "Cut [report.pdf p. 3].", ["[report.pdf p. 2]"]),
+    ("Cut [report.pdf p. 3, 5].", "Cut [report.pdf p. 3].", ["[report.pdf p. 5]"]),
+    ("Cut [p. 3-4].", "Cut [report.pdf p. 3].", ["[report.pdf p. 4]"]),
+    ("Cut [p. 1].", "Cut.", ["[p. 1]"]),                                    # report.pdf p. 1 or notes.md p. 1?
+    # Not citations: left as they are.
+    ("Costs (about 8 percent, see the table) fell [1].", "Costs (about 8 percent, see the table) fell [1].", []),
+    ("Read [Hearth](https://example.com) (2024) and (Node.js).",
+     "Read [Hearth](https://example.com) (2024) and (Node.js).", []),
+])
+def test_citations_in_any_bracket_and_page_form_are_checked(reply, answer, removed):
+    text, cited, gone = check_citations(reply, GIVEN)
+    assert (text, gone) == (answer, removed)
+    assert all(f"[{h.label}]" in text for h in cited)
