@@ -207,8 +207,10 @@ class Indexer:
 
         try:
             st = os.stat(path)
-        except OSError as e:
-            return "failed", f"cannot read {path}: {e.strerror or e}"
+        except OSError as e:       # a dangling link, a file without permission: listed like any failure
+            reason = f"cannot read {path}: {e.strerror or e}"
+            self._save_failed(self.collection.id, path, None, reason)
+            return "failed", reason
         if row is not None and row[4] == "indexed":
             fid, size, mtime_ns, sha = row[:4]
             if size == st.st_size and mtime_ns == st.st_mtime_ns:
@@ -268,11 +270,12 @@ class Indexer:
         return "indexed", None, len(rows)
 
     def _save_failed(self, cid: int, path: str, st, reason: str) -> None:
+        """Record the file as failed (its passages, if any, dropped); ``st`` None: its size and time as 0."""
+        size, mtime_ns = (st.st_size, st.st_mtime_ns) if st is not None else (0, 0)
         with self.store._tx() as c:
             c.execute("DELETE FROM ask_files WHERE collection_id = ? AND path = ?", (cid, path))
             c.execute("INSERT INTO ask_files (collection_id, path, size, mtime_ns, sha256, status, error, indexed_at) "
-                      "VALUES (?, ?, ?, ?, '', 'failed', ?, ?)", (cid, path, st.st_size, st.st_mtime_ns, reason,
-                                                                  utc_now()))
+                      "VALUES (?, ?, ?, ?, '', 'failed', ?, ?)", (cid, path, size, mtime_ns, reason, utc_now()))
 
     # ---- embeddings --------------------------------------------------------------
     def _embed(self, cid: int, res: IndexResult, emit) -> None:

@@ -129,3 +129,25 @@ def test_cancel_keeps_finished_files_and_resume_finishes(store, tmp_path):
     r = Indexer(store, "many").run()
     assert (r.indexed, r.skipped) == (7, 5)
     assert len(_passages(store, "many")) == r.passages
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_file_that_cannot_be_opened_is_listed_like_any_failure(store, docs, tmp_path):
+    """A dangling link fails its stat before anything is read: it is recorded all the same, so the list of
+    collections and the pane's file list show it as `index --json` does."""
+    try:
+        os.symlink(tmp_path / "nowhere.pdf", docs / "gone.pdf")
+    except OSError:
+        pytest.skip("cannot make a symbolic link here")
+    cols = Collections(store)
+    cols.add("docs", [str(docs)])
+    r = Indexer(store, "docs").run()
+    assert [f["file"] for f in r.failed] == [str(docs / "gone.pdf")] and r.indexed == 4
+    assert cols.list()[0]["failed"] == 1 and cols.list()[0]["indexed"] == 4
+    failed = [f for f in cols.files("docs") if f["status"] == "failed"]
+    assert [f["path"] for f in failed] == [str(docs / "gone.pdf")] and failed[0]["error"] == r.failed[0]["reason"]
+    # The link mended: indexed at the next run; removed: dropped.
+    make_docs.make_cid_pdf(tmp_path / "nowhere.pdf")
+    assert Indexer(store, "docs").run().indexed == 1 and cols.list()[0]["failed"] == 0
+    (docs / "gone.pdf").unlink()
+    assert Indexer(store, "docs").run().removed == 1 and len(cols.files("docs")) == 4
