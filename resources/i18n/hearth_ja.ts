@@ -3786,6 +3786,11 @@ Drop files or folders here, or press New collection…</source>
     </message>
     <message>
         <location filename="../../gui/panes/models/library_view.py" line="72"/>
+        <source>embedding model (for document search)</source>
+        <translation>埋め込みモデル(文書検索用)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/panes/models/library_view.py" line="74"/>
         <source>ready (base model: no chat template)</source>
         <translation>使用可能(ベースモデル: チャットテンプレートなし)</translation>
     </message>

@@ -485,3 +485,22 @@ def test_model_card_links_ask_before_leaving_the_app(qtbot, config, monkeypatch)
         card.anchorClicked.emit(QtCore.QUrl(href))
     assert events == []
     assert card.source().isEmpty()                                              # nothing loaded into the view
+
+
+def test_library_says_an_embedding_model_is_for_document_search(qtbot, make_pane, bridge, config, tiny_model):
+    """An embedding model has no chat template either, but it is no base chat model: the Status column says
+    what it is for."""
+    from tests.tiny_gguf import make_tiny_bert_gguf
+
+    models = Path(config.paths.models_dir)
+    models.mkdir(parents=True, exist_ok=True)
+    make_tiny_bert_gguf(models / "embed.gguf")
+    shutil.copy(tiny_model, models / "chat.gguf")
+    pane = make_pane()
+    with qtbot.waitSignal(bridge.libraryChanged, timeout=10000):
+        pane.library_view.refresh_btn.click()
+    lv = pane.library_view
+    names = texts(lv.tree)
+    status = {n: lv.tree.topLevelItem(i).text(6) for i, n in enumerate(names)}
+    assert status["embed"] == "embedding model (for document search)"
+    assert "base model" not in status["embed"] and "embedding" not in status["chat"]

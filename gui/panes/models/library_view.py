@@ -68,7 +68,9 @@ class LibraryView(QtWidgets.QWidget):
                      ctx_text(i.context_length if i else None), size_text(e.size),
                      tr(SOURCES[e.source]) if e.source in SOURCES else e.source,
                      self.tr("ready") if e.ok else self.tr("unusable: {error}").format(error=translate_message(e.error))]
-            if e.ok and e.is_base_model:
+            if e.ok and e.is_embedding:       # no chat template either, but it is not a chat model at all
+                cells[6] = self.tr("embedding model (for document search)")
+            elif e.ok and e.is_base_model:
                 cells[6] = self.tr("ready (base model: no chat template)")
             item = QtWidgets.QTreeWidgetItem(cells)
             item.setData(0, Qt.ItemDataRole.UserRole, e)
