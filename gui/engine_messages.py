@@ -210,6 +210,8 @@ TEMPLATES = (
                                         "left out"),
     QT_TRANSLATE_NOOP("EngineMessages", "only the first {n} characters were read; the rest of the document was "
                                         "left out"),
+    QT_TRANSLATE_NOOP("EngineMessages", "the styles were not read (over {n} MB of XML): headings set by a style "
+                                        "are not marked"),
     # ---- documents (engine/documents)
     QT_TRANSLATE_NOOP("EngineMessages", "{name}: Hearth cannot read {kind}; it reads PDF, Word (.docx), "
                                         "text (.txt), Markdown (.md) and HTML documents"),
@@ -355,6 +357,8 @@ TEMPLATES = (
                                         "is {limit} MB)"),
     QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large: its part {part} is over {n} MB of XML"),
     QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large: one paragraph or table row in it is over {n} MB of XML"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is too large: one paragraph or table row in it, or what lies "
+                                        "between two, holds over {n} XML nodes"),
     QT_TRANSLATE_NOOP("EngineMessages", "{name}: this PDF takes too long to open (over {n} s)"),
     QT_TRANSLATE_NOOP("EngineMessages", "{name}: this PDF takes too long to read: no page could be read within {n} s"),
     QT_TRANSLATE_NOOP("EngineMessages", "stopped reading {name}"),
@@ -490,13 +494,13 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", "no collection named {name} (collections: {names})"),
     QT_TRANSLATE_NOOP("EngineMessages", "the document index was written by a newer version of Hearth (schema {n}; this version knows up to {m}): update Hearth"),
     QT_TRANSLATE_NOOP("EngineMessages", "the embedding model {name} cannot be used: {reason}"),
-    QT_TRANSLATE_NOOP("EngineMessages", "{name} is not an embedding model (its header names no pooling and its architecture is {arch}); pick one made for search, such as multilingual-e5 or bge-m3"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name} is not an embedding model (its header names no pooling and its architecture is {arch}); pick one made for search, such as {model} or {other}"),
     QT_TRANSLATE_NOOP("EngineMessages", "indexing was stopped; the documents indexed so far are kept: index again to go on"),
     QT_TRANSLATE_NOOP("EngineMessages", "the search mode must be one of {modes}"),
     QT_TRANSLATE_NOOP("EngineMessages", "the fusion must be one of {fusions}"),
     QT_TRANSLATE_NOOP("EngineMessages", "give a question or words to search for"),
     QT_TRANSLATE_NOOP("EngineMessages", "the stored vectors have {n} dimensions but {name} gives {m}: index the collection again"),
-    QT_TRANSLATE_NOOP("EngineMessages", "dense search needs an embedding model: download one (the suggested models list multilingual-e5 and bge-m3) and index the collection again"),
+    QT_TRANSLATE_NOOP("EngineMessages", "dense search needs an embedding model: download one, such as {model} or {other} (python main.py pull REPO), and index the collection again"),
     QT_TRANSLATE_NOOP("EngineMessages", "the collection {name} has no vectors from {model} yet: index it again to compute them"),
     QT_TRANSLATE_NOOP("EngineMessages", "{path} is not there any more (a removed or unplugged drive?); its documents stay in the index"),
     QT_TRANSLATE_NOOP("EngineMessages", "cannot read the folder {path}: {reason}"),

@@ -98,6 +98,21 @@ class Embedder:
         self.close()
 
 
+_EMBEDDING_FALLBACK = [{"name": "BGE-M3", "repo_id": "gpustack/bge-m3-GGUF"},
+                       {"name": "Qwen3 Embedding 0.6B", "repo_id": "Qwen/Qwen3-Embedding-0.6B-GGUF"}]
+
+
+def suggested_embedding_models() -> tuple[str, str]:
+    """The first two embedding models of the curated list (``resources/curated_models.json``), as a sentence
+    names them: ``("BGE-M3 (gpustack/bge-m3-GGUF)", "Qwen3 Embedding 0.6B (Qwen/Qwen3-Embedding-0.6B-GGUF)")``."""
+    from engine.library import suggested_models
+
+    models = suggested_models(2, "embedding_models")
+    models += [m for m in _EMBEDDING_FALLBACK if m["repo_id"] not in {x["repo_id"] for x in models}]
+    first, second = (f"{m.get('name') or m['repo_id']} ({m['repo_id']})" for m in models[:2])
+    return first, second
+
+
 def find_embedding_model(library, name: str | None = None):
     """The embedding model to use: ``name`` (a path or library name), else the first usable
     embedding model in the library (multilingual ones first), else None."""
@@ -108,9 +123,10 @@ def find_embedding_model(library, name: str | None = None):
         if not entry.ok:
             raise BadInputError(f"the embedding model {entry.path.name} cannot be used: {entry.error}")
         if not entry.is_embedding:
+            first, second = suggested_embedding_models()
             raise BadInputError(f"{entry.name} is not an embedding model (its header names no pooling and its "
                                 f"architecture is {entry.info.architecture}); pick one made for search, such as "
-                                f"multilingual-e5 or bge-m3")
+                                f"{first} or {second}")
         return entry
     models = [m for m in library.list_models() if m.ok and m.is_embedding]
     if not models:

@@ -291,8 +291,11 @@ class Retriever:
 
     def _no_vectors_reason(self) -> str:
         if self.embedder is None:
-            return ("dense search needs an embedding model: download one (the suggested models list "
-                    "multilingual-e5 and bge-m3) and index the collection again")
+            from engine.ask.embed import suggested_embedding_models
+
+            first, second = suggested_embedding_models()
+            return (f"dense search needs an embedding model: download one, such as {first} or {second} "
+                    f"(python main.py pull REPO), and index the collection again")
         return (f"the collection {self.collection.name!r} has no vectors from {self.embedder.path.name} yet: "
                 f"index it again to compute them")
 

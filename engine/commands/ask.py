@@ -81,6 +81,24 @@ def cmd_collections_remove(args, ctx) -> int:
     return 0
 
 
+def _require_index(store, name: str) -> None:
+    """BadInputError (exit 2, as for an unknown collection) when the collection has nothing to search: never
+    indexed, or none of its documents could be read. Before any model loads."""
+    from engine.ask.collections import Collections
+
+    col = Collections(store).get(name)
+    with store._guard() as c:
+        files, failed, passages = c.execute(
+            "SELECT count(*), coalesce(sum(status = 'failed'), 0), coalesce(sum(passages), 0) FROM ask_files "
+            "WHERE collection_id = ?", (col.id,)).fetchone()
+    if passages:
+        return
+    if not files:
+        raise BadInputError(f"nothing in {col.name} is indexed yet: run `python main.py index {_quote(col.name)}`")
+    raise BadInputError(f"none of the documents in {col.name} could be read ({failed} tried): "
+                        f"`python main.py index {_quote(col.name)}` says why")
+
+
 def _quote(name: str) -> str:
     return f'"{name}"' if any(c.isspace() for c in name) else name
 
@@ -177,6 +195,7 @@ def cmd_retrieve(args, ctx) -> int:
     embedder = None
     try:
         retriever = Retriever(store, args.name)
+        _require_index(store, args.name)
         if args.mode != "fts":
             embedder = _embedder(args, ctx, required=args.mode in ("dense", "hybrid"), store=store)
             retriever.embedder = embedder
@@ -216,9 +235,11 @@ def cmd_ask(args, ctx) -> int:
     if args.ctx and args.ctx < 256:
         raise BadInputError("--ctx must be at least 256 tokens")
     store = _store(ctx)
-    from engine.ask.collections import Collections
-
-    Collections(store).get(args.name)              # an unknown collection fails before anything loads
+    try:
+        _require_index(store, args.name)           # an unknown or empty collection fails before anything loads
+    except BaseException:
+        store.close()
+        raise
     entry = resolve_model(ctx, args.model)
     if getattr(entry, "is_embedding", False):
         raise BadInputError(f"{entry.name} is an embedding model: it finds passages but cannot write answers; "

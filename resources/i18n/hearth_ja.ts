@@ -2526,6 +2526,11 @@ Drop files or folders here, or press New collection…</source>
         <translation>最初の {n} 文字だけを読み取りました。文書の残りは除外しました</translation>
     </message>
     <message>
+        <location filename="../../gui/engine_messages.py" line="211"/>
+        <source>the styles were not read (over {n} MB of XML): headings set by a style are not marked</source>
+        <translation>スタイルは読み取っていません({n} MB の XML を超えています): スタイルで設定された見出しは示されません</translation>
+    </message>
+    <message>
         <location filename="../../gui/engine_messages.py" line="184"/>
         <source>{name}: Hearth cannot read {kind}; it reads PDF, Word (.docx), text (.txt), Markdown (.md) and HTML documents</source>
         <translation>{name}: Hearth は {kind} を読めません。対応形式は PDF、Word (.docx)、テキスト (.txt)、Markdown (.md)、HTML です</translation>
@@ -3041,6 +3046,11 @@ Drop files or folders here, or press New collection…</source>
         <translation>{name} は大きすぎます: 段落または表の行のひとつが {n} MB の XML を超えています</translation>
     </message>
     <message>
+        <location filename="../../gui/engine_messages.py" line="358"/>
+        <source>{name} is too large: one paragraph or table row in it, or what lies between two, holds over {n} XML nodes</source>
+        <translation>{name} は大きすぎます: 段落または表の行のひとつ(またはその間)に XML ノードが {n} 個を超えてあります</translation>
+    </message>
+    <message>
         <location filename="../../gui/engine_messages.py" line="353"/>
         <source>{name}: this PDF takes too long to open (over {n} s)</source>
         <translation>{name}: この PDF は開くのに時間がかかりすぎます({n} 秒を超えます)</translation>
@@ -3507,8 +3517,8 @@ Drop files or folders here, or press New collection…</source>
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="441"/>
-        <source>{name} is not an embedding model (its header names no pooling and its architecture is {arch}); pick one made for search, such as multilingual-e5 or bge-m3</source>
-        <translation>{name} は埋め込みモデルではありません (ヘッダーにプーリングの指定がなく、アーキテクチャは {arch} です)。multilingual-e5 や bge-m3 など検索用のモデルを選んでください</translation>
+        <source>{name} is not an embedding model (its header names no pooling and its architecture is {arch}); pick one made for search, such as {model} or {other}</source>
+        <translation>{name} は埋め込みモデルではありません (ヘッダーにプーリングの指定がなく、アーキテクチャは {arch} です)。{model} や {other} など検索用のモデルを選んでください</translation>
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="441"/>
@@ -3537,8 +3547,8 @@ Drop files or folders here, or press New collection…</source>
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="441"/>
-        <source>dense search needs an embedding model: download one (the suggested models list multilingual-e5 and bge-m3) and index the collection again</source>
-        <translation>ベクトル検索には埋め込みモデルが必要です: 埋め込みモデル (おすすめの一覧に multilingual-e5 と bge-m3 があります) をダウンロードし、コレクションの索引を作り直してください</translation>
+        <source>dense search needs an embedding model: download one, such as {model} or {other} (python main.py pull REPO), and index the collection again</source>
+        <translation>ベクトル検索には埋め込みモデルが必要です: {model} や {other} などの埋め込みモデルをダウンロードし (python main.py pull REPO)、コレクションの索引を作り直してください</translation>
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="441"/>

@@ -114,3 +114,18 @@ def test_kill_9_mid_index_then_resume_loses_nothing_and_doubles_nothing(tmp_path
         c.execute("INSERT INTO ask_fts_words(ask_fts_words) VALUES ('integrity-check')")
         assert c.execute("SELECT count(*) FROM ask_fts_words WHERE ask_fts_words MATCH '\"topic\"'").fetchone()[0] \
             == r["passages"]
+
+
+def test_retrieve_and_ask_on_a_collection_with_nothing_indexed_say_so(docs, tmp_path, hearth_home):
+    assert run_cli("collections", "add", "docs", docs).returncode == 0
+    for args in (("retrieve", "docs", "budget", "--json"), ("ask", "docs", "When was the budget raised?", "--json")):
+        p = run_cli(*args)
+        assert p.returncode == 2 and p.stdout == ""                  # as for an unknown collection
+        assert "nothing in docs is indexed yet: run `python main.py index docs`" in p.stderr
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "bad.docx").write_bytes(b"not a zip")
+    assert run_cli("collections", "add", "bad", broken).returncode == 0
+    assert run_cli("index", "bad", "--quiet").returncode == 0
+    p = run_cli("retrieve", "bad", "budget")
+    assert p.returncode == 2 and "none of the documents in bad could be read (1 tried)" in p.stderr

@@ -33,3 +33,26 @@ def test_suggestions_for_embedding_and_for_base_models():
     assert len(emb) == 2 and all(m["repo_id"].lower().endswith("gguf") for m in emb)
     warning = base_model_warning("tiny-base")
     assert warning.startswith("tiny-base is a base model") and suggested_models(1)[0]["repo_id"] in warning
+
+
+def test_messages_name_the_curated_embedding_models(tiny_model, hearth_home, store, docs):
+    """Where Hearth asks for an embedding model it names the ones its catalogue suggests (not a model it
+    does not list)."""
+    import pytest
+
+    from engine.ask import Collections, Retriever
+    from engine.ask.embed import find_embedding_model, suggested_embedding_models
+    from engine.errors import BadInputError
+
+    repos = [m["repo_id"] for m in suggested_models(2, "embedding_models")]
+    assert [s.split(" (")[1].rstrip(")") for s in suggested_embedding_models()] == repos
+    Collections(store).add("docs", [str(docs)])
+    with pytest.raises(BadInputError) as e:
+        Retriever(store, "docs").search("budget", mode="dense")
+    assert all(r in str(e.value) for r in repos) and "multilingual-e5" not in str(e.value)
+    cfg = AppConfig.load()
+    cfg.paths.models_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(tiny_model, cfg.paths.models_dir / "chat.gguf")
+    with pytest.raises(BadInputError, match="is not an embedding model") as e:
+        find_embedding_model(ModelLibrary(cfg), "chat")
+    assert all(r in str(e.value) for r in repos) and "multilingual-e5" not in str(e.value)
