@@ -18,10 +18,17 @@ A hostile file stays bounded in memory and time:
   read — ``word/document.xml``, its relationships and the styles — each through
   ``zipfile``, which stops at the declared size (a part that inflates to more fails its
   CRC: "damaged"), never the pictures or the other parts;
+- the relationships and the styles are parsed whole, one after the other (the first is let
+  go before the second is parsed), each only up to ``MAX_SIDE_XML_BYTES``: lxml needs about
+  35 bytes of memory per byte of XML made of tiny elements. Larger relationships are not
+  read (the styles are then looked for where Word puts them); larger styles are not read,
+  with a warning (headings set by a style are then not marked);
 - ``word/document.xml`` is streamed (lxml's pull parser, 256 KB at a time): each paragraph
   or table row is turned into text and dropped from the tree as soon as it ends, so
   memory holds one block, not the document; a single paragraph or row over
-  ``MAX_BLOCK_BYTES`` of XML is refused;
+  ``MAX_BLOCK_BYTES`` of XML is refused, and so is one, or what lies between two, that
+  holds over ``MAX_BLOCK_NODES`` XML nodes (elements, text, comments: counted by libxml2
+  whenever the bytes read since the last count could hold that many);
 - reading stops, with a warning, after ``MAX_PARAGRAPHS`` paragraphs and table rows or
   ``MAX_CHARACTERS`` characters of text (a 500 MB document.xml of one-letter paragraphs
   gives its first million in a few seconds, not 8 GB and three minutes).
@@ -52,8 +59,11 @@ MAX_PARTS = 10_000                 # files in the zip (Word writes tens; a photo
 MAX_TOTAL_BYTES = 512 * MB         # all parts together, uncompressed
 MAX_RATIO = 100                    # uncompressed / compressed, for a part over RATIO_FLOOR
 RATIO_FLOOR = 4 * MB
-MAX_SIDE_XML_BYTES = 16 * MB       # the styles and the relationships, parsed whole (real ones: under 1 MB)
+MAX_SIDE_XML_BYTES = 4 * MB        # the styles and the relationships, parsed whole (real ones: under 1 MB)
 MAX_BLOCK_BYTES = 16 * MB          # XML held at once while streaming the body: one paragraph or table row
+MAX_BLOCK_NODES = 1_000_000        # XML nodes held at once (lxml: about 130 bytes each): a real paragraph or
+                                   # row holds tens to thousands, a whole book in one table cell a few 100,000
+MIN_NODE_BYTES = 2                 # the fewest bytes of XML a node takes ("a<b/>": two nodes in 5 bytes)
 MAX_PARAGRAPHS = 1_000_000         # paragraphs and table rows (cells' paragraphs included) read at most
 MAX_CHARACTERS = 20_000_000        # characters of text kept at most (a long novel has about a million)
 READ_CHUNK = 256 * 1024
@@ -92,9 +102,11 @@ def read_docx(path: Path, name: str, check, on_page) -> Document:
             except KeyError:
                 raise BadInputError(not_docx) from None
             check()
-            headings = _heading_levels(_styles(z, name))
+            notes: list[str] = []
+            headings = _heading_levels(_styles(z, name, notes))
             check()
             blocks, warnings = _read_body(z, main, name, headings, check)
+            warnings = notes + warnings
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, etree.XMLSyntaxError):
         # RuntimeError: an encrypted zip member; NotImplementedError: a compression zipfile lacks
         log.info("cannot read %s", name, exc_info=True)
@@ -167,36 +179,54 @@ def _shown(member: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in member[:100])
 
 
-def _part_xml(z: zipfile.ZipFile, member: str, name: str):
-    """A small part (styles, relationships) parsed whole, or None when the zip has none."""
+class _TooLarge(Exception):
+    """A side part over ``MAX_SIDE_XML_BYTES``."""
+
+
+def _part_xml(z: zipfile.ZipFile, member: str):
+    """A small part (styles, relationships) parsed whole, or None when the zip has none; _TooLarge when it
+    is over ``MAX_SIDE_XML_BYTES`` (then nothing of it is parsed)."""
     from lxml import etree
 
     try:
         info = z.getinfo(member)
     except KeyError:
         return None
-    too_large = BadInputError(f"{name} is too large: its part {_shown(member)} is over "
-                              f"{MAX_SIDE_XML_BYTES // MB} MB of XML")
     if info.file_size > MAX_SIDE_XML_BYTES:
-        raise too_large
+        raise _TooLarge(member)
     with z.open(info) as f:
         data = f.read(MAX_SIDE_XML_BYTES + 1)   # zipfile stops at the declared size; never trust it alone
     if len(data) > MAX_SIDE_XML_BYTES:
-        raise too_large
-    return etree.fromstring(data, etree.XMLParser(remove_blank_text=True, resolve_entities=False))
+        raise _TooLarge(member)
+    return etree.fromstring(data, etree.XMLParser(remove_blank_text=True, resolve_entities=False,
+                                                  remove_comments=True, remove_pis=True))
 
 
-def _styles(z: zipfile.ZipFile, name: str):
-    """The styles part's root element (the document's relationship names it), or None."""
-    target = "word/styles.xml"
-    rels = _part_xml(z, "word/_rels/document.xml.rels", name)
+def _styles_target(z: zipfile.ZipFile, name: str) -> str:
+    """The styles part's name, as the document's relationships give it (else where Word puts it). The
+    relationships' tree is let go when this returns."""
+    try:
+        rels = _part_xml(z, "word/_rels/document.xml.rels")
+    except _TooLarge:
+        log.info("%s: the document's relationships are over %d MB; not read", name, MAX_SIDE_XML_BYTES // MB)
+        rels = None
     if rels is not None:
         for r in rels.iter(REL + "Relationship"):
             if (r.get("Type") or "").endswith("/styles") and r.get("TargetMode") != "External":
                 t = r.get("Target") or ""
-                target = t[1:] if t.startswith("/") else posixpath.normpath(posixpath.join("word", t))
-                break
-    return _part_xml(z, target, name)
+                return t[1:] if t.startswith("/") else posixpath.normpath(posixpath.join("word", t))
+    return "word/styles.xml"
+
+
+def _styles(z: zipfile.ZipFile, name: str, warnings: list[str]):
+    """The styles part's root element, or None (no styles, or too large to read: ``warnings`` says so)."""
+    target = _styles_target(z, name)   # the relationships are freed before the styles are parsed
+    try:
+        return _part_xml(z, target)
+    except _TooLarge:
+        warnings.append(f"the styles were not read (over {MAX_SIDE_XML_BYTES // MB} MB of XML): headings set by "
+                        "a style are not marked")
+        return None
 
 
 # ---- the body, streamed -----------------------------------------------------------------------
@@ -207,12 +237,18 @@ def _read_body(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, headings: d
     """The body's blocks in document order, and the warnings; memory holds one block at a time."""
     from lxml import etree
 
-    parser = etree.XMLPullParser(events=("end",), tag=(W + "p", W + "tr", W + "tbl"),
-                                 remove_blank_text=True, resolve_entities=False)
+    # "start" events too, for the root (any "document" root, then every block's start): the tree's nodes are
+    # counted from it.
+    parser = etree.XMLPullParser(events=("start", "end"), tag=(W + "p", W + "tr", W + "tbl", "{*}document"),
+                                 remove_blank_text=True, resolve_entities=False, remove_comments=True,
+                                 remove_pis=True)
+    count_nodes = etree.XPath("count(descendant-or-self::node())")
     blocks: list[str] = []
     warnings: list[str] = []
     rows: dict = {}          # the table being read (one at most: a table in a cell is read with its row) → rows
     seen = chars = held = read = 0
+    root = None
+    nodes = since_count = 0  # nodes in the tree at the last count (at most: blocks are dropped since), bytes fed since
 
     def fits(text: str) -> bool:
         """Count ``text`` (and its separator) against MAX_CHARACTERS."""
@@ -238,10 +274,15 @@ def _read_body(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, headings: d
             if chunk:
                 parser.feed(chunk)
                 held += len(chunk)
+                since_count += len(chunk)
             else:
                 parser.close()
             released = False
-            for _, el in parser.read_events():
+            for event, el in parser.read_events():
+                if event == "start":
+                    if root is None:
+                        root = el.getroottree().getroot()
+                    continue
                 seen += 1
                 if seen > MAX_PARAGRAPHS:
                     return cut(f"only the first {MAX_PARAGRAPHS:,} paragraphs were read; the rest of the "
@@ -278,6 +319,13 @@ def _read_body(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, headings: d
             if held > MAX_BLOCK_BYTES:
                 raise BadInputError(f"{name} is too large: one paragraph or table row in it is over "
                                     f"{MAX_BLOCK_BYTES // MB} MB of XML")
+            if nodes + since_count // MIN_NODE_BYTES > MAX_BLOCK_NODES:   # there may be that many: count them
+                if root is None:   # no "document" root, no block begun: nothing here is a Word body
+                    raise zipfile.BadZipFile(f"{info.filename} has no document element")
+                nodes, since_count = int(count_nodes(root)), 0
+                if nodes > MAX_BLOCK_NODES:
+                    raise BadInputError(f"{name} is too large: one paragraph or table row in it, or what lies "
+                                        f"between two, holds over {MAX_BLOCK_NODES:,} XML nodes")
             check()
             if not chunk:
                 return blocks, warnings
