@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 
 from engine.ask.collections import Collections
 from engine.ask.db import WORD_TOKENIZER
-from engine.ask.terms import match_expression, query_terms, weighed_terms
+from engine.ask.terms import is_cjk_token, match_expression, query_terms, weighed_terms
 from engine.errors import BadInputError
 from engine.store import Store
 
@@ -239,10 +239,14 @@ class Retriever:
         stamp = c.execute("SELECT count(*), max(id), max(indexed_at) FROM ask_files").fetchone()
         if self._span_cache is not None and self._span_cache[0] == stamp:
             return self._span_cache[1]
+        cid = self.collection.id
+        n = c.execute("SELECT coalesce(sum(passages), 0) FROM ask_files WHERE collection_id = ?", (cid,)).fetchone()[0]
+        if n == c.execute("SELECT count(*) FROM ask_passages").fetchone()[0]:
+            self._span_cache = (stamp, (n, None))       # the only collection with passages: no need to look
+            return n, None
         owner = dict(c.execute("SELECT id, collection_id FROM ask_files"))
         files = c.execute("SELECT file_id, min(id), max(id), count(*) FROM ask_passages GROUP BY file_id").fetchall()
         files.sort(key=lambda r: r[1])
-        cid = self.collection.id
         n = sum(k for fid, _, _, k in files if owner.get(fid) == cid)
         if n == sum(k for *_, k in files):
             result: tuple = (n, None)
@@ -410,19 +414,32 @@ class _Stats:
 
 
 def term_counts(docs: list[tuple[int, str]], terms: list[str]) -> dict[int, dict[str, int]]:
-    """How often each term occurs in each text (``[(id, index_terms text)]``), tokenized as the word index
-    does (an in-memory FTS5 table with the same tokenizer, so "budgets" counts for "budget")."""
+    """How often each term occurs in each text (``[(id, index_terms text)]``), as the word index counts it.
+    Japanese and Chinese pairs are whole space-separated tokens of those texts (``engine.ask.terms``) and are
+    counted as such; other terms go through an in-memory FTS5 table with the index's own tokenizer, so
+    "budgets" counts for "budget"."""
     if not docs or not terms:
         return {}
+    out: dict[int, dict[str, int]] = {pid: {} for pid, _ in docs}
+    pairs = [t for t in terms if is_cjk_token(t)]
+    if pairs:
+        pattern = re.compile(r"(?<!\S)(?:" + "|".join(map(re.escape, pairs)) + r")(?!\S)")
+        for pid, text in docs:
+            row = out[pid]
+            for tok in pattern.findall(text):
+                row[tok] = row.get(tok, 0) + 1
+    others = [t for t in terms if t not in set(pairs)]
+    if not others:
+        return out
     m = sqlite3.connect(":memory:")
     try:
         m.execute(f"CREATE VIRTUAL TABLE t USING fts5(terms, tokenize='{WORD_TOKENIZER}')")
         m.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)")
         # Each term's tokens (its stem; two where the tokenizer splits it), then the texts.
-        m.executemany("INSERT INTO t(rowid, terms) VALUES (?, ?)", [(-i - 1, t) for i, t in enumerate(terms)])
+        m.executemany("INSERT INTO t(rowid, terms) VALUES (?, ?)", [(-i - 1, t) for i, t in enumerate(others)])
         tokens: dict[int, list[str]] = {}
-        for term, doc in m.execute("SELECT term, doc FROM v ORDER BY doc DESC, offset"):
-            tokens.setdefault(-doc - 1, []).append(term)
+        for tok, doc in m.execute("SELECT term, doc FROM v ORDER BY doc DESC, offset"):
+            tokens.setdefault(-doc - 1, []).append(tok)
         m.execute("DELETE FROM t")
         m.executemany("INSERT INTO t(rowid, terms) VALUES (?, ?)", docs)
         wanted = sorted({tok for toks in tokens.values() for tok in toks})
@@ -433,16 +450,14 @@ def term_counts(docs: list[tuple[int, str]], terms: list[str]) -> dict[int, dict
                 found[(tok, doc)] = found.get((tok, doc), 0) + 1
     finally:
         m.close()
-    out: dict[int, dict[str, int]] = {}
     for pid, _ in docs:
-        row = {}
-        for i, t in enumerate(terms):
+        row = out[pid]
+        for i, t in enumerate(others):
             toks = tokens.get(i)
             if toks:
                 k = min(found.get((tok, pid), 0) for tok in toks)
                 if k:
                     row[t] = k
-        out[pid] = row
     return out
 
 

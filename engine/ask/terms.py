@@ -90,6 +90,12 @@ def query_terms(question: str) -> list[str]:
     return out
 
 
+def is_cjk_token(term: str) -> bool:
+    """A term that is one whole token of the indexed text as it is written (a pair or a single character of
+    kana and kanji, no punctuation such as ・): found in ``index_terms`` output between spaces."""
+    return _CJK_RUN.fullmatch(term) is not None and term.isalnum()
+
+
 def weighed_terms(terms: list[str]) -> list[str]:
     """The terms that say what a question is about, for judging whether a passage answers it: a Japanese
     pair holding a hiragana (者は, 名で, の予, 案に) is mostly a particle or an ending glued to a word,

@@ -133,3 +133,24 @@ def test_document_frequencies_count_this_collection_only(store, tmp_path):
             assert r._frequencies(c, ["expense", "claim", "director", "inbox"]) == (n, df)
     finally:
         retrieve.MAX_SPAN_QUERIES = old
+
+
+def test_term_counts_agree_with_the_word_index_tokenizer():
+    """Japanese pairs are counted as tokens of the indexed text; the answer is the one the FTS5 tokenizer
+    gives (checked against an in-memory FTS5 table, which is how the other terms are counted)."""
+    from engine.ask import retrieve
+    from engine.ask.terms import index_terms, query_terms
+    from tests.ask.corpus import JA_FACTS, JA_FILLER
+    from tests.documents import make_docs
+
+    texts = [make_docs.LONG_JA[:900], *make_docs.JA_PAGE_TEXTS, " ".join(JA_FILLER),
+             "予算予算の見直し。ｶﾀｶﾅ・カナ、Budgets and budget reviews; 予算 budgets"]
+    docs = [(i + 1, index_terms(t)) for i, t in enumerate(texts)]
+    questions = ["予算の見直しはいつですか", "業務時間は何パーセント短縮されましたか", "カタ・カナ", "budget",
+                 *(q for _, q, _ in JA_FACTS)]
+    for q in questions:
+        terms = query_terms(q)
+        fast = retrieve.term_counts(docs, terms)
+        slow = retrieve.term_counts(docs, [f" {t}" for t in terms])     # a space: never a pair, so FTS5 counts
+        assert fast == {pid: {t.strip(): k for t, k in row.items()} for pid, row in slow.items()}, q
+    assert retrieve.term_counts(docs, ["予算", "budget"])[len(texts)] == {"予算": 3, "budget": 3}
