@@ -206,6 +206,8 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("EngineMessages", "pages {pages} were skipped: reading each takes longer than {n} s"),
     QT_TRANSLATE_NOOP("EngineMessages", "page {page} was not read: reading stopped after {n} pages took too long"),
     QT_TRANSLATE_NOOP("EngineMessages", "pages {pages} were not read: reading stopped after {n} pages took too long"),
+    QT_TRANSLATE_NOOP("EngineMessages", "page {page} was not read: the document took longer than {n} s to read"),
+    QT_TRANSLATE_NOOP("EngineMessages", "pages {pages} were not read: the document took longer than {n} s to read"),
     QT_TRANSLATE_NOOP("EngineMessages", "only the first {n} paragraphs were read; the rest of the document was "
                                         "left out"),
     QT_TRANSLATE_NOOP("EngineMessages", "only the first {n} characters were read; the rest of the document was "
@@ -361,6 +363,7 @@ TEMPLATES = (
                                         "between two, holds over {n} XML nodes"),
     QT_TRANSLATE_NOOP("EngineMessages", "{name}: this PDF takes too long to open (over {n} s)"),
     QT_TRANSLATE_NOOP("EngineMessages", "{name}: this PDF takes too long to read: no page could be read within {n} s"),
+    QT_TRANSLATE_NOOP("EngineMessages", "{name}: this PDF takes too long to read: no text was read within {n} s"),
     QT_TRANSLATE_NOOP("EngineMessages", "stopped reading {name}"),
     QT_TRANSLATE_NOOP("EngineMessages", "{path} is a folder: give a file name to export to"),
     # ---- summaries (engine/summarize)

@@ -29,11 +29,15 @@ Cancel, a crash) is never reused: the next read starts a fresh one.
 - a page whose content stream is the one a skipped page drew is skipped at once;
 - after ``SLOW_PAGES_MAX`` pages have run out of time, the rest is not read (also
   listed), so a document costs at most about a minute more than its readable pages;
+- the whole document has ``DOC_SECONDS`` (opening included): pages each just under
+  ``PAGE_SECONDS`` would otherwise add up without end (a thousand of them in 160 KB: hours).
+  When it runs out, the page being read and the rest are not read (listed); the pages read
+  are kept. The budget is kept by this process, which waits for the worker;
 - ``cancel()`` is polled every ``POLL_SECONDS`` while the worker reads, and ends it;
 - opening the file has ``OPEN_SECONDS``.
 
 ``USE_WORKER = False`` (or a daemonic process, which cannot start one) reads in this
-process, without the time budgets.
+process, without the page's budget; the document's is then looked at between pages.
 
     with PdfWorkers() as workers:          # ended (every process) when the block is left
         for path in paths:
@@ -59,6 +63,7 @@ CACHE_PAGES = 16      # drop pypdf's object cache after this many pages
 PAGE_SECONDS = 10.0   # one page's budget: a page that takes longer is skipped
 OPEN_SECONDS = 30.0   # opening the file (cross-reference table, page tree)
 SLOW_PAGES_MAX = 5    # after this many pages ran out of time, the rest is not read
+DOC_SECONDS = 120.0   # the whole document's budget: the pages not read by then are left out
 POLL_SECONDS = 0.1    # how often cancel() is asked while the worker reads
 USE_WORKER = True     # False: read in this process, without the time budgets
 
@@ -238,8 +243,8 @@ class _LocalPages:
         except _Refused as e:
             raise BadInputError(_sentence(self.name, e.kind)) from None
 
-    def read(self, i: int) -> tuple[str, str]:
-        return self.pages.read(i)
+    def read(self, i: int, deadline: float | None = None) -> tuple[str, str]:
+        return self.pages.read(i)   # nothing stops it: the deadline is looked at between pages
 
     def close(self) -> None:
         self.pages.close()
@@ -484,22 +489,30 @@ class _WorkerPages:
             self.total = msg[1]
             return self.total
 
-    def read(self, i: int) -> tuple[str, str]:
-        """(status, text) of page ``i``, the page after the last one read; "timeout" when it ran out of time."""
+    def read(self, i: int, deadline: float | None = None) -> tuple[str, str]:
+        """(status, text) of page ``i``, the page after the last one read; "timeout" when it ran out of time,
+        "late" when the document's ``deadline`` (time.monotonic()) came first."""
         if self.local is not None:
             return self.local.read(i)
         if self.worker is None:
             self.open()   # the last one was ended: another one reads on from here
             if self.local is not None:
                 return self.local.read(i)
+        page_deadline = time.monotonic() + PAGE_SECONDS
+        late = deadline is not None and deadline < page_deadline
         try:
             if not self.asked:
                 self.worker.conn.send(("from", i, self.timed_out))
                 self.asked = True
-            msg = self.worker.wait(time.monotonic() + PAGE_SECONDS, self.check)
+            msg = self.worker.wait(deadline if late else page_deadline, self.check)
         except (EOFError, OSError):
             log.info("the PDF worker ended on page %d of %s (exit code %s)", i + 1, self.name, self._end())
             return "failed", ""
+        if msg is None and late:
+            log.info("%s: the document took longer than %g s; reading stopped on page %d", self.name,
+                     DOC_SECONDS, i + 1)
+            self._end()
+            return "late", ""
         if msg is None:
             log.info("page %d of %s took longer than %g s", i + 1, self.name, PAGE_SECONDS)
             self._end()
@@ -519,12 +532,14 @@ class _WorkerPages:
 
 
 def _read_pages(source, path: Path, name: str, check, on_page) -> Document:
+    deadline = time.monotonic() + DOC_SECONDS   # read here, in this process: the worker's copy is not used
     total = source.open()
     pages: list[Page] = []
     empty: list[int] = []
     failed: list[int] = []
     slow: list[int] = []       # out of time, or drawing what a page out of time drew
     unread: list[int] = []     # after SLOW_PAGES_MAX pages ran out of time
+    late: list[int] = []       # after the document ran out of time (DOC_SECONDS)
     timeouts = 0
     for i in range(total):
         check()
@@ -533,9 +548,17 @@ def _read_pages(source, path: Path, name: str, check, on_page) -> Document:
             unread.append(number)
             pages.append(Page(number, ""))
             continue
-        status, text = source.read(i)
+        if late or time.monotonic() >= deadline:
+            late.append(number)
+            pages.append(Page(number, ""))
+            continue
+        status, text = source.read(i, deadline)
         if status == "encrypted":
             raise BadInputError(_sentence(name, "encrypted"))
+        if status == "late":
+            late.append(number)
+            pages.append(Page(number, ""))
+            continue
         if status == "timeout":
             timeouts += 1
             status = "slow"
@@ -548,9 +571,12 @@ def _read_pages(source, path: Path, name: str, check, on_page) -> Document:
         pages.append(Page(number, text))
         if on_page is not None:
             on_page(number, total)
-    if unread and on_page is not None:
+    if (unread or late) and on_page is not None:
         on_page(total, total)
-    if len(empty) + len(failed) + len(slow) + len(unread) == total:
+    if len(empty) + len(failed) + len(slow) + len(unread) + len(late) == total:
+        if late:
+            raise BadInputError(f"{name}: this PDF takes too long to read: no text was read within "
+                                f"{DOC_SECONDS:g} s")
         if slow:
             raise BadInputError(f"{name}: this PDF takes too long to read: no page could be read within "
                                 f"{PAGE_SECONDS:g} s")
@@ -567,6 +593,9 @@ def _read_pages(source, path: Path, name: str, check, on_page) -> Document:
     if unread:
         warnings.append(_plural(unread, f"was not read: reading stopped after {timeouts} pages took too long",
                                 f"were not read: reading stopped after {timeouts} pages took too long"))
+    if late:
+        warnings.append(_plural(late, f"was not read: the document took longer than {DOC_SECONDS:g} s to read",
+                                f"were not read: the document took longer than {DOC_SECONDS:g} s to read"))
     if empty:
         warnings.append(_plural(empty, "has no text layer", "have no text layer"))
     return Document(path=path, format="pdf", pages=pages, encoding=None, warnings=warnings)

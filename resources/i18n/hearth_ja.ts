@@ -2516,6 +2516,16 @@ Drop files or folders here, or press New collection…</source>
         <translation>{pages} ページは読み取っていません: {n} ページで時間がかかりすぎたため読み取りを打ち切りました</translation>
     </message>
     <message>
+        <location filename="../../gui/engine_messages.py" line="208"/>
+        <source>page {page} was not read: the document took longer than {n} s to read</source>
+        <translation>{page} ページは読み取っていません: 文書の読み取りに {n} 秒を超えました</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="209"/>
+        <source>pages {pages} were not read: the document took longer than {n} s to read</source>
+        <translation>{pages} ページは読み取っていません: 文書の読み取りに {n} 秒を超えました</translation>
+    </message>
+    <message>
         <location filename="../../gui/engine_messages.py" line="204"/>
         <source>only the first {n} paragraphs were read; the rest of the document was left out</source>
         <translation>最初の {n} 段落だけを読み取りました。文書の残りは除外しました</translation>
@@ -3059,6 +3069,11 @@ Drop files or folders here, or press New collection…</source>
         <location filename="../../gui/engine_messages.py" line="354"/>
         <source>{name}: this PDF takes too long to read: no page could be read within {n} s</source>
         <translation>{name}: この PDF は読み取りに時間がかかりすぎます: {n} 秒以内に読み取れたページがありません</translation>
+    </message>
+    <message>
+        <location filename="../../gui/engine_messages.py" line="364"/>
+        <source>{name}: this PDF takes too long to read: no text was read within {n} s</source>
+        <translation>{name}: この PDF は読み取りに時間がかかりすぎます: {n} 秒以内に読み取れたテキストがありません</translation>
     </message>
     <message>
         <location filename="../../gui/engine_messages.py" line="313"/>
