@@ -243,17 +243,21 @@ def check_citations(text: str, hits: list[Hit]) -> tuple[str, list[Hit], list[st
             good.append(h.label)
 
     def parts_of(inner: str, strict: bool) -> list[str]:
-        parts: list[str] = []
+        out: list[str] = []
         for group in re.split(r"\s*[;；]\s*", inner):
+            parts: list[str] = []
             for chunk in re.split(r"[,，、]", group):       # "a.pdf p. 2, b.pdf p. 5", "a.pdf, p. 2", "p. 3, 5"
                 if parts:
-                    joined = f"{parts[-1]},{chunk}"
-                    if (not kind(parts[-1], strict) or _ONLY_PAGES.match(unicodedata.normalize("NFKC", chunk))) \
+                    prev = parts[-1]
+                    joined = f"{prev},{chunk}"
+                    names_file = bool(_FILE_LIKE.search(_norm_file(prev)) or given_file(prev))
+                    if (names_file or _ONLY_PAGES.match(unicodedata.normalize("NFKC", chunk))) \
                             and kind(joined, strict) == "ref":
                         parts[-1] = joined
                         continue
                 parts.append(chunk)
-        return [p for p in parts if p.strip()]
+            out += parts
+        return [p for p in out if p.strip()]
 
     def replace(m: re.Match, strict: bool) -> str:
         inner = next(g for g in m.groups() if g is not None)
@@ -262,12 +266,19 @@ def check_citations(text: str, hits: list[Hit]) -> tuple[str, list[Hit], list[st
         if not any(kinds):
             return m.group(0)           # not a citation ([1], [note], Markdown, prose in parentheses): left as it is
         good: list[str] = []
+        prose = []
         for p, k in zip(parts, kinds):
             if k:
                 resolve(p, k, good)
+            elif strict:            # "(about 8 percent, see p. 3)": the words stay, in their parentheses
+                prose.append(p.strip())
             else:
                 removed.append(f"[{p.strip()}]")
-        return "".join(f"[{g}]" for g in good)
+        cites = "".join(f"[{g}]" for g in good)
+        if prose:
+            whole = m.group(0)
+            return f"{whole[0]}{', '.join(prose)}{whole[-1]}" + (f" {cites}" if cites else "")
+        return cites
 
     out = _SQUARE.sub(lambda m: replace(m, False), text)
     out = _ROUND.sub(lambda m: replace(m, True), out)

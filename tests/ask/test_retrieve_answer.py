@@ -190,6 +190,9 @@ GIVEN = [Hit(1, "report.pdf", "/d/report.pdf", 1, "x", 3.0), Hit(2, "report.pdf"
     ("Cut [report.pdf p. 3, 5].", "Cut [report.pdf p. 3].", ["[report.pdf p. 5]"]),
     ("Cut [p. 3-4].", "Cut [report.pdf p. 3].", ["[report.pdf p. 4]"]),
     ("Cut [p. 1].", "Cut.", ["[p. 1]"]),                                    # report.pdf p. 1 or notes.md p. 1?
+    # Words beside a reference in parentheses stay; the reference is checked.
+    ("Costs fell (about 8 percent, see p. 9).", "Costs fell (about 8 percent).", ["[see p. 9]"]),
+    ("Costs fell (about 8 percent; report.pdf p. 3).", "Costs fell (about 8 percent) [report.pdf p. 3].", []),
     # Not citations: left as they are.
     ("Costs (about 8 percent, see the table) fell [1].", "Costs (about 8 percent, see the table) fell [1].", []),
     ("Read [Hearth](https://example.com) (2024) and (Node.js).",
