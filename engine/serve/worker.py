@@ -212,6 +212,8 @@ class ModelWorker:
         job.state = "done"
         with self._lock:
             self._live.pop(job.id, None)
+            if self._running is job:   # before its answer is posted: a client reading /stats next sees it done
+                self._running = None
 
     def _record(self, job: Job, outcome: str, tokens: int, seconds: float, **extra) -> None:
         with self._lock:
