@@ -8,19 +8,11 @@ import json
 import pytest
 
 from engine.config import Policy
-from engine.serve.app import ApiError, messages_from_body, pin_system_messages, prompt_from_body, sampling_from_body
+from engine.serve.app import messages_from_body, pin_system_messages, prompt_from_body, sampling_from_body
 from tests.serve.conftest import ServeProcess
 from tests.serve.test_serve import stats
+from tests.serve.test_access import HI, refused
 from tests.serve.test_web_guard import error_of, no_traceback, post
-
-HI = [{"role": "user", "content": "hi"}]
-
-
-def refused(fn) -> ApiError:
-    with pytest.raises(ApiError) as e:
-        fn()
-    assert e.value.status == 400
-    return e.value
 
 
 # ---- lone surrogates ---------------------------------------------------------------------------------
