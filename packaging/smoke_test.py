@@ -384,6 +384,8 @@ def _watch(pid: int, seen: list, stop: threading.Event) -> None:
                 entry = (c.exe(), c.cmdline())
             except psutil.Error:
                 continue
+            if not entry[1]:   # ended but not yet reaped (a zombie reads as no command line): keep what it was
+                continue
             if c.pid in index:
                 seen[index[c.pid]] = entry
             else:

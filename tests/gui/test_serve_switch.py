@@ -40,6 +40,15 @@ def serve_tab(qtbot, win):
     return tab
 
 
+def switch_on(qtbot, tab, model) -> str:
+    """Serve ``model`` from the page on a free port; the URL once requests are answered."""
+    tab.set_model(str(model))
+    tab.port_spin.setValue(0)
+    with qtbot.waitSignal(tab.serving, timeout=90000) as sig:
+        tab.switch.click()
+    return sig.args[0]
+
+
 @pytest.fixture
 def make_tab(settings_widget):
     """``make_tab()``: the Local API page alone, on this test's home."""
@@ -135,11 +144,7 @@ def test_the_allowed_origins_hosts_and_body_limit_come_from_the_settings(qtbot, 
     AppConfig.load().settings.set("serve", {"allow_origins": ["https://app.example"], "allow_hosts": ["mypc.example"],
                                             "max_body_mb": 1})
     tab = make_tab()
-    tab.set_model(str(tiny_model))
-    tab.port_spin.setValue(0)
-    with qtbot.waitSignal(tab.serving, timeout=90000) as sig:
-        tab.switch.click()
-    url = sig.args[0]
+    url = switch_on(qtbot, tab, tiny_model)
     try:
         with requests.Session() as s:
             s.trust_env = False
@@ -222,11 +227,7 @@ def test_a_cpu_whose_kernels_die_is_served_anyway_and_the_page_says_so(qtbot, ma
 
     monkeypatch.setenv(cpu_fallback.TEST_SWITCH, "decode")
     tab = make_tab()
-    tab.set_model(str(tiny_model))
-    tab.port_spin.setValue(0)
-    with qtbot.waitSignal(tab.serving, timeout=90000) as sig:
-        tab.switch.click()
-    url = sig.args[0]
+    url = switch_on(qtbot, tab, tiny_model)
     try:
         with requests.Session() as s:
             s.trust_env = False
