@@ -32,6 +32,20 @@ from typing import Callable
 from gui.qt import QObject, QThread
 
 
+def close_quietly(*resources) -> None:
+    """Close each of ``resources`` in turn (None skipped): what a worker opened on its thread (a database
+    connection, an embedding model), from its ``close()``. One that fails is logged and the rest are still
+    closed: shutting down must never stop half way."""
+    for resource in resources:
+        if resource is None:
+            continue
+        try:
+            resource.close()
+        except Exception:
+            logging.getLogger("gui.workers").warning("%s did not close cleanly", type(resource).__name__,
+                                                     exc_info=True)
+
+
 @dataclass(frozen=True)
 class Threaded:
     """A worker and how its thread is named and stopped."""

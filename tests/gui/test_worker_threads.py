@@ -224,3 +224,22 @@ def test_the_panes_owners_keep_their_names_and_attributes(qtbot, hearth_home):
     for t in (ask.index_thread, ask.data_thread, compare.run_thread, compare.data_thread):
         assert t.isFinished()
     assert ask.index._cancel_upto == 1 << 62 and compare.runs._cancel_upto == 1 << 62    # cancelled first
+
+
+def test_close_quietly_closes_each_and_logs_one_that_fails(caplog):
+    from gui.worker_threads import close_quietly
+
+    closed = []
+
+    class Good:
+        def close(self):
+            closed.append("good")
+
+    class Broken:
+        def close(self):
+            raise OSError("disk gone")
+
+    with caplog.at_level(logging.WARNING, logger="gui.workers"):
+        close_quietly(Broken(), None, Good())
+    assert closed == ["good"]                        # the failure did not stop the rest
+    assert [r.getMessage() for r in caplog.records] == ["Broken did not close cleanly"]

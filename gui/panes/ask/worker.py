@@ -31,7 +31,7 @@ import time
 from engine.config import AppConfig
 from engine.errors import CancelledError, HearthError
 from gui.qt import QObject, Signal, Slot
-from gui.worker_threads import Threaded, WorkerThreads
+from gui.worker_threads import Threaded, WorkerThreads, close_quietly
 
 log = logging.getLogger("gui.ask")
 
@@ -159,11 +159,7 @@ class IndexWorker(QObject):
     def close(self) -> None:
         """After the index thread has stopped: close its database connection."""
         store, self._store = self._store, None
-        if store is not None:
-            try:
-                store.close()
-            except Exception:
-                pass
+        close_quietly(store)
 
 
 class DataWorker(QObject):
@@ -294,17 +290,8 @@ class DataWorker(QObject):
     def close(self) -> None:
         """After the data thread has stopped: its embedding model and database connection."""
         embedder, self._embedder = self._embedder, None
-        if embedder is not None:
-            try:
-                embedder.close()
-            except Exception:
-                pass
         store, self._store = self._store, None
-        if store is not None:
-            try:
-                store.close()
-            except Exception:
-                pass
+        close_quietly(embedder, store)
 
 
 class AskThreads(WorkerThreads):

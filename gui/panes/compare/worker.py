@@ -33,7 +33,7 @@ import time
 from engine.config import AppConfig
 from engine.errors import BadInputError, HearthError
 from gui.qt import QObject, Signal, Slot
-from gui.worker_threads import Threaded, WorkerThreads
+from gui.worker_threads import Threaded, WorkerThreads, close_quietly
 
 log = logging.getLogger("gui.compare")
 
@@ -218,11 +218,7 @@ class RunWorker(QObject):
     def close(self) -> None:
         """After the run thread has stopped: close its database connection."""
         store, self._store = self._store, None
-        if store is not None:
-            try:
-                store.close()
-            except Exception:
-                pass
+        close_quietly(store)
 
 
 class DataWorker(QObject):
@@ -316,11 +312,7 @@ class DataWorker(QObject):
 
     def close(self) -> None:
         store, self._store = self._store, None
-        if store is not None:
-            try:
-                store.close()
-            except Exception:
-                pass
+        close_quietly(store)
 
 
 class CompareThreads(WorkerThreads):
