@@ -22,6 +22,7 @@ from gui.model_check import ModelCheckRelay
 from gui.notifier import Notifier
 from gui.panes.chat.chat_pane import ChatPane
 from gui.widgets.banner import Banner
+from gui.widgets.drops import dropped_paths
 from gui.widgets.model_picker import ModelPicker
 
 PANE_KEYS = ("chat", "summarize", "compare", "models", "ask")   # View menu and tab order: Ctrl+1..5
@@ -460,12 +461,6 @@ class MainWindow(QtWidgets.QMainWindow):
             self.tabs.setCurrentWidget(pane)
 
     # ---- drag and drop ---------------------------------------------------------------
-    @staticmethod
-    def _dropped_paths(mime) -> list[str]:
-        if mime is None or not mime.hasUrls():
-            return []
-        return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
-
     def _drop_target(self, paths: list[str], over=None) -> str | None:
         """What a drop would do: "import" (.gguf files), "document" (on the Summarise pane), or None."""
         if paths and all(p.lower().endswith(".gguf") for p in paths):
@@ -492,7 +487,7 @@ class MainWindow(QtWidgets.QMainWindow):
         t = e.type()
         if t in (QtCore.QEvent.Type.DragEnter, QtCore.QEvent.Type.DragMove, QtCore.QEvent.Type.Drop) \
                 and isinstance(obj, QtWidgets.QWidget) and obj.window() is self:
-            paths = self._dropped_paths(e.mimeData())
+            paths = dropped_paths(e.mimeData())
             if self._drop_target(paths, over=obj) is not None:
                 e.acceptProposedAction()
                 if t == QtCore.QEvent.Type.Drop:
@@ -501,13 +496,13 @@ class MainWindow(QtWidgets.QMainWindow):
         return super().eventFilter(obj, e)
 
     def dragEnterEvent(self, e: QtGui.QDragEnterEvent) -> None:
-        if self._drop_target(self._dropped_paths(e.mimeData())):
+        if self._drop_target(dropped_paths(e.mimeData())):
             e.acceptProposedAction()
         else:
             e.ignore()
 
     def dropEvent(self, e: QtGui.QDropEvent) -> None:
-        paths = self._dropped_paths(e.mimeData())
+        paths = dropped_paths(e.mimeData())
         if self.handle_drop(paths):
             e.acceptProposedAction()
         else:
@@ -622,9 +617,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_engine_notice(self, message: str) -> None:
         """Something the engine did by itself that the user should know once (the CPU fallback)."""
-        from gui.engine_messages import as_sentence
-
-        self.show_error("info:" + as_sentence(message))
+        self.banner.show_notice(message)
 
     def _on_host_crashed(self, message: str) -> None:
         self.show_error(message + " " + self.tr("Your conversation is kept; send again to restart the model."))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gui.qt import Qt, QtWidgets, Signal
-from gui.engine_messages import translate as translate_message
+from gui.engine_messages import as_sentence, translate as translate_message
 
 STYLES = {
     "error": "background:#fdecea; color:#611a15; border:1px solid #f5c2c0;",
@@ -40,6 +40,13 @@ class Banner(QtWidgets.QFrame):
         self.setStyleSheet(f"#{self.objectName() or 'banner'} {{{STYLES.get(kind, STYLES['info'])} "
                            f"border-radius:4px;}}")
         self.show()
+
+    def show_notice(self, message: str) -> None:
+        """Something the engine did by itself that the user should know once (the CPU fallback): its sentence
+        as an info banner, in the interface language; shown again while it is up, nothing changes."""
+        text = as_sentence(message)
+        if text and not (self.kind == "info" and self.text == text):
+            self.show_message(text, "info")
 
     def dismiss(self) -> None:
         self.hide()

@@ -27,11 +27,11 @@ from gui.bridge import NO_MODEL_MESSAGE
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gui.engine_messages import translate as translate_message
 from gui.i18n import format_number
-from gui.panes.ask.widgets import (AnswerView, CollectionList, PageView, PassageList, dropped_paths, inside,
-                                   page_url)
+from gui.panes.ask.widgets import AnswerView, CollectionList, PageView, PassageList, inside, page_url
 from gui.panes.ask.worker import AskThreads
 from gui.widgets.banner import Banner
 from gui.widgets.chat_view import confirm_open_link
+from gui.widgets.drops import dropped_paths
 from gui.widgets.remote_note import RemoteNote
 
 from engine.ask.answer import DEFAULT_TOP_K, NOT_FOUND, language_of
@@ -79,7 +79,6 @@ class AskPane(QtWidgets.QWidget):
         self._pending_select: str | None = None     # the collection to select when the list comes back
         self._asking: int | None = None             # the question's job id while it is searched or answered
         self._phase = ""                            # "search" | "answer"
-        self._question = ""
         self._ask_collection = ""
         self._page_token = 0
         self.hits: list[dict] = []
@@ -351,11 +350,7 @@ class AskPane(QtWidgets.QWidget):
         else:
             e.ignore()
 
-    def dragMoveEvent(self, e: QtGui.QDragMoveEvent) -> None:
-        if dropped_paths(e.mimeData()):
-            e.acceptProposedAction()
-        else:
-            e.ignore()
+    dragMoveEvent = dragEnterEvent
 
     def dropEvent(self, e: QtGui.QDropEvent) -> None:
         """Dropped elsewhere than on the list: into the selected collection (a new one when there is none)."""
@@ -543,9 +538,7 @@ class AskPane(QtWidgets.QWidget):
     def _on_engine_notice(self, message: str) -> None:
         """The embedding model's process did something by itself the user should know once (the CPU
         fallback): an info banner, in the interface language."""
-        from gui.engine_messages import as_sentence
-
-        self.banner.show_message(as_sentence(message), "info")
+        self.banner.show_notice(message)
 
     def _on_index_cancelled(self, job: int, name: str) -> None:
         self._index_done(job, name)
@@ -584,7 +577,7 @@ class AskPane(QtWidgets.QWidget):
         self.banner.hide()
         job = next(self._ids)
         self._asking, self._phase = job, "search"
-        self._question, self._ask_collection = question, name
+        self._ask_collection = name
         self.hits, self.result, self.shown_index = [], None, None
         self.passages.set_hits([])
         self._clear_page()

@@ -13,15 +13,9 @@ from gui.engine_messages import translate as translate_message
 from gui.i18n import apply_cjk_fallback, format_datetime, format_number
 from gui.widgets import markdown
 from gui.widgets.chat_view import confirm_open_link
+from gui.widgets.drops import dropped_paths
 
 HIGHLIGHT = "#fff1a8"        # the cited passage in its page (dark text on it in either theme)
-
-
-def dropped_paths(mime) -> list[str]:
-    """Local files and folders in a drag's data."""
-    if mime is None or not mime.hasUrls():
-        return []
-    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
 
 
 def first_line(text: str, limit: int = 160) -> str:

@@ -82,7 +82,6 @@ class ComparePane(QtWidgets.QWidget):
     # ---- names kept on the pane, each owned by a view -------------------------------------------------
     # side by side (side_by_side.py)
     prompt_edit = _Forward("side_by_side_view")
-    system_edit = _Forward("side_by_side_view")
     temperature = _Forward("side_by_side_view")
     max_tokens = _Forward("side_by_side_view")
     seed = _Forward("side_by_side_view")
@@ -107,7 +106,6 @@ class ComparePane(QtWidgets.QWidget):
     vote_buttons = _Forward("side_by_side_view.vote_bar")
     reveal_button = _Forward("side_by_side_view.vote_bar")
     vote = _Forward("side_by_side_view.vote_bar")
-    reveal = _Forward("side_by_side_view.vote_bar")
     # the leaderboard (leaderboard.py)
     tag_combo = _Forward("leaderboard_view")
     refresh_button = _Forward("leaderboard_view")
@@ -127,8 +125,6 @@ class ComparePane(QtWidgets.QWidget):
     chart = _Forward("question_sets_view")
     last_eval = _Forward("question_sets_view")
     add_question_set = _Forward("question_sets_view")
-    run_question_set = _Forward("question_sets_view")
-    cancel_eval = _Forward("question_sets_view")
 
     def __init__(self, bridge, parent=None):
         super().__init__(parent)
@@ -352,11 +348,7 @@ class ComparePane(QtWidgets.QWidget):
     def show_notice(self, message: str) -> None:
         """A model process did something by itself the user should know (the CPU fallback): an info banner,
         once per message however many models found it out."""
-        from gui.engine_messages import as_sentence
-
-        text = as_sentence(message)
-        if text and not (self.banner.kind == "info" and self.banner.text == text):
-            self.banner.show_message(text, "info")
+        self.banner.show_notice(message)
 
     def show_plan(self, reason: str) -> None:
         """The plan of the run or question set that is going (the engine's sentence)."""
