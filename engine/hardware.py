@@ -66,19 +66,12 @@ def _backend_name(reg_names: list[str], dev_names: list[str]) -> str:
 def _ggml_devices() -> tuple[list[str], list[Device]]:
     """Backend registry names and devices, via the ggml library libllama itself uses.
 
-    Symbols are looked up through libllama's handle (the dynamic linker searches its
-    dependencies), not through ``llama_cpp._ggml``: that one always opens the package's own
-    libggml, so with ``LLAMA_CPP_LIB_PATH`` pointing at a CUDA build it listed the CPU build's
-    devices (seen on an H200: no GPU in the list while llama.cpp used it)."""
-    try:
-        from llama_cpp import llama_cpp as _lc
+    Symbols are looked up in the libggml libllama uses (engine/host/backends.py ``libggml``: with
+    ``LLAMA_CPP_LIB_PATH`` pointing at a CUDA build, the package's own libggml would list the CPU
+    build's devices — seen on an H200: no GPU in the list while llama.cpp used it)."""
+    from engine.host.backends import libggml
 
-        lib = _lc._lib
-        lib.ggml_backend_dev_count  # noqa: B018 - resolvable through libllama?
-    except (ImportError, AttributeError):
-        from llama_cpp import _ggml  # loads libggml next to the package's libllama
-
-        lib = _ggml.libggml
+    lib = libggml()
     vp, sz = ctypes.c_void_p, ctypes.c_size_t
     lib.ggml_backend_reg_count.restype = sz
     lib.ggml_backend_reg_get.restype = vp

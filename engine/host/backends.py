@@ -52,10 +52,12 @@ def cpu_variants(folder: Path) -> list[str]:
     return sorted(set(names))
 
 
-def _libggml():
+def libggml():
     """The libggml that libllama uses. On Linux and macOS its symbols resolve through libllama's own handle
-    (dlsym searches the dependencies); Windows' GetProcAddress looks in llama.dll alone, so there the
-    ggml library llama-cpp-python loads itself from the same folder (the same module) answers."""
+    (dlsym searches the dependencies) — not through ``llama_cpp._ggml`` first: that one always opens the
+    package's own libggml, so with ``LLAMA_CPP_LIB_PATH`` pointing at a CUDA build it would list the CPU
+    build's devices (seen on an H200). Windows' GetProcAddress looks in llama.dll alone, so there the ggml
+    library llama-cpp-python loads itself from the same folder (the same module) answers."""
     from llama_cpp import llama_cpp as lc
 
     lib = lc._lib
@@ -99,7 +101,7 @@ def ensure_loaded() -> dict:
     global _loaded
     if _loaded is not None:
         return _loaded
-    lib = _libggml()
+    lib = libggml()
     lib.ggml_backend_reg_count.restype = ctypes.c_size_t
     info: dict = {"dynamic": False, "folder": None, "variants": [], "cpu_variant": None}
     if lib.ggml_backend_reg_count() == 0:      # nothing linked in: a GGML_BACKEND_DL build

@@ -57,10 +57,7 @@ def physical_cores() -> int:
         physical = None
     logical = os.cpu_count() or 1
     physical = physical or logical
-    try:
-        allowed = len(os.sched_getaffinity(0))  # a container or taskset may allow fewer
-    except (AttributeError, OSError):
-        allowed = logical
+    allowed = _allowed_cpus()  # a container or taskset may allow fewer
     # With SMT, the allowed logical CPUs map onto about allowed * physical/logical cores.
     if allowed < logical:
         physical = max(1, min(physical, round(allowed * physical / logical) or 1))
@@ -68,6 +65,7 @@ def physical_cores() -> int:
 
 
 def _allowed_cpus() -> int:
+    """The logical CPUs this process may run on (its affinity; all of them where the OS has none)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):

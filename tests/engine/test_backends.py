@@ -69,7 +69,7 @@ def test_ggml_symbols_come_from_libggml_where_libllama_does_not_export_them(monk
             raise AttributeError(f"function '{name}' not found")
 
     monkeypatch.setattr(lc, "_lib", OnlyLlama())
-    assert backends._libggml() is _ggml.libggml
+    assert backends.libggml() is _ggml.libggml
     assert _ggml.libggml.ggml_backend_reg_count     # and it has the symbol
 
 
