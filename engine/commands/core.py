@@ -291,11 +291,6 @@ def sampling_from_args(args, settings=None, policy=None):
     return s
 
 
-def _public_fallback(entry: dict | None) -> dict | None:
-    """The CPU fallback as ``doctor`` reports it (without the client's own bookkeeping)."""
-    return None if entry is None else {k: v for k, v in entry.items() if k != "new"}
-
-
 def cmd_chat(args, ctx) -> int:
     from engine.remote.client import StreamCutError
     from engine.remote.resolve import make_client
@@ -384,7 +379,7 @@ def cmd_chat(args, ctx) -> int:
         # how it was loaded: llama.cpp's own report (layers offloaded, backend, memory per device)
         out.update(plan_note=info.get("plan_note", ""), offload=info.get("offload"),
                    # None, or llama.cpp's extra CPU kernels switched off after an illegal instruction
-                   cpu_fallback=_public_fallback(getattr(client, "cpu_fallback", None)),
+                   cpu_fallback=getattr(client, "cpu_fallback", None),
                    cpu_variant=info.get("cpu_variant"),   # a portable build's CPU module (None: built in)
                    gpu_layers=info.get("gpu_layers"), n_ctx=info.get("n_ctx"))
         if remote:

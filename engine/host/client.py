@@ -103,6 +103,7 @@ class EngineClient:
         self._fallback_on = False           # switched on in this process (even where it cannot be saved)
         self._sent_extra_bufts = True       # what the running host was loaded with
         self.cpu_fallback: dict | None = None   # None, or what was switched off, why and since when
+        self._fallback_unsaid = False           # found out here and not yet said (no on_notice): the next load says it
         self.system_info: str | None = None     # llama_print_system_info() of the last host
         self.on_notice = on_notice
 
@@ -300,10 +301,10 @@ class EngineClient:
                 info["plan_note"] = f"{info['plan_note']}; {note}" if info.get("plan_note") else note
             if self.cpu_fallback is not None:
                 info["cpu_fallback"] = dict(self.cpu_fallback)
-                if self.cpu_fallback.get("new"):    # said once: on the load that found it out
+                if self._fallback_unsaid:    # said once: on the load that found it out
                     note = self.cpu_fallback["message"]
                     info["plan_note"] = f"{info['plan_note']}; {note}" if info.get("plan_note") else note
-                    self.cpu_fallback["new"] = False
+                    self._fallback_unsaid = False
             else:
                 info["cpu_fallback"] = None
             return info
@@ -332,7 +333,7 @@ class EngineClient:
                 return options
             self._fallback_on = True
             if self.cpu_fallback is None:
-                self.cpu_fallback = {**remembered, "new": False}
+                self.cpu_fallback = dict(remembered)
         return LoadOptions.from_dict({**options.to_dict(), "extra_bufts": False})
 
     def _after_illegal_instruction(self, crash: HostCrashedError, where: str) -> None:
@@ -361,11 +362,12 @@ class EngineClient:
                 exitcode=code) from None
         entry = self._memory().remember(where)
         self._fallback_on = True
-        self.cpu_fallback = {**entry, "new": True}
+        self.cpu_fallback = dict(entry)
         log.warning("the model process died by an illegal instruction while %s; loading again with "
                     "llama.cpp's extra buffer types off (remembered for this machine and build)", where)
-        if self.on_notice is not None:   # said once: here, or else in the next load's plan_note
-            self.cpu_fallback["new"] = False
+        # Said once: here, or else in the next load's plan_note.
+        self._fallback_unsaid = self.on_notice is None
+        if self.on_notice is not None:
             try:
                 self.on_notice(entry["message"])
             except Exception:
@@ -443,22 +445,16 @@ class EngineClient:
             if on_text is not None:
                 on_text(chunk)
 
+        def again(e: HostCrashedError) -> None:
+            if streamed[0]:   # part of the reply is out already: not run twice
+                raise HostCrashedError(f"{e} The next reply runs without llama.cpp's extra CPU kernels.",
+                                       exitcode=e.exitcode) from None
+            self._ensure_loaded()
+            with self._ids_lock:
+                self._running_id = rid
+
         try:
-            while True:
-                try:
-                    self._send(request + (rid,))
-                    msg = self._recv(on_text_seen)
-                    break
-                except HostCrashedError as e:
-                    if not died_of_illegal_instruction(e.exitcode):
-                        raise
-                    self._after_illegal_instruction(e, "generating a reply")   # raises if already on
-                    if streamed[0]:   # part of the reply is out already: not run twice
-                        raise HostCrashedError(f"{e} The next reply runs without llama.cpp's extra CPU "
-                                               "kernels.", exitcode=e.exitcode) from None
-                    self._ensure_loaded()     # again, with the fallback on; then the request once more
-                    with self._ids_lock:
-                        self._running_id = rid
+            msg = self._exchange(request + (rid,), lambda: self._recv(on_text_seen), "generating a reply", again)
         finally:
             with self._ids_lock:
                 self._running_id = 0
@@ -466,6 +462,21 @@ class EngineClient:
         if msg[0] == "error":
             self._raise_error(msg)
         return GenerationStats.from_dict(msg[1])
+
+    def _exchange(self, request: tuple, receive, what: str, again) -> tuple:
+        """Send ``request`` and return ``receive()``'s message. A host ended by an illegal instruction
+        switches the CPU fallback on (or raises with the cause when it was on already: ``what`` says what
+        the host was doing); ``again(crash)`` then readies the model, or raises, and the request is sent
+        once more."""
+        while True:
+            try:
+                self._send(request)
+                return receive()
+            except HostCrashedError as e:
+                if not died_of_illegal_instruction(e.exitcode):
+                    raise
+                self._after_illegal_instruction(e, what)   # raises if the fallback was on already
+                again(e)
 
     def _finished(self, rid: int) -> None:
         """Request ``rid`` is over: its named cancel, if any, is no longer needed."""
@@ -515,16 +526,8 @@ class EngineClient:
         batch on an AMX CPU) runs again once the model is loaded with the fallback on."""
         with self._lock:
             self._ensure_loaded()
-            while True:
-                try:
-                    self._send(request)
-                    msg = self._recv(timeout=timeout)
-                    break
-                except HostCrashedError as e:
-                    if not died_of_illegal_instruction(e.exitcode):
-                        raise
-                    self._after_illegal_instruction(e, what)   # raises if the fallback was on already
-                    self._ensure_loaded()
+            msg = self._exchange(request, lambda: self._recv(timeout=timeout), what,
+                                 lambda e: self._ensure_loaded())
             if msg[0] == "error":
                 self._raise_error(msg)
             return msg[1]
