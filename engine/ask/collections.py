@@ -134,6 +134,21 @@ class Collections:
                             "created_at": created, "updated_at": updated})
         return out
 
+    def index_counts(self, collection: Collection) -> tuple[int, int, int]:
+        """(files, failed files, passages) of the collection's index."""
+        with self.store._guard() as c:
+            return tuple(c.execute(
+                "SELECT count(*), coalesce(sum(status = 'failed'), 0), coalesce(sum(passages), 0) FROM ask_files "
+                "WHERE collection_id = ?", (collection.id,)).fetchone())
+
+    def has_vectors(self, collection: Collection, model_id: str | None = None) -> bool:
+        """Whether the collection has any vector from the model ``model_id`` (None: from any model); stops at
+        the first."""
+        with self.store._guard() as c:
+            return c.execute("SELECT EXISTS (SELECT 1 FROM ask_vectors v JOIN ask_passages p ON p.id = v.passage_id "
+                             "JOIN ask_files f ON f.id = p.file_id WHERE f.collection_id = ? "
+                             "AND (? IS NULL OR v.model = ?))", (collection.id, model_id, model_id)).fetchone()[0] == 1
+
     def page_passages(self, name: str, path: str, page: int) -> list[dict]:
         """The passages of one page of an indexed file, in order: ``{position, char_start, char_end, text}``
         (the app shows a cited passage among the rest of its page). Empty when the file or page is not indexed."""

@@ -107,7 +107,8 @@ class Retriever:
 
     def __init__(self, store: Store, collection: str, embedder=None):
         self.store = store
-        self.collection = Collections(store).get(collection)
+        self._collections = Collections(store)
+        self.collection = self._collections.get(collection)
         self.embedder = embedder
         self._matrix = None          # (stamp, ids, float16 matrix) of this collection's vectors
         self._span_cache = None      # (stamp, (passages, spans)): see _spans
@@ -276,22 +277,11 @@ class Retriever:
         return result
 
     # ---- dense ------------------------------------------------------------------
-    def vector_count(self) -> int:
-        if self.embedder is None:
-            return 0
-        with self.store._guard() as c:
-            return c.execute("SELECT count(*) FROM ask_vectors v JOIN ask_passages p ON p.id = v.passage_id "
-                             "JOIN ask_files f ON f.id = p.file_id WHERE f.collection_id = ? AND v.model = ?",
-                             (self.collection.id, self.embedder.model_id)).fetchone()[0]
-
     def has_vectors(self) -> bool:
         """Whether the collection has any vector from the embedder's model (stops at the first)."""
         if self.embedder is None:
             return False
-        with self.store._guard() as c:
-            return c.execute("SELECT EXISTS (SELECT 1 FROM ask_vectors v JOIN ask_passages p ON p.id = v.passage_id "
-                             "JOIN ask_files f ON f.id = p.file_id WHERE f.collection_id = ? AND v.model = ?)",
-                             (self.collection.id, self.embedder.model_id)).fetchone()[0] == 1
+        return self._collections.has_vectors(self.collection, self.embedder.model_id)
 
     def _no_vectors_reason(self) -> str:
         if self.embedder is None:

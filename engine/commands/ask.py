@@ -86,11 +86,9 @@ def _require_index(store, name: str) -> None:
     indexed, or none of its documents could be read. Before any model loads."""
     from engine.ask.collections import Collections
 
-    col = Collections(store).get(name)
-    with store._guard() as c:
-        files, failed, passages = c.execute(
-            "SELECT count(*), coalesce(sum(status = 'failed'), 0), coalesce(sum(passages), 0) FROM ask_files "
-            "WHERE collection_id = ?", (col.id,)).fetchone()
+    collections = Collections(store)
+    col = collections.get(name)
+    files, failed, passages = collections.index_counts(col)
     if passages:
         return
     if not files:
@@ -124,8 +122,8 @@ def _embedder(args, ctx, required: bool = False, store=None):
     if store is not None and not required:
         from engine.ask.collections import Collections
 
-        row = next((r for r in Collections(store).list() if r["name"].casefold() == args.name.casefold()), None)
-        if not row or not row["vectors"].get(model_id(entry.path)):
+        collections = Collections(store)
+        if not collections.has_vectors(collections.get(args.name), model_id(entry.path)):
             return None
     _say(args, f"[embeddings: {entry.name}]")
     return Embedder.start(entry.path, config=ctx.config,
@@ -235,32 +233,28 @@ def cmd_ask(args, ctx) -> int:
     if args.ctx and args.ctx < 256:
         raise BadInputError("--ctx must be at least 256 tokens")
     store = _store(ctx)
+    client = embedder = None
     try:
         _require_index(store, args.name)           # an unknown or empty collection fails before anything loads
-    except BaseException:
-        store.close()
-        raise
-    entry = resolve_model(ctx, args.model)
-    if getattr(entry, "is_embedding", False):
-        raise BadInputError(f"{entry.name} is an embedding model: it finds passages but cannot write answers; "
-                            f"choose a chat model with --model")
-    load_options = load_options_from_args(args, ctx.config.settings, ctx.config.policy)
-    apply_locked(ctx.config.policy, args, load_options)
-    remote = getattr(entry, "is_remote", False)
-    client = make_client(entry, config=ctx.config, log_dir=ctx.config.paths.log_dir,
-                         on_notice=lambda t: print(f"hearth: {t}", file=sys.stderr))
-    embedder = None
+        entry = resolve_model(ctx, args.model)
+        if getattr(entry, "is_embedding", False):
+            raise BadInputError(f"{entry.name} is an embedding model: it finds passages but cannot write answers; "
+                                f"choose a chat model with --model")
+        load_options = load_options_from_args(args, ctx.config.settings, ctx.config.policy)
+        apply_locked(ctx.config.policy, args, load_options)
+        remote = getattr(entry, "is_remote", False)
+        client = make_client(entry, config=ctx.config, log_dir=ctx.config.paths.log_dir,
+                             on_notice=lambda t: print(f"hearth: {t}", file=sys.stderr))
 
-    def prepare():
-        if remote:
-            _say(args, f"[{entry.name}: your question and the passages found are sent to {entry.host}]")
-        elif entry.is_base_model:
-            print(f"hearth: warning: {base_model_warning(entry.name)}", file=sys.stderr)
-        info = client.load(entry.path, load_options)
-        if info.get("plan_note"):
-            _say(args, f"hearth: note: {info['plan_note']}")
+        def prepare():
+            if remote:
+                _say(args, f"[{entry.name}: your question and the passages found are sent to {entry.host}]")
+            elif entry.is_base_model:
+                print(f"hearth: warning: {base_model_warning(entry.name)}", file=sys.stderr)
+            info = client.load(entry.path, load_options)
+            if info.get("plan_note"):
+                _say(args, f"hearth: note: {info['plan_note']}")
 
-    try:
         if args.mode != "fts":
             embedder = _embedder(args, ctx, required=args.mode in ("dense", "hybrid"), store=store)
         answerer = Answerer(client, store, args.name, embedder=embedder, prepare=prepare)
@@ -273,7 +267,8 @@ def cmd_ask(args, ctx) -> int:
         with ctrl_c_cancels(answerer):
             result = answerer.ask(question, top_k=args.top_k, mode=args.mode, on_text=on_text)
     finally:
-        client.unload()
+        if client is not None:
+            client.unload()
         if embedder is not None:
             embedder.close()
         store.close()

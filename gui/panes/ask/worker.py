@@ -245,15 +245,18 @@ class DataWorker(QObject):
         """This thread's embedding model when the collection has vectors from it (started once), else None."""
         if self._embedder is not None or self._embedder_failed:
             return self._embedder
-        row = next((r for r in self._collections().list() if r["name"] == name), None)
-        if not row or not row.get("vectors"):
+        collections = self._collections()
+        if not collections.exists(name):
+            return None
+        collection = collections.get(name)
+        if not collections.has_vectors(collection):
             return None                # full text only: no vectors to compare a question with
         entry = _embedding_entry(self.config)
         if entry is None:
             return None
         from engine.ask.embed import model_id
 
-        if model_id(entry.path) not in row["vectors"]:
+        if not collections.has_vectors(collection, model_id(entry.path)):
             return None                # vectors from another model: index again to compute this one's
         try:
             self._embedder = _start_embedder(self.config, entry, on_notice=self.engineNotice.emit)
