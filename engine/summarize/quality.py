@@ -74,34 +74,59 @@ def _shingle_size(text: str) -> int:
     return 12 if is_cjk_text(text) else 24
 
 
-def copy_ratio(text: str, source: str, k: int | None = None) -> float:
+class SourceGrams:
+    """``source`` normalized (citations left out) and where each of its ``k``-character slices first
+    and always stands: what ``copy_ratio``, ``longest_copy`` and ``copied_window`` work out from the
+    source each time, worked out once for a source checked again and again (``DegenerateWatch``)."""
+
+    def __init__(self, source: str, k: int):
+        self.k = k
+        self.text = normalize(CITATION.sub(" ", source))
+        where: dict[str, list[int]] = {}
+        s = self.text
+        for i in range(len(s) - k + 1):
+            where.setdefault(s[i:i + k], []).append(i)
+        self.where = where
+
+
+def _source_slices(source: str, k: int, grams: SourceGrams | None) -> tuple[str, dict[str, list[int]] | None]:
+    """The normalized source, and the places of its ``k``-character slices: from ``grams`` when they
+    were made for this ``k``, else None (the caller works them out as it always has)."""
+    if grams is not None and grams.k == k:
+        return grams.text, grams.where
+    return normalize(CITATION.sub(" ", source)), None
+
+
+def copy_ratio(text: str, source: str, k: int | None = None, grams: SourceGrams | None = None) -> float:
     """The share of ``text`` (normalized, citations left out) inside passages of at least ``k``
     characters that also stand in ``source`` (24 for Latin text, 12 for Japanese): 0 for text in its
-    own words, 1 for a verbatim copy."""
+    own words, 1 for a verbatim copy. ``grams``: ``source`` worked out beforehand (same result)."""
     t = normalize(CITATION.sub(" ", text))
-    s = normalize(CITATION.sub(" ", source))
     k = k or _shingle_size(t)
+    s, where = _source_slices(source, k, grams)
     if len(t) < k or len(s) < k:
         return 0.0
-    grams = {s[i:i + k] for i in range(len(s) - k + 1)}
+    known = where if where is not None else {s[i:i + k] for i in range(len(s) - k + 1)}
     covered = bytearray(len(t))
     for i in range(len(t) - k + 1):
-        if t[i:i + k] in grams:
+        if t[i:i + k] in known:
             covered[i:i + k] = b"\x01" * k
     return sum(covered) / len(t)
 
 
-def longest_copy(text: str, source: str, k: int | None = None) -> int:
+def longest_copy(text: str, source: str, k: int | None = None, grams: SourceGrams | None = None) -> int:
     """Characters of the longest passage of ``text`` (normalized) that stands in ``source`` as one piece:
-    a summary that quotes a fact here and there has short ones; a copied paragraph has one long one."""
+    a summary that quotes a fact here and there has short ones; a copied paragraph has one long one.
+    ``grams``: ``source`` worked out beforehand (same result)."""
     t = normalize(CITATION.sub(" ", text))
-    s = normalize(CITATION.sub(" ", source))
     k = k or _shingle_size(t)
+    s, where = _source_slices(source, k, grams)
     if len(t) < k or len(s) < k:
         return 0
-    where: dict[str, list[int]] = {}
-    for i in range(len(s) - k + 1):
-        where.setdefault(s[i:i + k], []).append(i)
+    if where is None:
+        where = {}
+        for i in range(len(s) - k + 1):
+            where.setdefault(s[i:i + k], []).append(i)
     best, run_start, prev = 0, -1, set()
     for i in range(len(t) - k + 1):
         here = set(where.get(t[i:i + k], ()))
@@ -150,19 +175,23 @@ def unsupported_lines(text: str, source: str, min_overlap: float | None = None) 
     return out
 
 
-def copied_window(text: str, source: str, k: int | None = None) -> int:
+def copied_window(text: str, source: str, k: int | None = None, grams: SourceGrams | None = None) -> int:
     """How far apart in ``source`` the passages copied into ``text`` lie: characters between the 10th and
     the 90th percentile of their places (0 when nothing is copied). A copied paragraph gives about the
-    text's own length; quotes gathered from all over the source, far more."""
+    text's own length; quotes gathered from all over the source, far more. ``grams``: ``source``
+    worked out beforehand (same result)."""
     t = normalize(CITATION.sub(" ", text))
-    s = normalize(CITATION.sub(" ", source))
     k = k or _shingle_size(t)
+    s, where = _source_slices(source, k, grams)
     if len(t) < k or len(s) < k:
         return 0
-    first: dict[str, int] = {}
-    for i in range(len(s) - k + 1):
-        first.setdefault(s[i:i + k], i)
-    places = sorted(first[t[i:i + k]] for i in range(len(t) - k + 1) if t[i:i + k] in first)
+    if where is not None:
+        places = sorted(where[t[i:i + k]][0] for i in range(len(t) - k + 1) if t[i:i + k] in where)
+    else:
+        first: dict[str, int] = {}
+        for i in range(len(s) - k + 1):
+            first.setdefault(s[i:i + k], i)
+        places = sorted(first[t[i:i + k]] for i in range(len(t) - k + 1) if t[i:i + k] in first)
     if not places:
         return 0
     lo, hi = places[len(places) // 10], places[min(len(places) - 1, len(places) * 9 // 10)]
@@ -245,7 +274,8 @@ class DegenerateWatch:
         self.text = ""
         self.reason: str | None = None
         self._checked = 0
-        self._source_grams: set | None = None
+        self._source_grams: SourceGrams | None = None
+        self._source_size: int | None = None
         self._k = 12 if lang == "ja" else 24
 
     def feed(self, chunk: str) -> str | None:
@@ -282,10 +312,18 @@ class DegenerateWatch:
         if not self.source or self._copy(text) < limit:
             return False
         size = len(normalize(CITATION.sub(" ", text)))
-        if longest_copy(text, self.source, self._k) >= 0.5 * len(normalize(self.source)):
+        if self._source_size is None:
+            self._source_size = len(normalize(self.source))
+        if longest_copy(text, self.source, self._k, self._grams()) >= 0.5 * self._source_size:
             return True
         return size >= (80 if self.lang == "ja" else 200) and \
-            copied_window(text, self.source, self._k) <= 1.5 * size
+            copied_window(text, self.source, self._k, self._grams()) <= 1.5 * size
+
+    def _grams(self) -> SourceGrams:
+        """The source worked out once, on the first check that needs it (the source does not change)."""
+        if self._source_grams is None:
+            self._source_grams = SourceGrams(self.source, self._k)
+        return self._source_grams
 
     def _echoes_instruction(self, text: str) -> bool:
         if len(self.instruction) < 40:
@@ -297,7 +335,7 @@ class DegenerateWatch:
         return ratio > 0.5
 
     def _copy(self, text: str) -> float:
-        return copy_ratio(text, self.source, self._k) if self.source else 0.0
+        return copy_ratio(text, self.source, self._k, self._grams()) if self.source else 0.0
 
     def final(self, text: str | None = None) -> str | None:
         """The reason a complete reply is unusable, or None."""
