@@ -23,6 +23,13 @@ BASE_MODEL_NOTE = "base model: continues text rather than following instructions
 TRANSCRIPT_STOPS = ["\nUser:", "\nuser:", "\nAssistant:"]  # one turn, not an invented dialogue
 
 
+def pin_system(messages: list[dict], pinned: str) -> list[dict]:
+    """``messages`` with an administrator's locked system prompt in force: every system message in them
+    (a client's, a stored or imported conversation's) is left out and ``pinned``, when not blank, comes first."""
+    rest = [m for m in messages if m["role"] != "system"]
+    return ([{"role": "system", "content": pinned}] if pinned.strip() else []) + rest
+
+
 def plain_prompt(messages: Sequence[Message]) -> tuple[str, list[str]]:
     """Completion format for base models: raw text for a lone prompt, else a transcript."""
     system = [m["content"] for m in messages if m["role"] == "system"]

@@ -1038,14 +1038,15 @@ def conversation_messages_for_model(store: Store, conversation_id: int, *,
     message — the conversation's own prompt and every stored system message (an imported conversation
     may hold some) are left out."""
     conv = store.get_conversation(conversation_id)
-    system = conv["system_prompt"] if pinned_system_prompt is None else pinned_system_prompt
     out: list[dict] = []
-    if system.strip():
-        out.append({"role": "system", "content": system})
+    if conv["system_prompt"].strip():
+        out.append({"role": "system", "content": conv["system_prompt"]})
     for m in store.messages(conversation_id):
         if m["role"] == "assistant" and not m["complete"] and not m["content"].strip():
             continue
-        if m["role"] == "system" and pinned_system_prompt is not None:
-            continue
         out.append({"role": m["role"], "content": m["content"]})
-    return out
+    if pinned_system_prompt is None:
+        return out
+    from engine.chat import pin_system
+
+    return pin_system(out, pinned_system_prompt)

@@ -308,8 +308,7 @@ def cmd_chat(args, ctx) -> int:
     store = conv_id = None
     # A locked system prompt is the only one, even at its empty default: a stored or imported one never
     # reaches the model (apply_locked already set args.system to it).
-    pinned = (ctx.config.policy.pin_system_prompt(None) or "") if ctx.config.policy.is_locked("system_prompt") \
-        else None
+    pinned = ctx.config.policy.pin_system_prompt(None)   # None where the system prompt is not locked
     messages = []
     if args.system:
         messages.append({"role": "system", "content": args.system})

@@ -39,6 +39,7 @@ import uuid
 
 from typing import TYPE_CHECKING
 
+from engine.chat import pin_system
 from engine.errors import BadInputError
 from engine.host.protocol import SamplingOptions
 from engine.serve.guard import Access, AccessGuard, BodyTooLarge
@@ -244,14 +245,13 @@ def pin_system_messages(messages: list[dict], policy) -> list[dict]:
     """The chat messages with an administrator-locked system prompt in force: every system message the
     client sent is left out and the policy's prompt (when not empty) comes first. Unchanged when the
     system prompt is not locked."""
-    if policy is None or not policy.is_locked("system_prompt"):
+    pinned = policy.pin_system_prompt(None) if policy is not None else None   # None: not locked
+    if pinned is None:
         return messages
-    pinned = policy.pin_system_prompt(None) or ""
-    out = [m for m in messages if m["role"] != "system"]
-    if not out:
+    if all(m["role"] == "system" for m in messages):
         raise ApiError(400, "'messages' holds only system messages, and the system prompt is set by the "
                             "administrator", param="messages")
-    return ([{"role": "system", "content": pinned}] if pinned.strip() else []) + out
+    return pin_system(messages, pinned)
 
 
 # ---- the app -------------------------------------------------------------------------
