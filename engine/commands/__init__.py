@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from typing import Iterator
@@ -40,3 +41,12 @@ def read_api_key_stdin() -> str:
     if not key:
         raise BadInputError("--api-key-stdin: standard input had no API key")
     return key
+
+
+def warn_base_model(name: str) -> None:
+    """On stderr, before anything runs and whatever the output format: ``name`` has no chat template, so it
+    follows instructions poorly; the suggested instruction-tuned models are named."""
+    from engine.library import base_model_warning
+    from engine.printable import clean_name
+
+    print(f"hearth: warning: {base_model_warning(clean_name(name))}", file=sys.stderr)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from engine.commands import ctrl_c_cancels
+from engine.commands import ctrl_c_cancels, warn_base_model
 from engine.errors import BadInputError
 
 
@@ -222,7 +222,6 @@ def cmd_retrieve(args, ctx) -> int:
 def cmd_ask(args, ctx) -> int:
     from engine.ask.answer import Answerer
     from engine.commands.core import apply_locked, load_options_from_args, resolve_model
-    from engine.library import base_model_warning
     from engine.remote.resolve import make_client
 
     question = " ".join(args.question).strip() if isinstance(args.question, list) else (args.question or "")
@@ -250,7 +249,7 @@ def cmd_ask(args, ctx) -> int:
             if remote:
                 _say(args, f"[{entry.name}: your question and the passages found are sent to {entry.host}]")
             elif entry.is_base_model:
-                print(f"hearth: warning: {base_model_warning(entry.name)}", file=sys.stderr)
+                warn_base_model(entry.name)
             info = client.load(entry.path, load_options)
             if info.get("plan_note"):
                 _say(args, f"hearth: note: {info['plan_note']}")

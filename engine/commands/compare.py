@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from engine.commands import ctrl_c_cancels
+from engine.commands import ctrl_c_cancels, warn_base_model
 from engine.errors import BadInputError, CancelledError
 from engine.printable import clean_name
 
@@ -41,12 +41,8 @@ class _Notices:
 def _warn_base_models(base_names: list[str]) -> None:
     """Say, before anything runs and whatever the output format, which chosen models have no chat
     template: their answers to instructions will be poor (issue 20 §4)."""
-    if not base_names:
-        return
-    from engine.library import base_model_warning
-
     for name in dict.fromkeys(base_names):
-        print(f"hearth: warning: {base_model_warning(clean_name(name))}", file=sys.stderr)
+        warn_base_model(name)
 
 
 def _specs(args, ctx, lo: int, hi: int, base_names: list | None = None):

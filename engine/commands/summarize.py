@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from engine.commands import ctrl_c_cancels
+from engine.commands import ctrl_c_cancels, warn_base_model
 from engine.errors import BadInputError
 from engine.printable import clean_name
 
@@ -32,10 +32,7 @@ def cmd_summarize(args, ctx) -> int:
     entry = resolve_model(ctx, args.model)
     remote = getattr(entry, "is_remote", False)
     if not remote and entry.is_base_model:
-        from engine.library import base_model_warning
-
-        # Before anything runs, whatever the output format (stderr): a base model summarises poorly.
-        print(f"hearth: warning: {base_model_warning(entry.name)}", file=sys.stderr)
+        warn_base_model(entry.name)               # a base model summarises poorly
     client = make_client(entry, config=ctx.config, log_dir=ctx.config.paths.log_dir,
                          on_notice=lambda t: print(f"hearth: {t}", file=sys.stderr))
     store = Store.open_default(ctx.config)
