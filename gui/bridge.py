@@ -52,6 +52,28 @@ NO_MODEL_MESSAGE = "Load a model first: pick one above and press Load."
 log = logging.getLogger("gui.bridge")
 
 
+class _TextBatches:
+    """Streamed text joined into at most one signal per EMIT_INTERVAL_S (the views get ~30 a second however
+    fast tokens come); ``flush()`` sends what is left (before a step's event, at the end, after a failure)."""
+
+    def __init__(self, emit):
+        self._emit = emit
+        self._pending: list[str] = []
+        self._last = 0.0
+
+    def add(self, chunk: str) -> None:
+        self._pending.append(chunk)
+        now = time.monotonic()
+        if now - self._last >= EMIT_INTERVAL_S:
+            self.flush()
+            self._last = now
+
+    def flush(self) -> None:
+        if self._pending:
+            self._emit("".join(self._pending))
+            self._pending.clear()
+
+
 class EngineBridge(QObject):
     # ---- requests (connect with queued connections; run on the bridge thread)
     loadRequested = Signal(str, dict)          # model path, LoadOptions dict
@@ -238,38 +260,24 @@ class EngineBridge(QObject):
     def _chat(self, messages: list, sampling: dict, request_id: int = 0) -> None:
         self.engine_thread_ident = threading.get_ident()
         self.busy = True
-        pending: list[str] = []
-        last_emit = 0.0
-
-        def on_text(chunk: str) -> None:
-            nonlocal last_emit
-            pending.append(chunk)
-            now = time.monotonic()
-            if now - last_emit >= EMIT_INTERVAL_S:
-                self.tokensArrived.emit("".join(pending))
-                pending.clear()
-                last_emit = now
-
+        text = _TextBatches(self.tokensArrived.emit)
         self.generationStarted.emit()
         try:
-            stats = self.client.chat(messages, SamplingOptions.from_dict(sampling), on_text=on_text,
+            stats = self.client.chat(messages, SamplingOptions.from_dict(sampling), on_text=text.add,
                                      request_id=request_id or None)
         except HostCrashedError as e:
-            if pending:
-                self.tokensArrived.emit("".join(pending))
+            text.flush()
             self.hostCrashed.emit(str(e))
             self.generationFailed.emit(str(e))
         except HearthError as e:
-            if pending:
-                self.tokensArrived.emit("".join(pending))
+            text.flush()
             self.generationFailed.emit(str(e))
         except Exception as e:
             # The traceback (code and exception) for whoever reads the log; never the messages' text.
             log.error("the reply failed", exc_info=True)
             self.generationFailed.emit(f"Generation failed: {e}")
         else:
-            if pending:
-                self.tokensArrived.emit("".join(pending))
+            text.flush()
             self.generationFinished.emit(stats.to_dict())
         finally:
             self.busy = False
@@ -388,27 +396,17 @@ class EngineBridge(QObject):
 
         self.busy = True
         self._summary_active = True
-        pending: list[str] = []
-        last_emit = 0.0
+        text = _TextBatches(self.summaryTextArrived.emit)
+        flush = text.flush
         parts_seen = 0
         summarizer = None
         doc = opts = plan = None
         model_id = ""
 
-        def flush() -> None:
-            if pending:
-                self.summaryTextArrived.emit("".join(pending))
-                pending.clear()
-
         def on_text(chunk: str) -> None:
-            nonlocal last_emit
             if stopped():
                 summarizer.cancel()   # a Cancel that came between two engine checks
-            pending.append(chunk)
-            now = time.monotonic()
-            if now - last_emit >= EMIT_INTERVAL_S:
-                flush()
-                last_emit = now
+            text.add(chunk)
 
         def on_event(e: dict) -> None:
             nonlocal parts_seen
@@ -475,28 +473,18 @@ class EngineBridge(QObject):
             return self._ask_cancel_upto >= job
 
         self.busy = True
-        pending: list[str] = []
-        last_emit = 0.0
+        text = _TextBatches(lambda t: self.askTextArrived.emit(job, t))
+        flush = text.flush
         answerer = None
-
-        def flush() -> None:
-            if pending:
-                self.askTextArrived.emit(job, "".join(pending))
-                pending.clear()
 
         def on_event(e: dict) -> None:
             if stopped():
                 answerer.cancel()     # a Cancel that came before the request was made
 
         def on_text(chunk: str) -> None:
-            nonlocal last_emit
             if stopped():
                 answerer.cancel()
-            pending.append(chunk)
-            now = time.monotonic()
-            if now - last_emit >= EMIT_INTERVAL_S:
-                flush()
-                last_emit = now
+            text.add(chunk)
 
         try:
             if stopped():
