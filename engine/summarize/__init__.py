@@ -51,7 +51,7 @@ from engine.errors import BadInputError, CancelledError, EngineError
 from engine.host.protocol import SamplingOptions
 from engine.summarize.chunking import Chunk, make_chunks, pages_label, safe_cut, split_sentences, split_units
 from engine.summarize.citing import CiteStats, Source, cite, line_sources, refs, strip_refs
-from engine.summarize.facts import extract_facts, fact_in, rank_facts
+from engine.summarize.facts import extract_facts, fact_in, kept_and_dropped, rank_facts
 from engine.summarize.prompts import (EXTRACT_FINAL, EXTRACT_MARKERS, EXTRACT_SENTENCES, FACTS_FINAL, FACTS_PER_STEP,
                                       OUTPUT_TOKENS, SummaryOptions, build_messages, facts_line, instruction,
                                       output_language, text as ptext)
@@ -643,7 +643,7 @@ class Summarizer:
                     pass
             raise
         res.degenerate_reasons = dict(reasons)
-        kept, dropped = kept_and_dropped_facts(final_facts, final)
+        kept, dropped = kept_and_dropped(final_facts, strip_refs(final))
         res.facts = {"kept": kept, "dropped": dropped}
         lines = summary_lines(final)
         cited = sum(1 for line in lines if re.search(r"\[pp?\. \d+(?:\u2013\d+)?\]\s*$", line))
@@ -698,9 +698,3 @@ class Summarizer:
         if cur:
             groups.append(cur)
         return groups
-
-
-def kept_and_dropped_facts(facts: list[str], summary: str) -> tuple[list[str], list[str]]:
-    """Which of the facts the last step was told to keep are in the summary (page references aside)."""
-    body = strip_refs(summary)
-    return [f for f in facts if fact_in(f, body)], [f for f in facts if not fact_in(f, body)]

@@ -160,7 +160,10 @@ def rank_facts(texts: list[str], limit: int) -> list[Fact]:
     return [first[k][2] for k in sorted(chosen, key=lambda k: (first[k][0], first[k][1]))]
 
 
-def kept_and_dropped(facts: list[Fact], summary: str) -> tuple[list[str], list[str]]:
-    kept = [f.text for f in facts if fact_in(f, summary)]
-    dropped = [f.text for f in facts if not fact_in(f, summary)]
+def kept_and_dropped(facts: list[Fact | str], summary: str) -> tuple[list[str], list[str]]:
+    """Which of ``facts`` are in ``summary`` and which are not, as their texts (a string is its own
+    text). The summariser passes the final summary with its page references stripped."""
+    texts = [f.text if isinstance(f, Fact) else f for f in facts]
+    kept = [t for f, t in zip(facts, texts) if fact_in(f, summary)]
+    dropped = [t for f, t in zip(facts, texts) if not fact_in(f, summary)]
     return kept, dropped
