@@ -5862,6 +5862,14 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
     </message>
 </context>
 <context>
+    <name>BaseModelNote</name>
+    <message>
+        <location filename="../../gui/widgets/base_model_note.py" line="37"/>
+        <source>this model</source>
+        <translation>このモデル</translation>
+    </message>
+</context>
+<context>
     <name>SummarizePane</name>
     <message>
         <location filename="../../gui/panes/summarize/summarize_pane.py" line="41"/>
@@ -6361,10 +6369,6 @@ Blind mode hides which model wrote which answer until you vote; the votes build 
         <location filename="../../gui/panes/summarize/summarize_pane.py" line="851"/>
         <source>Export summary</source>
         <translation>要約をエクスポート</translation>
-    </message>
-    <message>
-        <source>this model</source>
-        <translation>このモデル</translation>
     </message>
     <message>
         <source>The reply was unusable ({reason}): writing it again…</source>

@@ -30,6 +30,7 @@ from gui.i18n import format_number
 from gui.panes.ask.widgets import AnswerView, CollectionList, PageView, PassageList, inside, page_url
 from gui.panes.ask.worker import AskThreads
 from gui.widgets.banner import Banner
+from gui.widgets.base_model_note import NOTE_COLOR, BaseModelNote
 from gui.widgets.chat_view import confirm_open_link
 from gui.widgets.drops import dropped_paths
 from gui.widgets.remote_note import RemoteNote
@@ -207,12 +208,8 @@ class AskPane(QtWidgets.QWidget):
         self.remote_note = RemoteNote("askRemoteNote")    # a remote model: where the passages go
         self.remote_note.setWordWrap(True)
         rl.addWidget(self.remote_note)
-        self.base_note = QtWidgets.QLabel("")
-        self.base_note.setObjectName("askBaseNote")
-        self.base_note.setWordWrap(True)
-        self.base_note.setStyleSheet("color:#8a6d00;")
+        self.base_note = BaseModelNote("askBaseNote")
         self.base_note.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
-        self.base_note.hide()
         rl.addWidget(self.base_note)
 
         self.results = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
@@ -679,7 +676,7 @@ class AskPane(QtWidgets.QWidget):
             footer = ""
             removed = result.get("removed_citations") or []
             if removed:
-                footer = ('<p style="color:#8a6d00; font-size:small;">' + html.escape(
+                footer = (f'<p style="color:{NOTE_COLOR}; font-size:small;">' + html.escape(
                     self.tr("Removed {n} citation(s) that match no passage given to the model: {list}").format(
                         n=len(removed), list=", ".join(removed))) + "</p>")
             self.answer.show_answer(result.get("answer", ""), labels, cited, title, footer)
@@ -781,14 +778,7 @@ class AskPane(QtWidgets.QWidget):
         if remote:
             self.remote_note.setText(self.tr("Your question and the passages found are sent to {host}").format(
                 host=info.get("host", "")))
-        if not remote and not info.get("has_chat_template", True):
-            from engine.library import base_model_warning
-
-            name = Path(str(info.get("path", ""))).stem
-            self.base_note.setText(translate_message(base_model_warning(name)))
-            self.base_note.show()
-        else:
-            self.base_note.hide()
+        self.base_note.show_for(info)
 
     def _on_unloaded(self) -> None:
         self.model_info = None

@@ -37,6 +37,7 @@ from gui.panes.compare.widgets import MUTED, ModelRow, ModelRowsBox
 from gui.panes.compare.worker import CompareThreads
 from gui.storage import StorageWorker
 from gui.widgets.banner import Banner
+from gui.widgets.base_model_note import BaseModelNote
 
 from engine.errors import BadInputError
 
@@ -46,7 +47,6 @@ ORDERS = [("", QtCore.QT_TRANSLATE_NOOP("ComparePane", "Automatic")), ("parallel
           ("sequential", QtCore.QT_TRANSLATE_NOOP("ComparePane", "One after another"))]
 GGUF_FILTER = QtCore.QT_TRANSLATE_NOOP("ComparePane", "GGUF models (*.gguf);;All files (*)")
 MANAGED_TIP = QtCore.QT_TRANSLATE_NOOP("ComparePane", "Managed by your administrator")
-NOTE_COLOR = "#8a6d00"       # the base-model note, as in the Summarise and Ask panes
 
 
 class _Forward:
@@ -195,14 +195,8 @@ class ComparePane(QtWidgets.QWidget):
         self.models_box = ModelRowsBox(self.tr("Models to compare (2–4)"), self.model_rows, order_row)
         outer.addWidget(self.models_box)
         # A base model (no chat template) among the choices is named before anything runs.
-        self.base_note = QtWidgets.QLabel("")
-        self.base_note.setObjectName("compareBaseNote")
-        self.base_note.setWordWrap(True)
-        self.base_note.setStyleSheet(f"color:{NOTE_COLOR};")
-        self.base_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.base_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.base_note = BaseModelNote("compareBaseNote")
         self.base_note.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
-        self.base_note.hide()
         outer.addWidget(self.base_note)
         self.blind_note = QtWidgets.QLabel(self.tr("Blind comparison: the models are hidden until you vote (or press "
                                            "Reveal)."))
@@ -310,11 +304,7 @@ class ComparePane(QtWidgets.QWidget):
         """Say, before anything runs, which chosen models are base models: their answers will be poor, and
         which instruction-tuned models to download instead (the engine's sentence, as the CLI prints it).
         Hidden with the model choices while a blind round keeps the names off the screen."""
-        from engine.library import base_model_warning
-
-        names = self.base_models()
-        self.base_note.setText("\n".join(translate_message(base_model_warning(n)) for n in names))
-        self.base_note.setVisible(bool(names) and self.models_box.isVisibleTo(self))
+        self.base_note.setVisible(self.base_note.set_models(self.base_models()) and self.models_box.isVisibleTo(self))
 
     def _on_headers_read(self, found: dict) -> None:
         self._file_base.update(found)

@@ -22,12 +22,13 @@ from pathlib import Path
 
 from gui.bridge import NO_MODEL_MESSAGE
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, QTimer, Signal
-from gui.panes.summarize.widgets import (NOTE_COLOR, HistoryList, PartsTree, ResultView, duration_text, eta_text,
+from gui.panes.summarize.widgets import (HistoryList, PartsTree, ResultView, duration_text, eta_text,
                                          level_title, pages_text, part_note, reason_text)
 from gui.engine_messages import translate as translate_message
 from gui.i18n import format_number
 from gui.storage import READ_BUSY_TIMEOUT_MS, StorageWorker, is_locked_error
 from gui.widgets.banner import Banner
+from gui.widgets.base_model_note import BaseModelNote
 from gui.widgets.remote_note import RemoteNote
 
 from engine.documents import SUPPORTED_SUFFIXES
@@ -141,12 +142,7 @@ class SummarizePane(QtWidgets.QWidget):
         self.plan_label.setStyleSheet("color:#555;")
         card.addWidget(self.plan_label, 1, 1)
         # A base model (no chat template) is named before anything runs: its summaries will be poor.
-        self.base_note = QtWidgets.QLabel()
-        self.base_note.setObjectName("summarizeBaseNote")
-        self.base_note.setWordWrap(True)
-        self.base_note.setStyleSheet(f"color:{NOTE_COLOR};")
-        self.base_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.base_note.hide()
+        self.base_note = BaseModelNote("summarizeBaseNote")
         card.addWidget(self.base_note, 2, 0, 1, 2)
         card.setColumnStretch(1, 1)
         outer.addWidget(self.doc_frame)
@@ -522,20 +518,9 @@ class SummarizePane(QtWidgets.QWidget):
     def _on_loaded(self, info: dict) -> None:
         self.model_info = info
         self.remote_note.show_hosts([info.get("host", "")] if info.get("remote") else [])
-        self._show_base_note(info)
+        self.base_note.show_for(info)   # before anything runs: a base model summarises poorly
         if self.path:
             self.request_plan()   # tokens and the plan depend on the model and its context
-
-    def _show_base_note(self, info: dict | None) -> None:
-        """Say, before anything runs, that the loaded model is a base model and which to download instead."""
-        if info and not info.get("remote") and info.get("has_chat_template") is False:
-            from engine.library import base_model_warning
-
-            name = Path(str(info.get("path") or "")).stem or self.tr("this model")
-            self.base_note.setText(translate_message(base_model_warning(name)))
-            self.base_note.show()
-        else:
-            self.base_note.hide()
 
     def _on_unloaded(self) -> None:
         self.model_info = None

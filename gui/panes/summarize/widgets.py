@@ -9,6 +9,7 @@ import secrets
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from gui.i18n import apply_cjk_fallback, format_datetime, format_number
 from gui.widgets import markdown
+from gui.widgets.base_model_note import NOTE_COLOR
 from gui.widgets.chat_view import confirm_open_link
 
 # "[p. 3]", "[pp. 3–4]", "[pp. 3-4]" (the engine writes an en dash; models copy it either way).
@@ -32,7 +33,6 @@ REASON_LABELS = {
     "invented": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "it stated things its text does not say"),
     "facts": QtCore.QT_TRANSLATE_NOOP("SummaryWidgets", "it left out the facts it had to keep"),
 }
-NOTE_COLOR = "#8a6d00"
 
 
 def reason_text(reason: str) -> str:
@@ -289,7 +289,7 @@ class HistoryList(QtWidgets.QListWidget):
                 item.setToolTip(f"{r.get('document_name')}\n"
                                 + self.tr("Model: {model}").format(model=(r.get("model") or "").split("|")[0]))
                 if r.get("status") != "done":
-                    item.setForeground(QtGui.QColor("#8a6d00"))
+                    item.setForeground(QtGui.QColor(NOTE_COLOR))
                 self.addItem(item)
                 if r["id"] == select_id:
                     item.setSelected(True)
