@@ -85,14 +85,15 @@ _PROMPTS = {
 _SQUARE = re.compile(r"\[([^\[\]\n]{1,300})\]|［([^［］\n]{1,300})］|【([^【】\n]{1,300})】|〔([^〔〕\n]{1,300})〕"
                      r"|〖([^〖〗\n]{1,300})〗")
 _ROUND = re.compile(r"\(([^()\n]{1,300})\)|（([^（）\n]{1,300})）")
-_SPAN = r"\d{1,6}(?:\s*(?:-|\u2010|\u2011|\u2012|\u2013|\u2014|~|〜|から|to)\s*\d{1,6})?"
+_RANGE_TO = r"\s*(?:-|\u2010|\u2011|\u2012|\u2013|\u2014|~|〜|から|to)\s*"     # 3-4, 3–4, 3〜4, 3から4, 3 to 4
+_SPAN = rf"\d{{1,6}}(?:{_RANGE_TO}\d{{1,6}})?"
 _PAGES = rf"{_SPAN}(?:\s*(?:,|、|and|&|・|および|及び|と)\s*{_SPAN})*"
 _PAGE_WORD = r"(?:pp?|pages?|pg)\.?\s*"
 _PAGE_SUFFIX = r"\s*(?:ページ目?|頁目?)"
 _REF = re.compile(rf"^\s*(?:(?P<file>.*?)[\s,:;、(の]+)?(?:{_PAGE_WORD}(?P<a>{_PAGES})|第?\s*(?P<b>{_PAGES}){_PAGE_SUFFIX})"
                   rf"\s*\)?\s*$", re.IGNORECASE)
 _ONLY_PAGES = re.compile(rf"^\s*(?:{_PAGE_WORD})?{_PAGES}(?:{_PAGE_SUFFIX})?\s*$", re.IGNORECASE)
-_SPAN_RE = re.compile(rf"(\d{{1,6}})(?:\s*(?:-|\u2010|\u2011|\u2012|\u2013|\u2014|~|〜|から|to)\s*(\d{{1,6}}))?")
+_SPAN_RE = re.compile(rf"(\d{{1,6}})(?:{_RANGE_TO}(\d{{1,6}}))?")
 _LEAD = re.compile(r"^(?:see(?:\s+also)?|cf\.?|source|sources|from|出典|参照|参考)(?:\s*[:：]\s*|\s+|$)", re.IGNORECASE)
 _DOC_SUFFIXES = tuple(s.lstrip(".") for s in SUPPORTED_SUFFIXES)
 _FILE_LIKE = re.compile(rf"\.(?:{'|'.join(_DOC_SUFFIXES)})$", re.IGNORECASE)     # report.pdf, 議事録.docx
