@@ -50,7 +50,7 @@ from typing import Callable
 from engine.errors import BadInputError, CancelledError, EngineError
 from engine.host.protocol import SamplingOptions
 from engine.summarize.chunking import Chunk, make_chunks, pages_label, safe_cut, split_sentences, split_units
-from engine.summarize.citing import CiteStats, Source, cite, line_sources, refs, strip_refs
+from engine.summarize.citing import _BULLET, CiteStats, Source, cite, line_sources, refs, strip_refs
 from engine.summarize.facts import extract_facts, fact_in, kept_and_dropped, rank_facts
 from engine.summarize.prompts import (EXTRACT_FINAL, EXTRACT_MARKERS, EXTRACT_SENTENCES, FACTS_FINAL, FACTS_PER_STEP,
                                       OUTPUT_TOKENS, SummaryOptions, build_messages, facts_line, instruction,
@@ -249,7 +249,7 @@ def as_bullets(text: str) -> str:
     """Paragraphs where bullet points were asked for (small models often ignore the form): a bullet per
     sentence. Text with any bullet already is left as it is."""
     lines = [line for line in text.splitlines() if line.strip()]
-    if not lines or any(re.match(r"^\s*(?:[-*•・●]|\d{1,2}[.)])\s+", line) for line in lines):
+    if not lines or any(_BULLET.match(line) for line in lines):
         return text
     out = []
     for line in lines:
