@@ -120,17 +120,22 @@ def make_archive(app: Path, dist: Path) -> Path:
     return out
 
 
-def installed_llama_is_portable() -> bool:
-    """Whether the installed llama-cpp-python carries CPU variant modules (a GGML_BACKEND_DL build)."""
+def _installed_llama_pkg() -> Path | None:
+    """The installed llama_cpp package's folder (found without importing it), or None."""
     import importlib.util
-
-    from bundle_rules import llama_cpp_backend_modules
 
     spec = importlib.util.find_spec("llama_cpp")
     if spec is None or not spec.submodule_search_locations:
-        return False
-    pkg = Path(list(spec.submodule_search_locations)[0])
-    return any("ggml-cpu-" in src for src, _ in llama_cpp_backend_modules(pkg))
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def installed_llama_is_portable() -> bool:
+    """Whether the installed llama-cpp-python carries CPU variant modules (a GGML_BACKEND_DL build)."""
+    from bundle_rules import llama_cpp_backend_modules
+
+    pkg = _installed_llama_pkg()
+    return pkg is not None and any("ggml-cpu-" in src for src, _ in llama_cpp_backend_modules(pkg))
 
 
 # GPU backend libraries a llama-cpp-python compiled for this machine carries (llama_cpp/lib/libggml-<name>.so):
@@ -158,13 +163,9 @@ def installed_llama_gpu_offload() -> bool | None:
 def installed_llama_gpu_libraries(pkg: Path | None = None) -> list[str]:
     """The GPU backends whose libraries the installed llama-cpp-python (or the package folder ``pkg``) carries
     in llama_cpp/lib, found without loading them: ["cuda"] for a native CUDA build, [] for a CPU one."""
-    import importlib.util
-
+    pkg = pkg or _installed_llama_pkg()
     if pkg is None:
-        spec = importlib.util.find_spec("llama_cpp")
-        if spec is None or not spec.submodule_search_locations:
-            return []
-        pkg = Path(list(spec.submodule_search_locations)[0])
+        return []
     lib = pkg / "lib"
     if not lib.is_dir():
         return []
@@ -201,7 +202,10 @@ def llama_build_step(native: bool, platform: str | None = None) -> tuple[str, st
     ("install", "") (CPU-only, compiled for this CPU: the portable wheel replaces it) or ("refuse", a line)."""
     if native or installed_llama_is_portable():
         return "keep", ""
-    refusal = gpu_build_refusal(installed_llama_gpu_offload(), installed_llama_gpu_libraries(), platform)
+    libraries = installed_llama_gpu_libraries()
+    # The child process that loads llama.cpp only where its answer counts: no GPU library found, not macOS.
+    offload = None if libraries or (platform or sys.platform) == "darwin" else installed_llama_gpu_offload()
+    refusal = gpu_build_refusal(offload, libraries, platform)
     if refusal:
         return "refuse", refusal
     return "install", ""
