@@ -81,7 +81,6 @@ def split_page(number: int, text: str) -> list[Passage]:
     para_tokens = 0
 
     def emit(end: int) -> None:
-        nonlocal cur_start
         raw = text[cur_start:end]
         stripped = raw.strip()
         if stripped:
