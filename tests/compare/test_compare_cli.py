@@ -195,8 +195,9 @@ def test_eval_names_a_base_model_before_running(model_a, tiny_base_model, tmp_pa
 def test_compare_answers_and_says_the_cpu_fallback_once_on_a_cpu_whose_kernels_die(model_a, model_b):
     from engine.host import cpu_fallback
 
-    r = run_cli("compare", "--models", model_a, model_b, "--max-tokens", "4", "--plan", "sequential", "--json",
-                "hi", env={cpu_fallback.TEST_SWITCH: "decode"})
+    # A fixed seed: with a random one the tiny random-weight models sometimes stop at their first token.
+    r = run_cli("compare", "--models", model_a, model_b, "--max-tokens", "4", "--plan", "sequential", "--seed", "3",
+                "--temperature", "0.5", "--json", "hello there", env={cpu_fallback.TEST_SWITCH: "decode"})
     assert r.returncode == 0, r.stderr
     results = json.loads(r.stdout)["results"]
     assert [(res["error"], res["completion_tokens"] > 0) for res in results] == [(None, True)] * 2, results

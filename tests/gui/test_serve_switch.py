@@ -232,7 +232,8 @@ def test_a_cpu_whose_kernels_die_is_served_anyway_and_the_page_says_so(qtbot, ma
         with requests.Session() as s:
             s.trust_env = False
             r = s.post(f"{url}/chat/completions", timeout=60, json={
-                "model": tiny_model.stem, "max_tokens": 4, "messages": [{"role": "user", "content": "hi"}]})
+                "model": tiny_model.stem, "max_tokens": 4, "ignore_eos": True,
+                "messages": [{"role": "user", "content": "hi"}]})
         assert r.status_code == 200 and r.json()["usage"]["completion_tokens"] > 0, r.text
         qtbot.waitUntil(lambda: "illegal instruction" in tab.status.text(), timeout=10000)
         assert tab.status.text().startswith("Serving ")

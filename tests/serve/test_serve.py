@@ -347,7 +347,8 @@ def test_serve_answers_and_says_the_cpu_fallback_on_a_cpu_whose_kernels_die(tmp_
         url = server.wait_ready()
         for _ in range(2):
             reply = client(url).chat.completions.create(model=server.model, max_tokens=4,
-                                                        messages=[{"role": "user", "content": "hi"}])
+                                                        messages=[{"role": "user", "content": "hi"}],
+                                                        extra_body={"ignore_eos": True})
             assert reply.usage.completion_tokens > 0
         assert server.stderr().count(cpu_fallback.WHAT_IS_OFF) == 1, server.stderr()
     finally:
